@@ -1,0 +1,117 @@
+"""Settings from the environment, in one frozen object.
+
+Environment variables (names are a contract):
+
+- ``MARKETDATA_CACHE_DIR``: cache folder (default: the user cache dir from platformdirs).
+- ``MARKETDATA_CONTACT``: e-mail put in the User-Agent; BLS answers 403 without contact details.
+- ``MARKETDATA_BLS_DOWNLOAD_URL``: replaces ``https://download.bls.gov``.
+- ``MARKETDATA_BLS_API_URL``: replaces ``https://api.bls.gov``.
+- ``MARKETDATA_BLS_WWW_URL``: replaces ``https://www.bls.gov``.
+- ``MARKETDATA_PROJECTIONS_CENTRAL_URL``: replaces ``https://public.projectionscentral.org``.
+- ``BLS_API_KEY``: registration key for the BLS Public Data API v2 (optional).
+- ``MARKETDATA_OFFLINE=1``: never use the network.
+- ``MARKETDATA_TIMEOUT``: seconds to wait for a server (default 60).
+- ``MARKETDATA_RETRIES``: attempts after the first on connection errors, 429 and 5xx (default 4).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+import platformdirs
+
+from marketdata.errors import ConfigError
+
+DEFAULT_DOWNLOAD_URL = "https://download.bls.gov"
+DEFAULT_API_URL = "https://api.bls.gov"
+DEFAULT_WWW_URL = "https://www.bls.gov"
+DEFAULT_PROJECTIONS_CENTRAL_URL = "https://public.projectionscentral.org"
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _base_url(env: dict[str, str], name: str, default: str) -> str:
+    value = env.get(name, "").strip() or default
+    if not value.startswith(("http://", "https://")):
+        raise ConfigError(f"{name}={value!r} is not a URL: give scheme and host, e.g. {default}")
+    return value.rstrip("/")
+
+
+def _number(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the package reads from the environment.
+
+    Secrets (``api_key``, ``contact``) are left out of ``repr`` so that they never
+    reach logs or tracebacks.
+    """
+
+    cache_dir: Path
+    contact: str | None = field(default=None, repr=False)
+    api_key: str | None = field(default=None, repr=False)
+    offline: bool = False
+    bls_download_url: str = DEFAULT_DOWNLOAD_URL
+    bls_api_url: str = DEFAULT_API_URL
+    bls_www_url: str = DEFAULT_WWW_URL
+    projections_central_url: str = DEFAULT_PROJECTIONS_CENTRAL_URL
+    timeout: float = 60.0
+    retries: int = 4
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Build settings from ``env`` (default: ``os.environ``)."""
+        env = dict(os.environ if env is None else env)
+        cache = env.get("MARKETDATA_CACHE_DIR", "").strip()
+        return cls(
+            cache_dir=Path(cache).expanduser()
+            if cache
+            else Path(platformdirs.user_cache_dir("marketdata")),
+            contact=env.get("MARKETDATA_CONTACT", "").strip() or None,
+            api_key=env.get("BLS_API_KEY", "").strip() or None,
+            offline=env.get("MARKETDATA_OFFLINE", "").strip().lower() in _TRUE,
+            bls_download_url=_base_url(env, "MARKETDATA_BLS_DOWNLOAD_URL", DEFAULT_DOWNLOAD_URL),
+            bls_api_url=_base_url(env, "MARKETDATA_BLS_API_URL", DEFAULT_API_URL),
+            bls_www_url=_base_url(env, "MARKETDATA_BLS_WWW_URL", DEFAULT_WWW_URL),
+            projections_central_url=_base_url(
+                env, "MARKETDATA_PROJECTIONS_CENTRAL_URL", DEFAULT_PROJECTIONS_CENTRAL_URL
+            ),
+            timeout=_number(env, "MARKETDATA_TIMEOUT", 60.0),
+            retries=int(_number(env, "MARKETDATA_RETRIES", 4)),
+        )
+
+    def replace(self, **changes: object) -> Settings:
+        """Return a copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def secrets(self) -> list[str]:
+        """The values that must never be written anywhere (for redaction and tests)."""
+        return [s for s in (self.api_key, self.contact) if s]
+
+
+@lru_cache(maxsize=1)
+def _cached() -> Settings:
+    return Settings.from_env()
+
+
+def get_settings(settings: Settings | None = None) -> Settings:
+    """Return ``settings`` if given, else the settings read once from the environment.
+
+    Call ``reset_settings()`` after changing environment variables in a running process.
+    """
+    return settings if settings is not None else _cached()
+
+
+def reset_settings() -> None:
+    """Forget the settings read from the environment, so the next call reads them again."""
+    _cached.cache_clear()

@@ -1,0 +1,109 @@
+"""Column contracts of the tidy tables, and provenance carried in ``DataFrame.attrs``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from marketdata.errors import SchemaError
+
+#: OEWS tidy frame: one row per release x area x industry x occupation.
+OEWS_COLUMNS: tuple[str, ...] = (
+    "area_code",
+    "area_name",
+    "area_type",
+    "state_code",
+    "industry_code",
+    "industry_title",
+    "occupation_code",
+    "occupation_title",
+    "occupation_level",
+    "employment",
+    "employment_rse",
+    "hourly_mean",
+    "annual_mean",
+    "wage_rse",
+    "hourly_p10",
+    "hourly_p25",
+    "hourly_median",
+    "hourly_p75",
+    "hourly_p90",
+    "annual_p10",
+    "annual_p25",
+    "annual_median",
+    "annual_p75",
+    "annual_p90",
+    "jobs_per_1000",
+    "location_quotient",
+    "release",
+)
+
+#: Wage measures (may be top-coded or suppressed).
+OEWS_WAGE_COLUMNS: tuple[str, ...] = (
+    "hourly_mean",
+    "annual_mean",
+    "hourly_p10",
+    "hourly_p25",
+    "hourly_median",
+    "hourly_p75",
+    "hourly_p90",
+    "annual_p10",
+    "annual_p25",
+    "annual_median",
+    "annual_p75",
+    "annual_p90",
+)
+
+#: Every numeric measure of the OEWS frame.
+OEWS_MEASURES: tuple[str, ...] = (
+    "employment",
+    "employment_rse",
+    "wage_rse",
+    "jobs_per_1000",
+    "location_quotient",
+    *OEWS_WAGE_COLUMNS,
+)
+
+#: Flag columns that go with the measures.
+#: ``is_topcoded_<measure>``: the value is the top-code bound (true value at or above it).
+#: ``<measure>_note`` / ``note``: BLS's reason when a value is missing (footnote text).
+AREA_TYPES = {"N": "national", "S": "state", "M": "metro or nonmetro"}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a frame's numbers come from."""
+
+    program: str  # e.g. "OEWS", "EP", "CPS"
+    release: str  # e.g. "May 2025", "2024-34"
+    source_url: str
+    retrieved: str  # ISO date (or datetime) the bytes were fetched or added
+    sha256: str = ""
+    added_by_hand: bool = False
+    bundled: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain dict, as stored in ``df.attrs['provenance']`` and manifests."""
+        return asdict(self)
+
+
+def attach_provenance(df: pd.DataFrame, sources: Iterable[Provenance | Mapping]) -> pd.DataFrame:
+    """Record ``sources`` in ``df.attrs['provenance']`` (a list of dicts) and return ``df``."""
+    items = [s.as_dict() if isinstance(s, Provenance) else dict(s) for s in sources]
+    df.attrs["provenance"] = items
+    return df
+
+
+def provenance_of(df: pd.DataFrame) -> list[dict[str, object]]:
+    """The provenance records carried by ``df`` (empty list if none)."""
+    return list(df.attrs.get("provenance", []))
+
+
+def validate(df: pd.DataFrame, columns: Iterable[str], *, table: str) -> pd.DataFrame:
+    """Raise :class:`SchemaError` listing the ``columns`` missing from ``df``."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise SchemaError(f"{table} table is missing columns: {', '.join(missing)}")
+    return df
