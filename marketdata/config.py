@@ -67,6 +67,8 @@ class Settings:
     projections_central_url: str = DEFAULT_PROJECTIONS_CENTRAL_URL
     timeout: float = 60.0
     retries: int = 4
+    backoff: float = 1.0  # seconds before the first retry; doubles each time
+    max_wait: float = 120.0  # longest Retry-After we wait for before raising RateLimited
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:

@@ -1,0 +1,420 @@
+"""Where files live: raw BLS bytes, their provenance, and parsed Parquet.
+
+Layout under ``settings.cache_dir``::
+
+    raw/<key>                 the bytes as BLS served them (never changed)
+    raw/<key>.meta.json       URL, size, SHA-256, ETag, Last-Modified, retrieval time
+    parquet/<name>.parquet    parsed frames, valid while their inputs' SHA-256 are unchanged
+    parquet/<name>.meta.json  the inputs' SHA-256 and the frame's ``attrs`` (provenance)
+    json/<name>.json          small JSON answers (e.g. BLS API)
+    locks/                    cross-process locks
+
+Every write goes to a temporary file in the same folder and is renamed into place,
+so a crash or a dropped connection never leaves a half-written entry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from filelock import FileLock
+
+from marketdata import http
+from marketdata.config import Settings, get_settings
+from marketdata.errors import ContactRequired, FetchError, InputValueError, OfflineError
+from marketdata.schema import Provenance
+
+logger = logging.getLogger(__name__)
+
+_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
+_LOCK_TIMEOUT = 1800  # seconds: a 330 MB download on a slow line
+Check = Callable[[Path], None]
+
+
+@dataclass(frozen=True)
+class CachedFile:
+    """A verified file in the cache and where it came from."""
+
+    key: str
+    path: Path
+    url: str
+    size: int
+    sha256: str
+    retrieved: str
+    etag: str | None = None
+    last_modified: str | None = None
+    added_by_hand: bool = False
+
+    def provenance(self, *, program: str, release: str, bundled: bool = False) -> Provenance:
+        """The :class:`~marketdata.schema.Provenance` of data read from this file."""
+        return Provenance(
+            program=program,
+            release=release,
+            source_url=self.url,
+            retrieved=self.retrieved,
+            sha256=self.sha256,
+            added_by_hand=self.added_by_hand,
+            bundled=bundled,
+        )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def check_key(key: str) -> str:
+    """Return ``key`` if it is a safe relative cache path, else raise InputValueError."""
+    if not _KEY.match(key) or ".." in key.split("/"):
+        raise InputValueError(
+            "cache key", key, hint="Use letters, digits, '.', '_', '-' and '/' between parts."
+        )
+    return key
+
+
+def _raw_path(key: str, settings: Settings) -> Path:
+    return settings.cache_dir / "raw" / check_key(key)
+
+
+def _meta_path(path: Path) -> Path:
+    return path.with_name(path.name + ".meta.json")
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_json(path: Path, obj: Any) -> None:
+    atomic_write_bytes(path, json.dumps(obj, indent=1, sort_keys=True, default=str).encode())
+
+
+@contextlib.contextmanager
+def lock(name: str, *, settings: Settings | None = None) -> Iterator[None]:
+    """Hold a cross-process lock named ``name`` (e.g. a cache key)."""
+    settings = get_settings(settings)
+    folder = settings.cache_dir / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(name.encode()).hexdigest()[:24]
+    with FileLock(folder / f"{digest}.lock", timeout=_LOCK_TIMEOUT):
+        yield
+
+
+def _read_meta(path: Path) -> dict | None:
+    try:
+        return json.loads(_meta_path(path).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def lookup(key: str, *, settings: Settings | None = None) -> CachedFile | None:
+    """The cached file for ``key`` if present and intact, else None.
+
+    A file whose size or modification time differs from what was recorded is hashed
+    again; if its SHA-256 no longer matches it is removed (and fetched again by
+    :func:`fetch`).
+    """
+    settings = get_settings(settings)
+    path = _raw_path(key, settings)
+    meta = _read_meta(path)
+    if meta is None or not path.exists():
+        return None
+    stat = path.stat()
+    if stat.st_size != meta["size"] or stat.st_mtime_ns != meta.get("mtime_ns"):
+        if stat.st_size != meta["size"] or sha256_of(path) != meta["sha256"]:
+            logger.warning("cached %s is damaged (size or SHA-256 changed); dropping it", key)
+            path.unlink(missing_ok=True)
+            _meta_path(path).unlink(missing_ok=True)
+            return None
+        meta["mtime_ns"] = stat.st_mtime_ns
+        _write_json(_meta_path(path), meta)
+    return _entry(key, path, meta)
+
+
+def _entry(key: str, path: Path, meta: dict) -> CachedFile:
+    fields = {
+        k: meta.get(k) for k in ("url", "size", "sha256", "retrieved", "etag", "last_modified")
+    }
+    return CachedFile(key=key, path=path, added_by_hand=bool(meta.get("added_by_hand")), **fields)
+
+
+def _store(tmp: Path, path: Path, meta: dict) -> CachedFile:
+    """Move a complete, checked temporary file into place and record its metadata."""
+    os.replace(tmp, path)
+    meta["mtime_ns"] = path.stat().st_mtime_ns
+    _write_json(_meta_path(path), meta)
+    return _entry(meta["key"], path, meta)
+
+
+def fetch(
+    url: str,
+    *,
+    key: str,
+    settings: Settings | None = None,
+    refresh: bool = False,
+    check: Check | None = None,
+) -> CachedFile:
+    """Return the cached file for ``key``, downloading ``url`` if needed.
+
+    Parameters
+    ----------
+    url
+        Where the file is published.
+    key
+        Its place in the cache, e.g. ``"oe/oe.data.0.Current"``.
+    refresh
+        Ask the server whether the file changed (conditional GET; a 304 transfers no body).
+        If the server can't be reached, the cached copy is kept and a warning logged.
+    check
+        Called with the downloaded file before it enters the cache; raises
+        :class:`~marketdata.errors.SourceFormatError` if the bytes are not the expected file.
+
+    Raises
+    ------
+    OfflineError
+        Offline mode is on and the file is not cached.
+    ContactRequired, FetchError, SourceFormatError
+        From the download or ``check``; the cache is left as it was.
+    """
+    settings = get_settings(settings)
+    path = _raw_path(key, settings)
+    with lock(key, settings=settings):
+        entry = lookup(key, settings=settings)
+        if entry is not None and not refresh:
+            return entry
+        if settings.offline:
+            if entry is not None:
+                return entry
+            raise OfflineError(
+                f"{key} is not in the cache and offline mode is on",
+                url=url,
+                hint="Unset MARKETDATA_OFFLINE to download it, or add a copy you saved with "
+                "`marketdata cache add PATH`.",
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            result = http.download(
+                url,
+                tmp,
+                settings=settings,
+                etag=entry.etag if entry else None,
+                last_modified=entry.last_modified if entry else None,
+            )
+            if result.status == 304 and entry is not None:
+                logger.info("%s is unchanged on the server (304)", key)
+                return entry
+            if check is not None:
+                check(tmp)
+            meta = {
+                "key": key,
+                "url": url,
+                "size": result.size,
+                "sha256": result.sha256,
+                "retrieved": _now(),
+                "etag": result.etag,
+                "last_modified": result.last_modified,
+                "added_by_hand": False,
+            }
+            return _store(tmp, path, meta)
+        except FetchError as err:
+            if entry is None or isinstance(err, ContactRequired):
+                raise
+            logger.warning("could not refresh %s (%s); keeping the cached copy", key, err)
+            return entry
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def add_file(
+    src: Path,
+    *,
+    key: str,
+    url: str,
+    settings: Settings | None = None,
+    check: Check | None = None,
+) -> CachedFile:
+    """Put a file the user downloaded by hand into the cache, marked as added by hand."""
+    settings = get_settings(settings)
+    src = Path(src)
+    if check is not None:
+        check(src)
+    path = _raw_path(key, settings)
+    with lock(key, settings=settings):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            shutil.copyfile(src, tmp)
+            meta = {
+                "key": key,
+                "url": url,
+                "size": tmp.stat().st_size,
+                "sha256": sha256_of(tmp),
+                "retrieved": _now(),
+                "etag": None,
+                "last_modified": None,
+                "added_by_hand": True,
+            }
+            return _store(tmp, path, meta)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def entries(*, settings: Settings | None = None) -> list[CachedFile]:
+    """Every raw file recorded in the cache."""
+    settings = get_settings(settings)
+    root = settings.cache_dir / "raw"
+    found = []
+    for meta_file in sorted(root.rglob("*.meta.json")) if root.exists() else []:
+        data_file = meta_file.with_name(meta_file.name.removesuffix(".meta.json"))
+        meta = _read_meta(data_file)
+        if meta is not None and data_file.exists():
+            found.append(_entry(data_file.relative_to(root).as_posix(), data_file, meta))
+    return found
+
+
+def verify(*, settings: Settings | None = None) -> dict[str, bool]:
+    """Hash every cached raw file; drop the damaged ones. Returns key -> intact."""
+    settings = get_settings(settings)
+    result = {}
+    for entry in entries(settings=settings):
+        intact = entry.path.stat().st_size == entry.size and sha256_of(entry.path) == entry.sha256
+        if not intact:
+            logger.warning("cached %s is damaged; dropping it", entry.key)
+            entry.path.unlink(missing_ok=True)
+            _meta_path(entry.path).unlink(missing_ok=True)
+        result[entry.key] = intact
+    return result
+
+
+def clear(*, settings: Settings | None = None) -> None:
+    """Remove the whole cache folder."""
+    settings = get_settings(settings)
+    shutil.rmtree(settings.cache_dir, ignore_errors=True)
+
+
+# Parsed frames ---------------------------------------------------------------------------
+
+
+def _inputs_of(inputs: list[CachedFile]) -> dict[str, str]:
+    return {f.key: f.sha256 for f in inputs}
+
+
+def parquet_path(
+    name: str, *, inputs: list[CachedFile], settings: Settings | None = None
+) -> Path | None:
+    """Path of the cached Parquet for ``name`` if it was built from exactly ``inputs``."""
+    settings = get_settings(settings)
+    path = settings.cache_dir / "parquet" / f"{check_key(name)}.parquet"
+    meta = _read_meta(path)
+    if meta is None or meta.get("inputs") != _inputs_of(inputs) or not path.exists():
+        return None
+    return path
+
+
+def read_parquet(
+    name: str,
+    *,
+    inputs: list[CachedFile],
+    settings: Settings | None = None,
+    columns: list[str] | None = None,
+    filters: Any = None,
+) -> pd.DataFrame | None:
+    """The cached frame ``name`` (with its ``attrs``), or None if absent or stale.
+
+    ``columns`` and ``filters`` are passed to pyarrow so that only what is needed is read.
+    """
+    path = parquet_path(name, inputs=inputs, settings=settings)
+    if path is None:
+        return None
+    meta = _read_meta(path) or {}
+    df = pq.read_table(path, columns=columns, filters=filters).to_pandas()
+    df.attrs.update(meta.get("attrs", {}))
+    return df
+
+
+def write_parquet(
+    df: pd.DataFrame,
+    name: str,
+    *,
+    inputs: list[CachedFile],
+    settings: Settings | None = None,
+) -> Path:
+    """Store ``df`` as Parquet (zstd) under ``name``, tied to the SHA-256 of ``inputs``."""
+    settings = get_settings(settings)
+    path = settings.cache_dir / "parquet" / f"{check_key(name)}.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with lock(f"parquet:{name}", settings=settings):
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        os.close(fd)
+        try:
+            table = pa.Table.from_pandas(df, preserve_index=False)
+            pq.write_table(table, tmp, compression="zstd")
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        _write_json(_meta_path(path), {"inputs": _inputs_of(inputs), "attrs": dict(df.attrs)})
+    return path
+
+
+# Small JSON answers ----------------------------------------------------------------------
+
+
+def read_json(name: str, *, settings: Settings | None = None) -> Any | None:
+    """A JSON document stored with :func:`write_json`, or None."""
+    settings = get_settings(settings)
+    path = settings.cache_dir / "json" / f"{check_key(name)}.json"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def write_json(name: str, obj: Any, *, settings: Settings | None = None) -> Path:
+    """Store ``obj`` as JSON under ``name``, atomically."""
+    settings = get_settings(settings)
+    path = settings.cache_dir / "json" / f"{check_key(name)}.json"
+    _write_json(path, obj)
+    return path
+
+
+def describe(entry: CachedFile) -> dict[str, Any]:
+    """A plain dict of an entry (for manifests and the CLI)."""
+    d = asdict(entry)
+    d["path"] = str(entry.path)
+    return d

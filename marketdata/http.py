@@ -1,0 +1,253 @@
+"""The only module that talks to the network.
+
+One ``requests`` session per settings, a User-Agent with the user's contact e-mail
+(BLS answers 403 to anonymous scripts), timeouts, retries with exponential backoff on
+connection errors, 429 and 5xx (honouring ``Retry-After``), conditional requests and
+streaming downloads with a size check and SHA-256.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from tqdm.auto import tqdm
+
+from marketdata import __version__
+from marketdata.config import Settings, get_settings
+from marketdata.errors import ContactRequired, FetchError, RateLimited, SourceFormatError
+
+logger = logging.getLogger(__name__)
+
+_CHUNK = 1 << 20
+_PROGRESS_MIN_BYTES = 8 << 20
+_RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+CONTACT_HINT = (
+    "BLS refuses downloads from clients that do not give contact details. "
+    "Set MARKETDATA_CONTACT to your e-mail address (it goes into the User-Agent header), "
+    "or download the file in a browser and add it with `marketdata cache add PATH`."
+)
+BLOCKED_HINT = (
+    "BLS refused the download although a contact e-mail was sent; BLS has been reported to block "
+    "some scripted clients outright. Download the file in a browser from {url} and add it with "
+    "`marketdata cache add PATH`."
+)
+
+
+@dataclass(frozen=True)
+class Download:
+    """Outcome of :func:`download`: status 200 (body written) or 304 (not modified)."""
+
+    status: int
+    etag: str | None = None
+    last_modified: str | None = None
+    size: int = 0
+    sha256: str = ""
+
+
+def user_agent(settings: Settings) -> str:
+    """The User-Agent sent to BLS: package, version and the contact e-mail if set."""
+    base = f"marketdata/{__version__} (+https://github.com/marketdata/marketdata"
+    return f"{base}; contact: {settings.contact})" if settings.contact else f"{base})"
+
+
+@lru_cache(maxsize=8)
+def get_session(settings: Settings) -> requests.Session:
+    """A session with the package's User-Agent (one per settings object)."""
+    session = requests.Session()
+    session.headers["User-Agent"] = user_agent(settings)
+    return session
+
+
+def redact(text: str, settings: Settings) -> str:
+    """Replace every secret of ``settings`` in ``text`` with ``***``."""
+    for secret in settings.secrets():
+        text = text.replace(secret, "***")
+    return text
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value)
+    parsed = email.utils.parsedate_to_datetime(value) if value else None
+    return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+def _raise_for_status(response: requests.Response, url: str, settings: Settings) -> None:
+    status = response.status_code
+    if status == 403:
+        if settings.contact:
+            raise ContactRequired(
+                f"403 Forbidden from {url}", url=url, status=403, hint=BLOCKED_HINT.format(url=url)
+            )
+        raise ContactRequired(f"403 Forbidden from {url}", url=url, status=403, hint=CONTACT_HINT)
+    if status == 404:
+        raise FetchError(
+            f"404 Not Found: {url}",
+            url=url,
+            status=404,
+            hint="BLS may have moved or renamed the file; check the URL or the base-URL settings.",
+        )
+    if status == 429:
+        raise RateLimited(f"429 Too Many Requests from {url}", url=url, status=429)
+    if status >= 400:
+        raise FetchError(f"HTTP {status} from {url}", url=url, status=status)
+
+
+def _request(
+    method: str,
+    url: str,
+    *,
+    settings: Settings,
+    on_response: Callable[[requests.Response], Any],
+    **kwargs: Any,
+) -> Any:
+    """Send a request with retries; ``on_response`` consumes a successful response.
+
+    ``on_response`` may raise ``requests.RequestException`` (e.g. a body cut short):
+    that counts as a connection error and is retried.
+    """
+    session = get_session(settings)
+    attempts = settings.retries + 1
+    for attempt in range(attempts):
+        last = attempt == attempts - 1
+        delay = settings.backoff * 2**attempt
+        try:
+            response = session.request(method, url, timeout=settings.timeout, stream=True, **kwargs)
+        except requests.RequestException as err:
+            if last:
+                raise FetchError(
+                    f"could not reach {urlsplit(url).netloc}: {type(err).__name__}",
+                    url=url,
+                    hint="Check the network, or set MARKETDATA_OFFLINE=1 to use cached "
+                    "and bundled data.",
+                ) from None
+            logger.warning("%s %s failed (%s); retry in %.1f s", method, url, err, delay)
+            time.sleep(delay)
+            continue
+        with response:
+            if response.status_code in _RETRY_STATUS:
+                wait = _retry_after(response)
+                if wait is not None and wait > settings.max_wait:
+                    raise RateLimited(
+                        f"HTTP {response.status_code} from {url}: the server asks to retry "
+                        f"in {wait:.0f} s",
+                        url=url,
+                        status=response.status_code,
+                        hint="Try again later.",
+                    )
+                if last:
+                    _raise_for_status(response, url, settings)
+                wait = delay if wait is None else wait
+                logger.warning("HTTP %s from %s; retry in %.1f s", response.status_code, url, wait)
+                time.sleep(wait)
+                continue
+            _raise_for_status(response, url, settings)
+            try:
+                return on_response(response)
+            except requests.RequestException as err:
+                if last:
+                    raise FetchError(
+                        f"download of {url} was cut short: {type(err).__name__}", url=url
+                    ) from None
+                logger.warning("reading %s failed (%s); retry in %.1f s", url, err, delay)
+                time.sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def download(
+    url: str,
+    dest: Path,
+    *,
+    settings: Settings | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> Download:
+    """Stream ``url`` into ``dest``; with ``etag``/``last_modified`` ask only if changed.
+
+    The body's length is checked against Content-Length and a body cut short is retried
+    from the start. ``dest`` is overwritten; the caller decides where it lands (see
+    :mod:`marketdata.cache`).
+
+    Raises
+    ------
+    ContactRequired
+        On 403: set ``MARKETDATA_CONTACT`` or add the file by hand.
+    RateLimited, FetchError
+        When retries are exhausted or the server refuses.
+    """
+    settings = get_settings(settings)
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+
+    def save(response: requests.Response) -> Download:
+        tags = {
+            "etag": response.headers.get("ETag"),
+            "last_modified": response.headers.get("Last-Modified"),
+        }
+        if response.status_code == 304:
+            return Download(status=304, **tags)
+        total = int(response.headers.get("Content-Length", 0)) or None
+        digest = hashlib.sha256()
+        size = 0
+        show = bool(total and total >= _PROGRESS_MIN_BYTES and sys.stderr.isatty())
+        logger.info("Downloading %s from %s to %s", Path(urlsplit(url).path).name, url, dest)
+        with (
+            dest.open("wb") as out,
+            tqdm(total=total, unit="B", unit_scale=True, disable=not show, desc=dest.name) as bar,
+        ):
+            for chunk in response.iter_content(_CHUNK):
+                out.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+                bar.update(len(chunk))
+        if total is not None and size != total:
+            raise requests.exceptions.ChunkedEncodingError(f"received {size} of {total} bytes")
+        return Download(status=200, size=size, sha256=digest.hexdigest(), **tags)
+
+    return _request("GET", url, settings=settings, on_response=save, headers=headers)
+
+
+def _json(response: requests.Response, url: str) -> Any:
+    body = response.content
+    try:
+        return json.loads(body)
+    except ValueError:
+        start = body[:80].decode("utf-8", "replace")
+        raise SourceFormatError(f"answer is not JSON (starts with {start!r})", source=url) from None
+
+
+def get_json(url: str, *, settings: Settings | None = None, params: dict | None = None) -> Any:
+    """GET ``url`` and return its JSON (retries as :func:`download`)."""
+    settings = get_settings(settings)
+    return _request(
+        "GET", url, settings=settings, params=params, on_response=lambda r: _json(r, url)
+    )
+
+
+def post_json(url: str, payload: dict, *, settings: Settings | None = None) -> Any:
+    """POST ``payload`` as JSON to ``url`` and return the JSON answer.
+
+    The payload may hold the API key: it is never logged nor put into an error message.
+    """
+    settings = get_settings(settings)
+    return _request(
+        "POST", url, settings=settings, json=payload, on_response=lambda r: _json(r, url)
+    )

@@ -1,0 +1,67 @@
+"""Shared fixtures: an isolated cache for every test and a local BLS-like server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from marketdata.config import Settings, reset_settings
+from tests.bls_server import BLSServer
+
+DATA = Path(__file__).parent / "data"
+CONTACT = "tests@example.org"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """No test touches the network or the user's cache: offline, cache in a temp dir."""
+    for name in (
+        "MARKETDATA_CONTACT",
+        "BLS_API_KEY",
+        "MARKETDATA_BLS_DOWNLOAD_URL",
+        "MARKETDATA_BLS_API_URL",
+        "MARKETDATA_BLS_WWW_URL",
+        "MARKETDATA_PROJECTIONS_CENTRAL_URL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MARKETDATA_OFFLINE", "1")
+    monkeypatch.setenv("MARKETDATA_CACHE_DIR", str(tmp_path_factory.mktemp("env-cache")))
+    reset_settings()
+    yield
+    reset_settings()
+
+
+@pytest.fixture
+def bls_server() -> Iterator[BLSServer]:
+    """A local HTTP server; tests add the files and handlers they need."""
+    server = BLSServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def online_settings(bls_server: BLSServer, tmp_path: Path) -> Settings:
+    """Settings that download from the local server into a fresh cache."""
+    return Settings(
+        cache_dir=tmp_path / "cache",
+        contact=CONTACT,
+        offline=False,
+        bls_download_url=bls_server.url,
+        bls_api_url=bls_server.url,
+        bls_www_url=bls_server.url,
+        projections_central_url=bls_server.url,
+        timeout=5.0,
+        retries=3,
+        backoff=0.01,
+        max_wait=5.0,
+    )
+
+
+@pytest.fixture
+def offline_settings(online_settings: Settings) -> Settings:
+    """The same cache as ``online_settings``, with offline mode on."""
+    return online_settings.replace(offline=True)
