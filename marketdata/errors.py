@@ -110,3 +110,7 @@ class SuppressedValuesWarning(MarketdataWarning):
 
 class NotComparableWarning(MarketdataWarning):
     """Figures compared across releases use different definitions (SOC or area changes)."""
+
+
+class MissingSeriesWarning(MarketdataWarning):
+    """The BLS API has no data for some requested series (unknown id, or no data in the years)."""
