@@ -1,0 +1,137 @@
+"""The ``marketdata`` command.
+
+Every subcommand is a thin wrapper around the Python API; errors from the package are
+printed as one clear message (no traceback) and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from marketdata import __version__, cache
+from marketdata.config import get_settings
+from marketdata.errors import MarketdataError, MarketdataWarning
+
+WAGE_COLUMNS = [
+    "area_name",
+    "employment",
+    "hourly_median",
+    "annual_p10",
+    "annual_p25",
+    "annual_median",
+    "annual_p75",
+    "annual_p90",
+    "location_quotient",
+]
+
+
+def _print_frame(df: pd.DataFrame) -> None:
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        print(df.to_string(index=False))
+
+
+def _print_provenance(df: pd.DataFrame) -> None:
+    for p in df.attrs.get("provenance", []):
+        how = " (bundled snapshot)" if p.get("bundled") else ""
+        how += " (added by hand)" if p.get("added_by_hand") else ""
+        print(
+            f"Source: BLS {p.get('program')} {p.get('release')}{how}, {p.get('source_url')}, "
+            f"retrieved {p.get('retrieved')}"
+        )
+
+
+def cmd_wages(args: argparse.Namespace) -> int:
+    """Show an occupation's wages in an area, its state and the nation."""
+    from marketdata import oews
+
+    df = oews.wages_table(args.occupation, area=args.area, release=args.release)
+    title = df["occupation_title"].iloc[0] if len(df) else args.occupation
+    print(f"{df['occupation_code'].iloc[0]} {title}, {df['release'].iloc[0]}")
+    shown = df.loc[:, [c for c in WAGE_COLUMNS if c in df.columns]]
+    _print_frame(oews.format_for_display(shown) if hasattr(oews, "format_for_display") else shown)
+    notes = df.attrs.get("notes", [])
+    for note in notes:
+        print(f"Note: {note}")
+    _print_provenance(df)
+    return 0
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    """Inspect, verify, fill or clear the cache."""
+    settings = get_settings()
+    if args.action == "info":
+        print(f"Cache folder: {settings.cache_dir}")
+        for entry in cache.entries(settings=settings):
+            hand = " (added by hand)" if entry.added_by_hand else ""
+            print(f"{entry.key}\t{entry.size:>12,d} B\t{entry.retrieved}\t{entry.url}{hand}")
+    elif args.action == "verify":
+        result = cache.verify(settings=settings)
+        bad = [k for k, ok in result.items() if not ok]
+        print(f"{len(result)} files checked, {len(bad)} damaged and removed")
+        for key in bad:
+            print(f"damaged: {key}")
+        return 1 if bad else 0
+    elif args.action == "add":
+        from marketdata.sources import identify
+
+        for path in args.paths:
+            known = identify(Path(path), settings=settings)
+            entry = cache.add_file(
+                Path(path), key=known.key, url=known.url, settings=settings, check=known.check
+            )
+            print(f"added {path} as {known.description} ({entry.key}, sha256 {entry.sha256})")
+    elif args.action == "clear":
+        cache.clear(settings=settings)
+        print(f"removed {settings.cache_dir}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``marketdata`` command."""
+    parser = argparse.ArgumentParser(
+        prog="marketdata", description="BLS labor-market data: wages, projections, reports."
+    )
+    parser.add_argument("--version", action="version", version=f"marketdata {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what is downloaded")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    wages = commands.add_parser("wages", help="an occupation's wages in an area and the nation")
+    wages.add_argument("occupation", help="SOC code (29-2072 or 292072) or title")
+    wages.add_argument("--area", default="US", help="state (OH, Ohio, 39), metro or US")
+    wages.add_argument("--release", default="latest", help="e.g. latest, 'May 2024', 2021")
+    wages.set_defaults(run=cmd_wages)
+
+    cache_cmd = commands.add_parser("cache", help="inspect, verify, fill or clear the cache")
+    cache_cmd.add_argument("action", choices=["info", "verify", "add", "clear"])
+    cache_cmd.add_argument("paths", nargs="*", help="with add: BLS files saved by hand")
+    cache_cmd.set_defaults(run=cmd_cache)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
+    warnings.simplefilter("default", MarketdataWarning)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except MarketdataError as err:
+        print(f"marketdata: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
