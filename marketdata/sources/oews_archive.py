@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
+import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
 from marketdata.errors import SourceFormatError, UnknownRelease
@@ -227,10 +228,18 @@ COLUMN_ALIASES: dict[str, str | None] = {
     "release": None,
 }
 
-#: AREA_TYPE codes of the 2019+ files -> OEWS area type letter.
-AREA_TYPE_CODES: dict[str, str] = {"1": "N", "2": "S", "3": "S", "4": "M", "5": "M", "6": "M"}
+#: AREA_TYPE codes of the 2019+ files -> area type as in the current-release frame
+#: (4 is a metropolitan area, 6 a nonmetropolitan area; 3 is a U.S. territory).
+AREA_TYPE_CODES: dict[str, str] = {
+    "1": "national",
+    "2": "state",
+    "3": "state",
+    "4": "metro",
+    "5": "metro",
+    "6": "nonmetro",
+}
 #: Area type of files without area columns, by scope.
-SCOPE_AREA_TYPES: dict[str, str] = {"national": "N", "state": "S", "metro": "M"}
+SCOPE_AREA_TYPES: dict[str, str] = {"national": "national", "state": "state", "metro": "metro"}
 
 #: Cell markers -> reason a value is missing. ``#`` (top-coded) keeps the bound instead.
 MARKERS: dict[str, str] = {
@@ -253,21 +262,10 @@ _BOUND_RE = re.compile(
 )
 
 #: Tidy columns of an archived release, in order.
+MEASURES: tuple[str, ...] = tuple(c for c in OEWS_COLUMNS if c in OEWS_MEASURES)
 FLAG_COLUMNS: tuple[str, ...] = tuple(f"is_topcoded_{c}" for c in OEWS_WAGE_COLUMNS)
-NOTE_COLUMNS: tuple[str, ...] = tuple(f"{c}_note" for c in OEWS_MEASURES)
+NOTE_COLUMNS: tuple[str, ...] = tuple(f"{c}_note" for c in MEASURES)
 ARCHIVE_COLUMNS: tuple[str, ...] = (*OEWS_COLUMNS, "year", *FLAG_COLUMNS, *NOTE_COLUMNS)
-_TEXT_COLUMNS = (
-    "area_code",
-    "area_name",
-    "area_type",
-    "state_code",
-    "industry_code",
-    "industry_title",
-    "occupation_code",
-    "occupation_title",
-    "occupation_level",
-    "release",
-)
 
 
 @dataclass(frozen=True)
@@ -387,7 +385,7 @@ def _levels(codes: pd.Series, group: pd.Series | None) -> pd.Series:
 
 
 def _area_columns(df: pd.DataFrame, scope: str) -> pd.DataFrame:
-    """area_code (7-digit OEWS code), area_name, area_type (N/S/M), state_code (FIPS)."""
+    """area_code (7-digit OEWS code), area_name, area_type, state_code (FIPS)."""
     n = len(df)
     if "area_type" in df:
         kind = df["area_type"].astype("string").str.strip().str.split(".").str[0]
@@ -399,21 +397,23 @@ def _area_columns(df: pd.DataFrame, scope: str) -> pd.DataFrame:
     else:
         raw = pd.Series([None] * n, index=df.index, dtype="string")
     code = raw.str.zfill(7)
-    code = code.mask(area_type == "S", raw.str.zfill(2) + "00000")
-    code = code.mask(area_type == "N", NATIONAL_AREA)
+    code = code.mask(area_type == "state", raw.str.zfill(2) + "00000")
+    code = code.mask(area_type == "national", NATIONAL_AREA)
+    # metro files without AREA_TYPE: a state's nonmetropolitan areas have state FIPS + 0000N
+    area_type = area_type.mask((area_type == "metro") & ~code.str.startswith("00"), "nonmetro")
     postal_to_fips = {postal: fips for fips, (postal, _) in STATES.items()}
     state = code.str[:2].where(code.str[:2] != "00")
     if "state_postal" in df:
         by_postal = df["state_postal"].astype("string").str.strip().map(postal_to_fips)
         state = state.fillna(by_postal)
-    state = state.mask(area_type == "N", "00")
+    state = state.mask(area_type == "national", "00")
     if "area_name" in df:
         name = df["area_name"].astype("string").str.strip()
     elif "state_name" in df:
         name = df["state_name"].astype("string").str.strip()
     else:
         name = pd.Series([None] * n, index=df.index, dtype="string")
-    name = name.mask(area_type == "N", name.fillna("U.S."))
+    name = name.mask(area_type == "national", name.fillna("U.S."))
     return pd.DataFrame(
         {"area_code": code, "area_name": name, "area_type": area_type, "state_code": state},
         index=df.index,
@@ -463,7 +463,7 @@ def _tidy_sheet(sheet: _Sheet, *, scope: str, top: TopCode | None) -> pd.DataFra
     out["occupation_level"] = _levels(code, df.get("occupation_level"))
     notes: dict[str, pd.Series] = {}
     flags: dict[str, pd.Series] = {}
-    for measure in OEWS_MEASURES:
+    for measure in MEASURES:
         if measure not in df:
             out[measure] = float("nan")
             notes[measure] = pd.Series(pd.NA, index=df.index, dtype="string")
@@ -488,7 +488,7 @@ def _tidy_sheet(sheet: _Sheet, *, scope: str, top: TopCode | None) -> pd.DataFra
         notes[measure] = note
     for measure in OEWS_WAGE_COLUMNS:
         out[f"is_topcoded_{measure}"] = flags.get(measure, pd.Series(False, index=df.index))
-    for measure in OEWS_MEASURES:
+    for measure in MEASURES:
         out[f"{measure}_note"] = notes[measure]
     return out
 
@@ -569,6 +569,5 @@ def read_archive(
     df = pd.concat(frames, ignore_index=True)
     df["release"] = release.label
     df["year"] = release.year
-    for column in _TEXT_COLUMNS:
-        df[column] = df[column].astype("string")
-    return df.loc[:, list(ARCHIVE_COLUMNS)]
+    # through Arrow: the same column types as the current-release frame and the Parquet cache
+    return pa.Table.from_pandas(df.loc[:, list(ARCHIVE_COLUMNS)], preserve_index=False).to_pandas()

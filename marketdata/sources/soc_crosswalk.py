@@ -1,0 +1,113 @@
+"""BLS's SOC crosswalks (2000 -> 2010, 2010 -> 2018): spreadsheet bytes -> link table.
+
+BLS publishes each revision's crosswalk as a spreadsheet with a few rows of notes above
+a header such as ``2010 SOC Code | 2010 SOC Title | 2018 SOC Code | 2018 SOC Title``
+(``2000 SOC code`` ... in the 2000 -> 2010 file). One row per link between an old and a
+new detailed occupation: an occupation split in two has two rows, two merged have two rows.
+The header is found by its names, not by its position.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from python_calamine import CalamineWorkbook
+
+from marketdata.errors import SourceFormatError
+
+#: Link table columns.
+COLUMNS: tuple[str, ...] = ("old_code", "old_title", "new_code", "new_title")
+_CODE = re.compile(r"\d{2}-\d{4}")
+_HEADER_SEARCH_ROWS = 50
+
+
+@dataclass(frozen=True)
+class Crosswalk:
+    """One published crosswalk: from which SOC version to which, and where it lives."""
+
+    old: str  # "SOC 2010"
+    new: str  # "SOC 2018"
+    path: str  # under the BLS host, e.g. "soc/2018/soc_2010_to_2018_crosswalk.xlsx"
+
+    @property
+    def key(self) -> str:
+        """Cache key of the file."""
+        return "soc/" + self.path.rsplit("/", 1)[-1]
+
+    def url(self, base_url: str) -> str:
+        """Where BLS publishes it under ``base_url`` (``settings.bls_www_url``)."""
+        return f"{base_url.rstrip('/')}/{self.path}"
+
+
+#: The crosswalks between the SOC versions used by OEWS, oldest first.
+CROSSWALKS: tuple[Crosswalk, ...] = (
+    Crosswalk("SOC 2000", "SOC 2010", "soc/soc_2000_to_2010_crosswalk.xls"),
+    Crosswalk("SOC 2010", "SOC 2018", "soc/2018/soc_2010_to_2018_crosswalk.xlsx"),
+)
+
+
+def _norm(cell: object) -> str:
+    return re.sub(r"\s+", " ", str(cell).strip().lower())
+
+
+def _find(header: list[str], year: str, what: str) -> int | None:
+    wanted = f"{year} soc {what}"
+    return next((i for i, h in enumerate(header) if h == wanted), None)
+
+
+def parse(content: bytes, *, crosswalk: Crosswalk, name: str | None = None) -> pd.DataFrame:
+    """Parse a crosswalk workbook into ``old_code, old_title, new_code, new_title``.
+
+    Raises
+    ------
+    SourceFormatError
+        No sheet has the expected header in its first rows, or no link was found.
+    """
+    name = name or crosswalk.path.rsplit("/", 1)[-1]
+    old_year, new_year = crosswalk.old.split()[-1], crosswalk.new.split()[-1]
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    except Exception as err:  # calamine raises its own error types
+        raise SourceFormatError(f"not a readable spreadsheet ({err})", source=name) from None
+    for sheet in workbook.sheet_names:
+        rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        for hi, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+            header = [_norm(c) for c in row]
+            where = [
+                _find(header, old_year, "code"),
+                _find(header, old_year, "title"),
+                _find(header, new_year, "code"),
+                _find(header, new_year, "title"),
+            ]
+            if None in where:
+                continue
+            picked = [
+                [str(r[i]).strip() if i < len(r) else "" for i in where] for r in rows[hi + 1 :]
+            ]
+            df = pd.DataFrame(picked, columns=list(COLUMNS))
+            ok = df["old_code"].str.fullmatch(_CODE) & df["new_code"].str.fullmatch(_CODE)
+            df = df[ok].drop_duplicates(ignore_index=True)
+            if df.empty:
+                raise SourceFormatError(f"sheet {sheet!r} holds no SOC code links", source=name)
+            return df
+    raise SourceFormatError(
+        f"no header '{old_year} SOC Code | {old_year} SOC Title | {new_year} SOC Code | "
+        f"{new_year} SOC Title' in the first {_HEADER_SEARCH_ROWS} rows; is this BLS's "
+        f"{crosswalk.old} to {crosswalk.new} crosswalk?",
+        source=name,
+    )
+
+
+def check_spreadsheet(path: Path) -> None:
+    """Raise SourceFormatError unless the file starts like an .xls or .xlsx (not HTML)."""
+    with Path(path).open("rb") as f:
+        start = f.read(8)
+    if not start.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise SourceFormatError(
+            f"not a spreadsheet (starts with {start!r}); BLS may have sent an error page",
+            source=Path(path).name,
+        )
