@@ -1,0 +1,482 @@
+"""Parse BLS Current Population Survey (CPS) files: bytes in, frames out.
+
+Two kinds of files carry the CPS certification and licensing dimension:
+
+- BLS's annual-average tables ``cpsaat<NN>.xlsx`` (``www.bls.gov/cps/aa<YEAR>/``):
+  a title cell (``HOUSEHOLD DATA / ANNUAL AVERAGES / 53. Certification ...``), a units line
+  (``[Numbers in thousands]``), two or three header rows joined by merged cells, row labels
+  whose hierarchy is the cell indent, ``–`` (en dash) for suppressed cells and ``NOTE`` /
+  footnote rows at the end. :func:`parse_cpsaat` reads any table in that layout into a long
+  frame; :func:`parse_certification_table` picks the certification columns out of it.
+- The LE (weekly earnings) and LN (labor force) time-series flat files
+  (``download.bls.gov/pub/time.series/le/`` and ``/ln/``): tab-separated, one header line,
+  padded fields. :func:`parse_timeseries_file` reads any of them (mapping files such as
+  ``le.cert``, series listings, data files); :func:`parse_data` turns values into numbers
+  with BLS's footnote as the reason when a value is missing.
+
+Certification status codes (``cert_code`` in ``le.series`` / ``ln.series``, labels in
+``le.cert`` / ``ln.cert``) map to :data:`CERT_STATUS`.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from marketdata.errors import SourceFormatError
+
+logger = logging.getLogger(__name__)
+
+#: CPS certification and licensing status codes (``ln.cert`` / ``le.cert``) -> our status keys.
+CERT_STATUS: dict[int, str] = {
+    0: "total",
+    1: "without",
+    2: "with_either",
+    3: "cert_no_license",
+    4: "license",
+}
+
+#: Human labels of the status keys, worded as BLS words them in ``ln.cert`` and the tables.
+STATUS_LABELS: dict[str, str] = {
+    "total": "All workers",
+    "without": "Without a certification or license",
+    "with_either": "With a certification or license",
+    "cert_no_license": "With a certification, but no license",
+    "license": "With a license",
+}
+
+#: Columns of the certification frame (one row per occupation group).
+CERT_TABLE_COLUMNS: tuple[str, ...] = (
+    "group",
+    "level",
+    "path",
+    "year",
+    "employed",
+    "share_with_either",
+    "share_cert_no_license",
+    "share_license",
+    "share_without",
+    "median_weekly_total",
+    "median_weekly_with_either",
+    "median_weekly_cert_no_license",
+    "median_weekly_license",
+    "median_weekly_without",
+    "note",
+)
+
+_DASHES = {"–", "—", "-", "‐"}
+_DASH_REASON = "no data or data that do not meet publication criteria"
+_FOOTNOTE_MARK = re.compile(r"\s*(\(\d+\)|\[\d+\])\s*$")
+_TITLE = re.compile(r"(?:^|\n)\s*(\d+[A-Z]?)\.\s+(.+)$", re.S)
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_NOTE_ROW = re.compile(r"^(NOTE|NOTES|Footnotes?|SOURCE)\b|^\(\d+\)|^\[\d+\]", re.I)
+
+
+def _clean(text: object) -> str:
+    """Collapse whitespace and newlines of a cell's text."""
+    return " ".join(str(text).split()) if text is not None else ""
+
+
+# --------------------------------------------------------------------------- cpsaat tables
+
+
+def _load_sheet(data: bytes | Path, source: str):
+    import openpyxl
+
+    try:
+        handle = data if isinstance(data, Path) else io.BytesIO(data)
+        workbook = openpyxl.load_workbook(handle, data_only=True)
+    except Exception as err:  # openpyxl raises many types for non-xlsx bytes
+        raise SourceFormatError(
+            f"not an Excel workbook ({type(err).__name__}); expected a BLS cpsaat*.xlsx table",
+            source=source,
+        ) from None
+    return workbook.worksheets[0]
+
+
+def _merged_fill(sheet, rows: int, cols: int) -> list[list[object]]:
+    """Cell values of the first ``rows`` rows with merged ranges filled from their top-left."""
+    grid = [[sheet.cell(row=r + 1, column=c + 1).value for c in range(cols)] for r in range(rows)]
+    for merged in sheet.merged_cells.ranges:
+        top, left = merged.min_row - 1, merged.min_col - 1
+        if top >= rows:
+            continue
+        value = grid[top][left]
+        for r in range(top, min(merged.max_row, rows)):
+            for c in range(left, min(merged.max_col, cols)):
+                grid[r][c] = value
+    return grid
+
+
+def _is_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    text = _clean(value).replace(",", "").lstrip("$")
+    return bool(re.fullmatch(r"-?\d+(\.\d+)?", text))
+
+
+def _number(value: object) -> float:
+    if isinstance(value, int | float):
+        return float(value)
+    return float(_clean(value).replace(",", "").lstrip("$"))
+
+
+def parse_cpsaat(data: bytes | Path, *, source: str, year: int | None = None) -> pd.DataFrame:
+    """Read one BLS CPS annual-average table (``cpsaatNN.xlsx``) into a long frame.
+
+    Parameters
+    ----------
+    data
+        The workbook's bytes (or a path to it).
+    source
+        Name used in error messages and ``attrs`` (usually the URL).
+    year
+        Year of the annual averages when neither a header row nor the title says it
+        (BLS puts it only in the URL, ``aa<YEAR>``, for some tables).
+
+    Returns
+    -------
+    DataFrame
+        One row per (table row, value column): ``line`` (sheet row), ``label`` (row label,
+        whitespace collapsed, footnote markers removed), ``level`` (cell indent = hierarchy),
+        ``path`` (ancestor labels joined with `` > ``), ``section`` (last heading row without
+        values, if any), ``measure`` (the column's header rows joined with `` | ``),
+        ``year`` (a year header level, else the title's year, else ``<NA>``), ``value``
+        (float; NaN where BLS shows a dash) and ``note`` (BLS's reason for a missing value).
+        ``attrs`` hold ``table`` (number), ``title``, ``units``, ``notes`` and ``source``.
+
+    Raises
+    ------
+    SourceFormatError
+        If the bytes are not a workbook in BLS's cpsaat layout; names the sheet row.
+    """
+    sheet = _load_sheet(data, source)
+    n_rows, n_cols = sheet.max_row, sheet.max_column
+    first_data = None
+    for r in range(1, n_rows + 1):
+        label = _clean(sheet.cell(row=r, column=1).value)
+        values = [sheet.cell(row=r, column=c).value for c in range(2, n_cols + 1)]
+        if label and any(_is_number(v) and not _YEAR.match(_clean(v)) for v in values):
+            first_data = r
+            break
+    if first_data is None or first_data < 2:
+        raise SourceFormatError(
+            "no data rows found (a label in column A followed by numbers); "
+            "is this a BLS cpsaat table?",
+            source=source,
+        )
+    title_text = str(sheet.cell(row=1, column=1).value or "")
+    match = _TITLE.search(title_text)
+    if not match:
+        raise SourceFormatError(
+            f"first cell {title_text[:60]!r} has no table number and title "
+            "(expected e.g. 'HOUSEHOLD DATA ANNUAL AVERAGES 53. ...')",
+            source=source,
+            line=1,
+        )
+    table_no, title = match.group(1), _clean(match.group(2))
+    title_year = re.search(r"\b((?:19|20)\d\d) annual averages", title)
+
+    grid = _merged_fill(sheet, first_data - 1, n_cols)
+    header_rows, units = [], ""
+    for r in range(1, first_data - 1):
+        row = grid[r]
+        first = _clean(row[0])
+        rest = [_clean(v) for v in row[1:]]
+        if first.startswith("["):
+            units = first.strip("[]")
+        elif any(rest):
+            header_rows.append(rest)
+    if not header_rows:
+        raise SourceFormatError("no header rows above the first data row", source=source)
+
+    measures, years = [], []
+    for c in range(n_cols - 1):
+        parts, column_year = [], None
+        for row in header_rows:
+            part = _FOOTNOTE_MARK.sub("", row[c])
+            if _YEAR.match(part):
+                column_year = int(part)
+            elif part and (not parts or parts[-1] != part):
+                parts.append(part)
+        measures.append(" | ".join(parts))
+        years.append(column_year)
+
+    records, notes, dash_reason = [], [], _DASH_REASON
+    section, stack = "", []
+    for r in range(first_data, n_rows + 1):
+        cell = sheet.cell(row=r, column=1)
+        label = _FOOTNOTE_MARK.sub("", _clean(cell.value))
+        values = [sheet.cell(row=r, column=c).value for c in range(2, n_cols + 1)]
+        filled = [(i, v) for i, v in enumerate(values) if _clean(v)]
+        if not label and not filled:
+            continue
+        if _NOTE_ROW.match(label):
+            notes.append(label)
+            dash = re.search(r"Dash(?:es)? (?:indicates?|represents?) ([^.]*)\.", label)
+            if dash:
+                dash_reason = dash.group(1).strip()
+            continue
+        if notes:
+            notes.append(label)  # footnote text continuing after the NOTE block
+            continue
+        level = int(cell.alignment.indent or 0)
+        stack = [(lv, name) for lv, name in stack if lv < level]
+        path = " > ".join(name for _, name in stack)
+        stack.append((level, label))
+        if not filled:
+            section = label
+            continue
+        for i, raw in enumerate(values):
+            if not measures[i]:
+                continue
+            text = _clean(raw)
+            if text in _DASHES or not text:
+                value, note = float("nan"), _DASH_REASON if text else "empty cell"
+            elif _is_number(raw):
+                value, note = _number(raw), ""
+            else:
+                raise SourceFormatError(
+                    f"row {r}, column {measures[i]!r} holds {text!r}, not a number or a dash",
+                    source=source,
+                    line=r,
+                )
+            records.append((r, label, level, path, section, measures[i], years[i], value, note))
+    frame = pd.DataFrame.from_records(
+        records,
+        columns=["line", "label", "level", "path", "section", "measure", "year", "value", "note"],
+    )
+    default_year = int(title_year.group(1)) if title_year else year
+    frame["year"] = frame["year"].fillna(default_year).astype("Int64")
+    frame["value"] = frame["value"].astype("float64")
+    frame["note"] = frame["note"].replace(_DASH_REASON, f"BLS shows a dash: {dash_reason}")
+    frame.attrs.update(
+        table=table_no,
+        title=title,
+        units=units,
+        notes=[n for n in notes if n],
+        source=source,
+    )
+    logger.debug("parsed %s: table %s, %d values", source, table_no, len(frame))
+    return frame
+
+
+def _status_of(measure: str) -> str | None:
+    """Which certification status a flattened column header is about."""
+    text = measure.lower()
+    if "without a certification" in text:
+        return "without"
+    if "but no license" in text:
+        return "cert_no_license"
+    if "with a license" in text:
+        return "license"
+    if "with a certification or license" in text:
+        return "with_either"
+    if text.split(" | ")[-1].strip() in {"total", "total employed"}:
+        return "total"
+    return None
+
+
+def parse_certification_table(data: bytes | Path, *, source: str) -> pd.DataFrame:
+    """Read a CPS certification and licensing table (e.g. ``cpsaat53.xlsx``).
+
+    Columns are found by their headers, not their position: percent-distribution columns
+    (``Percent ... | With a certification, but no license``) become ``share_<status>``,
+    median-weekly-earnings columns become ``median_weekly_<status>``, the count of
+    employed or of full-time wage and salary workers becomes ``employed`` (thousands).
+    A table may carry shares, earnings or both; missing blocks are all-NaN.
+
+    Returns
+    -------
+    DataFrame
+        One row per table row, columns :data:`CERT_TABLE_COLUMNS`; ``note`` lists the
+        columns BLS suppressed on that row and why. ``attrs`` as :func:`parse_cpsaat`.
+
+    Raises
+    ------
+    SourceFormatError
+        If no column is about certification status (not a certification table).
+    """
+    long = parse_cpsaat(data, source=source)
+    targets: dict[str, str] = {}
+    for measure in long["measure"].unique():
+        lower = measure.lower()
+        status = _status_of(measure)
+        if "median" in lower and "earnings" in lower and status:
+            targets[measure] = f"median_weekly_{status}"
+        elif "percent" in lower and status and status != "total":
+            targets[measure] = f"share_{status}"
+        elif (
+            status in {"total", None}
+            and "percent" not in lower
+            and "median" not in lower
+            and any(word in lower for word in ("employed", "workers", "number"))
+        ):
+            targets.setdefault(measure, "employed")
+    if not any(t.startswith(("share_", "median_weekly_")) for t in targets.values()):
+        raise SourceFormatError(
+            "no column about certification or licensing status "
+            f"(headers: {', '.join(long['measure'].unique()[:6])}); "
+            "expected a table such as cpsaat53 'Certification and licensing status ...'",
+            source=source,
+        )
+    picked = long[long["measure"].isin(targets)].assign(column=lambda d: d["measure"].map(targets))
+    picked = picked.drop_duplicates(["line", "column"])
+    wide = picked.pivot(index="line", columns="column", values="value")
+    rows = picked.drop_duplicates("line").set_index("line")
+    notes: dict[int, list[str]] = {}
+    gaps = picked[picked["value"].isna()]
+    for line, column, note in zip(gaps["line"], gaps["column"], gaps["note"], strict=True):
+        notes.setdefault(line, []).append(f"{column}: {note}")
+    out = pd.DataFrame(
+        {
+            "group": rows["label"],
+            "level": rows["level"],
+            "path": rows["path"],
+            "year": rows["year"],
+        }
+    )
+    for column in CERT_TABLE_COLUMNS[4:-1]:
+        out[column] = wide[column] if column in wide else float("nan")
+    out["note"] = ["; ".join(notes.get(line, [])) for line in out.index]
+    out = out.reset_index(drop=True)[list(CERT_TABLE_COLUMNS)]
+    out.attrs.update(long.attrs)
+    return out
+
+
+# --------------------------------------------------------------------------- time series
+
+
+def parse_timeseries_file(
+    data: bytes | Path,
+    *,
+    source: str,
+    required: Iterable[str] = (),
+    usecols: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Read one BLS time-series flat file (mapping, series listing or data file).
+
+    BLS's layout: one header line, tab-separated fields, fields and header names padded
+    with spaces (``series_id`` to 30 characters, values right-aligned), CRLF line ends.
+    Every column comes back as stripped text (codes keep their leading zeros).
+
+    Raises
+    ------
+    SourceFormatError
+        If the file is empty, is not tab-separated or lacks a ``required`` column.
+    """
+    handle = data if isinstance(data, Path) else io.BytesIO(data)
+    try:
+        frame = pd.read_csv(
+            handle,
+            sep="\t",
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8",
+            encoding_errors="replace",
+            usecols=(lambda c: c.strip() in set(usecols)) if usecols is not None else None,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
+        raise SourceFormatError(
+            f"not a BLS tab-separated time-series file ({err})", source=source
+        ) from None
+    frame.columns = [c.strip() for c in frame.columns]
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        head = ", ".join(frame.columns[:8]) or "(none)"
+        raise SourceFormatError(
+            f"missing column(s) {', '.join(missing)}; the header has {head}. "
+            "Is this the right file (e.g. an HTML error page saved under its name)?",
+            source=source,
+            line=1,
+        )
+    for column in frame.columns:
+        frame[column] = frame[column].str.strip()
+    frame = frame.dropna(how="all")
+    frame.attrs["source"] = source
+    return frame
+
+
+def parse_data(
+    data: bytes | Path,
+    *,
+    source: str,
+    series_ids: Iterable[str] | None = None,
+    footnotes: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """Read a BLS time-series data file (``le.data.*``, ``ln.data.*``) into numbers.
+
+    Parameters
+    ----------
+    series_ids
+        Keep only these series (the file may hold many thousands).
+    footnotes
+        ``footnote_code -> text`` (from the database's ``.footnote`` file); missing values
+        get that text as their ``note``.
+
+    Returns
+    -------
+    DataFrame
+        ``series_id``, ``year`` (int), ``period``, ``value`` (float, NaN when BLS shows a
+        dash or no number), ``footnote_codes``, ``note``.
+    """
+    frame = parse_timeseries_file(
+        data, source=source, required=("series_id", "year", "period", "value")
+    )
+    if series_ids is not None:
+        frame = frame[frame["series_id"].isin(set(series_ids))]
+    if "footnote_codes" not in frame:
+        frame["footnote_codes"] = ""
+    value = pd.to_numeric(frame["value"].str.replace(",", ""), errors="coerce")
+    footnotes = footnotes or {}
+
+    def reason(codes: str) -> str:
+        texts = [
+            footnotes.get(code.strip(), f"footnote {code.strip()}") for code in codes.split(",")
+        ]
+        return "; ".join(t for t in texts if t.strip()) or "no value published"
+
+    note = frame["footnote_codes"].where(value.isna(), "")
+    note = note.map(lambda codes: reason(codes) if codes else "")
+    note = note.where(~(value.isna() & (note == "")), "no value published")
+    years = pd.to_numeric(frame["year"], errors="coerce")
+    if years.isna().any():
+        bad = frame.index[years.isna()][0]
+        raise SourceFormatError(
+            f"year {frame.loc[bad, 'year']!r} is not a year", source=source, line=int(bad) + 2
+        )
+    out = pd.DataFrame(
+        {
+            "series_id": frame["series_id"],
+            "year": years.astype("int64"),
+            "period": frame["period"],
+            "value": value.astype("float64"),
+            "footnote_codes": frame["footnote_codes"],
+            "note": note,
+        }
+    ).reset_index(drop=True)
+    out.attrs["source"] = source
+    return out
+
+
+def cert_status(code: str | int) -> str:
+    """The status key of a ``cert_code`` (``"01"`` or ``1`` -> ``"without"``).
+
+    Raises
+    ------
+    SourceFormatError
+        For a code that ``ln.cert`` does not list.
+    """
+    try:
+        return CERT_STATUS[int(str(code).strip())]
+    except (KeyError, ValueError):
+        raise SourceFormatError(
+            f"unknown cert_code {code!r}; ln.cert lists 0-4 ({', '.join(STATUS_LABELS.values())})"
+        ) from None
