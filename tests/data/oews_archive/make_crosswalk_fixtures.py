@@ -27,27 +27,53 @@ NOTES = [
     "Only the links of the occupations followed by marketdata's tests are listed.",
 ]
 
+TITLES = {
+    "15-1031": "Computer Software Engineers, Applications",
+    "15-1032": "Computer Software Engineers, Systems Software",
+    "15-1081": "Network Systems and Data Communications Analysts",
+    "15-1122": "Information Security Analysts",
+    "15-1132": "Software Developers, Applications",
+    "15-1133": "Software Developers, Systems Software",
+    "15-1134": "Web Developers",
+    "15-1143": "Computer Network Architects",
+    "15-1212": "Information Security Analysts",
+    "15-1252": "Software Developers",
+    "29-1111": "Registered Nurses",
+    "29-1141": "Registered Nurses",
+    "29-1151": "Nurse Anesthetists",
+    "29-1161": "Nurse Midwives",
+    "29-1171": "Nurse Practitioners",
+    "29-2071": "Medical Records and Health Information Technicians",
+    "29-2072": "Medical Records Specialists",
+    "29-9021": "Health Information Technologists and Medical Registrars",
+}
+
 LINKS_2000_2010 = [
-    ("15-1031", "Computer Software Engineers, Applications", "15-1132", "Software Developers, Applications"),
-    ("15-1032", "Computer Software Engineers, Systems Software", "15-1133", "Software Developers, Systems Software"),
-    ("15-1081", "Network Systems and Data Communications Analysts", "15-1122", "Information Security Analysts"),
-    ("15-1081", "Network Systems and Data Communications Analysts", "15-1134", "Web Developers"),
-    ("15-1081", "Network Systems and Data Communications Analysts", "15-1143", "Computer Network Architects"),
-    ("29-1111", "Registered Nurses", "29-1141", "Registered Nurses"),
-    ("29-1111", "Registered Nurses", "29-1151", "Nurse Anesthetists"),
-    ("29-1111", "Registered Nurses", "29-1161", "Nurse Midwives"),
-    ("29-1111", "Registered Nurses", "29-1171", "Nurse Practitioners"),
-    ("29-2071", "Medical Records and Health Information Technicians", "29-2071", "Medical Records and Health Information Technicians"),
-]  # fmt: skip
+    ("15-1031", "15-1132"),
+    ("15-1032", "15-1133"),
+    ("15-1081", "15-1122"),
+    ("15-1081", "15-1134"),
+    ("15-1081", "15-1143"),
+    ("29-1111", "29-1141"),
+    ("29-1111", "29-1151"),
+    ("29-1111", "29-1161"),
+    ("29-1111", "29-1171"),
+    ("29-2071", "29-2071"),
+]
 
 LINKS_2010_2018 = [
-    ("15-1122", "Information Security Analysts", "15-1212", "Information Security Analysts"),
-    ("15-1132", "Software Developers, Applications", "15-1252", "Software Developers"),
-    ("15-1133", "Software Developers, Systems Software", "15-1252", "Software Developers"),
-    ("29-1141", "Registered Nurses", "29-1141", "Registered Nurses"),
-    ("29-2071", "Medical Records and Health Information Technicians", "29-2072", "Medical Records Specialists"),
-    ("29-2071", "Medical Records and Health Information Technicians", "29-9021", "Health Information Technologists and Medical Registrars"),
-]  # fmt: skip
+    ("15-1122", "15-1212"),
+    ("15-1132", "15-1252"),
+    ("15-1133", "15-1252"),
+    ("29-1141", "29-1141"),
+    ("29-2071", "29-2072"),
+    ("29-2071", "29-9021"),
+]
+
+
+def _row(link: tuple[str, str]) -> tuple[str, str, str, str]:
+    old, new = link
+    return old, TITLES[old], new, TITLES[new]
 
 
 def write_2000_2010(path: Path) -> None:
@@ -59,7 +85,7 @@ def write_2000_2010(path: Path) -> None:
     for c, text in enumerate(header):
         sheet.write(6, c, text)
     for r, link in enumerate(LINKS_2000_2010, start=7):
-        for c, text in enumerate(link):
+        for c, text in enumerate(_row(link)):
             sheet.write(r, c, text)
     book.save(str(path))
 
@@ -74,7 +100,7 @@ def write_2010_2018(path: Path) -> None:
     for c, text in enumerate(header, start=1):
         sheet.cell(row=9, column=c, value=text)
     for r, link in enumerate(LINKS_2010_2018, start=10):
-        for c, text in enumerate(link, start=1):
+        for c, text in enumerate(_row(link), start=1):
             sheet.cell(row=r, column=c, value=text)
     book.save(path)
 
