@@ -1,0 +1,612 @@
+"""Client of the BLS Public Data API v2: any series, within BLS's limits.
+
+``series()`` POSTs to ``{settings.bls_api_url}/publicAPI/v2/timeseries/data/`` and returns
+one tidy frame. BLS limits every query and every day:
+
+- without a key: 25 series and 10 years per query, 25 queries a day;
+- with a registration key (``BLS_API_KEY``): 50 series, 20 years, 500 queries a day.
+
+A request is split into the fewest queries these limits allow (``ceil(N / 50)`` series
+batches with a key, times the year windows the span needs) and the answers are merged.
+
+Cache and freshness
+-------------------
+Every answer is stored in the cache (``cache.write_json("api/<hash>")``), keyed by a hash of
+the request without the key, and reused while fresh:
+
+- answers holding monthly, quarterly or semiannual data: until the next midnight US Eastern
+  time (BLS publishes at 8:30 ET; a day old is at most one release behind);
+- annual-only answers (e.g. OEWS, ``A01``): until the next 1 March once they hold the latest
+  year BLS can have published (last year), or when they only ask for older years; before
+  1 March nothing new is expected; from 1 March until last year's data appears (OEWS: spring),
+  for a day at a time.
+
+``refresh=True`` ignores cached answers. Offline (``MARKETDATA_OFFLINE=1``), cached answers
+of any age are used and missing ones raise :class:`OfflineError`.
+
+Daily budget
+------------
+The queries sent today are counted on disk per key (a hash of it, never the key) or for
+anonymous use, and the count starts again at midnight US Eastern time, as BLS's does. A
+request needing more queries than are left is refused before any is sent.
+
+Errors
+------
+BLS answers errors inside HTTP 200: ``status`` other than ``REQUEST_SUCCEEDED`` with a
+``message`` list. The daily threshold raises :class:`RateLimited` (retry after midnight
+Eastern; a key raises the limit); "Series does not exist" and "No Data Available" messages
+become a :class:`MissingSeriesWarning` for series without any data (all messages are kept
+in ``df.attrs["messages"]``); any other refusal raises :class:`ApiError` with BLS's message.
+The key never appears in the cache, logs or messages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import re
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from marketdata import cache, http
+from marketdata.config import Settings, get_settings
+from marketdata.errors import (
+    ApiError,
+    InputValueError,
+    MissingSeriesWarning,
+    OfflineDataWarning,
+    OfflineError,
+    RateLimited,
+    SourceFormatError,
+    SuppressedValuesWarning,
+)
+from marketdata.schema import Provenance, attach_provenance
+from marketdata.series_id import PARTS, decode
+
+logger = logging.getLogger(__name__)
+
+ENDPOINT = "/publicAPI/v2/timeseries/data/"
+EASTERN = ZoneInfo("America/New_York")
+KEY_URL = "https://data.bls.gov/registrationEngine/"
+SUCCEEDED = "REQUEST_SUCCEEDED"
+#: Columns of the frame returned by :func:`series` (before any catalog/calculation columns).
+COLUMNS: tuple[str, ...] = (
+    "series_id",
+    "year",
+    "period",
+    "period_name",
+    "value",
+    "footnote_codes",
+    "footnote_text",
+    *PARTS,
+)
+#: Survey prefixes of series ids -> program names used in provenance.
+PROGRAMS = {
+    "OE": "OEWS",
+    "LN": "CPS",
+    "LE": "CPS",
+    "CE": "CES",
+    "SM": "SAE",
+    "LA": "LAUS",
+    "CU": "CPI",
+    "JT": "JOLTS",
+    "EN": "QCEW",
+}
+_CACHE_DIR = "api"
+_USAGE = "api/usage"
+_SERIES_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]*$")
+_THRESHOLD = re.compile(r"threshold|exceeded the number of requests", re.IGNORECASE)
+_NO_SERIES = re.compile(r"Series does not exist for Series(?: id)?:?\s*([A-Z0-9-]+)", re.IGNORECASE)
+_NO_DATA = re.compile(
+    r"No Data Available for Series\s*([A-Z0-9-]+)(?:\s+Year:\s*(\d{4}))?", re.IGNORECASE
+)
+_RECORD_KEYS = frozenset({"request", "url", "retrieved", "fresh_until", "sha256", "answer"})
+_ANNUAL_CHECK = (3, 1)  # month, day from which last year's annual data may appear
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What BLS allows per query and per day."""
+
+    series: int
+    years: int
+    daily: int
+
+
+ANONYMOUS = Limits(series=25, years=10, daily=25)
+REGISTERED = Limits(series=50, years=20, daily=500)
+
+
+@dataclass(frozen=True)
+class Query:
+    """One POST: up to ``Limits.series`` series over up to ``Limits.years`` years."""
+
+    series: tuple[str, ...]
+    start_year: int
+    end_year: int
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Queries counted today for the current key (or anonymous use)."""
+
+    used: int
+    limit: int
+    resets_at: datetime  # next midnight US Eastern, as an aware datetime
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+
+def limits(settings: Settings | None = None) -> Limits:
+    """The limits that apply: :data:`REGISTERED` with a key, else :data:`ANONYMOUS`."""
+    return REGISTERED if get_settings(settings).api_key else ANONYMOUS
+
+
+def _eastern_now() -> datetime:
+    return datetime.now(EASTERN)
+
+
+def _next_midnight(now: datetime) -> datetime:
+    local = now.astimezone(EASTERN)
+    return datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=EASTERN)
+
+
+def _clean_ids(series_ids: str | Iterable[str]) -> list[str]:
+    raw = [series_ids] if isinstance(series_ids, str) else list(series_ids)
+    ids = []
+    for sid in raw:
+        text = str(sid).strip().upper()
+        if not _SERIES_ID.match(text):
+            raise InputValueError(
+                "BLS series id", sid, hint="Series ids are letters and digits, e.g. LNS14000000."
+            )
+        ids.append(text)
+    if not ids:
+        raise InputValueError("BLS series id list", series_ids, hint="Give at least one id.")
+    return list(dict.fromkeys(ids))
+
+
+def _years(start_year: int | str | None, end_year: int | str | None) -> tuple[int, int]:
+    this_year = _eastern_now().year
+
+    def year(value: int | str | None, name: str) -> int | None:
+        if value is None:
+            return None
+        text = str(value).strip()
+        if not text.isdigit() or not 1900 <= int(text) <= this_year:
+            raise InputValueError(
+                name, value, hint=f"Give a four-digit year from 1900 to {this_year}."
+            )
+        return int(text)
+
+    end = year(end_year, "end_year") or this_year
+    start = year(start_year, "start_year") or end - 2
+    if start > end:
+        raise InputValueError(
+            "year range", f"{start}-{end}", hint="start_year must not be after end_year."
+        )
+    return start, end
+
+
+def plan(
+    series_ids: str | Iterable[str],
+    start_year: int | str | None = None,
+    end_year: int | str | None = None,
+    *,
+    settings: Settings | None = None,
+) -> list[Query]:
+    """The queries :func:`series` sends for this request (the fewest BLS's limits allow).
+
+    >>> from pathlib import Path
+    >>> s = Settings(cache_dir=Path("."))
+    >>> [(len(q.series), q.start_year, q.end_year) for q in plan(["A"] * 1, 2000, 2025, settings=s)]
+    [(1, 2000, 2009), (1, 2010, 2019), (1, 2020, 2025)]
+    """
+    lim = limits(settings)
+    ids = _clean_ids(series_ids)
+    start, end = _years(start_year, end_year)
+    windows = [(y, min(y + lim.years - 1, end)) for y in range(start, end + 1, lim.years)]
+    batches = [tuple(ids[i : i + lim.series]) for i in range(0, len(ids), lim.series)]
+    return [Query(batch, a, b) for batch in batches for a, b in windows]
+
+
+def _payload(query: Query, *, catalog: bool, calculations: bool, annualaverage: bool) -> dict:
+    payload: dict[str, Any] = {
+        "seriesid": list(query.series),
+        "startyear": str(query.start_year),
+        "endyear": str(query.end_year),
+    }
+    for name, on in (
+        ("catalog", catalog),
+        ("calculations", calculations),
+        ("annualaverage", annualaverage),
+    ):
+        if on:
+            payload[name] = True
+    return payload
+
+
+def _cache_name(payload: dict, registered: bool) -> str:
+    text = json.dumps({"request": payload, "registered": registered}, sort_keys=True)
+    return f"{_CACHE_DIR}/{hashlib.sha256(text.encode()).hexdigest()[:32]}"
+
+
+def _who(settings: Settings) -> str:
+    key = settings.api_key
+    return f"key-{hashlib.sha256(key.encode()).hexdigest()[:16]}" if key else "anonymous"
+
+
+def usage(*, settings: Settings | None = None) -> Usage:
+    """Queries sent today (US Eastern) with the current key, or anonymously."""
+    settings = get_settings(settings)
+    now = _eastern_now()
+    record = cache.read_json(_USAGE, settings=settings) or {}
+    counts = record.get("counts", {}) if record.get("date") == str(now.date()) else {}
+    used = counts.get(_who(settings), 0)
+    return Usage(used=used, limit=limits(settings).daily, resets_at=_next_midnight(now))
+
+
+def _count(settings: Settings, *, add: int = 0, exhausted: bool = False) -> None:
+    today = str(_eastern_now().date())
+    with cache.lock(_USAGE, settings=settings):
+        record = cache.read_json(_USAGE, settings=settings) or {}
+        if record.get("date") != today:
+            record = {"date": today, "counts": {}}
+        counts = record["counts"]
+        who = _who(settings)
+        counts[who] = limits(settings).daily if exhausted else counts.get(who, 0) + add
+        cache.write_json(_USAGE, record, settings=settings)
+
+
+def _wait_text(resets_at: datetime) -> str:
+    left = resets_at - _eastern_now()
+    hours, rest = divmod(max(0, int(left.total_seconds())), 3600)
+    when = resets_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"midnight US Eastern time ({when}, in {hours} h {rest // 60:02d} min)"
+
+
+def _budget_hint(settings: Settings) -> str:
+    if settings.api_key:
+        return "The limit with a registration key is 500 queries a day."
+    return (
+        "A free registration key raises the limit from 25 to 500 queries a day (and to 50 "
+        f"series and 20 years per query): get one at {KEY_URL} and set BLS_API_KEY."
+    )
+
+
+def freshness(answer: dict, *, end_year: int, now: datetime) -> datetime:
+    """Until when a cached ``answer`` (for years up to ``end_year``) is used without asking again.
+
+    See the module docstring for the policy.
+
+    >>> now = datetime(2026, 11, 24, 12, tzinfo=EASTERN)
+    >>> obs = {"year": "2025", "period": "A01"}
+    >>> oews = {"Results": {"series": [{"seriesID": "OEU", "data": [obs]}]}}
+    >>> freshness(oews, end_year=2026, now=now).date()
+    datetime.date(2027, 3, 1)
+    >>> obs = {"year": "2026", "period": "M10"}
+    >>> monthly = {"Results": {"series": [{"seriesID": "LNS", "data": [obs]}]}}
+    >>> freshness(monthly, end_year=2026, now=now).isoformat()
+    '2026-11-25T00:00:00-05:00'
+    """
+    local = now.astimezone(EASTERN)
+    series = _series_list(answer)
+    periods = {obs.get("period", "") for s in series for obs in s.get("data") or []}
+    if any(not p.startswith("A") for p in periods):
+        return _next_midnight(local)
+    check = datetime(local.year, *_ANNUAL_CHECK, tzinfo=EASTERN)
+    if local < check:
+        return check
+    latest = local.year - 1
+    with_data = [s for s in series if s.get("data")]
+    has_latest = all(any(int(o["year"]) >= latest for o in s["data"]) for s in with_data)
+    if end_year < latest or has_latest:
+        return datetime(local.year + 1, *_ANNUAL_CHECK, tzinfo=EASTERN)
+    return _next_midnight(local)
+
+
+def _series_list(answer: dict) -> list[dict]:
+    found = (answer.get("Results") or {}).get("series") or []
+    return list(found.values()) if isinstance(found, dict) else list(found)
+
+
+def _check_shape(answer: Any, url: str) -> dict:
+    if not isinstance(answer, dict) or not isinstance(answer.get("status"), str):
+        raise SourceFormatError("answer is not a BLS API response (no 'status')", source=url)
+    messages = answer.get("message") or []
+    if not isinstance(messages, list) or not isinstance(answer.get("Results") or {}, dict):
+        raise SourceFormatError("answer has an unexpected 'message' or 'Results'", source=url)
+    return answer
+
+
+def _raise_for_answer(answer: dict, query: Query, settings: Settings, url: str) -> None:
+    """Raise for a refused query; per-series messages are left to the caller."""
+    messages = [http.redact(str(m), settings) for m in answer.get("message") or []]
+    status = answer["status"]
+    if any(_THRESHOLD.search(m) for m in messages):
+        _count(settings, exhausted=True)
+        raise RateLimited(
+            "BLS API: daily query threshold reached. BLS said: " + " ".join(messages),
+            url=url,
+            hint=f"Retry after {_wait_text(_next_midnight(_eastern_now()))}. "
+            + _budget_hint(settings),
+        )
+    if status == SUCCEEDED:
+        return
+    other = [m for m in messages if _about(m) is None]
+    if other or not messages:
+        years = f"{query.start_year}-{query.end_year}"
+        shown = ", ".join(query.series[:3]) + (" ..." if len(query.series) > 3 else "")
+        hint = "Check the series ids and years."
+        if any("key" in m.lower() for m in other):
+            hint = "Check BLS_API_KEY (or unset it to query without a key)."
+        raise ApiError(
+            f"BLS API refused the query ({status}) for {len(query.series)} series ({shown}), "
+            f"years {years}: {' '.join(other) or 'no message'} {hint}"
+        )
+
+
+def _load(
+    query: Query,
+    payload: dict,
+    *,
+    settings: Settings,
+    refresh: bool,
+) -> dict | None:
+    """The cached record of ``query`` if usable now, else None."""
+    name = _cache_name(payload, bool(settings.api_key))
+    record = cache.read_json(name, settings=settings)
+    if not isinstance(record, dict) or not record.keys() >= _RECORD_KEYS:
+        return None
+    if refresh and not settings.offline:
+        return None
+    fresh = datetime.fromisoformat(record["fresh_until"]) > _eastern_now()
+    if fresh:
+        return record
+    if settings.offline:
+        warnings.warn(
+            f"offline: using the BLS API answer for {len(query.series)} series, "
+            f"{query.start_year}-{query.end_year}, retrieved {record['retrieved']} "
+            f"(due for refresh since {record['fresh_until']})",
+            OfflineDataWarning,
+            stacklevel=4,
+        )
+        return record
+    return None
+
+
+def _ask(query: Query, payload: dict, *, settings: Settings, url: str) -> dict:
+    """Send one query (counted against today's budget) and cache the answer."""
+    _count(settings, add=1)
+    body = dict(payload)
+    if settings.api_key:
+        body["registrationkey"] = settings.api_key
+    logger.info(
+        "BLS API query: %d series, %d-%d", len(query.series), query.start_year, query.end_year
+    )
+    answer = _check_shape(http.post_json(url, body, settings=settings), url)
+    _raise_for_answer(answer, query, settings, url)
+    text = json.dumps(answer, sort_keys=True)
+    record = {
+        "request": payload,
+        "registered": bool(settings.api_key),
+        "url": url,
+        "retrieved": datetime.now(UTC).isoformat(timespec="seconds"),
+        "fresh_until": freshness(answer, end_year=query.end_year, now=_eastern_now()).isoformat(),
+        "sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "answer": answer,
+    }
+    cache.write_json(_cache_name(payload, bool(settings.api_key)), record, settings=settings)
+    return record
+
+
+def _frame(answer: dict, *, calculations: bool) -> tuple[pd.DataFrame, dict[str, dict]]:
+    """Observations of one answer as a frame, and the catalog of each series."""
+    rows: dict[str, list] = {c: [] for c in COLUMNS[:7]}
+    changes: list[dict[str, str]] = []
+    catalogs = {}
+    for s in _series_list(answer):
+        sid = s.get("seriesID")
+        if s.get("catalog"):
+            catalogs[sid] = s["catalog"]
+        for obs in s.get("data") or []:
+            notes = [f for f in obs.get("footnotes") or [] if f and f.get("code")]
+            rows["series_id"].append(sid)
+            rows["year"].append(obs["year"])
+            rows["period"].append(obs["period"])
+            rows["period_name"].append(obs.get("periodName"))
+            rows["value"].append(obs.get("value"))
+            rows["footnote_codes"].append(",".join(f["code"] for f in notes) or math.nan)
+            rows["footnote_text"].append("; ".join(f.get("text", "") for f in notes) or math.nan)
+            if calculations:
+                changes.append(
+                    {
+                        f"{kind.removesuffix('s')}_{span}": value
+                        for kind, values in (obs.get("calculations") or {}).items()
+                        for span, value in (values or {}).items()
+                    }
+                )
+    frame = pd.DataFrame(rows)
+    if calculations:
+        extra = pd.DataFrame(changes, index=frame.index, dtype=object)
+        frame = frame.join(extra.apply(pd.to_numeric, errors="coerce"))
+    return frame, catalogs
+
+
+def _program(ids: Iterable[str]) -> str:
+    return ", ".join(sorted({PROGRAMS.get(s[:2], s[:2]) for s in ids}))
+
+
+def _missing_values(frame: pd.DataFrame) -> pd.Series:
+    raw = frame["value"].astype(str).str.strip()
+    frame["value"] = pd.to_numeric(raw, errors="coerce").astype("float64")
+    return raw[frame["value"].isna()]
+
+
+def series(
+    series_ids: str | Iterable[str],
+    start_year: int | str | None = None,
+    end_year: int | str | None = None,
+    *,
+    catalog: bool = False,
+    calculations: bool = False,
+    annualaverage: bool = False,
+    refresh: bool = False,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """Observations of BLS time series from the Public Data API v2, as one tidy frame.
+
+    Parameters
+    ----------
+    series_ids
+        One id or many, of any BLS program (e.g. ``OEUN000000000000029207213``,
+        ``LNS14000000``); build OEWS ids with :mod:`marketdata.series_id`.
+    start_year, end_year
+        Years to ask for. Default: the three years ending this year (BLS's own default);
+        only ``end_year``: the three years ending then; only ``start_year``: up to this year.
+        OEWS series hold only the current release (e.g. year 2025, period A01).
+    catalog
+        Ask for series descriptions: a ``series_title`` column and ``df.attrs["catalog"]``.
+    calculations
+        Ask for net and percent changes: ``net_change_<n>`` / ``pct_change_<n>`` columns.
+    annualaverage
+        Ask for annual averages of monthly series (period ``M13``).
+    refresh
+        Ask BLS again even if a cached answer is fresh.
+
+    Returns
+    -------
+    DataFrame
+        :data:`COLUMNS`: ``series_id``, ``year`` (int), ``period`` (``A01``, ``M01``..``M13``,
+        ``Q01``..), ``period_name``, ``value`` (float; missing where BLS gives ``-``),
+        ``footnote_codes``, ``footnote_text`` (BLS's reason for a missing value), and the
+        parts of OEWS ids (missing for other programs). Sorted by the order of
+        ``series_ids``, year and period. ``df.attrs``: ``provenance`` (one record per answer),
+        ``messages`` (BLS's messages).
+
+    Raises
+    ------
+    RateLimited
+        Today's query budget would be exceeded, or BLS says it is.
+    ApiError
+        BLS refused the query (e.g. invalid parameters, invalid key).
+    OfflineError
+        Offline mode is on and an answer is not cached.
+    InputValueError
+        A malformed series id or year.
+    """
+    settings = get_settings(settings)
+    url = settings.bls_api_url.rstrip("/") + ENDPOINT
+    queries = plan(series_ids, start_year, end_year, settings=settings)
+    if (catalog or calculations or annualaverage) and not settings.api_key:
+        logger.warning(
+            "catalog, calculations and annualaverage are features of registered use; "
+            "without BLS_API_KEY BLS may leave them out"
+        )
+    payloads = [
+        _payload(q, catalog=catalog, calculations=calculations, annualaverage=annualaverage)
+        for q in queries
+    ]
+    records: list[dict | None] = []
+    for query, payload in zip(queries, payloads, strict=True):
+        records.append(_load(query, payload, settings=settings, refresh=refresh))
+    missing = [i for i, r in enumerate(records) if r is None]
+    if missing and settings.offline:
+        raise OfflineError(
+            f"offline mode is on and {len(missing)} of the {len(queries)} BLS API queries of "
+            "this request are not in the cache",
+            url=url,
+            hint="Unset MARKETDATA_OFFLINE to ask BLS, or ask for series and years fetched before.",
+        )
+    budget = usage(settings=settings)
+    if len(missing) > budget.remaining:
+        raise RateLimited(
+            f"BLS API: this request needs {len(missing)} new queries but only {budget.remaining} "
+            f"of today's {budget.limit} are left",
+            url=url,
+            hint=f"The count starts again at {_wait_text(budget.resets_at)}. "
+            "Ask for fewer series or years, or use the bulk files. " + _budget_hint(settings),
+        )
+    for i in missing:
+        records[i] = _ask(queries[i], payloads[i], settings=settings, url=url)
+    return _merge(queries, [r for r in records if r is not None], calculations=calculations)
+
+
+def _merge(queries: list[Query], records: list[dict], *, calculations: bool) -> pd.DataFrame:
+    frames, catalogs, messages, provenance = [], {}, [], []
+    for query, record in zip(queries, records, strict=True):
+        frame, found = _frame(record["answer"], calculations=calculations)
+        frames.append(frame)
+        catalogs.update(found)
+        messages.extend(str(m) for m in record["answer"].get("message") or [])
+        provenance.append(
+            Provenance(
+                program=_program(query.series),
+                release=f"{query.start_year}-{query.end_year}",
+                source_url=record["url"],
+                retrieved=record["retrieved"],
+                sha256=record["sha256"],
+            )
+        )
+    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    df["year"] = df["year"].astype("int64")
+    markers = _missing_values(df)
+    if len(markers):
+        kinds = ", ".join(f"{k!r} x{n}" for k, n in markers.value_counts().items())
+        warnings.warn(
+            f"{len(markers)} values are missing in the BLS API answer ({kinds}); "
+            "footnote_text gives BLS's reason",
+            SuppressedValuesWarning,
+            stacklevel=3,
+        )
+    asked = list(dict.fromkeys(s for q in queries for s in q.series))
+    order = {sid: i for i, sid in enumerate(asked)}
+    df = df.sort_values(
+        ["series_id", "year", "period"], key=lambda c: c.map(order) if c.name == "series_id" else c
+    ).reset_index(drop=True)
+    absent = [s for s in asked if s not in set(df["series_id"])]
+    if absent:
+        shown = ", ".join(absent[:10]) + (
+            f" and {len(absent) - 10} more" if len(absent) > 10 else ""
+        )
+        reasons = sorted({_reason(m) for m in messages if _about(m) in absent}) or ["no data"]
+        warnings.warn(
+            f"BLS API has no data for {len(absent)} series: {shown} ({'; '.join(reasons)})",
+            MissingSeriesWarning,
+            stacklevel=3,
+        )
+    for m in messages:
+        logger.info("BLS API message: %s", m)
+    parts = decode(df["series_id"]).drop(columns="series_id")
+    df = pd.concat([df, parts], axis=1)
+    extra = [c for c in df.columns if c not in COLUMNS]
+    if catalogs:
+        df["series_title"] = df["series_id"].map(
+            {k: v.get("series_title") for k, v in catalogs.items()}
+        )
+        extra = ["series_title", *extra]
+    df = df[[*COLUMNS, *dict.fromkeys(extra)]]
+    df.attrs["messages"] = messages
+    if catalogs:
+        df.attrs["catalog"] = catalogs
+    return attach_provenance(df, provenance)
+
+
+def _about(message: str) -> str | None:
+    """The series id a per-series message is about (None for other messages)."""
+    found = _NO_SERIES.search(message) or _NO_DATA.search(message)
+    return found.group(1).upper() if found else None
+
+
+def _reason(message: str) -> str:
+    return "series does not exist" if _NO_SERIES.search(message) else "no data available"

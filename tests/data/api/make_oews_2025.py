@@ -1,0 +1,77 @@
+"""Cut the OEWS May 2025 test data of the BLS API tests from the staged SQLite of the release.
+
+Writes, for the cells listed in CELLS (every datatype BLS publishes for them):
+
+- ``oews-2025-answer.json``: a BLS Public Data API v2 answer in the documented shape
+  (``status``, ``responseTime``, ``message``, ``Results.series[].data[]`` with ``year``,
+  ``period`` A01, ``periodName`` Annual, ``latest``, ``value`` and ``footnotes`` code/text);
+  values and footnotes are the published ones, the envelope is built, not recorded.
+- ``oe.data.0.Current.slice``: the same values as lines of BLS's flat file
+  (``oe.data.0.Current`` layout: id padded to 30, value right-aligned to 12, CRLF).
+
+usage: python make_oews_2025.py /work/shared/data/oews-2025/oews-2025.sqlite.gz
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CELLS = (
+    "OEUN0000000000000292072",  # Medical records specialists, U.S.
+    "OEUS0600000000000292072",  # California
+    "OEUS3900000000000292072",  # Ohio
+    "OEUM0018140000000292072",  # Columbus, OH
+    "OEUS5000000000000292072",  # Vermont: employment not released (footnote 8)
+    "OEUS0600000000000272021",  # Athletes, California: top-coded 90th percentile (footnote 5)
+    "OEUN0000000000000272011",  # Actors, U.S.: hourly wages not published (footnote 4)
+)
+
+
+def main(sqlite_gz: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "oews.sqlite"
+        with gzip.open(sqlite_gz, "rb") as src, db.open("wb") as dst:
+            shutil.copyfileobj(src, dst)
+        con = sqlite3.connect(db)
+        notes = dict(con.execute("select footnote_code, footnote_text from footnote"))
+        year, period = (
+            dict(con.execute("select name, value from meta"))[k] for k in ("data_year", "period")
+        )
+        series, lines = [], []
+        marks = ",".join("?" * len(CELLS))
+        for row in con.execute(f"select * from cell where key in ({marks}) order by key", CELLS):
+            for i in range(1, 18):
+                value, code = row[i], row[17 + i]
+                if value is None:
+                    continue
+                sid = f"{row[0]}{i:02d}"
+                footnotes = [{"code": code, "text": notes[code]}] if code else [{}]
+                obs = {
+                    "year": year,
+                    "period": period,
+                    "periodName": "Annual",
+                    "latest": "true",
+                    "value": value,
+                    "footnotes": footnotes,
+                }
+                series.append({"seriesID": sid, "data": [obs]})
+                lines.append(f"{sid:<30}\t{year}\t{period}\t{value:>12}\t{code or ''}\r\n")
+    answer = {"status": "REQUEST_SUCCEEDED", "responseTime": 0, "message": [], "Results": {}}
+    answer["Results"]["series"] = series
+    (HERE / "oews-2025-answer.json").write_text(json.dumps(answer, indent=1) + "\n")
+    header = f"{'series_id':<30}\tyear\tperiod\t{'value':>12}\tfootnote_codes\r\n"
+    with (HERE / "oe.data.0.Current.slice").open("w", newline="") as f:
+        f.write(header + "".join(lines))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(Path(sys.argv[1]))
