@@ -1,0 +1,177 @@
+"""Charts from real BLS rows (May 2025, tests/data/plots/oews_2025_states.csv).
+
+Run with warnings as errors: a chart that warns fails.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from marketdata import plots
+from marketdata.errors import SchemaError
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+DATA = Path(__file__).parent / "data" / "plots" / "oews_2025_states.csv"
+
+
+@pytest.fixture(scope="module")
+def oews() -> pd.DataFrame:
+    return pd.read_csv(DATA, dtype={"area_code": "string", "state_code": "string"})
+
+
+def _texts(fig: Figure) -> list[str]:
+    return [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
+
+
+def _render(fig: Figure) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig.canvas.draw()
+
+
+def _top_down(ax) -> list[str]:
+    """Y tick labels from the top of the axes down."""
+    ticks = sorted(ax.get_yticklabels(), key=lambda t: -t.get_position()[1])
+    return [t.get_text() for t in ticks]
+
+
+def _occ(df: pd.DataFrame, code: str) -> pd.DataFrame:
+    return df[df["occupation_code"] == code]
+
+
+def test_wage_distribution_labels_values_and_bounds(oews):
+    rows = _occ(oews, "29-2072").set_index("area_code").loc[["3900000", "0000000"]].reset_index()
+    fig = plots.wage_distribution(rows)
+    _render(fig)
+    ax = fig.axes[0]
+    assert "Annual wage" in ax.get_xlabel()
+    assert ax.get_ylabel() == "Area name"
+    assert _top_down(ax) == ["Ohio", "National"]
+    texts = _texts(fig)
+    assert "$51,140" in texts  # BLS national median, May 2025
+    assert "$50,990" in texts  # Ohio
+
+
+def test_wage_distribution_topcoded_and_missing(oews):
+    anest = _occ(oews, "29-1211")
+    rows = anest[anest["area_name"].isin(["Alaska", "Ohio", "Illinois"])]
+    assert rows["is_topcoded_annual_median"].any() and rows["annual_p90"].isna().any()
+    fig = plots.wage_distribution(rows, basis="annual")
+    _render(fig)
+    texts = " ".join(_texts(fig))
+    assert "≥ $239,200" in texts
+    assert plots.BOUND_NOTE in texts
+    assert plots.GAP_NOTE in texts
+
+
+def test_tile_map_has_51_tiles_and_notes(oews):
+    states = _occ(oews, "29-2072").query("area_type == 'state'")
+    fig = plots.tile_map(states, measure="annual_median")
+    _render(fig)
+    ax = fig.axes[0]
+    tiles = [p for p in ax.patches if p.get_gid() == "tile"]
+    assert len(tiles) == 51
+    texts = _texts(fig)
+    assert {"DC", "OH", "AK", "HI"} <= set(texts)
+    assert "$50,990" in texts
+    assert fig.axes[1].get_ylabel() == "Median annual wage (USD)"  # colour bar
+    assert ax.get_xlabel()
+    assert any(t.startswith("Not on the map: Guam") for t in texts)
+
+
+def test_tile_map_marks_missing_and_topcoded(oews):
+    states = _occ(oews, "29-1211").query("area_type == 'state'")
+    fig = plots.tile_map(states, measure="annual_median")
+    _render(fig)
+    texts = _texts(fig)
+    assert "n/a" in texts
+    assert "≥ $239,200" in texts
+    hatched = [p for p in fig.axes[0].patches if p.get_gid() == "tile" and p.get_hatch()]
+    missing = int(
+        states["state_code"].isin(plots.STATE_TILES).sum() - states["annual_median"].notna().sum()
+    )
+    assert len(hatched) >= missing > 0
+
+
+def test_tile_map_rejects_repeated_states(oews):
+    states = _occ(oews, "29-2072").query("area_type == 'state'")
+    with pytest.raises(SchemaError, match="one row per state"):
+        plots.tile_map(pd.concat([states, states.head(1)]), measure="annual_median")
+
+
+def test_tile_grid_is_the_50_states_and_dc():
+    assert len(plots.STATE_TILES) == 51
+    positions = [(r, c) for _, r, c in plots.STATE_TILES.values()]
+    assert len(set(positions)) == 51
+    assert "11" in plots.STATE_TILES  # District of Columbia
+
+
+def test_top_metros_sorted_with_values(oews):
+    metros = _occ(oews, "29-2072").query("area_type == 'metro'")
+    fig = plots.top_metros(metros, n=5)
+    _render(fig)
+    ax = fig.axes[0]
+    names = _top_down(ax)
+    expected = metros.nlargest(5, "annual_median")["area_name"].tolist()
+    assert names == expected
+    assert ax.get_xlabel() == "Median annual wage (USD)"
+    assert ax.get_ylabel()
+
+
+def test_area_comparison_keeps_order_and_hatches_topcoded(oews):
+    anest = (
+        _occ(oews, "29-1211")
+        .set_index("area_name")
+        .loc[["Alaska", "Ohio", "National"]]
+        .reset_index()
+    )
+    fig = plots.area_comparison(anest)
+    _render(fig)
+    ax = fig.axes[0]
+    assert _top_down(ax) == ["Alaska", "Ohio", "National"]
+    assert any(bar.get_hatch() for bar in ax.patches)
+    assert "≥ $239,200" in _texts(fig)
+
+
+def test_bars_leave_gap_for_missing(oews):
+    rows = _occ(oews, "29-1211").query("area_type == 'state'").head(12)
+    assert rows["annual_median"].isna().any()
+    fig = plots.bars(rows, measure="annual_median", label="area_name", title="t")
+    _render(fig)
+    assert " not released" in _texts(fig)
+
+
+def test_history_line_with_gap():
+    years = pd.DataFrame(
+        {
+            "year": [2021, 2022, 2023, 2024],
+            "annual_median": [
+                46660.0,
+                47180.0,
+                np.nan,
+                50250.0,
+            ],  # BLS national medians of 29-2072; 2023 blanked
+            "occupation_title": "Medical Records Specialists",
+        }
+    )
+    fig = plots.history(years)
+    _render(fig)
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "Median annual wage (USD)"
+    assert ax.get_xlabel() == "Year"
+    assert plots.GAP_NOTE in _texts(fig)
+
+
+def test_format_value():
+    assert plots.format_value(51140.0, "annual_median") == "$51,140"
+    assert plots.format_value(24.59, "hourly_median") == "$24.59"
+    assert plots.format_value(239200.0, "annual_p90", topcoded=True) == "≥ $239,200"
+    assert plots.format_value(float("nan"), "annual_median") == "n/a"
+    assert plots.format_value(194720.0, "employment") == "194,720"
