@@ -1,0 +1,700 @@
+"""Salary breakdown of one occupation by area, experience level and credential.
+
+:func:`breakdown` answers a counselor's question — what would this student earn here,
+starting out, and does a certification pay? — from BLS data, with every figure labelled:
+
+- **BLS published** (OEWS): employment, wages and their percentiles, location quotient,
+  jobs per 1,000, relative standard errors. Copied, never changed. Top-coded wages keep
+  BLS's bound and ``is_topcoded_<column>`` is True; suppressed values stay NaN and
+  ``bls_notes`` gives BLS's reason.
+- **derived from BLS figures**: ratios of medians (area vs its state and the nation) and
+  95 % sampling intervals from the published RSEs. Arithmetic on published numbers; NaN
+  when an input is suppressed or top-coded (a ratio of a bound is not a number).
+- **estimate** (a model, labelled in ``experience_method`` / ``cert_method``): experience
+  bands and pay with a credential.
+- **user-supplied**: credential factors from the user's CSV, in ``user_*`` columns only.
+- **EP** (BLS Employment Projections): education and training assignments and educational
+  attainment ("what it takes"), national.
+
+Experience bands (the rule)
+---------------------------
+OEWS publishes the 10th, 25th, 50th, 75th and 90th percentiles of an occupation's wages in
+an area; it does not record experience. The established precedent for reading experience
+levels off this distribution is the Department of Labor's prevailing-wage system: DOL ETA,
+*Prevailing Wage Determination Policy Guidance, Nonagricultural Immigration Programs*
+(revised November 2009), section II.B.1 "OES Wage Levels", sets four levels — I entry,
+II qualified, III experienced, IV fully competent. Level I is the mean of the lowest third
+of the OEWS wage distribution (about the 17th percentile), Level IV the mean of the upper
+two thirds (about the 67th), and Levels II and III split the difference in thirds (about the
+34th and 50th) — the statutory rule of INA 212(p)(4) for surveys with two levels. DOL's
+final rule of 14 January 2021, "Strengthening Wage Protections for the Temporary and
+Permanent Employment of Certain Aliens in the United States" (86 FR 3608), would have moved
+them to about the 35th, 53rd, 72nd and 90th percentiles; DOL delayed its effective date
+(86 FR 26164, 13 May 2021).
+
+Since OEWS publishes percentiles, not the means DOL computes from microdata, the bands here
+are intervals between *published* percentiles, chosen to contain the DOL levels of the 2009
+guidance, with no interpolation:
+
+========== ================== ===============================================
+band       OEWS percentiles   contains
+========== ================== ===============================================
+entry      10th - 25th        DOL Level I (~17th percentile)
+mid        25th - 75th        DOL Levels II, III, IV (~34th, ~50th, ~67th);
+                              the median is given as the mid-career point
+experienced 75th - 90th       the top quarter, above DOL Level IV
+========== ================== ===============================================
+
+BLS's own career guidance reads the percentiles the same way: someone new to a field may
+expect wages near the 10th or 25th percentile, those with more experience near the 75th or
+90th (B. Cover, "Beyond averages: Other ways to look at occupational wages", BLS
+*Occupational Outlook Quarterly*). Each band bound equals a BLS published percentile; what is
+an estimate is the mapping of experience onto that range.
+
+Credentials
+-----------
+The BLS-derived factor comes from CPS (:mod:`marketdata.certification`): the occupation's
+CPS group, median weekly earnings of full-time wage and salary workers with a certification
+but no license, with a license, or with either, each divided by the group's median for all
+workers; the range is the lowest and highest of the published ones. ``cert_annual_low`` /
+``_high`` apply it to the area's OEWS annual median. User factors (a CSV with columns
+``credential, occupation_code, factor_low, factor_high, citation``) go to their own
+``user_<credential>_*`` columns and are never combined with the BLS-derived ones.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from marketdata import cps
+from marketdata.certification import cps_group, premium_for
+from marketdata.config import Settings, get_settings
+from marketdata.errors import (
+    MarketdataError,
+    SchemaError,
+    SourceFormatError,
+    UnknownArea,
+    UnknownCode,
+)
+from marketdata.schema import OEWS_COLUMNS, OEWS_WAGE_COLUMNS, attach_provenance, provenance_of
+from marketdata.series_id import NATIONAL_AREA, area_code
+
+logger = logging.getLogger(__name__)
+
+#: z of a two-sided 95 % normal interval.
+Z95 = 1.96
+PUBLISHED = "BLS published"
+DERIVED = "derived from BLS figures"
+ESTIMATE = "estimate"
+USER = "user-supplied"
+EP = "BLS Employment Projections"
+
+#: Experience bands: name -> (low percentile column suffix, high suffix, point suffix or None).
+BANDS: dict[str, tuple[str, str, str | None]] = {
+    "entry": ("p10", "p25", None),
+    "mid": ("p25", "p75", "median"),
+    "experienced": ("p75", "p90", None),
+}
+EXPERIENCE_METHOD = (
+    "Estimate: experience mapped to published OEWS percentiles (entry 10th-25th, mid 25th-75th "
+    "with the median as point, experienced 75th-90th), bands chosen to contain DOL's "
+    "prevailing-wage levels (ETA guidance Nov 2009: Level I ~17th, II ~34th, III ~50th, "
+    "IV ~67th percentile); no interpolation"
+)
+CERT_METHOD = (
+    "Estimate: area's OEWS annual median x CPS factor (median weekly earnings of full-time "
+    "wage and salary workers with a certification but no license / a license / either, "
+    "divided by all workers', in the occupation's CPS group); a ratio of medians, not a "
+    "causal effect"
+)
+USER_METHOD = "Estimate: area's OEWS annual median x user factor"
+SAMPLING_METHOD = "published estimate x (1 +/- 1.96 x RSE/100): normal 95% interval"
+RATIO_METHOD = "area annual median / comparison area annual median (both published)"
+USER_FACTOR_COLUMNS = ("credential", "occupation_code", "factor_low", "factor_high", "citation")
+WHAT_IT_TAKES = ("typical_education", "work_experience", "training")
+_SOC = re.compile(r"^\d{2}-\d{4}$")
+
+
+# --------------------------------------------------------------------------- user factors
+
+
+def read_user_factors(path: str | Path) -> pd.DataFrame:
+    """Read and check a user credential-factor CSV.
+
+    The file has a header line and the columns ``credential, occupation_code, factor_low,
+    factor_high, citation`` (extra columns are kept). ``factor_*`` multiply an annual
+    median: 1.08 means 8 % more. Example::
+
+        credential,occupation_code,factor_low,factor_high,citation
+        CPC,29-2072,1.05,1.12,"AAPC 2024 Salary Survey, https://..."
+
+    Raises
+    ------
+    SourceFormatError
+        Naming the file and line of the first problem: missing column, malformed SOC code,
+        non-numeric or non-positive factor, ``factor_low > factor_high``, empty credential
+        or citation, or the same credential twice for one occupation.
+    """
+    path = Path(path)
+    where = str(path)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except FileNotFoundError:
+        raise SourceFormatError("file not found", source=where) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        raise SourceFormatError(f"not a readable CSV file ({err})", source=where) from None
+    frame.columns = [c.strip().lower() for c in frame.columns]
+    missing = [c for c in USER_FACTOR_COLUMNS if c not in frame.columns]
+    if missing:
+        raise SourceFormatError(
+            f"missing column(s) {', '.join(missing)}; the header must name "
+            f"{', '.join(USER_FACTOR_COLUMNS)}",
+            source=where,
+            line=1,
+        )
+    seen: dict[tuple[str, str], int] = {}
+    lows, highs = [], []
+    for i, row in enumerate(frame.itertuples(index=False), start=2):
+        values = {c: str(getattr(row, c)).strip() for c in USER_FACTOR_COLUMNS}
+        if not values["credential"]:
+            raise SourceFormatError("empty credential", source=where, line=i)
+        if not _SOC.match(values["occupation_code"]):
+            raise SourceFormatError(
+                f"occupation_code {values['occupation_code']!r} is not a SOC code like 29-2072",
+                source=where,
+                line=i,
+            )
+        try:
+            low, high = float(values["factor_low"]), float(values["factor_high"])
+        except ValueError:
+            raise SourceFormatError(
+                f"factor_low {values['factor_low']!r} / factor_high {values['factor_high']!r} "
+                "must be numbers such as 1.05",
+                source=where,
+                line=i,
+            ) from None
+        if not (0 < low <= high < 10) or math.isnan(low) or math.isnan(high):
+            raise SourceFormatError(
+                f"factors must satisfy 0 < factor_low <= factor_high < 10 (got {low}, {high}); "
+                "a factor multiplies pay, 1.10 = 10 % more",
+                source=where,
+                line=i,
+            )
+        if not values["citation"]:
+            raise SourceFormatError(
+                f"empty citation for {values['credential']}: say where the factor comes from",
+                source=where,
+                line=i,
+            )
+        key = (values["credential"].lower(), values["occupation_code"])
+        if key in seen:
+            raise SourceFormatError(
+                f"{values['credential']} for {values['occupation_code']} is also on line "
+                f"{seen[key]}",
+                source=where,
+                line=i,
+            )
+        seen[key] = i
+        lows.append(low)
+        highs.append(high)
+    for column in ("credential", "occupation_code", "citation"):
+        frame[column] = frame[column].str.strip()
+    frame["factor_low"] = pd.Series(lows, index=frame.index, dtype="float64")
+    frame["factor_high"] = pd.Series(highs, index=frame.index, dtype="float64")
+    frame.attrs["source"] = where
+    return frame
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "credential"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _topcoded(frame: pd.DataFrame, column: str) -> pd.Series:
+    flag = f"is_topcoded_{column}"
+    if flag in frame:
+        return frame[flag].fillna(False).astype(bool)
+    return pd.Series(False, index=frame.index)
+
+
+def _clean_value(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The column's values, NaN where the value is only a top-code bound."""
+    return frame[column].where(~_topcoded(frame, column))
+
+
+def _notes(frame: pd.DataFrame) -> pd.Series:
+    columns = [c for c in OEWS_COLUMNS if f"{c}_note" in frame]
+    out = []
+    for _, row in frame.iterrows():
+        parts = [
+            f"{c}: {row[f'{c}_note']}"
+            for c in columns
+            if isinstance(row[f"{c}_note"], str) and row[f"{c}_note"].strip()
+        ]
+        out.append("; ".join(parts))
+    return pd.Series(out, index=frame.index, dtype="str")
+
+
+def _resolve_areas(areas: Iterable[str | int], frame: pd.DataFrame) -> list[str]:
+    """Seven-digit area codes of ``areas`` (codes, state names, CBSA codes or area names)."""
+    names = dict(zip(frame["area_name"].str.lower(), frame["area_code"], strict=False))
+    codes = []
+    for area in [areas] if isinstance(areas, str | int) else areas:
+        text = str(area).strip()
+        try:
+            code = area_code(text)
+        except UnknownArea as err:
+            code = names.get(text.lower())
+            if code is None:
+                from rapidfuzz import process
+
+                close = [m[0] for m in process.extract(text, list(frame["area_name"]), limit=3)]
+                raise UnknownArea(
+                    "OEWS area",
+                    area,
+                    close or err.suggestions,
+                    hint="Give a state (name, postal or FIPS code), a CBSA code or an OEWS area "
+                    "name as BLS writes it (e.g. 'Columbus, OH').",
+                ) from None
+        if code not in set(frame["area_code"]):
+            raise UnknownArea(
+                "OEWS area",
+                area,
+                hint=f"BLS publishes no estimate of this occupation for area {code}.",
+            )
+        codes.append(code)
+    return codes
+
+
+def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
+    return num / den.where(den > 0)
+
+
+def _money(value: float, hourly: bool = False) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"${value:,.2f}" if hourly else f"${value:,.0f}"
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _oews(occupation: str, release: str, settings: Settings) -> pd.DataFrame:
+    from marketdata import oews
+
+    return oews.load(release=release, occupations=[occupation], settings=settings)
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split())
+
+
+def _what_it_takes(occupation: str, settings: Settings) -> tuple[dict[str, object], str, list]:
+    """EP's education and training assignments and attainment shares for ``occupation``.
+
+    Loaded lazily from :func:`marketdata.projections.load` (tables ``projections`` and
+    ``attainment``); if EP cannot be loaded the values are left out and the reason returned.
+    """
+    values: dict[str, object] = {}
+    provenance: list = []
+    try:
+        from marketdata import projections
+
+        for table in ("projections", "attainment"):
+            frame = projections.load(table=table, settings=settings)
+            provenance += provenance_of(frame)
+            rows = frame[frame["occupation_code"] == occupation]
+            if rows.empty:
+                return values, f"EP {table} table has no row for {occupation}", provenance
+            row = rows.iloc[0]
+            wanted = [c for c in frame.columns if c in WHAT_IT_TAKES or c.startswith("attainment_")]
+            values.update({c: row[c] for c in wanted})
+            values["ep_round"] = row.get("round", "")
+    except (ImportError, MarketdataError) as err:
+        logger.info("EP data unavailable: %s", err)
+        return {}, f"EP education and training data unavailable: {_one_line(err)}", provenance
+    return values, "", provenance
+
+
+def _cps_table(certification_arg: bool | pd.DataFrame, year: int, settings: Settings):
+    if isinstance(certification_arg, pd.DataFrame):
+        return certification_arg, ""
+    try:
+        return cps.certification_table(year, settings=settings), ""
+    except MarketdataError as err:
+        logger.info("CPS certification table unavailable: %s", err)
+        return None, f"CPS certification table for {year} unavailable: {_one_line(err)}"
+
+
+# --------------------------------------------------------------------------- breakdown
+
+
+def breakdown(
+    occupation: str,
+    areas: str | Sequence[str | int],
+    *,
+    release: str = "latest",
+    certification: bool | pd.DataFrame = True,
+    user_factors: str | Path | pd.DataFrame | None = None,
+    what_it_takes: bool = True,
+    data: pd.DataFrame | None = None,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """Pay bands, regional comparison, sampling error and credential factors of an occupation.
+
+    Parameters
+    ----------
+    occupation
+        SOC code, e.g. ``"29-2072"``.
+    areas
+        Areas to show, in order: ``"US"``, a state (``"Ohio"``, ``"OH"``, ``39``), a CBSA
+        code (``18140``), an OEWS area code or an area name as BLS writes it
+        (``"Columbus, OH"``).
+    release
+        OEWS release (``"latest"``, ``"May 2025"``, ...), passed to :func:`marketdata.oews.load`.
+    certification
+        True: add the CPS certification factor (BLS table of the release's year, fetched
+        and cached); False: leave it out; a certification frame (e.g. from
+        :func:`marketdata.cps.certification_series`): use it.
+    user_factors
+        Path to a user credential-factor CSV (see :func:`read_user_factors`) or its frame.
+    what_it_takes
+        Add EP's education, experience and training assignments and attainment shares
+        (national); left out with a note if EP data cannot be loaded.
+    data
+        An OEWS frame already loaded (columns of :data:`marketdata.schema.OEWS_COLUMNS` with
+        ``is_topcoded_*`` and ``*_note``); default: :func:`marketdata.oews.load`.
+
+    Returns
+    -------
+    DataFrame
+        One row per area. ``df.attrs["column_info"]`` maps every column to its ``kind``
+        (BLS published, derived from BLS figures, estimate, user-supplied, EP) and method;
+        ``df.attrs["provenance"]`` lists every source. See the module docstring for the rules.
+
+    Raises
+    ------
+    UnknownCode, UnknownArea
+        With close matches, for an occupation or area BLS does not publish.
+    SourceFormatError
+        For a malformed user-factor file (names the file and line).
+    """
+    settings = get_settings(settings)
+    occupation = str(occupation).strip()
+    if not _SOC.match(occupation):
+        raise UnknownCode("SOC occupation code", occupation, hint="Give e.g. '29-2072'.")
+    frame = data if data is not None else _oews(occupation, release, settings)
+    missing = [c for c in OEWS_COLUMNS if c not in frame]
+    if missing:
+        raise SchemaError(f"OEWS frame is missing columns: {', '.join(missing)}")
+    if "industry_code" in frame:
+        frame = frame[frame["industry_code"].isin(["000000", "0"]) | frame["industry_code"].isna()]
+    occ = frame[frame["occupation_code"] == occupation]
+    if occ.empty:
+        from rapidfuzz import process
+
+        titles = dict(zip(frame["occupation_code"], frame["occupation_title"], strict=False))
+        close = [f"{c} {titles[c]}" for c, *_ in process.extract(occupation, list(titles), limit=3)]
+        raise UnknownCode("OEWS occupation", occupation, close)
+    occ = occ.drop_duplicates("area_code").set_index("area_code", drop=False)
+    codes = _resolve_areas(areas, occ)
+    out = occ.loc[codes].copy()
+    info: dict[str, dict[str, str]] = {}
+
+    def note(columns: Iterable[str], kind: str, method: str = "", source: str = "") -> None:
+        for c in columns:
+            info[c] = {"kind": kind, "method": method, "source": source}
+
+    identity = [
+        "area_code",
+        "area_name",
+        "area_type",
+        "state_code",
+        "occupation_code",
+        "occupation_title",
+        "release",
+    ]
+    published = [
+        c
+        for c in OEWS_COLUMNS
+        if c not in identity and c not in ("industry_code", "industry_title", "occupation_level")
+    ]
+    flags = [f"is_topcoded_{c}" for c in OEWS_WAGE_COLUMNS if f"is_topcoded_{c}" in out]
+    result = out[identity + published + flags].reset_index(drop=True)
+    result["bls_notes"] = _notes(out).to_numpy()
+    note(identity, "identity")
+    note(published + flags + ["bls_notes"], PUBLISHED, "OEWS, as published", "OEWS")
+
+    # -- the area against its state and the nation
+    median = _clean_value(out, "annual_median").to_numpy()
+    states = occ[occ["area_type"].astype(str).str.startswith("state")]
+    state_of = states.set_index("state_code")
+    state_codes = out["state_code"].to_numpy()
+    has_state = [s in state_of.index for s in state_codes]
+    result["state_name"] = [
+        state_of.loc[s, "area_name"] if ok else ""
+        for s, ok in zip(state_codes, has_state, strict=True)
+    ]
+    state_median = np.array(
+        [
+            _clean_value(state_of, "annual_median").loc[s] if ok else np.nan
+            for s, ok in zip(state_codes, has_state, strict=True)
+        ],
+        dtype="float64",
+    )
+    is_national = (out["area_code"] == NATIONAL_AREA).to_numpy()
+    is_state = out["area_type"].astype(str).str.startswith("state").to_numpy()
+    national = occ.loc[[NATIONAL_AREA]] if NATIONAL_AREA in occ.index else None
+    national_median = (
+        float(_clean_value(national, "annual_median").iloc[0]) if national is not None else np.nan
+    )
+    result["state_annual_median"] = np.where(is_national | is_state, np.nan, state_median)
+    result["national_annual_median"] = national_median
+    result["ratio_to_state"] = median / result["state_annual_median"].to_numpy()
+    result["ratio_to_nation"] = np.where(is_national, np.nan, median / national_median)
+    note(
+        ["state_name", "state_annual_median", "national_annual_median"],
+        PUBLISHED,
+        "OEWS annual median of the area's state / the nation (NaN if top-coded or suppressed)",
+        "OEWS",
+    )
+    note(["ratio_to_state", "ratio_to_nation"], DERIVED, RATIO_METHOD, "OEWS")
+
+    # -- sampling error
+    for measure, rse in (
+        ("employment", "employment_rse"),
+        ("annual_mean", "wage_rse"),
+        ("hourly_mean", "wage_rse"),
+    ):
+        value = _clean_value(out, measure).to_numpy()
+        half = Z95 * out[rse].to_numpy() / 100 * value
+        result[f"{measure}_ci95_low"] = value - half
+        result[f"{measure}_ci95_high"] = value + half
+        note([f"{measure}_ci95_low", f"{measure}_ci95_high"], DERIVED, SAMPLING_METHOD, "OEWS")
+
+    # -- experience bands (estimate)
+    band_columns = []
+    for band, (low, high, point) in BANDS.items():
+        for basis in ("annual", "hourly"):
+            for end, pct in (("low", low), ("high", high), ("point", point)):
+                if pct is None:
+                    continue
+                column, source_column = f"{band}_{basis}_{end}", f"{basis}_{pct}"
+                result[column] = out[source_column].to_numpy()
+                result[f"is_topcoded_{column}"] = _topcoded(out, source_column).to_numpy()
+                band_columns += [column, f"is_topcoded_{column}"]
+    result["experience_method"] = EXPERIENCE_METHOD
+    note([*band_columns, "experience_method"], ESTIMATE, EXPERIENCE_METHOD, "OEWS percentiles")
+
+    provenance = list(provenance_of(frame))
+
+    # -- BLS-derived credential factor (CPS)
+    cert_columns = [
+        "cps_group",
+        "cps_premium_low",
+        "cps_premium_high",
+        "cps_premium_either",
+        "cert_factor_low",
+        "cert_factor_high",
+        "cert_annual_low",
+        "cert_annual_high",
+        "cert_method",
+        "cert_source",
+        "cert_note",
+    ]
+    if certification is not False:
+        year = _release_year(out["release"].iloc[0])
+        table, why = _cps_table(certification, year, settings)
+        if table is not None:
+            premium = premium_for(occupation, table)
+            provenance += provenance_of(table)
+            values = {
+                "cps_group": premium.group,
+                "cps_premium_low": premium.premium_low,
+                "cps_premium_high": premium.premium_high,
+                "cps_premium_either": premium.premium_with_either,
+                "cert_factor_low": premium.factor_low,
+                "cert_factor_high": premium.factor_high,
+                "cert_source": premium.source,
+                "cert_note": premium.note,
+            }
+        else:
+            values = {"cps_group": cps_group(occupation)[0], "cert_source": "", "cert_note": why}
+        for column in cert_columns:
+            if column in ("cert_annual_low", "cert_annual_high", "cert_method"):
+                continue
+            result[column] = values.get(column, np.nan)
+        result["cert_annual_low"] = median * result["cert_factor_low"].to_numpy()
+        result["cert_annual_high"] = median * result["cert_factor_high"].to_numpy()
+        result["cert_method"] = CERT_METHOD
+        note(
+            ["cps_group", "cert_source", "cert_note"],
+            DERIVED,
+            "SOC major group -> CPS group",
+            "CPS",
+        )
+        note(
+            [
+                "cps_premium_low",
+                "cps_premium_high",
+                "cps_premium_either",
+                "cert_factor_low",
+                "cert_factor_high",
+            ],
+            DERIVED,
+            "ratio of published CPS medians",
+            "CPS",
+        )
+        note(
+            ["cert_annual_low", "cert_annual_high", "cert_method"],
+            ESTIMATE,
+            CERT_METHOD,
+            "OEWS x CPS",
+        )
+
+    # -- user-supplied credential factors (never mixed with the BLS ones)
+    if user_factors is not None:
+        factors = (
+            user_factors
+            if isinstance(user_factors, pd.DataFrame)
+            else read_user_factors(user_factors)
+        )
+        mine = factors[factors["occupation_code"] == occupation]
+        for row in mine.itertuples(index=False):
+            slug = f"user_{_slug(row.credential)}"
+            result[f"{slug}_factor_low"] = float(row.factor_low)
+            result[f"{slug}_factor_high"] = float(row.factor_high)
+            result[f"{slug}_annual_low"] = median * float(row.factor_low)
+            result[f"{slug}_annual_high"] = median * float(row.factor_high)
+            result[f"{slug}_citation"] = f"{row.credential}: {row.citation}"
+            note(
+                [f"{slug}_factor_low", f"{slug}_factor_high", f"{slug}_citation"],
+                USER,
+                "as given in the user's file",
+                factors.attrs.get("source", "user"),
+            )
+            note(
+                [f"{slug}_annual_low", f"{slug}_annual_high"],
+                ESTIMATE,
+                USER_METHOD,
+                "OEWS x user factor",
+            )
+
+    # -- what it takes (EP)
+    if what_it_takes:
+        values, why, ep_provenance = _what_it_takes(occupation, settings)
+        for column in WHAT_IT_TAKES:
+            result[column] = values.get(column, pd.NA)
+        for column, value in values.items():
+            result[column] = value
+        result["what_it_takes_note"] = why
+        provenance += ep_provenance
+        note(
+            [*WHAT_IT_TAKES, *(c for c in values if c not in WHAT_IT_TAKES), "what_it_takes_note"],
+            EP,
+            "national EP assignment",
+            "EP",
+        )
+
+    result.attrs["column_info"] = info
+    return attach_provenance(result, provenance)
+
+
+def _release_year(release: object) -> int:
+    match = re.search(r"(19|20)\d\d", str(release))
+    if not match:
+        raise SchemaError(f"OEWS release {release!r} names no year")
+    return int(match.group(0))
+
+
+# --------------------------------------------------------------------------- display
+
+
+_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("Employment", "employment", "count"),
+    ("Employment, 95% interval", "employment_ci95", "count_range"),
+    ("Jobs per 1,000", "jobs_per_1000", "number"),
+    ("Location quotient", "location_quotient", "number"),
+    ("Annual mean wage", "annual_mean", "money"),
+    ("Annual mean, 95% interval", "annual_mean_ci95", "money_range"),
+    ("Annual median wage", "annual_median", "money"),
+    ("Hourly median wage", "hourly_median", "hourly"),
+    ("Median vs state", "ratio_to_state", "ratio"),
+    ("Median vs nation", "ratio_to_nation", "ratio"),
+    ("Entry (10th-25th pct)*", "entry_annual", "band"),
+    ("Mid-career (25th-75th pct)*", "mid_annual", "band"),
+    ("Mid-career point (median)*", "mid_annual_point", "money"),
+    ("Experienced (75th-90th pct)*", "experienced_annual", "band"),
+    ("CPS premium, with / without credential (BLS-derived)", "cps_premium", "factor_range"),
+    ("CPS factor, with credential / all workers (BLS-derived)", "cert_factor", "factor_range"),
+    ("Pay with credential*", "cert_annual", "money_range"),
+)
+
+
+def _cell(row: pd.Series, column: str, style: str) -> str:
+    def bound(name: str, hourly: bool = False) -> str:
+        value = row.get(name, np.nan)
+        if pd.isna(value):
+            return "n/a"
+        text = _money(float(value), hourly)
+        return f">= {text}" if bool(row.get(f"is_topcoded_{name}", False)) else text
+
+    if style == "money":
+        return bound(column)
+    if style == "hourly":
+        return bound(column, hourly=True)
+    if style == "band":
+        low, high = bound(column + "_low"), bound(column + "_high")
+        return "n/a" if low == high == "n/a" else f"{low} - {high}"
+    value = row.get(column, np.nan)
+    if style == "count":
+        return "n/a" if pd.isna(value) else f"{value:,.0f}"
+    if style == "number":
+        return "n/a" if pd.isna(value) else f"{value:,.2f}"
+    if style == "ratio":
+        return "" if pd.isna(value) else f"{value:.3f}"
+    low, high = row.get(f"{column}_low", np.nan), row.get(f"{column}_high", np.nan)
+    if pd.isna(low) or pd.isna(high):
+        return "n/a"
+    if style == "count_range":
+        return f"{low:,.0f} - {high:,.0f}"
+    if style == "factor_range":
+        return f"{low:.2f} - {high:.2f}"
+    return f"{_money(low)} - {_money(high)}"
+
+
+def display(frame: pd.DataFrame) -> pd.DataFrame:
+    """A text table of a :func:`breakdown`: one column per area, one row per figure.
+
+    Top-coded values read ``>= $239,200``; suppressed ones ``n/a``; rows marked ``*`` are
+    estimates (see the frame's ``*_method`` columns).
+    """
+    rows = [
+        (label, column, style)
+        for label, column, style in _ROWS
+        if any(c.startswith(column) for c in frame.columns)
+    ]
+    user = sorted(
+        {
+            c[: -len("_factor_low")]
+            for c in frame.columns
+            if c.startswith("user_") and c.endswith("_factor_low")
+        }
+    )
+    for slug in user:
+        rows.append((f"User factor {slug[5:]} (user-supplied)", f"{slug}_factor", "factor_range"))
+        rows.append((f"Pay with {slug[5:]}* (user factor)", f"{slug}_annual", "money_range"))
+    table = {
+        row["area_name"]: [_cell(row, column, style) for _, column, style in rows]
+        for _, row in frame.iterrows()
+    }
+    return pd.DataFrame(table, index=[label for label, _, _ in rows])

@@ -1,0 +1,243 @@
+"""Salary breakdown on real OEWS May 2025 rows (tests/data/salary/oe, BLS's flat-file layout)
+and the CPS certification layout fixture (made-up values, tests/data/cps/README.md)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from marketdata import salary
+from marketdata.errors import SourceFormatError, UnknownArea, UnknownCode
+from marketdata.sources import cps as cps_source
+from marketdata.sources import oe
+
+DATA = Path(__file__).parent / "data"
+OE = DATA / "salary" / "oe"
+TABLE = DATA / "cps" / "cpsaat53_layout_2025.xlsx"
+MRS = "29-2072"
+
+
+@pytest.fixture(scope="module")
+def oews() -> pd.DataFrame:
+    return oe.parse({name: OE / name for name in oe.FILES})
+
+
+@pytest.fixture(scope="module")
+def cert_table() -> pd.DataFrame:
+    return cps_source.parse_certification_table(TABLE.read_bytes(), source=str(TABLE))
+
+
+@pytest.fixture(scope="module")
+def mrs(oews, cert_table) -> pd.DataFrame:
+    return salary.breakdown(
+        MRS,
+        ["US", "Ohio", "Columbus, OH", "Elmira, NY"],
+        data=oews,
+        certification=cert_table,
+        what_it_takes=False,
+    )
+
+
+def test_bands_equal_the_published_percentiles(mrs, oews) -> None:
+    assert mrs["area_name"].tolist() == ["National", "Ohio", "Columbus, OH", "Elmira, NY"]
+    published = oews[oews["occupation_code"] == MRS].set_index("area_code").loc[mrs["area_code"]]
+    for band, (low, high, point) in salary.BANDS.items():
+        for basis in ("annual", "hourly"):
+            for end, pct in (("low", low), ("high", high), ("point", point)):
+                if pct is None:
+                    continue
+                got = mrs[f"{band}_{basis}_{end}"].to_numpy()
+                want = published[f"{basis}_{pct}"].to_numpy()
+                assert ((got == want) | (pd.isna(got) & pd.isna(want))).all(), (band, basis, end)
+    # BLS's published May 2025 figures (oe.data.0.Current, series OEUN000000000000029207213 ...)
+    us = mrs.iloc[0]
+    assert (us["entry_annual_low"], us["entry_annual_high"]) == (37000, 43490)
+    assert us["mid_annual_point"] == 51140
+    assert (us["experienced_annual_low"], us["experienced_annual_high"]) == (64820, 81150)
+    assert us["mid_hourly_point"] == 24.59
+    assert mrs.loc[1, "annual_median"] == 50990 and mrs.loc[2, "annual_median"] == 51230
+    assert (mrs["experience_method"].str.startswith("Estimate:")).all()
+
+
+def test_area_against_state_and_nation(mrs) -> None:
+    us, ohio, columbus, _ = (mrs.iloc[i] for i in range(4))
+    assert columbus["state_name"] == "Ohio"
+    assert columbus["ratio_to_state"] == pytest.approx(51230 / 50990)
+    assert columbus["ratio_to_nation"] == pytest.approx(51230 / 51140)
+    assert ohio["ratio_to_nation"] == pytest.approx(50990 / 51140)
+    assert math.isnan(ohio["ratio_to_state"]) and math.isnan(us["ratio_to_nation"])
+    assert (columbus["location_quotient"], columbus["jobs_per_1000"]) == (1.0, 1.25)
+    assert (ohio["location_quotient"], ohio["jobs_per_1000"]) == (1.07, 1.341)
+
+
+def test_sampling_error_from_published_rse(mrs) -> None:
+    us = mrs.iloc[0]
+    assert us["employment_rse"] == 1.1 and us["wage_rse"] == 0.4
+    assert us["employment_ci95_low"] == pytest.approx(194720 * (1 - 1.96 * 0.011))
+    assert us["employment_ci95_high"] == pytest.approx(194720 * (1 + 1.96 * 0.011))
+    assert us["annual_mean_ci95_low"] == pytest.approx(56790 * (1 - 1.96 * 0.004))
+    assert us["hourly_mean_ci95_high"] == pytest.approx(27.30 * (1 + 1.96 * 0.004))
+    assert mrs.attrs["column_info"]["employment_ci95_low"]["kind"] == salary.DERIVED
+
+
+def test_suppressed_wages_stay_missing_with_reason(mrs) -> None:
+    elmira = mrs.iloc[3]
+    assert elmira["employment"] == 80
+    for column in (
+        "annual_median",
+        "entry_annual_low",
+        "experienced_hourly_high",
+        "ratio_to_state",
+        "cert_annual_low",
+        "annual_mean_ci95_low",
+    ):
+        assert math.isnan(elmira[column]), column
+    assert "Estimate not released." in elmira["bls_notes"]
+    assert salary.display(mrs).loc["Annual median wage", "Elmira, NY"] == "n/a"
+
+
+def test_topcoded_inputs_propagate_as_bounds(oews, cert_table) -> None:
+    frame = salary.breakdown(
+        "29-1212",
+        ["Columbus, OH", "Ohio"],
+        data=oews,
+        certification=cert_table,
+        what_it_takes=False,
+    )
+    columbus = frame.iloc[0]
+    assert columbus["annual_median"] == 239200 and columbus["is_topcoded_annual_median"]
+    assert columbus["mid_annual_point"] == 239200 and columbus["is_topcoded_mid_annual_point"]
+    assert columbus["is_topcoded_entry_annual_low"]
+    for column in (
+        "ratio_to_state",
+        "ratio_to_nation",
+        "cert_annual_low",
+        "cert_annual_high",
+        "annual_mean_ci95_low",
+    ):
+        assert math.isnan(columbus[column]), column
+    shown = salary.display(frame)
+    assert shown.loc["Annual median wage", "Columbus, OH"] == ">= $239,200"
+    assert shown.loc["Annual median wage", "Ohio"] == "$504,260"
+    # only the 90th percentile top-coded (Grand Rapids, 29-1211): the band keeps the bound
+    rapids = salary.breakdown(
+        "29-1211", ["0024340"], data=oews, certification=False, what_it_takes=False
+    ).iloc[0]
+    assert rapids["experienced_annual_high"] == 239200
+    assert rapids["is_topcoded_experienced_annual_high"]
+    assert not rapids["is_topcoded_experienced_annual_low"]
+    assert rapids["ratio_to_nation"] == pytest.approx(228760 / 391490)
+
+
+def test_bls_certification_factor_via_cps_group(mrs) -> None:
+    columbus = mrs.iloc[2]
+    assert columbus["cps_group"] == "Healthcare practitioners and technical occupations"
+    assert columbus["cps_premium_low"] == pytest.approx(1200 / 1100)
+    assert columbus["cps_premium_high"] == pytest.approx(1520 / 1100)
+    assert columbus["cert_factor_low"] == pytest.approx(1200 / 1400)
+    assert columbus["cert_annual_high"] == pytest.approx(51230 * 1520 / 1400)
+    assert "Current Population Survey" in columbus["cert_source"]
+    assert columbus["cert_method"].startswith("Estimate:")
+    info = mrs.attrs["column_info"]
+    assert info["cert_annual_low"]["kind"] == salary.ESTIMATE
+    assert info["cps_premium_low"]["kind"] == salary.DERIVED
+    assert info["annual_median"]["kind"] == salary.PUBLISHED
+    assert info["mid_annual_point"]["kind"] == salary.ESTIMATE
+    assert not any(c.startswith("user_") for c in mrs.columns)
+
+
+def _factors(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "factors.csv"
+    path.write_text(text)
+    return path
+
+
+def test_user_factor_file_changes_only_user_columns(tmp_path, oews, cert_table, mrs) -> None:
+    path = _factors(
+        tmp_path,
+        "credential,occupation_code,factor_low,factor_high,citation\n"
+        'CPC,29-2072,1.05,1.12,"Example certifying body salary survey, 2024"\n'
+        "CCS,29-2072,1.08,1.15,Another survey\n"
+        "RN,29-1141,1.0,1.0,not this occupation\n",
+    )
+    with_user = salary.breakdown(
+        MRS,
+        ["US", "Ohio", "Columbus, OH", "Elmira, NY"],
+        data=oews,
+        certification=cert_table,
+        user_factors=path,
+        what_it_takes=False,
+    )
+    added = [c for c in with_user.columns if c not in mrs.columns]
+    assert added and all(c.startswith(("user_cpc_", "user_ccs_")) for c in added)
+    pd.testing.assert_frame_equal(with_user[list(mrs.columns)], mrs)
+    columbus = with_user.iloc[2]
+    assert columbus["user_cpc_factor_low"] == 1.05
+    assert columbus["user_cpc_annual_high"] == pytest.approx(51230 * 1.12)
+    assert columbus["user_ccs_citation"] == "CCS: Another survey"
+    info = with_user.attrs["column_info"]
+    assert info["user_cpc_factor_low"]["kind"] == salary.USER
+    assert info["user_cpc_annual_low"]["kind"] == salary.ESTIMATE
+    shown = salary.display(with_user)
+    assert shown.loc["User factor cpc (user-supplied)", "Ohio"] == "1.05 - 1.12"
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        ("credential,occupation_code,factor_low,citation\nCPC,29-2072,1.05,x\n", 1, "factor_high"),
+        (
+            "credential,occupation_code,factor_low,factor_high,citation\n"
+            "CPC,29-2072,1.05,1.12,ok\nCCS,292072,1.0,1.1,ok\n",
+            3,
+            "not a SOC code",
+        ),
+        (
+            "credential,occupation_code,factor_low,factor_high,citation\nCPC,29-2072,1.2,1.1,ok\n",
+            2,
+            "factor_low <= factor_high",
+        ),
+        (
+            "credential,occupation_code,factor_low,factor_high,citation\nCPC,29-2072,high,1.1,ok\n",
+            2,
+            "must be numbers",
+        ),
+        (
+            "credential,occupation_code,factor_low,factor_high,citation\nCPC,29-2072,1.0,1.1,\n",
+            2,
+            "empty citation",
+        ),
+        (
+            "credential,occupation_code,factor_low,factor_high,citation\n"
+            "CPC,29-2072,1.0,1.1,a\ncpc,29-2072,1.0,1.2,b\n",
+            3,
+            "also on line 2",
+        ),
+    ],
+)
+def test_user_factor_errors_name_file_and_line(tmp_path, body, line, message) -> None:
+    path = _factors(tmp_path, body)
+    with pytest.raises(SourceFormatError, match=message) as err:
+        salary.read_user_factors(path)
+    assert str(err.value).startswith(f"{path}, line {line}: ")
+
+
+def test_unknown_area_and_occupation(oews) -> None:
+    with pytest.raises(UnknownArea, match="Columbus, OH"):
+        salary.breakdown(MRS, ["Columbus, OG"], data=oews, certification=False, what_it_takes=False)
+    with pytest.raises(UnknownCode, match="29-2072"):
+        salary.breakdown("29-2073", ["US"], data=oews, certification=False, what_it_takes=False)
+
+
+def test_missing_sources_degrade_with_a_note(oews) -> None:
+    """Offline with an empty cache: no CPS table, no EP data; the breakdown still comes."""
+    frame = salary.breakdown(MRS, ["Ohio"], data=oews)
+    row = frame.iloc[0]
+    assert "unavailable" in row["cert_note"] and math.isnan(row["cert_annual_low"])
+    assert row["cps_group"] == "Healthcare practitioners and technical occupations"
+    assert "unavailable" in row["what_it_takes_note"]
+    assert pd.isna(row["typical_education"])
+    assert row["annual_median"] == 50990
