@@ -302,27 +302,32 @@ def _what_it_takes(occupation: str, settings: Settings) -> tuple[dict[str, objec
     """EP's education and training assignments and attainment shares for ``occupation``.
 
     Loaded lazily from :func:`marketdata.projections.load` (tables ``projections`` and
-    ``attainment``); if EP cannot be loaded the values are left out and the reason returned.
+    ``attainment``); what cannot be loaded is left out and the reason returned.
     """
-    values: dict[str, object] = {}
-    provenance: list = []
     try:
         from marketdata import projections
-
-        for table in ("projections", "attainment"):
+    except ImportError as err:
+        return {}, f"EP data unavailable: {_one_line(err)}", []
+    values: dict[str, object] = {}
+    notes: list[str] = []
+    provenance: list = []
+    for table in ("projections", "attainment"):
+        try:
             frame = projections.load(table=table, settings=settings)
-            provenance += provenance_of(frame)
-            rows = frame[frame["occupation_code"] == occupation]
-            if rows.empty:
-                return values, f"EP {table} table has no row for {occupation}", provenance
-            row = rows.iloc[0]
-            wanted = [c for c in frame.columns if c in WHAT_IT_TAKES or c.startswith("attainment_")]
-            values.update({c: row[c] for c in wanted})
-            values["ep_round"] = row.get("round", "")
-    except (ImportError, MarketdataError) as err:
-        logger.info("EP data unavailable: %s", err)
-        return {}, f"EP education and training data unavailable: {_one_line(err)}", provenance
-    return values, "", provenance
+        except MarketdataError as err:
+            logger.info("EP %s table unavailable: %s", table, err)
+            notes.append(f"EP {table} table unavailable: {_one_line(err)}")
+            continue
+        provenance += provenance_of(frame)
+        rows = frame[frame["occupation_code"] == occupation]
+        if rows.empty:
+            notes.append(f"EP {table} table has no row for {occupation}")
+            continue
+        row = rows.iloc[0]
+        wanted = [c for c in frame.columns if c in WHAT_IT_TAKES or c.startswith("attainment_")]
+        values.update({c: row[c] for c in wanted})
+        values["ep_round"] = row.get("round", "")
+    return values, "; ".join(notes), provenance
 
 
 def _cps_table(certification_arg: bool | pd.DataFrame, year: int, settings: Settings):

@@ -241,3 +241,19 @@ def test_missing_sources_degrade_with_a_note(oews) -> None:
     assert "unavailable" in row["what_it_takes_note"]
     assert pd.isna(row["typical_education"])
     assert row["annual_median"] == 50990
+
+
+def test_what_it_takes_from_ep(bls_server, online_settings, oews) -> None:
+    """EP's assignments next to the pay bands (real 2024-34 workbook slice, tests/data/ep)."""
+    bls_server.add("/emp/ind-occ-matrix/occupation.xlsx", DATA / "ep" / "occupation_2024-34.xlsx")
+    frame = salary.breakdown(
+        MRS, ["Ohio"], data=oews, certification=False, settings=online_settings
+    )
+    row = frame.iloc[0]
+    assert row["typical_education"] == "Postsecondary nondegree award"
+    assert (row["work_experience"], row["training"]) == ("None", "None")
+    assert row["ep_round"] == "2024-34"
+    # the slice keeps no attainment row for 29-2072: said, not invented
+    assert "attainment" in row["what_it_takes_note"]
+    assert frame.attrs["column_info"]["typical_education"]["kind"] == salary.EP
+    assert any(p["program"] == "EP" for p in frame.attrs["provenance"])
