@@ -627,8 +627,8 @@ def _release_year(release: object) -> int:
 _ROWS: tuple[tuple[str, str, str], ...] = (
     ("Employment", "employment", "count"),
     ("Employment, 95% interval", "employment_ci95", "count_range"),
-    ("Jobs per 1,000", "jobs_per_1000", "number"),
-    ("Location quotient", "location_quotient", "number"),
+    ("Jobs per 1,000", "jobs_per_1000", "number3"),
+    ("Location quotient", "location_quotient", "number2"),
     ("Annual mean wage", "annual_mean", "money"),
     ("Annual mean, 95% interval", "annual_mean_ci95", "money_range"),
     ("Annual median wage", "annual_median", "money"),
@@ -663,10 +663,10 @@ def _cell(row: pd.Series, column: str, style: str) -> str:
     value = row.get(column, np.nan)
     if style == "count":
         return "n/a" if pd.isna(value) else f"{value:,.0f}"
-    if style == "number":
-        return "n/a" if pd.isna(value) else f"{value:,.2f}"
+    if style.startswith("number"):  # as BLS prints them: 3 decimals (per 1,000), 2 (LQ)
+        return "n/a" if pd.isna(value) else f"{value:,.{style[-1]}f}"
     if style == "ratio":
-        return "" if pd.isna(value) else f"{value:.3f}"
+        return "-" if pd.isna(value) else f"{value:.3f}"
     low, high = row.get(f"{column}_low", np.nan), row.get(f"{column}_high", np.nan)
     if pd.isna(low) or pd.isna(high):
         return "n/a"

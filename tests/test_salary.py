@@ -71,6 +71,12 @@ def test_area_against_state_and_nation(mrs) -> None:
     assert math.isnan(ohio["ratio_to_state"]) and math.isnan(us["ratio_to_nation"])
     assert (columbus["location_quotient"], columbus["jobs_per_1000"]) == (1.0, 1.25)
     assert (ohio["location_quotient"], ohio["jobs_per_1000"]) == (1.07, 1.341)
+    shown = salary.display(mrs)  # printed as BLS prints them
+    assert shown.loc["Jobs per 1,000", "Ohio"] == "1.341"
+    assert shown.loc["Location quotient", "Columbus, OH"] == "1.00"
+    assert shown.loc["Annual median wage", "Columbus, OH"] == "$51,230"
+    assert shown.loc["Hourly median wage", "National"] == "$24.59"
+    assert shown.loc["Entry (10th-25th pct)*", "Ohio"] == "$38,060 - $45,500"
 
 
 def test_sampling_error_from_published_rse(mrs) -> None:
