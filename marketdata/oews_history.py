@@ -1,0 +1,383 @@
+"""Past OEWS releases (BLS's archived zips) and one occupation's history across them.
+
+- :func:`load_release`: a past release (``"May 2021"``, ``2021``, ``"2021"``) in the tidy
+  OEWS frame plus ``year``, for the nation, states, metro/nonmetro areas or all files.
+- :func:`history`: one row per release for an occupation and area, following the
+  occupation through the SOC revisions with BLS's crosswalks and the OEWS hybrid codes
+  (:mod:`marketdata.soc_bridge`); rows that do not compare with the newest release are
+  flagged (``is_comparable``, ``comparability_note``), never spliced silently.
+
+Zips are fetched through :mod:`marketdata.cache` from ``settings.bls_www_url`` and parsed
+frames are cached as Parquet.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from datetime import date
+
+import pandas as pd
+from rapidfuzz import process
+
+from marketdata import cache
+from marketdata.config import Settings, get_settings
+from marketdata.errors import (
+    FetchError,
+    NotComparableWarning,
+    UnknownArea,
+    UnknownCode,
+    UnknownRelease,
+)
+from marketdata.schema import attach_provenance, provenance_of
+from marketdata.series_id import area_code, area_type_of, occupation_digits
+from marketdata.soc_bridge import Crosswalks, Match, match, versions_of
+from marketdata.sources import soc_crosswalk
+from marketdata.sources.oews_archive import (
+    FLAG_COLUMNS,
+    MEASURES,
+    NOTE_COLUMNS,
+    SCOPES,
+    ArchiveRelease,
+    archive_urls,
+    check_scope,
+    check_zip,
+    read_archive,
+    release_for,
+    releases,
+)
+
+logger = logging.getLogger(__name__)
+
+PROGRAM = "OEWS"
+#: Releases with new metropolitan/nonmetropolitan area definitions: history rows of metro
+#: areas before one of them are not comparable with rows from it on.
+AREA_REDEFINITIONS: dict[int, str] = {
+    2024: "metropolitan and nonmetropolitan area definitions were redrawn for May 2024",
+}
+#: First year of :func:`history` by default: the first release coded in SOC.
+FIRST_SOC_YEAR = next(r.year for r in releases(last_year=2000) if versions_of(r.soc_version))
+
+_RELEASE = re.compile(r"^\s*(?:(?P<month>[A-Za-z]+)\.?\s+)?(?P<year>\d{4})(?:A01)?\s*$")
+_AREA_TYPE_SCOPE = {"N": "national", "S": "state", "M": "metro"}
+#: Columns of :func:`history`.
+HISTORY_COLUMNS: tuple[str, ...] = (
+    "release",
+    "year",
+    "soc_version",
+    "area_code",
+    "area_name",
+    "area_type",
+    "reference_code",
+    "occupation_code",
+    "occupation_title",
+    "occupation_level",
+    "match",
+    "is_comparable",
+    "comparability_note",
+    *MEASURES,
+    *FLAG_COLUMNS,
+    *NOTE_COLUMNS,
+)
+
+
+def parse_release(release: str | int) -> ArchiveRelease:
+    """The archived release meant by ``"May 2021"``, ``2021``, ``"2021"`` or ``"2021A01"``.
+
+    Raises
+    ------
+    UnknownRelease
+        Not a release label, or no archived release for that year or month.
+    """
+    m = _RELEASE.match(str(release))
+    if m is None or isinstance(release, bool):
+        raise UnknownRelease(
+            "OEWS release", release, hint="Give a year (2021) or a label such as 'May 2021'."
+        )
+    return release_for(int(m["year"]), month=m["month"])
+
+
+def _fetch_zip(release: ArchiveRelease, scope: str, settings: Settings) -> cache.CachedFile:
+    urls = archive_urls(release, scope, base_url=settings.bls_www_url)
+    key = f"oews-archive/{release.zip_name(scope)}"
+    for url in urls:
+        try:
+            return cache.fetch(url, key=key, settings=settings, check=check_zip)
+        except FetchError as err:
+            if err.status != 404:
+                raise
+            logger.info("%s: 404, trying the next location", url)
+    raise UnknownRelease(
+        "OEWS archived release",
+        f"{release.label} ({scope})",
+        hint=f"BLS has no {release.zip_name(scope)} at {' or '.join(urls)}; "
+        "the release may not be published yet.",
+    )
+
+
+def load_release(
+    release: str | int, *, scope: str = "national", settings: Settings | None = None
+) -> pd.DataFrame:
+    """One archived OEWS release as the tidy OEWS frame plus ``year``.
+
+    Parameters
+    ----------
+    release
+        ``"May 2021"``, ``2021``, ``"2021"`` (the May release; 1997-2002 have one release a
+        year, labelled by the year) or ``"November 2003"``.
+    scope
+        ``"national"`` (``oesmYYnat.zip``), ``"state"`` (``st``), ``"metro"`` (``ma``:
+        metropolitan and nonmetropolitan areas) or ``"all"`` (``all``: every area and the
+        national industry estimates).
+
+    Returns
+    -------
+    DataFrame
+        Columns of :data:`marketdata.schema.OEWS_COLUMNS`, ``year``, ``is_topcoded_<wage>``
+        (the value is the top-code bound stated by the release) and ``<measure>_note`` (why a
+        value is missing: BLS's ``*``, ``**``, ``***`` and ``~`` markers). Provenance in
+        ``df.attrs["provenance"]``.
+
+    Raises
+    ------
+    UnknownRelease
+        Not a release, or BLS has no such archive.
+    FetchError, OfflineError, SourceFormatError
+        From the download or the parse.
+    """
+    settings = get_settings(settings)
+    rel = parse_release(release)
+    scope = check_scope(scope)
+    cached = _fetch_zip(rel, scope, settings)
+    name = f"oews-archive/{rel.key}{SCOPES[scope]}"
+    df = cache.read_parquet(name, inputs=[cached], settings=settings)
+    if df is None:
+        with cached.path.open("rb") as f:
+            df = read_archive(f, release=rel, scope=scope, name=cached.url)
+        attach_provenance(df, [cached.provenance(program=PROGRAM, release=rel.label)])
+        cache.write_parquet(df, name, inputs=[cached], settings=settings)
+    return df
+
+
+def load_crosswalks(versions: set[str], *, settings: Settings | None = None) -> Crosswalks:
+    """BLS's crosswalks linking the SOC ``versions`` (every adjacent pair between them)."""
+    settings = get_settings(settings)
+    tables, sources = {}, []
+    order = sorted(v for v in versions if v)
+    for cw in soc_crosswalk.CROSSWALKS:
+        if order and order[0] <= cw.old and cw.new <= order[-1]:
+            cached = cache.fetch(
+                cw.url(settings.bls_www_url),
+                key=cw.key,
+                settings=settings,
+                check=soc_crosswalk.check_spreadsheet,
+            )
+            tables[(cw.old, cw.new)] = soc_crosswalk.parse(
+                cached.path.read_bytes(), crosswalk=cw, name=cached.url
+            )
+            sources.append(
+                cached.provenance(program="SOC crosswalk", release=f"{cw.old} to {cw.new}")
+            )
+    return Crosswalks(tables, provenance=[s.as_dict() for s in sources])
+
+
+def _soc_code(occupation: str) -> str:
+    digits = occupation_digits(occupation)
+    return f"{digits[:2]}-{digits[2:]}"
+
+
+def latest_release(*, settings: Settings | None = None) -> ArchiveRelease:
+    """The newest archived release BLS publishes (tries last year's, then the year before)."""
+    settings = get_settings(settings)
+    year = date.today().year
+    for candidate in (year - 1, year - 2):
+        rel = release_for(candidate)
+        try:
+            _fetch_zip(rel, "national", settings)
+        except UnknownRelease:
+            logger.info("%s is not published yet", rel.label)
+            continue
+        return rel
+    raise UnknownRelease(
+        "OEWS release", f"May {year - 2} or later", hint="Give end= a published release."
+    )
+
+
+def _year_range(
+    start: str | int | None, end: str | int | None, settings: Settings
+) -> tuple[int, int]:
+    first = parse_release(start).year if start is not None else FIRST_SOC_YEAR
+    last = (parse_release(end) if end is not None else latest_release(settings=settings)).year
+    if first > last:
+        raise UnknownRelease(
+            "OEWS release range", f"{start}..{end}", hint="start must not be after end."
+        )
+    return first, last
+
+
+def resolve_area(
+    area: str | int, *, release: ArchiveRelease, settings: Settings | None = None
+) -> tuple[str, str]:
+    """(scope, seven-digit area code) of ``area``: ``"US"``, a state, a CBSA or a metro name."""
+    try:
+        code = area_code(area)
+        return _AREA_TYPE_SCOPE[area_type_of(code)], code
+    except UnknownArea as err:
+        states_error = err
+    try:
+        metro = load_release(release.label, scope="metro", settings=settings)
+    except (UnknownRelease, FetchError) as err:
+        raise UnknownArea(
+            "OEWS area",
+            area,
+            states_error.suggestions,
+            hint="Give 'US', a state or a CBSA code; metro area names are looked up in "
+            f"{release.zip_name('metro')}, which could not be had ({err}).",
+        ) from None
+    names = metro.drop_duplicates("area_code").set_index("area_code")["area_name"]
+    wanted = str(area).strip().lower()
+    exact = names[names.str.lower() == wanted]
+    if len(exact) == 1:
+        return "metro", str(exact.index[0])
+    close = [m for m, score, _ in process.extract(str(area), list(names), limit=3) if score >= 60]
+    raise UnknownArea(
+        "OEWS area",
+        area,
+        close or states_error.suggestions,
+        hint=f"Give 'US', a state, a CBSA code or a metro area name as in {release.label}.",
+    )
+
+
+def _published(frame: pd.DataFrame) -> dict[str, str]:
+    """Code -> title of the occupations in a release frame (detailed rows first)."""
+    rank = (frame["occupation_level"] != "detailed").astype(int)
+    ordered = frame.assign(_rank=rank).sort_values("_rank", kind="stable")
+    unique = ordered.drop_duplicates("occupation_code")
+    return dict(zip(unique["occupation_code"], unique["occupation_title"], strict=True))
+
+
+def occupation_rows(frame: pd.DataFrame, found: Match) -> pd.DataFrame:
+    """The rows of ``found.code`` in a release frame, one per area (detailed row first)."""
+    rows = frame[frame["occupation_code"] == found.code]
+    rank = (rows["occupation_level"] != "detailed").astype(int)
+    return (
+        rows.assign(_rank=rank)
+        .sort_values("_rank", kind="stable")
+        .drop_duplicates("area_code")
+        .drop(columns="_rank")
+    )
+
+
+def area_note(area_type: str, year: int, reference_year: int) -> str | None:
+    """Why a metro/nonmetro row of ``year`` does not compare with ``reference_year``."""
+    if area_type not in ("metro", "nonmetro"):
+        return None
+    notes = [t for y, t in AREA_REDEFINITIONS.items() if year < y <= reference_year]
+    return "; ".join(notes) or None
+
+
+def _releases(first: int, last: int) -> list[ArchiveRelease]:
+    # one release a year: the May release (or the year's only one), not November 2003/2004
+    return [r for r in releases(last_year=last) if r.year >= first and r.zip_prefix != "oesn"]
+
+
+def history(
+    *,
+    occupation: str,
+    area: str | int = "US",
+    start: str | int | None = None,
+    end: str | int | None = None,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """One row per release for ``occupation`` in ``area``, bridged across SOC revisions.
+
+    Parameters
+    ----------
+    occupation
+        SOC code as published in the newest release of the range (``"29-2072"``); a code of
+        an older SOC version works too and is followed forward.
+    area
+        ``"US"`` (default), a state (name, postal or FIPS code), a CBSA code or a metro name.
+    start, end
+        First and last release (``2019``, ``"May 2019"``). Default: from the first SOC-coded
+        release (1999) to the newest published one.
+
+    Returns
+    -------
+    DataFrame
+        :data:`HISTORY_COLUMNS`: the release, its ``soc_version``, the code and title each
+        row comes from (``occupation_code``, ``occupation_title``; ``reference_code`` is the
+        code followed), how it was found (``match``), ``is_comparable`` with the newest row and
+        ``comparability_note``, and the measures with their flags and notes. Rows where the
+        release has no figure for the occupation hold missing values and say why.
+
+    Warns
+    -----
+    NotComparableWarning
+        Some rows are not comparable with the newest release.
+    """
+    settings = get_settings(settings)
+    code = _soc_code(occupation)
+    rels = _releases(*_year_range(start, end, settings))
+    scope, where = resolve_area(area, release=rels[-1], settings=settings)
+    frames = {rel: load_release(rel.label, scope=scope, settings=settings) for rel in rels}
+    frames = {rel: frame[frame["area_code"] == where] for rel, frame in frames.items()}
+    rels = sorted(frames, key=lambda r: (r.year, r.label))
+    reference = rels[-1]
+    crosswalks = load_crosswalks(
+        {v for r in rels for v in versions_of(r.soc_version)}, settings=settings
+    )
+    newest_codes = _published(frames[reference])
+    if code not in newest_codes and crosswalks.native(code) is None:
+        close = [m for m, s, _ in process.extract(code, list(newest_codes), limit=3) if s >= 80]
+        raise UnknownCode(
+            "SOC occupation code",
+            occupation,
+            [f"{c} {newest_codes[c]}" for c in close],
+            hint=f"It is not published in {reference.label} nor in the SOC crosswalks.",
+        )
+    rows = []
+    for rel in rels:
+        frame = frames[rel]
+        found = match(
+            code,
+            published=_published(frame),
+            release_soc=rel.soc_version,
+            reference_soc=reference.soc_version,
+            crosswalks=crosswalks,
+        )
+        picked = occupation_rows(frame, found) if found.code else frame.iloc[0:0]
+        row = picked.iloc[0].to_dict() if len(picked) else {"area_code": where}
+        notes = [found.note] if found.note else []
+        comparable = found.is_comparable and bool(len(picked))
+        extra = area_note(str(row.get("area_type", "")), rel.year, reference.year)
+        if extra:
+            notes.append(extra)
+            comparable = False
+        if not len(picked) and found.code:
+            notes.append(f"{found.code} is not published for this area")
+        row.update(
+            release=rel.label,
+            year=rel.year,
+            soc_version=rel.soc_version,
+            reference_code=code,
+            match=found.how,
+            is_comparable=comparable,
+            comparability_note="; ".join(notes) or None,
+        )
+        rows.append(row)
+    out = pd.DataFrame(rows).reindex(columns=list(HISTORY_COLUMNS))
+    out["is_comparable"] = out["is_comparable"].astype(bool)
+    out[list(FLAG_COLUMNS)] = out[list(FLAG_COLUMNS)].fillna(False).astype(bool)
+    sources = [p for rel in rels for p in provenance_of(frames[rel])]
+    attach_provenance(out, [*sources, *crosswalks.provenance])
+    bad = int((~out["is_comparable"]).sum())
+    if bad:
+        warnings.warn(
+            f"{bad} of {len(out)} releases of {code} are not comparable with "
+            f"{reference.label}; see the comparability_note column",
+            NotComparableWarning,
+            stacklevel=2,
+        )
+    return out
