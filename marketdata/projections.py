@@ -1,0 +1,365 @@
+"""Employment projections: BLS's national projections (EP) and the states' long-term projections.
+
+:func:`load` returns one table of BLS's ``occupation.xlsx`` for a projection round, downloaded
+through the cache (the current round from ``/emp/ind-occ-matrix/occupation.xlsx``, past rounds
+from the projections archive) and parsed once into Parquet. :func:`state_projections` and
+:func:`occupation_across_states` return the states' long-term projections published through
+Projections Central. Every frame carries its provenance in ``df.attrs["provenance"]``.
+
+Summary rows (totals and groups, e.g. ``00-0000``, ``29-2000``) and line items (detailed
+occupations) are kept apart by ``occupation_type``; :func:`load` returns line items unless asked
+otherwise, so that sums never count a worker twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from marketdata import cache, series_id
+from marketdata.cache import CachedFile
+from marketdata.config import Settings, get_settings
+from marketdata.errors import (
+    FetchError,
+    InputValueError,
+    OfflineDataWarning,
+    OfflineError,
+    UnknownArea,
+    UnknownRelease,
+)
+from marketdata.schema import attach_provenance
+from marketdata.sources import ep
+from marketdata.sources import projections_central as pc
+
+logger = logging.getLogger(__name__)
+
+PROGRAM = "EP"
+STATE_PROGRAM = "Projections Central"
+#: Cache key of the current-round workbook (its content changes when BLS publishes a round).
+CURRENT_KEY = "ep/occupation.xlsx"
+TABLES: tuple[str, ...] = tuple(ep.TABLE_TITLES)
+#: ``occupation_type`` argument -> value kept (None: both).
+OCCUPATION_TYPES: dict[str, str | None] = {
+    "line item": "Line item",
+    "summary": "Summary",
+    "all": None,
+}
+
+
+@dataclass(frozen=True)
+class _Located:
+    """A cached file holding a round's tables: an xlsx, an archive zip or a data-tool CSV."""
+
+    file: CachedFile
+    form: str  # "workbook" | "archive" | "csv"
+
+
+def _hand_key(round_: str) -> str:
+    return f"ep/occupation_{round_}.xlsx"
+
+
+def _csv_key(round_: str) -> str:
+    base, projected = ep.round_years(round_)
+    return f"ep/employment_projections_{base}-{projected}.csv"
+
+
+def _round_of(located: _Located) -> str:
+    if located.form == "archive":
+        return ep.workbook_round(ep.read_archive(located.file.path), name=located.file.key)
+    if located.form == "csv":
+        return str(ep.parse_csv(located.file.path)["round"].iloc[0])
+    return ep.workbook_round(located.file.path, name=located.file.key)
+
+
+def rounds_cached(*, settings: Settings | None = None) -> list[str]:
+    """Projection rounds whose tables are in the cache (downloaded or added by hand)."""
+    found = set()
+    for entry in cache.entries(settings=settings):
+        match = re.match(
+            r"^ep/(?:occupation_|projections-archive/|employment_projections_)(.+?)\.(?:xlsx|zip|csv)$",
+            entry.key,
+        )
+        if match:
+            found.add(ep.normalize_round(match.group(1)))
+        elif entry.key == CURRENT_KEY:
+            found.add(_round_of(_Located(entry, "workbook")))
+    return sorted(found)
+
+
+def _locate(
+    round_: str, *, refresh: bool, templates: Mapping[str, str], settings: Settings
+) -> _Located:
+    """Find (downloading if needed) the file that holds ``round_``'s tables."""
+    current_url = templates["current"].format(www=settings.bls_www_url)
+
+    def current() -> _Located:
+        entry = cache.fetch(
+            current_url,
+            key=CURRENT_KEY,
+            settings=settings,
+            refresh=refresh,
+            check=ep.check_workbook,
+        )
+        return _Located(entry, "workbook")
+
+    if round_ == "latest":
+        try:
+            return current()
+        except FetchError as err:
+            cached = rounds_cached(settings=settings)
+            if not cached:
+                raise
+            fallback = cached[-1]
+            warnings.warn(
+                f"could not get BLS's current occupation.xlsx ({err}); using the newest round "
+                f"in the cache, {fallback}",
+                OfflineDataWarning,
+                stacklevel=3,
+            )
+            return _locate(fallback, refresh=False, templates=templates, settings=settings)
+
+    wanted = ep.normalize_round(round_)
+    entry = cache.lookup(_hand_key(wanted), settings=settings)
+    if entry is not None:
+        return _Located(entry, "workbook")
+    entry = cache.lookup(CURRENT_KEY, settings=settings)
+    if entry is not None and not refresh and _round_of(_Located(entry, "workbook")) == wanted:
+        return _Located(entry, "workbook")
+    archive_url = templates["archive"].format(www=settings.bls_www_url, round=wanted)
+    problems = []
+    try:
+        entry = cache.fetch(
+            archive_url,
+            key=f"ep/projections-archive/{wanted}.zip",
+            settings=settings,
+            refresh=refresh,
+            check=ep.check_archive,
+        )
+        return _Located(entry, "archive")
+    except FetchError as err:
+        if not isinstance(err, OfflineError) and err.status != 404:
+            raise
+        problems.append(str(err).splitlines()[0])
+    # The current round is not in the archive yet: it is the current workbook.
+    try:
+        located = current()
+        if _round_of(located) == wanted:
+            return located
+        problems.append(f"BLS's current occupation.xlsx is the {_round_of(located)} round")
+    except FetchError as err:
+        problems.append(str(err).splitlines()[0])
+    entry = cache.lookup(_csv_key(wanted), settings=settings)
+    if entry is not None:
+        return _Located(entry, "csv")
+    raise UnknownRelease(
+        "projection round",
+        wanted,
+        rounds_cached(settings=settings),
+        hint="Not found: " + "; ".join(problems) + ". Download the round's occupation.xlsx or "
+        "data-tool CSV in a browser and add it with `marketdata cache add PATH`.",
+    )
+
+
+def _parse(located: _Located, table: str) -> pd.DataFrame:
+    if located.form == "csv":
+        if table != "projections":
+            raise InputValueError(
+                "EP table",
+                table,
+                ["projections"],
+                hint=f"{located.file.key} is a data-tool export, which has only the projections.",
+            )
+        return ep.parse_csv(located.file.path, name=located.file.key)
+    source = ep.read_archive(located.file.path) if located.form == "archive" else located.file.path
+    return ep.parse_workbook(source, kind=table, name=located.file.key)
+
+
+def load(
+    round: str = "latest",
+    *,
+    table: str = "projections",
+    occupation_type: str = "line item",
+    refresh: bool = False,
+    url_templates: Mapping[str, str] | None = None,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """One table of BLS's Employment Projections for a projection round.
+
+    Parameters
+    ----------
+    round
+        ``"latest"`` (BLS's current ``occupation.xlsx``) or a round such as ``"2021-31"``
+        (also ``"2021-2031"``).
+    table
+        ``"projections"`` (employment, change, openings, median wage, education and training),
+        ``"employment"``, ``"separations"`` (exit and transfer rates, openings),
+        ``"attainment"`` (educational attainment shares) or ``"education"``.
+    occupation_type
+        ``"line item"`` (detailed occupations, default), ``"summary"`` (totals and groups) or
+        ``"all"``.
+    refresh
+        Ask BLS whether the file changed since it was cached.
+    url_templates
+        Replace :data:`marketdata.sources.ep.URL_TEMPLATES` (keys ``current`` and ``archive``).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`marketdata.sources.ep.COLUMNS` ``[table]``; counts in persons.
+
+    Raises
+    ------
+    UnknownRelease
+        The round is neither BLS's current one nor in the archive or the cache.
+    """
+    settings = get_settings(settings)
+    if table not in TABLES:
+        raise InputValueError("EP table", table, list(TABLES))
+    key = occupation_type.strip().lower()
+    if key not in OCCUPATION_TYPES:
+        raise InputValueError("occupation type", occupation_type, list(OCCUPATION_TYPES))
+    templates = {**ep.URL_TEMPLATES, **(url_templates or {})}
+    located = _locate(round, refresh=refresh, templates=templates, settings=settings)
+    name = f"{located.file.key}/{table}"
+    frame = cache.read_parquet(name, inputs=[located.file], settings=settings)
+    if frame is None:
+        frame = _parse(located, table)
+        release = str(frame["round"].iloc[0])
+        attach_provenance(frame, [located.file.provenance(program=PROGRAM, release=release)])
+        cache.write_parquet(frame, name, inputs=[located.file], settings=settings)
+    if round != "latest" and frame["round"].iloc[0] != ep.normalize_round(round):
+        raise UnknownRelease(
+            "projection round",
+            round,
+            [str(frame["round"].iloc[0])],
+            hint=f"{located.file.key} holds another round.",
+        )
+    kept = OCCUPATION_TYPES[key]
+    if kept is not None:
+        attrs = dict(frame.attrs)
+        frame = frame[frame["occupation_type"] == kept].reset_index(drop=True)
+        frame.attrs.update(attrs)
+    return frame
+
+
+def load_csv(path: Path | str, *, settings: Settings | None = None) -> pd.DataFrame:
+    """Add a data-tool CSV export saved by hand to the cache and return its projections."""
+    settings = get_settings(settings)
+    path = Path(path)
+    ep.check_csv(path)
+    frame = ep.parse_csv(path)
+    entry = cache.add_file(
+        path,
+        key=_csv_key(str(frame["round"].iloc[0])),
+        url=ep.DATA_TOOL_URL,
+        settings=settings,
+        check=ep.check_csv,
+    )
+    return attach_provenance(
+        frame, [entry.provenance(program=PROGRAM, release=str(frame["round"].iloc[0]))]
+    )
+
+
+# States ----------------------------------------------------------------------------------
+
+
+def state_fips(area: str | int) -> str:
+    """Two-digit FIPS code of a state given by name, postal code or FIPS code."""
+    code = series_id.area_code(area)
+    if series_id.area_type_of(code) != "S":
+        raise UnknownArea(
+            "state",
+            area,
+            hint="Projections Central publishes states only: give a state name, postal or FIPS "
+            "code.",
+        )
+    return code[:2]
+
+
+def _fetch_pages(url: str, key: str, *, refresh: bool, settings: Settings) -> list[CachedFile]:
+    first = f"{url}?items_per_page={pc.ITEMS_PER_PAGE}"
+    files = [cache.fetch(first, key=key, settings=settings, refresh=refresh, check=pc.check_json)]
+    _, total = pc.pager(files[0].path, name=key)
+    for page in range(1, total):
+        files.append(
+            cache.fetch(
+                f"{first}&page={page}",
+                key=key.replace(".json", f".page{page}.json"),
+                settings=settings,
+                refresh=refresh,
+                check=pc.check_json,
+            )
+        )
+    return files
+
+
+def _rows(files: list[CachedFile]) -> list[dict]:
+    rows: list[dict] = []
+    for f in files:
+        rows.extend(json.loads(f.path.read_bytes())["rows"])
+    return rows
+
+
+def _with_provenance(frame: pd.DataFrame, files: list[CachedFile]) -> pd.DataFrame:
+    release = str(frame["round"].dropna().iloc[0]) if frame["round"].notna().any() else "long-term"
+    return attach_provenance(
+        frame, [f.provenance(program=STATE_PROGRAM, release=release) for f in files]
+    )
+
+
+def state_projections(
+    area: str | int, *, refresh: bool = False, settings: Settings | None = None
+) -> pd.DataFrame:
+    """A state's long-term occupational projections, from Projections Central.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`marketdata.sources.projections_central.COLUMNS`, one row per occupation
+        (``00-0000`` is the state's total). Empty, with ``attrs["notes"]`` saying so, when the
+        state publishes none.
+    """
+    settings = get_settings(settings)
+    fips = state_fips(area)
+    name = series_id.STATES[fips][1]
+    url = pc.URL_TEMPLATES["state"].format(base=settings.projections_central_url, fips=int(fips))
+    try:
+        files = _fetch_pages(
+            url, f"projections-central/longterm-{fips}.json", refresh=refresh, settings=settings
+        )
+    except FetchError as err:
+        if err.status != 404:
+            raise
+        files = []
+    frame = _with_provenance(pc.parse_longterm(_rows(files), name=url), files)
+    if frame.empty:
+        note = f"Projections Central has no long-term projections for {name}."
+        logger.warning(note)
+        frame.attrs["notes"] = [note]
+    return frame
+
+
+def occupation_across_states(
+    occupation: str, *, refresh: bool = False, settings: Settings | None = None
+) -> pd.DataFrame:
+    """One occupation's long-term projections in every state (and BLS's national row)."""
+    settings = get_settings(settings)
+    digits = series_id.occupation_digits(occupation)
+    soc = f"{digits[:2]}-{digits[2:]}"
+    url = pc.URL_TEMPLATES["occupation"].format(base=settings.projections_central_url, soc=soc)
+    files = _fetch_pages(
+        url, f"projections-central/all-{soc}.json", refresh=refresh, settings=settings
+    )
+    frame = _with_provenance(pc.parse_longterm(_rows(files), name=url), files)
+    if frame.empty:
+        note = f"Projections Central has no long-term projections for {soc}."
+        logger.warning(note)
+        frame.attrs["notes"] = [note]
+    return frame
