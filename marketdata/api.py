@@ -54,6 +54,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 from marketdata import cache, http
@@ -370,8 +371,8 @@ def _load(
         return None
     if refresh and not settings.offline:
         return None
-    fresh = datetime.fromisoformat(record["fresh_until"]) > _eastern_now()
-    if fresh:
+    record["answer"] = json.loads(record["answer"])
+    if datetime.fromisoformat(record["fresh_until"]) > _eastern_now():
         return record
     if settings.offline:
         warnings.warn(
@@ -379,7 +380,7 @@ def _load(
             f"{query.start_year}-{query.end_year}, retrieved {record['retrieved']} "
             f"(due for refresh since {record['fresh_until']})",
             OfflineDataWarning,
-            stacklevel=4,
+            stacklevel=3,
         )
         return record
     return None
@@ -396,7 +397,7 @@ def _ask(query: Query, payload: dict, *, settings: Settings, url: str) -> dict:
     )
     answer = _check_shape(http.post_json(url, body, settings=settings), url)
     _raise_for_answer(answer, query, settings, url)
-    text = json.dumps(answer, sort_keys=True)
+    text = json.dumps(answer, sort_keys=True)  # stored as text: fast to write, hash verifiable
     record = {
         "request": payload,
         "registered": bool(settings.api_key),
@@ -404,10 +405,10 @@ def _ask(query: Query, payload: dict, *, settings: Settings, url: str) -> dict:
         "retrieved": datetime.now(UTC).isoformat(timespec="seconds"),
         "fresh_until": freshness(answer, end_year=query.end_year, now=_eastern_now()).isoformat(),
         "sha256": hashlib.sha256(text.encode()).hexdigest(),
-        "answer": answer,
+        "answer": text,
     }
     cache.write_json(_cache_name(payload, bool(settings.api_key)), record, settings=settings)
-    return record
+    return record | {"answer": answer}
 
 
 def _frame(answer: dict, *, calculations: bool) -> tuple[pd.DataFrame, dict[str, dict]]:
@@ -570,11 +571,11 @@ def _merge(queries: list[Query], records: list[dict], *, calculations: bool) -> 
             stacklevel=3,
         )
     asked = list(dict.fromkeys(s for q in queries for s in q.series))
-    order = {sid: i for i, sid in enumerate(asked)}
-    df = df.sort_values(
-        ["series_id", "year", "period"], key=lambda c: c.map(order) if c.name == "series_id" else c
-    ).reset_index(drop=True)
-    absent = [s for s in asked if s not in set(df["series_id"])]
+    rank = pd.Categorical(df["series_id"], categories=asked).codes
+    df = df.iloc[np.lexsort((df["period"].to_numpy(), df["year"].to_numpy(), rank))]
+    df = df.reset_index(drop=True)
+    present = set(df["series_id"].unique())
+    absent = [s for s in asked if s not in present]
     if absent:
         shown = ", ".join(absent[:10]) + (
             f" and {len(absent) - 10} more" if len(absent) > 10 else ""
