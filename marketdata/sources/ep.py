@@ -594,6 +594,12 @@ def check_workbook(path: Path) -> None:
         raise SourceFormatError("damaged xlsx (bad zip)", source=str(path)) from None
 
 
+def check_projections_workbook(path: Path) -> None:
+    """Raise SourceFormatError unless ``path`` is an xlsx whose projections table parses."""
+    check_workbook(path)
+    parse_workbook(path, kind="projections")
+
+
 def check_archive(path: Path) -> None:
     """Raise SourceFormatError unless ``path`` is a zip holding an ``occupation*.xlsx``."""
     start = _sniff(path)
@@ -665,10 +671,11 @@ def parse_csv(source: Path | bytes | str, *, name: str | None = None) -> pd.Data
 
 
 def check_csv(path: Path) -> None:
-    """Raise SourceFormatError unless ``path`` is a data-tool projections CSV."""
+    """Raise SourceFormatError unless ``path`` is a data-tool projections CSV that parses."""
     start = _sniff(path).decode("utf-8-sig", errors="replace")
     if not re.match(r'^"?Occupation Title"?,', start):
         raise SourceFormatError("not an Employment Projections data-tool CSV", source=str(path))
+    parse_csv(path)
 
 
 # Files added by hand ---------------------------------------------------------------------
@@ -692,7 +699,7 @@ def identify(path: Path, *, settings: Settings | None = None) -> KnownFile | Non
                     key=f"ep/occupation_{round_}.xlsx",
                     url=URL_TEMPLATES["current"].format(www=www),
                     description=f"BLS Employment Projections occupation.xlsx, {round_} round",
-                    check=check_workbook,
+                    check=check_projections_workbook,
                 )
             if archive_member(names) is not None:
                 round_ = workbook_round(read_archive(path))
