@@ -182,7 +182,8 @@ def load_crosswalks(versions: set[str], *, settings: Settings | None = None) -> 
     return Crosswalks(tables, provenance=[s.as_dict() for s in sources])
 
 
-def _soc_code(occupation: str) -> str:
+def soc_code(occupation: str) -> str:
+    """``29-2072`` from ``"29-2072"`` or ``"292072"`` (UnknownCode otherwise)."""
     digits = occupation_digits(occupation)
     return f"{digits[:2]}-{digits[2:]}"
 
@@ -249,7 +250,7 @@ def resolve_area(
     )
 
 
-def _published(frame: pd.DataFrame) -> dict[str, str]:
+def published_codes(frame: pd.DataFrame) -> dict[str, str]:
     """Code -> title of the occupations in a release frame (detailed rows first)."""
     rank = (frame["occupation_level"] != "detailed").astype(int)
     ordered = frame.assign(_rank=rank).sort_values("_rank", kind="stable")
@@ -318,7 +319,7 @@ def history(
         Some rows are not comparable with the newest release.
     """
     settings = get_settings(settings)
-    code = _soc_code(occupation)
+    code = soc_code(occupation)
     rels = _releases(*_year_range(start, end, settings))
     scope, where = resolve_area(area, release=rels[-1], settings=settings)
     frames = {rel: load_release(rel.label, scope=scope, settings=settings) for rel in rels}
@@ -328,7 +329,7 @@ def history(
     crosswalks = load_crosswalks(
         {v for r in rels for v in versions_of(r.soc_version)}, settings=settings
     )
-    newest_codes = _published(frames[reference])
+    newest_codes = published_codes(frames[reference])
     if code not in newest_codes and crosswalks.native(code) is None:
         close = [m for m, s, _ in process.extract(code, list(newest_codes), limit=3) if s >= 80]
         raise UnknownCode(
@@ -342,7 +343,7 @@ def history(
         frame = frames[rel]
         found = match(
             code,
-            published=_published(frame),
+            published=published_codes(frame),
             release_soc=rel.soc_version,
             reference_soc=reference.soc_version,
             crosswalks=crosswalks,

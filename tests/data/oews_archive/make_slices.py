@@ -55,7 +55,7 @@ CODES = {
     "15-1212",  # Information Security Analysts (SOC 2018)
 }
 #: Occupations kept for every state in the state files.
-STATE_CODES = {"00-0000", "29-2071", "29-1111", "29-1141"}
+STATE_CODES = {"00-0000", "29-2071", "29-1111", "29-1141", "29-1061"}  # 29-1061: top-coded, "**"
 #: States kept in the 2000 state file (its rows are many and the tests need few).
 STATES_2000 = {"AL", "CA"}
 MARKERS = ("*", "**", "***", "#", "~")
