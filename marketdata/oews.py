@@ -1,0 +1,349 @@
+"""OEWS employment and wage estimates, as a tidy frame for notebooks and reports.
+
+>>> from marketdata import oews
+>>> df = oews.load(occupation="29-2072", area=["US", "OH", "Columbus, OH"])  # doctest: +SKIP
+
+The current release comes from BLS's time-series flat files
+(``<MARKETDATA_BLS_DOWNLOAD_URL>/pub/time.series/oe/``), downloaded once into the cache and
+parsed into Parquet keyed by release; later loads read only the Parquet rows asked for.
+Older releases come from BLS's archives (:mod:`marketdata.oews_history`).
+
+If BLS cannot be reached (or offline mode is on) and the files are not cached, the bundled
+snapshot of the latest release (cross-industry estimates for every area) is used, with an
+:class:`~marketdata.errors.OfflineDataWarning`; its provenance says ``bundled``. A 403
+(:class:`~marketdata.errors.ContactRequired`) is a configuration problem and always raises.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from marketdata import cache, codes, snapshot
+from marketdata.config import Settings, get_settings
+from marketdata.errors import (
+    ContactRequired,
+    FetchError,
+    OfflineDataWarning,
+    OfflineError,
+    UnknownRelease,
+)
+from marketdata.schema import attach_provenance, provenance_of
+from marketdata.sources import oe
+
+logger = logging.getLogger(__name__)
+
+PROGRAM = "OEWS"
+OE_PATH = "/pub/time.series/oe/"
+CROSS_INDUSTRY = codes.CROSS_INDUSTRY
+#: ``industry=ALL_INDUSTRIES`` loads every industry (national industry estimates included).
+ALL_INDUSTRIES = "all"
+_LATEST = {"latest", "current"}
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+Selection = str | int | Iterable[str | int] | None
+
+
+def file_url(name: str, *, settings: Settings | None = None) -> str:
+    """Where BLS publishes the flat file ``name`` (e.g. ``oe.data.0.Current``)."""
+    return get_settings(settings).bls_download_url + OE_PATH + name
+
+
+def fetch_files(
+    *, settings: Settings | None = None, refresh: bool = False
+) -> dict[str, cache.CachedFile]:
+    """The current release's flat files in the cache (downloaded if missing).
+
+    Raises
+    ------
+    ContactRequired
+        BLS answered 403.
+    FetchError, OfflineError
+        A file could not be downloaded and is not cached.
+    SourceFormatError
+        A downloaded file is not the expected BLS file (nothing enters the cache).
+    """
+    settings = get_settings(settings)
+    return {
+        name: cache.fetch(
+            file_url(name, settings=settings),
+            key=f"oe/{name}",
+            settings=settings,
+            refresh=refresh,
+            check=oe.check_file(name),
+        )
+        for name in (*oe.MAPPING_FILES, oe.DATA_FILE)  # small files first
+    }
+
+
+@lru_cache(maxsize=16)
+def _table(kind: str, path: Path, sha256: str) -> pd.DataFrame:
+    """A lookup table read from a cached mapping file (memoized by content)."""
+    if kind == "area":
+        return oe.read_areas(path).drop(columns="areatype_code")
+    return oe.read_occupations(path).drop(columns="occupation_digits")
+
+
+def _tables(files: dict[str, cache.CachedFile]) -> dict[str, pd.DataFrame]:
+    area, occupation = files["oe.area"], files["oe.occupation"]
+    return {
+        "area": _table("area", area.path, area.sha256),
+        "occupation": _table("occupation", occupation.path, occupation.sha256),
+        "industry": oe.read_industries(files["oe.industry"].path),
+    }
+
+
+def _as_list(value: Selection) -> list[str | int]:
+    if value is None:
+        return []
+    if isinstance(value, str | int):
+        return [value]
+    return list(value)
+
+
+def _selection(
+    area: Selection, occupation: Selection, industry: Selection, tables: dict[str, pd.DataFrame]
+) -> dict[str, list[str]]:
+    """Column -> codes wanted (columns absent: no restriction)."""
+    chosen: dict[str, list[str]] = {}
+    if industry is None:
+        chosen["industry_code"] = [CROSS_INDUSTRY]
+    elif industry != ALL_INDUSTRIES:
+        chosen["industry_code"] = [
+            codes.resolve_industry(i, table=tables["industry"]).code for i in _as_list(industry)
+        ]
+    if area is not None:
+        chosen["area_code"] = [
+            codes.resolve_area(a, table=tables["area"]).code for a in _as_list(area)
+        ]
+    if occupation is not None:
+        chosen["occupation_code"] = [
+            codes.resolve_occupation(o, table=tables["occupation"]).code
+            for o in _as_list(occupation)
+        ]
+    return chosen
+
+
+def _filters(chosen: dict[str, list[str]]) -> list[tuple[str, str, list[str]]] | None:
+    return [(column, "in", wanted) for column, wanted in chosen.items()] or None
+
+
+def _select(df: pd.DataFrame, chosen: dict[str, list[str]]) -> pd.DataFrame:
+    keep = pd.Series(True, index=df.index)
+    for column, wanted in chosen.items():
+        keep &= df[column].isin(wanted)
+    return df[keep].reset_index(drop=True)
+
+
+def _release_year(release: str | int | None) -> int | None:
+    """The year of a release label; None for the latest."""
+    if release is None or str(release).strip().lower() in _LATEST:
+        return None
+    m = _YEAR.search(str(release))
+    if m is None or isinstance(release, bool):
+        raise UnknownRelease(
+            "OEWS release",
+            release,
+            hint="Give 'latest', a year (2024) or a label such as 'May 2024'.",
+        )
+    return int(m[1])
+
+
+def current_release(*, settings: Settings | None = None) -> str:
+    """The release BLS's flat files hold (e.g. ``"May 2025"``): that of the cached
+    ``oe.release``, downloaded if missing; the bundled snapshot's if BLS can't be reached."""
+    settings = get_settings(settings)
+    try:
+        cached = cache.fetch(
+            file_url("oe.release", settings=settings),
+            key="oe/oe.release",
+            settings=settings,
+            check=oe.check_file("oe.release"),
+        )
+    except ContactRequired:
+        raise
+    except FetchError as err:
+        logger.info("using the bundled snapshot's release (%s)", err)
+        return snapshot.release()
+    return oe.read_release(cached.path)[1]
+
+
+def load(
+    release: str | int = "latest",
+    *,
+    area: Selection = None,
+    occupation: Selection = None,
+    industry: Selection = None,
+    refresh: bool = False,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """OEWS estimates, one row per area x industry x occupation.
+
+    Parameters
+    ----------
+    release
+        ``"latest"`` (BLS's current flat files), or a past release: ``2021``,
+        ``"May 2021"`` (from BLS's archives, :func:`marketdata.oews_history.load_release`).
+    area
+        One or more areas as people type them: ``"US"``, ``"OH"``, ``"Ohio"``, ``39``,
+        ``"Columbus, OH"``, ``"18140"`` (see :func:`marketdata.codes.resolve_area`).
+        Default: every area.
+    occupation
+        One or more SOC codes (``"29-2072"``, ``"292072"``) or titles
+        (``"medical records"``; see :func:`marketdata.codes.resolve_occupation`).
+        Default: every occupation.
+    industry
+        Default cross-industry (``000000``) only; one or more OEWS industry codes or titles,
+        or ``"all"`` for every industry.
+    refresh
+        Ask BLS whether the files changed (conditional requests; unchanged files transfer
+        no body).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`marketdata.sources.oe.COLUMNS` (those of
+        :data:`marketdata.schema.OEWS_COLUMNS`, then ``is_topcoded_<wage>`` and
+        ``<measure>_note``); provenance in ``df.attrs["provenance"]``.
+
+    Raises
+    ------
+    UnknownCode, UnknownArea, UnknownRelease
+        An input names nothing BLS publishes; the message lists close matches.
+    ContactRequired
+        BLS refused the download (403): set ``MARKETDATA_CONTACT``.
+    SourceFormatError
+        A BLS file is malformed (the message names file and line).
+
+    Warns
+    -----
+    OfflineDataWarning
+        BLS could not be reached and nothing is cached: the bundled snapshot is used.
+    """
+    settings = get_settings(settings)
+    year = _release_year(release)
+    if year is not None:
+        current = _release_year(current_release(settings=settings))
+        if year != current:
+            return _load_archived(release, area, occupation, industry, settings)
+    try:
+        files = fetch_files(settings=settings, refresh=refresh)
+    except ContactRequired:
+        raise
+    except FetchError as err:
+        return _load_snapshot(err, area, occupation, industry)
+    paths = {name: f.path for name, f in files.items()}
+    rel = oe.release_of(paths)
+    chosen = _selection(area, occupation, industry, _tables(files))
+    inputs = [files[name] for name in oe.FILES]
+    name = f"oews/{rel.code}"
+    df = cache.read_parquet(name, inputs=inputs, settings=settings, filters=_filters(chosen))
+    if df is not None:
+        return df
+    logger.info("parsing OEWS %s from %s", rel.name, paths[oe.DATA_FILE])
+    full = oe.parse(paths)
+    attach_provenance(full, [f.provenance(program=PROGRAM, release=rel.name) for f in inputs])
+    cache.write_parquet(full, name, inputs=inputs, settings=settings)
+    return attach_provenance(_select(full, chosen), provenance_of(full))
+
+
+def _load_snapshot(
+    reason: FetchError, area: Selection, occupation: Selection, industry: Selection
+) -> pd.DataFrame:
+    tables = {
+        "area": snapshot.areas(),
+        "occupation": snapshot.occupations(),
+        "industry": snapshot.industries(),
+    }
+    chosen = _selection(area, occupation, industry, tables)
+    if chosen.get("industry_code") != [CROSS_INDUSTRY]:
+        raise OfflineError(
+            "industry-specific OEWS estimates are not bundled and BLS could not be reached "
+            f"({reason})",
+            url=reason.url,
+            hint="Load them when BLS is reachable (they are then cached), or drop `industry`.",
+        ) from reason
+    info = snapshot.manifest()
+    message = (
+        f"BLS could not be reached ({str(reason).splitlines()[0]}); using the bundled OEWS "
+        f"{info['release']} snapshot (cross-industry estimates, retrieved {info['retrieved']}). "
+        "Figures may be out of date; load again when BLS is reachable."
+    )
+    logger.warning(message)
+    warnings.warn(message, OfflineDataWarning, stacklevel=3)
+    return snapshot.read(filters=_filters(chosen))
+
+
+def _load_archived(
+    release: str | int,
+    area: Selection,
+    occupation: Selection,
+    industry: Selection,
+    settings: Settings,
+) -> pd.DataFrame:
+    from marketdata import oews_history
+
+    rel = oews_history.parse_release(release)
+    wanted = [oews_history.resolve_area(a, release=rel, settings=settings) for a in _as_list(area)]
+    scopes = {scope for scope, _ in wanted}
+    industry_rows = industry is not None and _as_list(industry) != [CROSS_INDUSTRY]
+    scope = scopes.pop() if len(scopes) == 1 and not industry_rows else "all"
+    df = oews_history.load_release(release, scope=scope, settings=settings)
+    tables = {
+        "area": df[["area_code", "area_name", "area_type", "state_code"]].drop_duplicates(),
+        "occupation": df[
+            ["occupation_code", "occupation_title", "occupation_level"]
+        ].drop_duplicates("occupation_code"),
+        "industry": df[["industry_code", "industry_title"]]
+        .drop_duplicates("industry_code")
+        .assign(industry_level=""),
+    }
+    chosen = _selection(None, occupation, industry, tables)
+    if wanted:
+        chosen["area_code"] = [code for _, code in wanted]
+    return attach_provenance(_select(df, chosen), provenance_of(df))
+
+
+def _tables_or_snapshot(kind: str, settings: Settings | None) -> pd.DataFrame:
+    settings = get_settings(settings)
+    name = f"oe.{kind}"
+    try:
+        cached = cache.fetch(
+            file_url(name, settings=settings),
+            key=f"oe/{name}",
+            settings=settings,
+            check=oe.check_file(name),
+        )
+    except ContactRequired:
+        raise
+    except FetchError as err:
+        logger.info("using the bundled %s table (%s)", kind, err)
+        return {"area": snapshot.areas, "occupation": snapshot.occupations}[kind]()
+    return _table(kind, cached.path, cached.sha256).copy()
+
+
+def areas(*, settings: Settings | None = None) -> pd.DataFrame:
+    """The current release's areas (``area_code``, ``area_name``, ``area_type``,
+    ``state_code``), for :func:`marketdata.codes.resolve_area`; bundled ones if BLS is
+    unreachable and nothing is cached."""
+    return _tables_or_snapshot("area", settings)
+
+
+def occupations(*, settings: Settings | None = None) -> pd.DataFrame:
+    """The current release's occupations (``occupation_code``, ``occupation_title``,
+    ``occupation_level``), for :func:`marketdata.codes.resolve_occupation`."""
+    return _tables_or_snapshot("occupation", settings)
+
+
+def history(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    """One occupation's estimates across releases: :func:`marketdata.oews_history.history`."""
+    from marketdata import oews_history
+
+    return oews_history.history(*args, **kwargs)
