@@ -50,7 +50,6 @@ class GrowthBands:
     """
 
     round: str
-    average: float  # the all-occupations (00-0000) percent change of the round
     much_faster_min: int
     faster_min: int
     as_fast_min: int
@@ -84,8 +83,8 @@ class GrowthBands:
 #: projections in every occupation summary, field "Projected growth (2024-2034)": "Much faster
 #: than average (7% or higher)", "Faster than average (5% to 6%)", "Average (3% to 4%)",
 #: "Slower than average (1% to 2%)", "Little or no change", "Decline (-1% or lower)". "Average"
-#: starts at the round's all-occupations rate, 3.1 % (the OOH's "average growth rate for all
-#: occupations", printed as 3 %). Applied to BLS's published percent change rounded to a whole
+#: starts at the round's all-occupations rate (00-0000 in Table 1.2, rounded to a whole
+#: percent). Applied to BLS's published percent change rounded to a whole
 #: percent, these bands reproduce O*NET's band for every one of 55 occupations checked against
 #: ``occupation_2024-34.xlsx`` (tests/test_growth.py). The OOH says "As fast as average" where
 #: O*NET says "Average".
@@ -100,7 +99,6 @@ class GrowthBands:
 GROWTH_BANDS: dict[str, GrowthBands] = {
     "2024-34": GrowthBands(
         round="2024-34",
-        average=3.1,
         much_faster_min=7,
         faster_min=5,
         as_fast_min=3,
@@ -133,24 +131,35 @@ def growth_category(
         all-occupations growth (see :data:`GROWTH_BANDS` for the documented thresholds).
     average
         The round's all-occupations (``00-0000``) percent change as read from the data; if
-        given, it must be the one the round's thresholds were published for.
+        given, it must fall in the round's "as fast as average" band (a check that the data and
+        the thresholds are of the same round).
 
     Returns
     -------
     str or None
         One of :data:`CATEGORIES`, or None when the round's thresholds are not documented
         or ``percent_change`` is missing.
+
+    Notes
+    -----
+    2024-34 thresholds (O*NET OnLine's "Projected growth (2024-2034)" bands of BLS's
+    projections, in the OOH's wording): much faster than average 7 % or more, faster 5-6 %,
+    as fast as average 3-4 % (the all-occupations rate), slower 1-2 %, little or no change 0 %,
+    decline -1 % or less, on the percent change rounded to a whole percent. See
+    :data:`GROWTH_BANDS` for the sources and why other rounds return None.
     """
     bands = GROWTH_BANDS.get(round)
     if bands is None:
         return None
-    if average is not None and not math.isclose(average, bands.average, abs_tol=0.05):
+    if average is not None and not (
+        bands.as_fast_min <= _round_half_away(average) < bands.faster_min
+    ):
         raise UnknownRelease(
             "all-occupations growth rate",
             average,
-            [str(bands.average)],
-            hint=f"The {round} growth categories were published for an all-occupations rate of "
-            f"{bands.average} %; the data given are from another vintage.",
+            hint=f"The {round} categories put the all-occupations rate at {bands.as_fast_min} "
+            f"to {bands.faster_min - 1} % (as fast as average); {average} % is from another "
+            "vintage of the projections.",
         )
     return bands.category(percent_change)
 
