@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from marketdata import api
+from marketdata import api, oews
 from marketdata.config import Settings
 from marketdata.errors import (
     ApiError,
@@ -25,7 +25,8 @@ from marketdata.errors import (
     SuppressedValuesWarning,
 )
 from marketdata.schema import provenance_of
-from marketdata.series_id import oews_series_id
+from marketdata.series_id import DATATYPES, oews_series_id
+from marketdata.sources import oe
 from tests.bls_server import Answer, Request
 
 DATA = Path(__file__).parent / "data" / "api"
@@ -104,7 +105,9 @@ def posts(server) -> int:
     return server.count(PATH, "POST")
 
 
-# OEWS values through the API equal the flat file's --------------------------------------
+# OEWS values through the API equal the flat files' -----------------------------------------
+
+OE = Path(__file__).parent / "data" / "salary" / "oe"  # real May 2025 flat-file slice
 
 
 def oews_answers() -> dict[str, list[dict]]:
@@ -112,51 +115,85 @@ def oews_answers() -> dict[str, list[dict]]:
     return {s["seriesID"]: s["data"] for s in answer["Results"]["series"]}
 
 
-def flat_file_values() -> pd.DataFrame:
-    """The slice of oe.data.0.Current: series id, value ('-' missing) and footnote code."""
-    flat = pd.read_csv(DATA / "oe.data.0.Current.slice", sep="\t", dtype=str, keep_default_na=False)
-    flat.columns = flat.columns.str.strip()  # BLS pads the header like the values
-    return pd.DataFrame(
-        {
-            "series_id": flat["series_id"].str.strip(),
-            "value": pd.to_numeric(flat["value"].str.strip().replace("-", None)).astype(float),
-            "code": flat["footnote_codes"].str.strip(),
-        }
-    )
-
-
-@pytest.mark.parametrize(("with_key", "queries"), [(True, 3), (False, 5)])
-def test_oews_values_equal_flat_file(bls_server, online_settings, with_key, queries):
+@pytest.fixture
+def oews_api(bls_server) -> dict[str, list[dict]]:
     data = oews_answers()
     bls_server.add_handler(PATH, FakeApi(data))
+    return data
+
+
+@pytest.mark.parametrize("with_key", [True, False])
+def test_oews_batches(bls_server, online_settings, oews_api, with_key):
     settings = online_settings.replace(api_key=KEY if with_key else None)
     with pytest.warns(SuppressedValuesWarning, match="'-'"):
-        df = api.series(list(data), 2025, 2025, settings=settings)
-    assert posts(bls_server) == queries  # 115 series
-    assert len(df) == len(data) == 115
-    flat = flat_file_values().set_index("series_id")
-    got = df.set_index("series_id")
-    pd.testing.assert_series_equal(got["value"], flat.loc[got.index, "value"], check_names=False)
-    codes = got["footnote_codes"].fillna("")
-    assert list(codes) == list(flat.loc[got.index, "code"])
+        df = api.series(list(oews_api), 2025, 2025, settings=settings)
+    assert len(df) == len(oews_api) == 600
+    assert posts(bls_server) == (12 if with_key else 24)
     assert set(df["year"]) == {2025}
     assert set(df["period"]) == {"A01"}
+
+
+def test_oews_values_equal_the_flat_files(bls_server, online_settings, oews_api):
+    for name in oe.FILES:
+        bls_server.add(oews.OE_PATH + name, OE / name)
+    flat = oews.load(settings=online_settings)
+    cells = flat[["area_code", "occupation_code"]].drop_duplicates()
+    assert len(cells) == 32  # 35 cells, 3 not published (e.g. cardiologists in Elmira)
+    ids = [
+        oews_series_id(occupation, area=area, datatype=code)
+        for area, occupation in cells.itertuples(index=False)
+        for code in DATATYPES
+    ]
+    with (
+        pytest.warns(MissingSeriesWarning),  # the nation has no location quotient, per 1,000
+        pytest.warns(SuppressedValuesWarning),
+    ):
+        got = api.series(ids, 2025, 2025, settings=online_settings.replace(api_key=KEY))
+    assert (got["series_id"].nunique(), len(ids)) == (534, 544)
+    keys = ["area_code", "occupation_code"]
+    long = flat.melt(id_vars=keys, value_vars=list(DATATYPES.values()), value_name="flat")
+    flags = flat.melt(id_vars=keys, value_vars=list(oe.TOPCODE_COLUMNS.values()), value_name="top")
+    flags["variable"] = flags["variable"].str.removeprefix("is_topcoded_")
+    long = long.merge(flags, on=[*keys, "variable"], how="left").rename(
+        columns={"variable": "measure"}
+    )
+    merged = got.merge(long, on=[*keys, "measure"], validate="1:1")
+    assert len(merged) == len(got)
+    merged["topcoded"] = merged["top"].eq(True)  # no flag: not a wage
+    plain = merged[~merged["topcoded"]]
+    pd.testing.assert_series_equal(plain["value"], plain["flat"].astype(float), check_names=False)
+    assert plain["value"].notna().sum() > 400
+    # a top-coded wage: missing in the API (footnote 5), the bound and a flag in the frame
+    capped = merged[merged["topcoded"]]
+    assert len(capped) > 0
+    assert capped["value"].isna().all()
+    assert (capped["footnote_codes"] == "5").all()
+    assert set(capped["flat"]) <= {115.0, 239200.0}
     # published figures (MANIFEST: May 2025, 29-2072)
-    value = got["value"]
+    value = got.set_index("series_id")["value"]
     assert value[oews_series_id("29-2072")] == 51140
     assert value[oews_series_id("29-2072", datatype="hourly_median")] == 24.59
     assert value[oews_series_id("29-2072", datatype="employment")] == 194720
-    assert value[oews_series_id("29-2072", area="CA")] == 61810
-    # suppressed and top-coded stay missing, with BLS's reason
-    vermont = got.loc[oews_series_id("29-2072", area="VT", datatype="employment")]
+
+
+def test_oews_markers_and_parts(bls_server, online_settings, oews_api):
+    ids = [
+        oews_series_id("29-2072", area="CA"),
+        oews_series_id("29-2072", area="VT", datatype="employment"),
+        oews_series_id("27-2021", area="CA", datatype="annual_p90"),
+        "OEUM001814000000029207213",
+    ]
+    with pytest.warns(SuppressedValuesWarning, match="2 values"):
+        got = api.series(ids, 2025, 2025, settings=online_settings).set_index("series_id")
+    assert got.loc[ids[0], "value"] == 61810  # MANIFEST: California median
+    vermont = got.loc[ids[1]]
     assert math.isnan(vermont["value"])
     assert vermont["footnote_text"] == "Estimate not released."
-    athletes = got.loc[oews_series_id("27-2021", area="CA", datatype="annual_p90")]
+    athletes = got.loc[ids[2]]
     assert math.isnan(athletes["value"])
     assert athletes["footnote_codes"] == "5"
     assert "$239,200 per year" in athletes["footnote_text"]
-    # decoded parts
-    row = got.loc["OEUM001814000000029207213"]
+    row = got.loc[ids[3]]
     assert (row["area_type"], row["area_code"], row["occupation_code"]) == (
         "M",
         "0018140",

@@ -1,13 +1,13 @@
 """Cut the OEWS May 2025 test data of the BLS API tests from the staged SQLite of the release.
 
-Writes, for the cells listed in CELLS (every datatype BLS publishes for them):
+Writes ``oews-2025-answer.json``: a BLS Public Data API v2 answer in the documented shape
+(``status``, ``responseTime``, ``message``, ``Results.series[].data[]`` with ``year``, ``period``
+A01, ``periodName`` Annual, ``latest``, ``value`` and ``footnotes`` code/text) holding every
+datatype BLS publishes for the cells below. Values and footnotes are the published ones; the
+envelope is built, not recorded (no recorded OEWS answer exists; see MANIFEST.md).
 
-- ``oews-2025-answer.json``: a BLS Public Data API v2 answer in the documented shape
-  (``status``, ``responseTime``, ``message``, ``Results.series[].data[]`` with ``year``,
-  ``period`` A01, ``periodName`` Annual, ``latest``, ``value`` and ``footnotes`` code/text);
-  values and footnotes are the published ones, the envelope is built, not recorded.
-- ``oe.data.0.Current.slice``: the same values as lines of BLS's flat file
-  (``oe.data.0.Current`` layout: id padded to 30, value right-aligned to 12, CRLF).
+Cells: those of the flat-file slice ``tests/data/salary/oe`` (7 areas x 5 occupations, the
+API values are compared with it through ``marketdata.oews.load``) and four more cases.
 
 usage: python make_oews_2025.py /work/shared/data/oews-2025/oews-2025.sqlite.gz
 """
@@ -23,11 +23,15 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+SLICE_AREAS = ("0000000", "3900000", "0018140", "3600000", "0021300", "2600000", "0024340")
+SLICE_OCCUPATIONS = ("000000", "290000", "292072", "291211", "291212")
 CELLS = (
-    "OEUN0000000000000292072",  # Medical records specialists, U.S.
-    "OEUS0600000000000292072",  # California
-    "OEUS3900000000000292072",  # Ohio
-    "OEUM0018140000000292072",  # Columbus, OH
+    *(
+        f"OEU{'N' if a == '0000000' else 'S' if a.endswith('00000') else 'M'}{a}000000{o}"
+        for a in SLICE_AREAS
+        for o in SLICE_OCCUPATIONS
+    ),
+    "OEUS0600000000000292072",  # Medical records specialists, California
     "OEUS5000000000000292072",  # Vermont: employment not released (footnote 8)
     "OEUS0600000000000272021",  # Athletes, California: top-coded 90th percentile (footnote 5)
     "OEUN0000000000000272011",  # Actors, U.S.: hourly wages not published (footnote 4)
@@ -44,7 +48,7 @@ def main(sqlite_gz: Path) -> None:
         year, period = (
             dict(con.execute("select name, value from meta"))[k] for k in ("data_year", "period")
         )
-        series, lines = [], []
+        series = []
         marks = ",".join("?" * len(CELLS))
         for row in con.execute(f"select * from cell where key in ({marks}) order by key", CELLS):
             for i in range(1, 18):
@@ -62,13 +66,9 @@ def main(sqlite_gz: Path) -> None:
                     "footnotes": footnotes,
                 }
                 series.append({"seriesID": sid, "data": [obs]})
-                lines.append(f"{sid:<30}\t{year}\t{period}\t{value:>12}\t{code or ''}\r\n")
     answer = {"status": "REQUEST_SUCCEEDED", "responseTime": 0, "message": [], "Results": {}}
     answer["Results"]["series"] = series
-    (HERE / "oews-2025-answer.json").write_text(json.dumps(answer, indent=1) + "\n")
-    header = f"{'series_id':<30}\tyear\tperiod\t{'value':>12}\tfootnote_codes\r\n"
-    with (HERE / "oe.data.0.Current.slice").open("w", newline="") as f:
-        f.write(header + "".join(lines))
+    (HERE / "oews-2025-answer.json").write_text(json.dumps(answer, separators=(",", ":")))
 
 
 if __name__ == "__main__":
