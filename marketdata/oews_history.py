@@ -21,7 +21,7 @@ from datetime import date
 import pandas as pd
 from rapidfuzz import process
 
-from marketdata import cache
+from marketdata import cache, codes
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
     FetchError,
@@ -220,34 +220,31 @@ def _year_range(
 def resolve_area(
     area: str | int, *, release: ArchiveRelease, settings: Settings | None = None
 ) -> tuple[str, str]:
-    """(scope, seven-digit area code) of ``area``: ``"US"``, a state, a CBSA or a metro name."""
+    """(scope, seven-digit area code) of ``area`` for an archived release.
+
+    ``"US"``, states (name, postal or FIPS code) and CBSA codes need no data; metro and
+    nonmetro names are looked up among the current release's areas
+    (:func:`marketdata.codes.resolve_area`), then among the names in the release's own
+    metro archive (``oesmYYma.zip``), for areas since renamed or redrawn.
+    """
     try:
         code = area_code(area)
         return _AREA_TYPE_SCOPE[area_type_of(code)], code
+    except UnknownArea:
+        pass
+    try:
+        return "metro", codes.resolve_area(area).code
     except UnknownArea as err:
-        states_error = err
+        current_error = err
     try:
         metro = load_release(release.label, scope="metro", settings=settings)
     except (UnknownRelease, FetchError) as err:
-        raise UnknownArea(
-            "OEWS area",
-            area,
-            states_error.suggestions,
-            hint="Give 'US', a state or a CBSA code; metro area names are looked up in "
-            f"{release.zip_name('metro')}, which could not be had ({err}).",
-        ) from None
-    names = metro.drop_duplicates("area_code").set_index("area_code")["area_name"]
-    wanted = str(area).strip().lower()
-    exact = names[names.str.lower() == wanted]
-    if len(exact) == 1:
-        return "metro", str(exact.index[0])
-    close = [m for m, score, _ in process.extract(str(area), list(names), limit=3) if score >= 60]
-    raise UnknownArea(
-        "OEWS area",
-        area,
-        close or states_error.suggestions,
-        hint=f"Give 'US', a state, a CBSA code or a metro area name as in {release.label}.",
+        logger.info("no metro archive of %s to look %r up in (%s)", release.label, area, err)
+        raise current_error from None
+    table = metro[["area_code", "area_name", "area_type", "state_code"]].drop_duplicates(
+        "area_code"
     )
+    return "metro", codes.resolve_area(area, table=table).code
 
 
 def published_codes(frame: pd.DataFrame) -> dict[str, str]:

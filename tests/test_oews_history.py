@@ -245,3 +245,26 @@ def test_history_unknown_area(served: Settings) -> None:
         oews_history.history(
             occupation="29-2072", area="Atlantis", start=2024, end=2024, settings=served
         )
+
+
+@pytest.mark.parametrize(
+    ("area", "expected"),
+    [
+        ("US", ("national", "0000000")),
+        ("Ohio", ("state", "3900000")),
+        (6, ("state", "0600000")),
+        ("18140", ("metro", "0018140")),
+        ("Columbus, OH", ("metro", "0018140")),  # named: looked up in the current areas
+    ],
+)
+def test_resolve_area(area: object, expected: tuple[str, str], offline_settings) -> None:
+    rel = oews_history.parse_release(2024)
+    assert oews_history.resolve_area(area, release=rel, settings=offline_settings) == expected
+
+
+def test_metro_rows_across_the_2024_redefinition_are_flagged() -> None:
+    assert "redrawn for May 2024" in oews_history.area_note("metro", 2023, 2024)
+    assert "redrawn" in oews_history.area_note("nonmetro", 2019, 2024)
+    assert oews_history.area_note("metro", 2024, 2024) is None
+    assert oews_history.area_note("metro", 2015, 2023) is None
+    assert oews_history.area_note("state", 2015, 2024) is None
