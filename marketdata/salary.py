@@ -73,10 +73,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from marketdata import cps
+from marketdata import codes, cps
 from marketdata.certification import cps_group, premium_for
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
+    FetchError,
     MarketdataError,
     SchemaError,
     SourceFormatError,
@@ -84,7 +85,7 @@ from marketdata.errors import (
     UnknownCode,
 )
 from marketdata.schema import OEWS_COLUMNS, OEWS_WAGE_COLUMNS, attach_provenance, provenance_of
-from marketdata.series_id import NATIONAL_AREA, area_code
+from marketdata.series_id import NATIONAL_AREA
 
 logger = logging.getLogger(__name__)
 
@@ -244,35 +245,13 @@ def _notes(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(out, index=frame.index, dtype="str")
 
 
-def _resolve_areas(areas: Iterable[str | int], frame: pd.DataFrame) -> list[str]:
-    """Seven-digit area codes of ``areas`` (codes, state names, CBSA codes or area names)."""
-    names = dict(zip(frame["area_name"].str.lower(), frame["area_code"], strict=False))
-    codes = []
-    for area in [areas] if isinstance(areas, str | int) else areas:
-        text = str(area).strip()
-        try:
-            code = area_code(text)
-        except UnknownArea as err:
-            code = names.get(text.lower())
-            if code is None:
-                from rapidfuzz import process
-
-                close = [m[0] for m in process.extract(text, list(frame["area_name"]), limit=3)]
-                raise UnknownArea(
-                    "OEWS area",
-                    area,
-                    close or err.suggestions,
-                    hint="Give a state (name, postal or FIPS code), a CBSA code or an OEWS area "
-                    "name as BLS writes it (e.g. 'Columbus, OH').",
-                ) from None
-        if code not in set(frame["area_code"]):
-            raise UnknownArea(
-                "OEWS area",
-                area,
-                hint=f"BLS publishes no estimate of this occupation for area {code}.",
-            )
-        codes.append(code)
-    return codes
+def _resolve_areas(areas: str | int | Iterable[str | int], occ: pd.DataFrame) -> list[str]:
+    """Seven-digit codes of ``areas`` among the areas where the occupation is published."""
+    table = occ[["area_code", "area_name", "area_type", "state_code"]].reset_index(drop=True)
+    wanted = [areas] if isinstance(areas, str | int) else list(areas)
+    if not wanted:
+        raise UnknownArea("OEWS area", areas, hint="Give at least one area, e.g. 'US'.")
+    return [codes.resolve_area(area, table=table).code for area in wanted]
 
 
 def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
@@ -289,9 +268,11 @@ def _money(value: float, hourly: bool = False) -> str:
 
 
 def _oews(occupation: str, release: str, settings: Settings) -> pd.DataFrame:
+    """Every area's cross-industry estimates of ``occupation`` (the states and the nation are
+    needed for the comparisons)."""
     from marketdata import oews
 
-    return oews.load(release=release, occupations=[occupation], settings=settings)
+    return oews.load(release, occupation=occupation, settings=settings)
 
 
 def _one_line(err: BaseException) -> str:
@@ -314,6 +295,10 @@ def _what_it_takes(occupation: str, settings: Settings) -> tuple[dict[str, objec
     for table in ("projections", "attainment"):
         try:
             frame = projections.load(table=table, settings=settings)
+        except FetchError as err:  # the workbook itself is out of reach: no table will do
+            logger.info("EP data unavailable: %s", err)
+            notes.append(f"EP data unavailable: {_one_line(err)}")
+            break
         except MarketdataError as err:
             logger.info("EP %s table unavailable: %s", table, err)
             notes.append(f"EP {table} table unavailable: {_one_line(err)}")
@@ -359,11 +344,12 @@ def breakdown(
     Parameters
     ----------
     occupation
-        SOC code, e.g. ``"29-2072"``.
+        SOC code (``"29-2072"``) or title words (``"medical records"``), as
+        :func:`marketdata.codes.resolve_occupation` reads them.
     areas
-        Areas to show, in order: ``"US"``, a state (``"Ohio"``, ``"OH"``, ``39``), a CBSA
-        code (``18140``), an OEWS area code or an area name as BLS writes it
-        (``"Columbus, OH"``).
+        Areas to show, in order: ``"US"``, a state (``"Ohio"``, ``"OH"``, ``39``), a metro
+        or nonmetro area (``"Columbus, OH"``, CBSA ``18140``), as
+        :func:`marketdata.codes.resolve_area` reads them.
     release
         OEWS release (``"latest"``, ``"May 2025"``, ...), passed to :func:`marketdata.oews.load`.
     certification
@@ -394,9 +380,11 @@ def breakdown(
         For a malformed user-factor file (names the file and line).
     """
     settings = get_settings(settings)
-    occupation = str(occupation).strip()
-    if not _SOC.match(occupation):
-        raise UnknownCode("SOC occupation code", occupation, hint="Give e.g. '29-2072'.")
+    titles = None
+    if data is not None:
+        titles = data[["occupation_code", "occupation_title", "occupation_level"]]
+        titles = titles.drop_duplicates("occupation_code").reset_index(drop=True)
+    occupation = codes.resolve_occupation(occupation, table=titles).code
     frame = data if data is not None else _oews(occupation, release, settings)
     missing = [c for c in OEWS_COLUMNS if c not in frame]
     if missing:
@@ -405,14 +393,10 @@ def breakdown(
         frame = frame[frame["industry_code"].isin(["000000", "0"]) | frame["industry_code"].isna()]
     occ = frame[frame["occupation_code"] == occupation]
     if occ.empty:
-        from rapidfuzz import process
-
-        titles = dict(zip(frame["occupation_code"], frame["occupation_title"], strict=False))
-        close = [f"{c} {titles[c]}" for c, *_ in process.extract(occupation, list(titles), limit=3)]
-        raise UnknownCode("OEWS occupation", occupation, close)
+        raise UnknownCode("OEWS occupation", occupation, hint="The OEWS frame has no row of it.")
     occ = occ.drop_duplicates("area_code").set_index("area_code", drop=False)
-    codes = _resolve_areas(areas, occ)
-    out = occ.loc[codes].copy()
+    area_codes = _resolve_areas(areas, occ)
+    out = occ.loc[area_codes].copy()
     info: dict[str, dict[str, str]] = {}
 
     def note(columns: Iterable[str], kind: str, method: str = "", source: str = "") -> None:

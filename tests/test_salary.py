@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from marketdata import salary
-from marketdata.errors import SourceFormatError, UnknownArea, UnknownCode
+from marketdata.errors import OfflineDataWarning, SourceFormatError, UnknownArea, UnknownCode
 from marketdata.sources import cps as cps_source
 from marketdata.sources import oe
 
@@ -263,3 +263,33 @@ def test_what_it_takes_from_ep(bls_server, online_settings, oews) -> None:
     assert "attainment" in row["what_it_takes_note"]
     assert frame.attrs["column_info"]["typical_education"]["kind"] == salary.EP
     assert any(p["program"] == "EP" for p in frame.attrs["provenance"])
+
+
+def test_end_to_end_from_bls_files(bls_server, online_settings) -> None:
+    """Every source downloaded from the local server: OEWS flat files (real slice,
+    tests/data/oe), the CPS table (layout fixture) and EP's workbook (real slice)."""
+    for path in (DATA / "oe").glob("oe.*"):
+        bls_server.add(f"/pub/time.series/oe/{path.name}", path)
+    bls_server.add("/cps/aa2025/cpsaat53.xlsx", TABLE)
+    bls_server.add("/emp/ind-occ-matrix/occupation.xlsx", DATA / "ep" / "occupation_2024-34.xlsx")
+    frame = salary.breakdown(
+        "medical records specialists", ["Columbus, OH", "OH"], settings=online_settings
+    )
+    columbus, ohio = frame.iloc[0], frame.iloc[1]
+    assert (columbus["area_code"], ohio["area_code"]) == ("0018140", "3900000")
+    assert (columbus["entry_annual_low"], columbus["experienced_annual_high"]) == (40300, 80470)
+    assert columbus["ratio_to_nation"] == pytest.approx(51230 / 51140)
+    assert columbus["cert_annual_low"] == pytest.approx(51230 * 1200 / 1400)
+    assert columbus["typical_education"] == "Postsecondary nondegree award"
+    programs = {p["program"] for p in frame.attrs["provenance"]}
+    assert programs == {"OEWS", "CPS", "EP"}
+    assert not any(p["bundled"] for p in frame.attrs["provenance"])
+
+
+def test_offline_uses_the_bundled_oews_snapshot() -> None:
+    """No network, empty cache: OEWS from the bundled May 2025 snapshot, said loudly."""
+    with pytest.warns(OfflineDataWarning):
+        frame = salary.breakdown(MRS, ["US", "Columbus, OH"])
+    assert frame["annual_median"].tolist() == [51140, 51230]
+    assert all(p["bundled"] for p in frame.attrs["provenance"] if p["program"] == "OEWS")
+    assert "EP data unavailable" in frame["what_it_takes_note"].iloc[0]
