@@ -14,8 +14,9 @@ Cache and freshness
 Every answer is stored in the cache (``cache.write_json("api/<hash>")``), keyed by a hash of
 the request without the key, and reused while fresh:
 
-- answers holding monthly, quarterly or semiannual data: until the next midnight US Eastern
-  time (BLS publishes at 8:30 ET; a day old is at most one release behind);
+- answers holding monthly, quarterly or semiannual data, or no data at all: until the next
+  midnight US Eastern time (BLS publishes at 8:30 ET; a day old is at most one release
+  behind);
 - annual-only answers (e.g. OEWS, ``A01``): until the next 1 March once they hold the latest
   year BLS can have published (last year), or when they only ask for older years; before
   1 March nothing new is expected; from 1 March until last year's data appears (OEWS: spring),
@@ -169,7 +170,7 @@ def _clean_ids(series_ids: str | Iterable[str]) -> list[str]:
         text = str(sid).strip().upper()
         if not _SERIES_ID.match(text):
             raise InputValueError(
-                "BLS series id", sid, hint="Series ids are letters and digits, e.g. LNS14000000."
+                "BLS series id", sid, hint="Use letters, digits and dashes, e.g. LNS14000000."
             )
         ids.append(text)
     if not ids:
@@ -303,8 +304,8 @@ def freshness(answer: dict, *, end_year: int, now: datetime) -> datetime:
     local = now.astimezone(EASTERN)
     series = _series_list(answer)
     periods = {obs.get("period", "") for s in series for obs in s.get("data") or []}
-    if any(not p.startswith("A") for p in periods):
-        return _next_midnight(local)
+    if not periods or any(not p.startswith("A") for p in periods):
+        return _next_midnight(local)  # sub-annual data, or nothing yet: ask again tomorrow
     check = datetime(local.year, *_ANNUAL_CHECK, tzinfo=EASTERN)
     if local < check:
         return check

@@ -444,6 +444,9 @@ def test_freshness_follows_the_release_calendar():
     # spring: last year's annual data is due; ask again daily until it is there
     assert fresh(answer("A01", 2025), end_year=2027, now=apr).date().isoformat() == "2027-04-11"
     assert fresh(answer("A01", 2026), end_year=2027, now=apr).date().isoformat() == "2028-03-01"
+    # nothing published yet (e.g. January's data in early January): ask again tomorrow
+    empty = {"Results": {"series": [{"seriesID": "X", "data": []}]}}
+    assert fresh(empty, end_year=2027, now=feb).date().isoformat() == "2027-02-11"
     # history does not change
     assert fresh(answer("A01", 2010), end_year=2015, now=apr).date().isoformat() == "2028-03-01"
 
