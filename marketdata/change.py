@@ -226,9 +226,9 @@ def _changes(df: pd.DataFrame, cpi_start: float, cpi_end: float) -> pd.DataFrame
     for measure, rse in MEASURE_RSE.items():
         a, b = df[f"{measure}_start"], df[f"{measure}_end"]
         if measure in _WAGES:
-            topped = df[f"is_topcoded_{measure}_start"].fillna(False).astype(bool) | df[
+            topped = df[f"is_topcoded_{measure}_start"].eq(True) | df[
                 f"is_topcoded_{measure}_end"
-            ].fillna(False).astype(bool)
+            ].eq(True)
             for i in np.flatnonzero(topped.to_numpy()):
                 notes.iloc[i].append(f"{measure}: top-coded, no change computed")
             a, b = a.mask(topped), b.mask(topped)

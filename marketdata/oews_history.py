@@ -367,7 +367,7 @@ def history(
         rows.append(row)
     out = pd.DataFrame(rows).reindex(columns=list(HISTORY_COLUMNS))
     out["is_comparable"] = out["is_comparable"].astype(bool)
-    out[list(FLAG_COLUMNS)] = out[list(FLAG_COLUMNS)].fillna(False).astype(bool)
+    out[list(FLAG_COLUMNS)] = out[list(FLAG_COLUMNS)].eq(True)
     sources = [p for rel in rels for p in provenance_of(frames[rel])]
     attach_provenance(out, [*sources, *crosswalks.provenance])
     bad = int((~out["is_comparable"]).sum())

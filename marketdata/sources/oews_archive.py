@@ -404,7 +404,8 @@ def _area_columns(df: pd.DataFrame, scope: str) -> pd.DataFrame:
     postal_to_fips = {postal: fips for fips, (postal, _) in STATES.items()}
     state = code.str[:2].where(code.str[:2] != "00")
     if "state_postal" in df:
-        by_postal = df["state_postal"].astype("string").str.strip().map(postal_to_fips)
+        postal = df["state_postal"].astype("string").str.strip()
+        by_postal = postal.map(postal_to_fips).astype("string")
         state = state.fillna(by_postal)
     state = state.mask(area_type == "national", "00")
     if "area_name" in df:
