@@ -64,6 +64,32 @@ def cmd_wages(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_salary(args: argparse.Namespace) -> int:
+    """Pay bands, regional comparison and credential factors of an occupation."""
+    from marketdata import salary
+
+    df = salary.breakdown(
+        args.occupation,
+        args.areas,
+        release=args.release,
+        certification=not args.no_certification,
+        user_factors=args.factors,
+    )
+    first = df.iloc[0]
+    print(f"{first['occupation_code']} {first['occupation_title']}, {first['release']}")
+    with pd.option_context("display.width", 200, "display.max_colwidth", 40):
+        print(salary.display(df).to_string())
+    print("* " + first["experience_method"])
+    for column in ("cert_note", "what_it_takes_note"):  # the same for every area
+        if isinstance(first.get(column), str) and first[column]:
+            print(f"Note: {first[column]}")
+    for area, text in zip(df["area_name"], df["bls_notes"], strict=True):
+        if text:
+            print(f"Note ({area}): {text}")
+    _print_provenance(df)
+    return 0
+
+
 def cmd_cache(args: argparse.Namespace) -> int:
     """Inspect, verify, fill or clear the cache."""
     settings = get_settings()
@@ -108,6 +134,18 @@ def build_parser() -> argparse.ArgumentParser:
     wages.add_argument("--area", default="US", help="state (OH, Ohio, 39), metro or US")
     wages.add_argument("--release", default="latest", help="e.g. latest, 'May 2024', 2021")
     wages.set_defaults(run=cmd_wages)
+
+    salary_cmd = commands.add_parser(
+        "salary", help="pay bands by area, experience band and credential factors"
+    )
+    salary_cmd.add_argument("occupation", help="SOC code (29-2072) or title")
+    salary_cmd.add_argument("areas", nargs="+", help="US, Ohio, 'Columbus, OH', 18140, ...")
+    salary_cmd.add_argument("--release", default="latest", help="e.g. latest, 'May 2025'")
+    salary_cmd.add_argument("--factors", type=Path, help="CSV of your own credential factors")
+    salary_cmd.add_argument(
+        "--no-certification", action="store_true", help="leave out the CPS credential factor"
+    )
+    salary_cmd.set_defaults(run=cmd_salary)
 
     cache_cmd = commands.add_parser("cache", help="inspect, verify, fill or clear the cache")
     cache_cmd.add_argument("action", choices=["info", "verify", "add", "clear"])

@@ -293,3 +293,19 @@ def test_offline_uses_the_bundled_oews_snapshot() -> None:
     assert frame["annual_median"].tolist() == [51140, 51230]
     assert all(p["bundled"] for p in frame.attrs["provenance"] if p["program"] == "OEWS")
     assert "EP data unavailable" in frame["what_it_takes_note"].iloc[0]
+
+
+def test_cli_salary(capsys) -> None:
+    from marketdata import cli
+
+    with pytest.warns(OfflineDataWarning):
+        status = cli.main(["salary", "29-2072", "US", "Columbus, OH", "--no-certification"])
+    assert status == 0
+    out = capsys.readouterr().out
+    with pytest.warns(OfflineDataWarning):
+        status = cli.main(["salary", "29-2072", "Columbus, OG"])
+    assert status == 2
+    assert "29-2072 Medical Records Specialists, May 2025" in out
+    assert "$51,230" in out and "Entry (10th-25th pct)*" in out
+    assert "Source: BLS OEWS May 2025 (bundled snapshot)" in out
+    assert "Did you mean: Columbus" in capsys.readouterr().err
