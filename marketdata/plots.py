@@ -29,6 +29,7 @@ from matplotlib.patches import Rectangle
 
 from marketdata.errors import SchemaError
 from marketdata.schema import validate
+from marketdata.series_id import STATES
 
 logger = logging.getLogger(__name__)
 
@@ -53,24 +54,21 @@ MEASURE_LABELS: dict[str, str] = {
 GAP_NOTE = "Gaps: not released by BLS (suppressed or not published)."
 BOUND_NOTE = "≥: at or above BLS's top code; the true value is higher."
 
-#: U.S. tile grid: state FIPS code -> (postal abbreviation, row, column). 50 states and DC.
-STATE_TILES: dict[str, tuple[str, int, int]] = {
-    "02": ("AK", 0, 0), "23": ("ME", 0, 11),
-    "55": ("WI", 1, 6), "50": ("VT", 1, 10), "33": ("NH", 1, 11),
-    "53": ("WA", 2, 1), "16": ("ID", 2, 2), "30": ("MT", 2, 3), "38": ("ND", 2, 4),
-    "27": ("MN", 2, 5), "17": ("IL", 2, 6), "26": ("MI", 2, 7), "36": ("NY", 2, 9),
-    "25": ("MA", 2, 10),
-    "41": ("OR", 3, 1), "32": ("NV", 3, 2), "56": ("WY", 3, 3), "46": ("SD", 3, 4),
-    "19": ("IA", 3, 5), "18": ("IN", 3, 6), "39": ("OH", 3, 7), "42": ("PA", 3, 8),
-    "34": ("NJ", 3, 9), "09": ("CT", 3, 10), "44": ("RI", 3, 11),
-    "06": ("CA", 4, 1), "49": ("UT", 4, 2), "08": ("CO", 4, 3), "31": ("NE", 4, 4),
-    "29": ("MO", 4, 5), "21": ("KY", 4, 6), "54": ("WV", 4, 7), "51": ("VA", 4, 8),
-    "24": ("MD", 4, 9), "10": ("DE", 4, 10),
-    "04": ("AZ", 5, 2), "35": ("NM", 5, 3), "20": ("KS", 5, 4), "05": ("AR", 5, 5),
-    "47": ("TN", 5, 6), "37": ("NC", 5, 7), "45": ("SC", 5, 8), "11": ("DC", 5, 9),
-    "40": ("OK", 6, 4), "22": ("LA", 6, 5), "28": ("MS", 6, 6), "01": ("AL", 6, 7),
-    "13": ("GA", 6, 8),
-    "15": ("HI", 7, 0), "48": ("TX", 7, 4), "12": ("FL", 7, 9),
+#: U.S. tile grid: state FIPS code -> (row, column). The 50 states and DC; the postal
+#: abbreviations come from :data:`marketdata.series_id.STATES`.
+STATE_TILES: dict[str, tuple[int, int]] = {
+    "02": (0, 0), "23": (0, 11),
+    "55": (1, 6), "50": (1, 10), "33": (1, 11),
+    "53": (2, 1), "16": (2, 2), "30": (2, 3), "38": (2, 4), "27": (2, 5), "17": (2, 6),
+    "26": (2, 7), "36": (2, 9), "25": (2, 10),
+    "41": (3, 1), "32": (3, 2), "56": (3, 3), "46": (3, 4), "19": (3, 5), "18": (3, 6),
+    "39": (3, 7), "42": (3, 8), "34": (3, 9), "09": (3, 10), "44": (3, 11),
+    "06": (4, 1), "49": (4, 2), "08": (4, 3), "31": (4, 4), "29": (4, 5), "21": (4, 6),
+    "54": (4, 7), "51": (4, 8), "24": (4, 9), "10": (4, 10),
+    "04": (5, 2), "35": (5, 3), "20": (5, 4), "05": (5, 5), "47": (5, 6), "37": (5, 7),
+    "45": (5, 8), "11": (5, 9),
+    "40": (6, 4), "22": (6, 5), "28": (6, 6), "01": (6, 7), "13": (6, 8),
+    "15": (7, 0), "48": (7, 4), "12": (7, 9),
 }  # fmt: skip
 
 
@@ -106,13 +104,15 @@ def format_value(value: float, measure: str, *, topcoded: bool = False) -> str:
     """Text of one value as BLS prints it (``$51,140``, ``$24.59``, ``194,720``, ``1.10``)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
-    if measure.startswith("hourly"):
+    if measure.endswith("_rse"):
+        text = f"{value:.1f}%"
+    elif measure.startswith("hourly"):
         text = f"${value:,.2f}"
-    elif measure.startswith("annual") or measure.endswith("wage"):
+    elif measure.startswith("annual") or measure.endswith("wage") or measure.startswith("median"):
         text = f"${value:,.0f}"
-    elif measure in ("employment", "openings") or measure.startswith("employment_"):
+    elif measure.startswith(("employment", "openings")) or measure == "change":
         text = f"{value:,.0f}"
-    elif "percent" in measure or measure.endswith("_pct"):
+    elif "percent" in measure:
         text = f"{value:+.1f}%"
     else:
         text = f"{value:,.2f}"
@@ -153,6 +153,8 @@ def wage_distribution(
     *,
     basis: str = "annual",
     label: str = "area_name",
+    reference: str | None = None,
+    reference_label: str = "U.S. median",
     title: str | None = None,
 ) -> Figure:
     """Wage percentiles (10th to 90th) as one band per row of ``df``.
@@ -165,6 +167,9 @@ def wage_distribution(
         ``"annual"`` or ``"hourly"``.
     label
         Column naming each row on the y axis.
+    reference
+        Optional column of a value to mark on each row (e.g. the national median), drawn as
+        an open circle and named ``reference_label`` in the legend.
     """
     columns = [f"{basis}_{p}" for p in PERCENTILES]
     validate(df, [label, *columns], table="OEWS")
@@ -235,6 +240,22 @@ def wage_distribution(
                     va="bottom",
                     fontsize=8,
                 )
+    if reference is not None:
+        marks = _floats(df, reference)
+        ys = np.arange(len(df))[::-1]
+        ax.plot(
+            marks,
+            ys,
+            "o",
+            markerfacecolor="none",
+            markeredgecolor="#F58518",
+            markersize=9,
+            markeredgewidth=2,
+            linestyle="none",
+            label=reference_label,
+            zorder=4,
+        )
+        ax.legend(loc="lower right", fontsize=8)
     ax.set_yticks(range(len(df)), list(reversed(names)))
     ax.set_ylim(-0.7, len(df) - 0.2)
     ax.set_xlabel(f"{basis.capitalize()} wage (USD): 10th, 25th, median (◆), 75th, 90th percentile")
@@ -368,7 +389,8 @@ def tile_map(
     codes = df["state_code"].astype("string").str.zfill(2)
     if codes.duplicated().any():
         raise SchemaError(
-            f"tile_map needs one row per state; repeated state codes: {sorted(set(codes[codes.duplicated()]))}"
+            "tile_map needs one row per state; repeated state codes: "
+            f"{sorted(set(codes[codes.duplicated()]))}"
         )
     values = dict(zip(codes, _floats(df, measure), strict=True))
     tops = dict(zip(codes, _flags(df, f"is_topcoded_{measure}"), strict=True))
@@ -381,7 +403,8 @@ def tile_map(
     norm = Normalize(vmin=vmin, vmax=vmax)
     scale = colormaps[cmap]
     notes: list[str] = []
-    for fips, (postal, row, col) in STATE_TILES.items():
+    for fips, (row, col) in STATE_TILES.items():
+        postal = STATES[fips][0]
         v = values.get(fips, np.nan)
         missing = bool(np.isnan(v))
         face = "0.88" if missing else scale(norm(v))
@@ -491,5 +514,213 @@ def history(
     if group and group in df.columns and df[group].nunique() > 1:
         ax.legend(fontsize=8)
     ax.set_title(title or f"{_measure_name(measure).capitalize()} over time")
+    _notes(fig, notes)
+    return fig
+
+
+def pay_bands(
+    df: pd.DataFrame,
+    *,
+    label: str = "area_name",
+    title: str | None = None,
+) -> Figure:
+    """Pay by experience level and with a credential, per area, from
+    :func:`marketdata.salary.breakdown` (annual). Every band is labelled an estimate.
+
+    Entry (10th-25th percentile), mid-career (25th-75th, median marked) and experienced
+    (75th-90th) are BLS published percentiles read as experience levels; "with a credential"
+    (``cert_annual_low`` .. ``cert_annual_high``) applies the CPS factor to the median.
+    """
+    validate(df, [label], table="salary breakdown")
+    bands = (
+        ("entry", "Entry level, 10th-25th pct (estimate)", "#9ECAE9"),
+        ("mid", "Mid-career, 25th-75th pct (estimate)", "#4C78A8"),
+        ("experienced", "Experienced, 75th-90th pct (estimate)", "#1F3B5A"),
+    )
+    names = _labels(df, label)
+    fig = _figure(8.5, 1.6 + 1.0 * len(df))
+    ax = fig.add_subplot()
+    notes = ["Experience levels and credential pay are estimates read from BLS figures."]
+    seen: set[str] = set()
+    for i in range(len(df)):
+        y = len(df) - 1 - i
+        for band, text, color in bands:
+            low = _floats(df, f"{band}_annual_low")[i]
+            high = _floats(df, f"{band}_annual_high")[i]
+            top = _flags(df, f"is_topcoded_{band}_annual_high")[i]
+            if np.isnan(low) or np.isnan(high):
+                notes.append(GAP_NOTE)
+                continue
+            ax.barh(
+                y + 0.12,
+                high - low,
+                left=low,
+                height=0.32,
+                color=color,
+                hatch="//" if top else None,
+                label=None if band in seen else text,
+            )
+            seen.add(band)
+            if top:
+                ax.text(high, y + 0.12, " ≥", va="center", fontsize=9)
+                notes.append(BOUND_NOTE)
+        point = _floats(df, "mid_annual_point")[i]
+        if not np.isnan(point):
+            ax.plot(
+                point,
+                y + 0.12,
+                "D",
+                color="#D62728",
+                markersize=7,
+                label=None if "median" in seen else "Median (published)",
+            )
+            seen.add("median")
+        low, high = _floats(df, "cert_annual_low")[i], _floats(df, "cert_annual_high")[i]
+        if not (np.isnan(low) or np.isnan(high)):
+            ax.plot(
+                [low, high],
+                [y - 0.25, y - 0.25],
+                color="#F58518",
+                linewidth=4,
+                solid_capstyle="butt",
+                label=None if "cert" in seen else "With a certification or license (estimate)",
+            )
+            seen.add("cert")
+            ax.text(
+                high,
+                y - 0.25,
+                f" {format_value(low, 'annual')}-{format_value(high, 'annual')}",
+                va="center",
+                fontsize=7,
+            )
+    ax.set_yticks(range(len(df)), list(reversed(names)))
+    ax.set_ylim(-0.8, len(df) - 0.2)
+    ax.set_xlabel("Annual pay (USD), estimates by experience level and credential")
+    ax.set_ylabel(label.replace("_", " ").capitalize())
+    _money_axis(ax, "annual")
+    ax.grid(axis="x", alpha=0.3)
+    if seen:
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.set_title(title or "Pay by experience level and with a credential (estimates)")
+    _notes(fig, notes)
+    return fig
+
+
+def growth_openings(
+    df: pd.DataFrame,
+    *,
+    label: str = "occupation_title",
+    growth: str = "percent_change",
+    openings: str = "openings_annual",
+    average: float | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Projected employment change (percent) and annual openings side by side, one row each.
+
+    ``average``: the all-occupations percent change, drawn as a reference line.
+    """
+    validate(df, [label, growth, openings], table="projections")
+    names = _labels(df, label)
+    change, opens = _floats(df, growth), _floats(df, openings)
+    fig = _figure(10, 1.4 + 0.4 * max(len(df), 1))
+    left, right = fig.subplots(1, 2, sharey=True)
+    ys = np.arange(len(df))[::-1]
+    notes: list[str] = []
+    for ax, values, measure in ((left, change, "percent_change"), (right, opens, "openings")):
+        finite = values[~np.isnan(values)]
+        span = float(np.abs(finite).max()) if finite.size else 1.0
+        for y, v in zip(ys, values, strict=True):
+            if np.isnan(v):
+                ax.text(0, y, " n/a", va="center", fontsize=8, color="0.4")
+                notes.append("n/a: not published in the projections.")
+                continue
+            color = "#54A24B" if v >= 0 else "#E45756"
+            ax.barh(y, v, color=color if measure == "percent_change" else "#4C78A8")
+            ax.text(
+                v + (span * 0.02 if v >= 0 else -span * 0.02),
+                y,
+                format_value(v, measure),
+                va="center",
+                ha="left" if v >= 0 else "right",
+                fontsize=8,
+            )
+        low = min(0.0, float(finite.min()) * 1.3) if finite.size else 0.0
+        ax.set_xlim(low, span * 1.3)
+        ax.axvline(0, color="0.3", linewidth=0.8)
+        ax.grid(axis="x", alpha=0.3)
+    if average is not None:
+        left.axvline(
+            average,
+            color="0.4",
+            linestyle="--",
+            linewidth=1,
+            label=f"All occupations {format_value(average, 'percent_change')}",
+        )
+        left.legend(fontsize=8, loc="lower right")
+    left.set_yticks(ys, names)
+    left.set_xlabel("Projected employment change (percent)")
+    left.set_ylabel(label.replace("_", " ").capitalize())
+    right.set_xlabel("Openings per year (projected average)")
+    right.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    fig.suptitle(title or "Projected growth and openings")
+    _notes(fig, notes)
+    return fig
+
+
+def growth_vs_pay(
+    df: pd.DataFrame,
+    *,
+    x: str = "percent_change",
+    y: str = "annual_median",
+    size: str | None = "openings_annual",
+    label: str = "occupation_title",
+    annotate: int = 8,
+    title: str | None = None,
+) -> Figure:
+    """Scatter of projected growth against pay, one point per occupation.
+
+    Point area follows ``size`` (e.g. annual openings); the ``annotate`` points with the most
+    openings (or the highest pay when there is no size) are named. Top-coded pay is an open
+    triangle at the bound; rows missing either value are left out and counted in a note.
+    """
+    validate(df, [x, y, label], table="growth and pay")
+    xs, ys = _floats(df, x), _floats(df, y)
+    tops = _flags(df, f"is_topcoded_{y}")
+    sizes = _floats(df, size) if size else np.full(len(df), np.nan)
+    names = _labels(df, label)
+    known = ~(np.isnan(xs) | np.isnan(ys))
+    fig = _figure(8.5, 6)
+    ax = fig.add_subplot()
+    notes: list[str] = []
+    finite = sizes[known & ~np.isnan(sizes)]
+    scale = 600 / finite.max() if finite.size and finite.max() > 0 else 0.0
+    area = np.where(np.isnan(sizes), 30, 15 + sizes * scale)
+    plain, bound = known & ~tops, known & tops
+    ax.scatter(xs[plain], ys[plain], s=area[plain], alpha=0.6, color="#4C78A8", edgecolor="white")
+    if bound.any():
+        ax.scatter(
+            xs[bound],
+            ys[bound],
+            s=60,
+            marker="^",
+            facecolor="none",
+            edgecolor="#D62728",
+            label="pay at or above BLS's top code",
+        )
+        ax.legend(fontsize=8)
+        notes.append(BOUND_NOTE)
+    order = np.argsort(-(np.nan_to_num(sizes, nan=-1) if size else np.nan_to_num(ys, nan=-1)))
+    for i in [i for i in order if known[i]][:annotate]:
+        ax.annotate(names[i], (xs[i], ys[i]), fontsize=7, xytext=(4, 4), textcoords="offset points")
+    if (~known).any():
+        notes.append(
+            f"{int((~known).sum())} occupation(s) without published growth or pay are not shown."
+        )
+    ax.axvline(0, color="0.5", linewidth=0.8)
+    ax.set_xlabel("Projected employment change (percent)")
+    ax.set_ylabel(MEASURE_LABELS.get(y, y.replace("_", " ")))
+    _money_axis(ax, y, axis="y")
+    ax.grid(alpha=0.3)
+    ax.set_title(title or "Growth and pay" + (" (point size: openings per year)" if size else ""))
     _notes(fig, notes)
     return fig

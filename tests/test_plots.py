@@ -108,7 +108,7 @@ def test_tile_map_rejects_repeated_states(oews):
 
 def test_tile_grid_is_the_50_states_and_dc():
     assert len(plots.STATE_TILES) == 51
-    positions = [(r, c) for _, r, c in plots.STATE_TILES.values()]
+    positions = list(plots.STATE_TILES.values())
     assert len(set(positions)) == 51
     assert "11" in plots.STATE_TILES  # District of Columbia
 

@@ -1,0 +1,339 @@
+"""Helpers used inside report notebooks: show a table or figure AND write it to the report folder.
+
+A notebook calls :func:`start` once, then :func:`show_table`, :func:`show_figure`,
+:func:`show_note` and :func:`section`. Where files go:
+
+- the folder set with :func:`writing_to` (used by in-process engines), else
+- the folder named by the environment variable ``MARKETDATA_REPORT_DIR`` (set by
+  :mod:`marketdata.reports` for the kernel it starts), else
+- nowhere: opened by hand in Jupyter, the notebook only displays.
+
+Files written: ``tables/<name>.csv``, ``figures/<name>.png`` and two small records the
+runner folds into ``manifest.json`` (``_provenance.json``, ``_sections.json``).
+
+Everything shown is escaped: BLS titles and notes never become markup.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import logging
+import os
+import re
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from marketdata.errors import MarketdataError, MarketdataWarning
+from marketdata.plots import format_value
+from marketdata.schema import OEWS_MEASURES, provenance_of
+
+logger = logging.getLogger(__name__)
+
+ENV_VAR = "MARKETDATA_REPORT_DIR"
+PROVENANCE_FILE = "_provenance.json"
+SECTIONS_FILE = "_sections.json"
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+#: Columns shown as BLS prints them: column -> the measure whose format it takes
+#: (:func:`marketdata.plots.format_value`); see :func:`display_frame`.
+_FORMATS: dict[str, str] = {
+    **{m: m for m in OEWS_MEASURES},
+    **{
+        c: c
+        for c in (
+            "employment_base",
+            "employment_projected",
+            "change",
+            "percent_change",
+            "openings_annual",
+            "median_wage",
+        )
+    },
+    "national_annual_median": "annual",
+    **{
+        f"{band}_annual_{end}": "annual"
+        for band in ("entry", "mid", "experienced", "cert")
+        for end in ("low", "high", "point")
+    },
+}
+#: Column headings of the HTML tables (CSV files keep the column names).
+LABELS: dict[str, str] = {
+    "area_name": "Area",
+    "occupation_code": "SOC code",
+    "occupation_title": "Occupation",
+    "industry_code": "Industry code",
+    "industry_title": "Industry",
+    "employment": "Employment",
+    "employment_rse": "Employment RSE",
+    "hourly_median": "Median hourly",
+    "annual_mean": "Mean annual",
+    "annual_p10": "10th pct",
+    "annual_p25": "25th pct",
+    "annual_median": "Median annual",
+    "annual_p75": "75th pct",
+    "annual_p90": "90th pct",
+    "location_quotient": "Location quotient",
+    "jobs_per_1000": "Jobs per 1,000",
+    "national_annual_median": "U.S. median annual",
+    "ratio_to_nation": "Ratio to U.S. median",
+    "employment_base": "Employment, base year",
+    "employment_projected": "Employment, projected",
+    "change": "Change",
+    "percent_change": "Percent change",
+    "openings_annual": "Openings per year",
+    "median_wage": "Median wage (EP)",
+    "typical_education": "Typical entry-level education",
+    "growth_category": "Growth",
+    "entry_annual_low": "Entry from*",
+    "entry_annual_high": "Entry to*",
+    "mid_annual_low": "Mid-career from*",
+    "mid_annual_point": "Mid-career point*",
+    "mid_annual_high": "Mid-career to*",
+    "experienced_annual_low": "Experienced from*",
+    "experienced_annual_high": "Experienced to*",
+    "cert_factor_low": "Credential factor, low",
+    "cert_factor_high": "Credential factor, high",
+    "cert_annual_low": "With credential, low*",
+    "cert_annual_high": "With credential, high*",
+    "note": "Note",
+    "program": "Program",
+    "release": "Release",
+    "source_url": "Source URL",
+    "retrieved": "Retrieved",
+    "sha256": "SHA-256",
+    "bundled": "Bundled with marketdata",
+    "added_by_hand": "Added by hand",
+    "fact": "",
+    "value": "",
+}
+
+_state: dict[str, object] = {"dir": None, "provenance": [], "sections": [], "warnings": set()}
+
+
+# --------------------------------------------------------------------------- where files go
+
+
+@contextmanager
+def writing_to(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Write tables and figures to ``path`` inside the ``with`` block (in-process engines)."""
+    previous = _state["dir"]
+    _state["dir"] = Path(path)
+    reset()
+    try:
+        yield Path(path)
+    finally:
+        _state["dir"] = previous
+
+
+def output_dir() -> Path | None:
+    """The folder tables and figures are written to, or ``None`` (display only)."""
+    if _state["dir"] is not None:
+        return _state["dir"]  # type: ignore[return-value]
+    env = os.environ.get(ENV_VAR, "").strip()
+    return Path(env) if env else None
+
+
+def reset() -> None:
+    """Forget recorded provenance and sections (start of a notebook run)."""
+    _state["provenance"] = []
+    _state["sections"] = []
+    _state["warnings"] = set()
+
+
+def start() -> None:
+    """Call once at the top of a report notebook.
+
+    Resets the records, and shows the package's warnings (suppressed values, offline data)
+    as notes in the report instead of raw text on stderr.
+    """
+    reset()
+    warnings.showwarning = _show_warning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    if issubclass(category, MarketdataWarning):
+        shown: set[str] = _state["warnings"]  # type: ignore[assignment]
+        if str(message) not in shown:
+            shown.add(str(message))
+            show_note(str(message))
+    else:
+        logger.warning("%s: %s", category.__name__, message)
+
+
+def _check_name(name: str) -> str:
+    if not _NAME.match(name):
+        raise ValueError(
+            f"table/figure name {name!r}: use lowercase letters, digits, '-' and '_' only"
+        )
+    return name
+
+
+def _write(subdir: str, filename: str, data: bytes) -> Path | None:
+    root = output_dir()
+    if root is None:
+        return None
+    folder = root / subdir if subdir else root
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / filename
+    path.write_bytes(data)
+    return path
+
+
+def _display(obj: object) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+# --------------------------------------------------------------------------- provenance
+
+
+def record_provenance(*frames: pd.DataFrame | Iterable[Mapping[str, object]]) -> None:
+    """Note where the data of ``frames`` came from (``df.attrs['provenance']``) for the manifest."""
+    records: list[dict[str, object]] = _state["provenance"]  # type: ignore[assignment]
+    for frame in frames:
+        items = (
+            provenance_of(frame) if isinstance(frame, pd.DataFrame) else [dict(i) for i in frame]
+        )
+        for item in items:
+            if item not in records:
+                records.append(item)
+    text = json.dumps(records, indent=2, sort_keys=True, default=str)
+    _write("", PROVENANCE_FILE, text.encode())
+
+
+def provenance() -> pd.DataFrame:
+    """The provenance recorded so far, one row per source file."""
+    columns = [
+        "program",
+        "release",
+        "source_url",
+        "retrieved",
+        "sha256",
+        "bundled",
+        "added_by_hand",
+    ]
+    return pd.DataFrame(_state["provenance"], columns=columns)
+
+
+def show_provenance() -> None:
+    """Provenance footer: every source file, its URL, release and SHA-256."""
+    table = provenance()
+    if table.empty:
+        show_note("No data source was recorded for this report.")
+        return
+    show_table(table, "provenance", caption="Data sources (U.S. Bureau of Labor Statistics)")
+
+
+# --------------------------------------------------------------------------- display and write
+
+
+def display_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` for reading: numbers as BLS prints them, ``≥`` for top-coded values,
+    ``—`` for values BLS did not release; flag columns dropped."""
+    out = df.copy()
+    for column in df.columns:
+        if column.startswith("is_topcoded_") or column not in _FORMATS:
+            continue
+        flag = f"is_topcoded_{column}"
+        tops = (
+            df[flag].astype("boolean").fillna(False)
+            if flag in df.columns
+            else pd.Series(False, index=df.index)
+        )
+        values = pd.to_numeric(df[column], errors="coerce")
+        out[column] = [
+            "—" if pd.isna(v) else format_value(float(v), _FORMATS[column], topcoded=bool(t))
+            for v, t in zip(values, tops, strict=True)
+        ]
+    if "ratio_to_nation" in out.columns:
+        out["ratio_to_nation"] = [
+            "—" if pd.isna(v) else f"{v:.2f}" for v in pd.to_numeric(df["ratio_to_nation"])
+        ]
+    return out.drop(columns=[c for c in df.columns if c.startswith("is_topcoded_")])
+
+
+def show_table(
+    df: pd.DataFrame,
+    name: str,
+    *,
+    caption: str | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> None:
+    """Display ``df`` (formatted, escaped) and write ``tables/<name>.csv`` (raw values and flags).
+
+    ``labels`` adds to :data:`LABELS`, the column headings shown; the CSV keeps the column
+    names of the frame. Headings ending in ``*`` are estimates.
+    """
+    _check_name(name)
+    record_provenance(df)
+    csv = df.to_csv(index=False, lineterminator="\n")
+    _write("tables", f"{name}.csv", csv.encode())
+    shown = display_frame(df)
+    names = {**LABELS, **(labels or {})}
+    shown = shown.rename(columns=lambda c: names.get(c, c.replace("_", " ").capitalize()))
+    from IPython.display import HTML
+
+    if caption:
+        show_note(caption, kind="caption")
+    _display(
+        HTML(shown.to_html(index=False, escape=True, na_rep="—", border=0, classes="md-table"))
+    )
+
+
+def show_facts(
+    facts: Mapping[str, object], name: str = "quick_facts", *, caption: str | None = None
+) -> None:
+    """A two-column table of headline facts (label, value); written as ``tables/<name>.csv``."""
+    table = pd.DataFrame(
+        {"fact": list(facts), "value": ["—" if v is None else str(v) for v in facts.values()]}
+    )
+    show_table(table, name, caption=caption)
+
+
+def show_figure(fig: Figure, name: str, *, dpi: int = 110) -> None:
+    """Display ``fig`` and write ``figures/<name>.png`` (the same bytes)."""
+    _check_name(name)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    data = buffer.getvalue()
+    _write("figures", f"{name}.png", data)
+    from IPython.display import Image
+
+    _display(Image(data=data, format="png"))
+
+
+def show_note(text: str, *, kind: str = "note") -> None:
+    """A paragraph of plain text (escaped), e.g. a note on suppressed values."""
+    from IPython.display import HTML
+
+    _display(HTML(f'<p class="md-{html.escape(kind)}">{html.escape(text)}</p>'))
+
+
+def show_heading(text: str, *, level: int = 2) -> None:
+    """A section heading (escaped)."""
+    from IPython.display import HTML
+
+    _display(HTML(f"<h{level}>{html.escape(text)}</h{level}>"))
+
+
+@contextmanager
+def section(title: str) -> Iterator[None]:
+    """A report section that degrades: if its data is not available (a package error, or a
+    part of the package that is not installed), it says "Not available: ..." and why, and
+    the rest of the report goes on. Recorded in the manifest under ``unavailable``."""
+    show_heading(title)
+    try:
+        yield
+    except (MarketdataError, ImportError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        show_note(f"Not available: {title.lower()} — {reason}")
+        records: list[dict[str, str]] = _state["sections"]  # type: ignore[assignment]
+        records.append({"section": title, "reason": reason, "error": type(exc).__name__})
+        _write("", SECTIONS_FILE, json.dumps(records, indent=2).encode())
