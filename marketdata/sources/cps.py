@@ -254,7 +254,9 @@ def parse_cpsaat(data: bytes | Path, *, source: str, year: int | None = None) ->
         columns=["line", "label", "level", "path", "section", "measure", "year", "value", "note"],
     )
     default_year = int(title_year.group(1)) if title_year else year
-    frame["year"] = frame["year"].fillna(default_year).astype("Int64")
+    frame["year"] = pd.array(
+        [default_year if y is None or pd.isna(y) else y for y in frame["year"]], dtype="Int64"
+    )
     frame["value"] = frame["value"].astype("float64")
     frame["note"] = frame["note"].replace(_DASH_REASON, f"BLS shows a dash: {dash_reason}")
     frame.attrs.update(
