@@ -287,9 +287,14 @@ def certification_series(
             footnotes = _mapping(foot, "footnote_code", database=database)
         except (FetchError, SourceFormatError) as err:  # footnotes only explain gaps
             logger.info("no %s.footnote (%s); missing values keep their codes", database, err)
-        values = source.parse_data(
-            data_entry.path, source=data_entry.url, series_ids=ids, footnotes=footnotes
-        )
+        inputs = [fetched["series"], data_entry]
+        cached = f"cps/{database}-certification-values"
+        values = cache.read_parquet(cached, inputs=inputs, settings=settings)
+        if values is None:
+            values = source.parse_data(
+                data_entry.path, source=data_entry.url, series_ids=ids, footnotes=footnotes
+            )
+            cache.write_parquet(values, cached, inputs=inputs, settings=settings)
         provenance.append(data_entry.provenance(program="CPS", release=name))
     else:
         end = year or pd.Timestamp.now().year - 1

@@ -218,6 +218,10 @@ def test_le_series_match_the_table(bls_server, online_settings) -> None:
         p_table.premium_high,
     )
     assert "LE/LN time series" in p_series.source
+    # the selected values are cached as Parquet: offline, the same frame comes back
+    again = cps.certification_series("le", settings=online_settings.replace(offline=True))
+    pd.testing.assert_frame_equal(again, series)
+    assert list((online_settings.cache_dir / "parquet").rglob("le-certification-values.parquet"))
 
 
 def test_ln_series_give_shares(bls_server, online_settings) -> None:

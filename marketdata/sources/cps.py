@@ -356,12 +356,15 @@ def parse_certification_table(data: bytes | Path, *, source: str) -> pd.DataFram
 # --------------------------------------------------------------------------- time series
 
 
+_CHUNK_ROWS = 1_000_000
+
+
 def parse_timeseries_file(
     data: bytes | Path,
     *,
     source: str,
     required: Iterable[str] = (),
-    usecols: Iterable[str] | None = None,
+    series_ids: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Read one BLS time-series flat file (mapping, series listing or data file).
 
@@ -369,27 +372,40 @@ def parse_timeseries_file(
     with spaces (``series_id`` to 30 characters, values right-aligned), CRLF line ends.
     Every column comes back as stripped text (codes keep their leading zeros).
 
+    Parameters
+    ----------
+    series_ids
+        Keep only the lines of these series; the file is then read in chunks of a million
+        lines, so that a large ``*.data.*`` file never sits in memory whole.
+
     Raises
     ------
     SourceFormatError
         If the file is empty, is not tab-separated or lacks a ``required`` column.
     """
     handle = data if isinstance(data, Path) else io.BytesIO(data)
+    wanted = None if series_ids is None else set(series_ids)
     try:
-        frame = pd.read_csv(
+        reader = pd.read_csv(
             handle,
             sep="\t",
             dtype=str,
             keep_default_na=False,
             encoding="utf-8",
             encoding_errors="replace",
-            usecols=(lambda c: c.strip() in set(usecols)) if usecols is not None else None,
+            chunksize=_CHUNK_ROWS,
         )
+        parts = []
+        for chunk in reader:
+            chunk.columns = [c.strip() for c in chunk.columns]
+            if wanted is not None and "series_id" in chunk:
+                chunk = chunk[chunk["series_id"].str.strip().isin(wanted)]
+            parts.append(chunk)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
         raise SourceFormatError(
             f"not a BLS tab-separated time-series file ({err})", source=source
         ) from None
-    frame.columns = [c.strip() for c in frame.columns]
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     missing = [c for c in required if c not in frame.columns]
     if missing:
         head = ", ".join(frame.columns[:8]) or "(none)"
@@ -401,7 +417,6 @@ def parse_timeseries_file(
         )
     for column in frame.columns:
         frame[column] = frame[column].str.strip()
-    frame = frame.dropna(how="all")
     frame.attrs["source"] = source
     return frame
 
@@ -430,10 +445,11 @@ def parse_data(
         dash or no number), ``footnote_codes``, ``note``.
     """
     frame = parse_timeseries_file(
-        data, source=source, required=("series_id", "year", "period", "value")
+        data,
+        source=source,
+        required=("series_id", "year", "period", "value"),
+        series_ids=series_ids,
     )
-    if series_ids is not None:
-        frame = frame[frame["series_id"].isin(set(series_ids))]
     if "footnote_codes" not in frame:
         frame["footnote_codes"] = ""
     value = pd.to_numeric(frame["value"].str.replace(",", ""), errors="coerce")
@@ -450,9 +466,9 @@ def parse_data(
     note = note.where(~(value.isna() & (note == "")), "no value published")
     years = pd.to_numeric(frame["year"], errors="coerce")
     if years.isna().any():
-        bad = frame.index[years.isna()][0]
+        bad = frame[years.isna()].iloc[0]
         raise SourceFormatError(
-            f"year {frame.loc[bad, 'year']!r} is not a year", source=source, line=int(bad) + 2
+            f"series {bad['series_id']}: year {bad['year']!r} is not a year", source=source
         )
     out = pd.DataFrame(
         {
