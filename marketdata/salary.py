@@ -85,7 +85,7 @@ from marketdata.errors import (
     UnknownCode,
 )
 from marketdata.schema import OEWS_COLUMNS, OEWS_WAGE_COLUMNS, attach_provenance, provenance_of
-from marketdata.series_id import NATIONAL_AREA
+from marketdata.series_id import CROSS_INDUSTRY, NATIONAL_AREA
 
 logger = logging.getLogger(__name__)
 
@@ -121,96 +121,113 @@ RATIO_METHOD = "area annual median / comparison area annual median (both publish
 USER_FACTOR_COLUMNS = ("credential", "occupation_code", "factor_low", "factor_high", "citation")
 WHAT_IT_TAKES = ("typical_education", "work_experience", "training")
 _SOC = re.compile(r"^\d{2}-\d{4}$")
+_IDENTITY = (
+    "area_code",
+    "area_name",
+    "area_type",
+    "state_code",
+    "occupation_code",
+    "occupation_title",
+    "release",
+)
 
 
 # --------------------------------------------------------------------------- user factors
 
 
 def read_user_factors(path: str | Path) -> pd.DataFrame:
-    """Read and check a user credential-factor CSV.
+    """Read and check a user credential-factor CSV (see :func:`check_user_factors`).
 
     The file has a header line and the columns ``credential, occupation_code, factor_low,
-    factor_high, citation`` (extra columns are kept). ``factor_*`` multiply an annual
-    median: 1.08 means 8 % more. Example::
+    factor_high, citation`` (extra columns are kept). Example::
 
         credential,occupation_code,factor_low,factor_high,citation
-        CPC,29-2072,1.05,1.12,"AAPC 2024 Salary Survey, https://..."
+        CPC,29-2072,1.05,1.12,"<certifying body>, <salary survey>, <year>, <URL>"
 
     Raises
     ------
     SourceFormatError
-        Naming the file and line of the first problem: missing column, malformed SOC code,
-        non-numeric or non-positive factor, ``factor_low > factor_high``, empty credential
-        or citation, or the same credential twice for one occupation.
+        Naming the file and line of the first problem.
     """
     path = Path(path)
-    where = str(path)
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
     except FileNotFoundError:
-        raise SourceFormatError("file not found", source=where) from None
+        raise SourceFormatError("file not found", source=str(path)) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise SourceFormatError(f"not a readable CSV file ({err})", source=where) from None
-    frame.columns = [c.strip().lower() for c in frame.columns]
+        raise SourceFormatError(f"not a readable CSV file ({err})", source=str(path)) from None
+    return check_user_factors(frame, source=str(path))
+
+
+def check_user_factors(frame: pd.DataFrame, *, source: str = "user factors") -> pd.DataFrame:
+    """Check user credential factors and return them cleaned (factors as floats).
+
+    ``factor_*`` multiply an annual median: 1.08 means 8 % more. Line numbers in errors count
+    the header as line 1, as in the CSV file.
+
+    Raises
+    ------
+    SourceFormatError
+        Naming ``source`` and the line of the first problem: missing column, malformed SOC
+        code, non-numeric factor, factors outside ``0 < factor_low <= factor_high < 10``,
+        empty credential or citation, or the same credential twice for one occupation.
+    """
+    frame = frame.copy()
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in USER_FACTOR_COLUMNS if c not in frame.columns]
     if missing:
         raise SourceFormatError(
             f"missing column(s) {', '.join(missing)}; the header must name "
             f"{', '.join(USER_FACTOR_COLUMNS)}",
-            source=where,
+            source=source,
             line=1,
         )
+    text = frame[list(USER_FACTOR_COLUMNS)].astype(str).apply(lambda c: c.str.strip())
     seen: dict[tuple[str, str], int] = {}
     lows, highs = [], []
-    for i, row in enumerate(frame.itertuples(index=False), start=2):
-        values = {c: str(getattr(row, c)).strip() for c in USER_FACTOR_COLUMNS}
-        if not values["credential"]:
-            raise SourceFormatError("empty credential", source=where, line=i)
-        if not _SOC.match(values["occupation_code"]):
-            raise SourceFormatError(
-                f"occupation_code {values['occupation_code']!r} is not a SOC code like 29-2072",
-                source=where,
-                line=i,
-            )
-        try:
-            low, high = float(values["factor_low"]), float(values["factor_high"])
-        except ValueError:
-            raise SourceFormatError(
-                f"factor_low {values['factor_low']!r} / factor_high {values['factor_high']!r} "
-                "must be numbers such as 1.05",
-                source=where,
-                line=i,
-            ) from None
-        if not (0 < low <= high < 10) or math.isnan(low) or math.isnan(high):
-            raise SourceFormatError(
-                f"factors must satisfy 0 < factor_low <= factor_high < 10 (got {low}, {high}); "
-                "a factor multiplies pay, 1.10 = 10 % more",
-                source=where,
-                line=i,
-            )
-        if not values["citation"]:
-            raise SourceFormatError(
-                f"empty citation for {values['credential']}: say where the factor comes from",
-                source=where,
-                line=i,
-            )
-        key = (values["credential"].lower(), values["occupation_code"])
+    for line, row in enumerate(text.itertuples(index=False), start=2):
+        low, high = _check_row(row, source, line)
+        key = (row.credential.lower(), row.occupation_code)
         if key in seen:
             raise SourceFormatError(
-                f"{values['credential']} for {values['occupation_code']} is also on line "
-                f"{seen[key]}",
-                source=where,
-                line=i,
+                f"{row.credential} for {row.occupation_code} is also on line {seen[key]}",
+                source=source,
+                line=line,
             )
-        seen[key] = i
+        seen[key] = line
         lows.append(low)
         highs.append(high)
     for column in ("credential", "occupation_code", "citation"):
-        frame[column] = frame[column].str.strip()
+        frame[column] = text[column]
     frame["factor_low"] = pd.Series(lows, index=frame.index, dtype="float64")
     frame["factor_high"] = pd.Series(highs, index=frame.index, dtype="float64")
-    frame.attrs["source"] = where
+    frame.attrs["source"] = source
     return frame
+
+
+def _check_row(row: tuple, source: str, line: int) -> tuple[float, float]:
+    def fail(message: str) -> SourceFormatError:
+        return SourceFormatError(message, source=source, line=line)
+
+    if not row.credential:
+        raise fail("empty credential")
+    if not _SOC.match(row.occupation_code):
+        raise fail(f"occupation_code {row.occupation_code!r} is not a SOC code like 29-2072")
+    try:
+        low, high = float(row.factor_low), float(row.factor_high)
+    except ValueError:
+        raise fail(
+            f"factor_low {row.factor_low!r} / factor_high {row.factor_high!r} must be numbers "
+            "such as 1.05"
+        ) from None
+    if not 0 < low <= high < 10:  # also False for NaN
+        raise fail(
+            f"factors must satisfy 0 < factor_low <= factor_high < 10 (got {low}, {high}); "
+            "a factor multiplies pay, 1.10 = 10 % more"
+        )
+    if not row.citation:
+        raise fail(f"empty citation for {row.credential}: say where the factor comes from")
+    return low, high
 
 
 def _slug(text: str) -> str:
@@ -252,10 +269,6 @@ def _resolve_areas(areas: str | int | Iterable[str | int], occ: pd.DataFrame) ->
     if not wanted:
         raise UnknownArea("OEWS area", areas, hint="Give at least one area, e.g. 'US'.")
     return [codes.resolve_area(area, table=table).code for area in wanted]
-
-
-def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
-    return num / den.where(den > 0)
 
 
 def _money(value: float, hourly: bool = False) -> str:
@@ -315,7 +328,9 @@ def _what_it_takes(occupation: str, settings: Settings) -> tuple[dict[str, objec
     return values, "; ".join(notes), provenance
 
 
-def _cps_table(certification_arg: bool | pd.DataFrame, year: int, settings: Settings):
+def _cps_table(
+    certification_arg: bool | pd.DataFrame, year: int, settings: Settings
+) -> tuple[pd.DataFrame | None, str]:
     if isinstance(certification_arg, pd.DataFrame):
         return certification_arg, ""
     try:
@@ -326,6 +341,181 @@ def _cps_table(certification_arg: bool | pd.DataFrame, year: int, settings: Sett
 
 
 # --------------------------------------------------------------------------- breakdown
+
+
+class _Columns:
+    """The breakdown's columns and what each one is (kind, method, source)."""
+
+    def __init__(self, index: pd.Index) -> None:
+        self.frame = pd.DataFrame(index=index)
+        self.info: dict[str, dict[str, str]] = {}
+
+    def add(self, name: str, values: object, kind: str, method: str = "", source: str = "") -> None:
+        self.frame[name] = values
+        self.info[name] = {"kind": kind, "method": method, "source": source}
+
+
+def _published(cols: _Columns, out: pd.DataFrame) -> None:
+    skip = ("industry_code", "industry_title", "occupation_level")
+    for column in OEWS_COLUMNS:
+        if column in skip:
+            continue
+        kind = "identity" if column in _IDENTITY else PUBLISHED
+        cols.add(column, out[column].to_numpy(), kind, "OEWS, as published", "OEWS")
+    for column in OEWS_WAGE_COLUMNS:
+        cols.add(
+            f"is_topcoded_{column}",
+            _topcoded(out, column).to_numpy(),
+            PUBLISHED,
+            "BLS top-code footnote: the value is a bound",
+            "OEWS",
+        )
+    cols.add(
+        "bls_notes", _notes(out).to_numpy(), PUBLISHED, "BLS footnotes of missing values", "OEWS"
+    )
+
+
+def _comparisons(cols: _Columns, out: pd.DataFrame, occ: pd.DataFrame) -> None:
+    median = _clean_value(out, "annual_median").to_numpy()
+    states = occ[occ["area_type"].astype(str).str.startswith("state")].set_index("state_code")
+    state_median = _clean_value(states, "annual_median")
+    is_national = (out["area_code"] == NATIONAL_AREA).to_numpy()
+    is_state = out["area_type"].astype(str).str.startswith("state").to_numpy()
+    state = out["state_code"].map(state_median).to_numpy(dtype="float64")
+    national = (
+        float(_clean_value(occ.loc[[NATIONAL_AREA]], "annual_median").iloc[0])
+        if NATIONAL_AREA in occ.index
+        else np.nan
+    )
+    what = "OEWS annual median of the area's state / the nation (NaN if top-coded or suppressed)"
+    cols.add(
+        "state_name",
+        out["state_code"].map(states["area_name"]).fillna("").to_numpy(),
+        PUBLISHED,
+        what,
+        "OEWS",
+    )
+    cols.add(
+        "state_annual_median",
+        np.where(is_national | is_state, np.nan, state),
+        PUBLISHED,
+        what,
+        "OEWS",
+    )
+    cols.add("national_annual_median", national, PUBLISHED, what, "OEWS")
+    cols.add(
+        "ratio_to_state",
+        median / cols.frame["state_annual_median"].to_numpy(),
+        DERIVED,
+        RATIO_METHOD,
+        "OEWS",
+    )
+    cols.add(
+        "ratio_to_nation",
+        np.where(is_national, np.nan, median / national),
+        DERIVED,
+        RATIO_METHOD,
+        "OEWS",
+    )
+
+
+def _sampling(cols: _Columns, out: pd.DataFrame) -> None:
+    pairs = (
+        ("employment", "employment_rse"),
+        ("annual_mean", "wage_rse"),
+        ("hourly_mean", "wage_rse"),
+    )
+    for measure, rse in pairs:
+        value = _clean_value(out, measure).to_numpy()
+        half = Z95 * out[rse].to_numpy() / 100 * value
+        cols.add(f"{measure}_ci95_low", value - half, DERIVED, SAMPLING_METHOD, "OEWS")
+        cols.add(f"{measure}_ci95_high", value + half, DERIVED, SAMPLING_METHOD, "OEWS")
+
+
+def _bands(cols: _Columns, out: pd.DataFrame) -> None:
+    for band, (low, high, point) in BANDS.items():
+        for basis in ("annual", "hourly"):
+            for end, pct in (("low", low), ("high", high), ("point", point)):
+                if pct is None:
+                    continue
+                column, published = f"{band}_{basis}_{end}", f"{basis}_{pct}"
+                cols.add(
+                    column,
+                    out[published].to_numpy(),
+                    ESTIMATE,
+                    EXPERIENCE_METHOD,
+                    f"OEWS {published}",
+                )
+                cols.add(
+                    f"is_topcoded_{column}",
+                    _topcoded(out, published).to_numpy(),
+                    ESTIMATE,
+                    EXPERIENCE_METHOD,
+                    f"OEWS {published}",
+                )
+    cols.add("experience_method", EXPERIENCE_METHOD, ESTIMATE, EXPERIENCE_METHOD)
+
+
+def _credential(
+    cols: _Columns,
+    occupation: str,
+    median: np.ndarray,
+    table: pd.DataFrame | None,
+    why: str,
+) -> list:
+    """The BLS-derived (CPS) credential columns; returns the CPS provenance."""
+    if table is None:
+        premium = None
+        group, source, note = cps_group(occupation)[0], "", why
+    else:
+        premium = premium_for(occupation, table)
+        group, source, note = premium.group or premium.mapped_group, premium.source, premium.note
+    ratios = {
+        "cps_premium_low": "premium_low",
+        "cps_premium_high": "premium_high",
+        "cps_premium_either": "premium_with_either",
+        "cert_factor_low": "factor_low",
+        "cert_factor_high": "factor_high",
+    }
+    cols.add("cps_group", group, DERIVED, "SOC major group -> CPS occupation group", "CPS")
+    for column, field in ratios.items():
+        value = getattr(premium, field) if premium is not None else np.nan
+        cols.add(column, value, DERIVED, "ratio of published CPS medians", "CPS")
+    for end in ("low", "high"):
+        factor = cols.frame[f"cert_factor_{end}"].to_numpy()
+        cols.add(f"cert_annual_{end}", median * factor, ESTIMATE, CERT_METHOD, "OEWS x CPS")
+    cols.add("cert_method", CERT_METHOD, ESTIMATE, CERT_METHOD)
+    cols.add("cert_source", source, DERIVED, "", "CPS")
+    cols.add("cert_note", note, DERIVED, "", "CPS")
+    return provenance_of(table) if table is not None else []
+
+
+def _user(cols: _Columns, occupation: str, median: np.ndarray, factors: pd.DataFrame) -> None:
+    """User-supplied credential columns, ``user_<credential>_*``: never mixed with BLS's."""
+    where = factors.attrs.get("source", "user")
+    for row in factors[factors["occupation_code"] == occupation].itertuples(index=False):
+        slug = f"user_{_slug(row.credential)}"
+        for end in ("low", "high"):
+            factor = float(getattr(row, f"factor_{end}"))
+            cols.add(f"{slug}_factor_{end}", factor, USER, "as given in the user's file", where)
+            cols.add(
+                f"{slug}_annual_{end}", median * factor, ESTIMATE, USER_METHOD, "OEWS x user factor"
+            )
+        cols.add(
+            f"{slug}_citation",
+            f"{row.credential}: {row.citation}",
+            USER,
+            "as given in the user's file",
+            where,
+        )
+
+
+def _ep(cols: _Columns, occupation: str, settings: Settings) -> list:
+    values, why, provenance = _what_it_takes(occupation, settings)
+    for column in (*WHAT_IT_TAKES, *(c for c in values if c not in WHAT_IT_TAKES)):
+        cols.add(column, values.get(column, pd.NA), EP, "national EP assignment", "EP")
+    cols.add("what_it_takes_note", why, EP, "", "EP")
+    return provenance
 
 
 def breakdown(
@@ -380,6 +570,13 @@ def breakdown(
         For a malformed user-factor file (names the file and line).
     """
     settings = get_settings(settings)
+    factors = None
+    if user_factors is not None:  # checked first: a bad file fails before any download
+        factors = (
+            check_user_factors(user_factors, source="user_factors frame")
+            if isinstance(user_factors, pd.DataFrame)
+            else read_user_factors(user_factors)
+        )
     titles = None
     if data is not None:
         titles = data[["occupation_code", "occupation_title", "occupation_level"]]
@@ -389,212 +586,31 @@ def breakdown(
     missing = [c for c in OEWS_COLUMNS if c not in frame]
     if missing:
         raise SchemaError(f"OEWS frame is missing columns: {', '.join(missing)}")
-    if "industry_code" in frame:
-        frame = frame[frame["industry_code"].isin(["000000", "0"]) | frame["industry_code"].isna()]
-    occ = frame[frame["occupation_code"] == occupation]
+    occ = frame[
+        (frame["occupation_code"] == occupation) & (frame["industry_code"] == CROSS_INDUSTRY)
+    ]
     if occ.empty:
         raise UnknownCode("OEWS occupation", occupation, hint="The OEWS frame has no row of it.")
     occ = occ.drop_duplicates("area_code").set_index("area_code", drop=False)
-    area_codes = _resolve_areas(areas, occ)
-    out = occ.loc[area_codes].copy()
-    info: dict[str, dict[str, str]] = {}
-
-    def note(columns: Iterable[str], kind: str, method: str = "", source: str = "") -> None:
-        for c in columns:
-            info[c] = {"kind": kind, "method": method, "source": source}
-
-    identity = [
-        "area_code",
-        "area_name",
-        "area_type",
-        "state_code",
-        "occupation_code",
-        "occupation_title",
-        "release",
-    ]
-    published = [
-        c
-        for c in OEWS_COLUMNS
-        if c not in identity and c not in ("industry_code", "industry_title", "occupation_level")
-    ]
-    flags = [f"is_topcoded_{c}" for c in OEWS_WAGE_COLUMNS if f"is_topcoded_{c}" in out]
-    result = out[identity + published + flags].reset_index(drop=True)
-    result["bls_notes"] = _notes(out).to_numpy()
-    note(identity, "identity")
-    note(published + flags + ["bls_notes"], PUBLISHED, "OEWS, as published", "OEWS")
-
-    # -- the area against its state and the nation
+    out = occ.loc[_resolve_areas(areas, occ)]
     median = _clean_value(out, "annual_median").to_numpy()
-    states = occ[occ["area_type"].astype(str).str.startswith("state")]
-    state_of = states.set_index("state_code")
-    state_codes = out["state_code"].to_numpy()
-    has_state = [s in state_of.index for s in state_codes]
-    result["state_name"] = [
-        state_of.loc[s, "area_name"] if ok else ""
-        for s, ok in zip(state_codes, has_state, strict=True)
-    ]
-    state_median = np.array(
-        [
-            _clean_value(state_of, "annual_median").loc[s] if ok else np.nan
-            for s, ok in zip(state_codes, has_state, strict=True)
-        ],
-        dtype="float64",
-    )
-    is_national = (out["area_code"] == NATIONAL_AREA).to_numpy()
-    is_state = out["area_type"].astype(str).str.startswith("state").to_numpy()
-    national = occ.loc[[NATIONAL_AREA]] if NATIONAL_AREA in occ.index else None
-    national_median = (
-        float(_clean_value(national, "annual_median").iloc[0]) if national is not None else np.nan
-    )
-    result["state_annual_median"] = np.where(is_national | is_state, np.nan, state_median)
-    result["national_annual_median"] = national_median
-    result["ratio_to_state"] = median / result["state_annual_median"].to_numpy()
-    result["ratio_to_nation"] = np.where(is_national, np.nan, median / national_median)
-    note(
-        ["state_name", "state_annual_median", "national_annual_median"],
-        PUBLISHED,
-        "OEWS annual median of the area's state / the nation (NaN if top-coded or suppressed)",
-        "OEWS",
-    )
-    note(["ratio_to_state", "ratio_to_nation"], DERIVED, RATIO_METHOD, "OEWS")
 
-    # -- sampling error
-    for measure, rse in (
-        ("employment", "employment_rse"),
-        ("annual_mean", "wage_rse"),
-        ("hourly_mean", "wage_rse"),
-    ):
-        value = _clean_value(out, measure).to_numpy()
-        half = Z95 * out[rse].to_numpy() / 100 * value
-        result[f"{measure}_ci95_low"] = value - half
-        result[f"{measure}_ci95_high"] = value + half
-        note([f"{measure}_ci95_low", f"{measure}_ci95_high"], DERIVED, SAMPLING_METHOD, "OEWS")
-
-    # -- experience bands (estimate)
-    band_columns = []
-    for band, (low, high, point) in BANDS.items():
-        for basis in ("annual", "hourly"):
-            for end, pct in (("low", low), ("high", high), ("point", point)):
-                if pct is None:
-                    continue
-                column, source_column = f"{band}_{basis}_{end}", f"{basis}_{pct}"
-                result[column] = out[source_column].to_numpy()
-                result[f"is_topcoded_{column}"] = _topcoded(out, source_column).to_numpy()
-                band_columns += [column, f"is_topcoded_{column}"]
-    result["experience_method"] = EXPERIENCE_METHOD
-    note([*band_columns, "experience_method"], ESTIMATE, EXPERIENCE_METHOD, "OEWS percentiles")
-
+    cols = _Columns(pd.RangeIndex(len(out)))
+    _published(cols, out)
+    _comparisons(cols, out, occ)
+    _sampling(cols, out)
+    _bands(cols, out)
     provenance = list(provenance_of(frame))
-
-    # -- BLS-derived credential factor (CPS)
-    cert_columns = [
-        "cps_group",
-        "cps_premium_low",
-        "cps_premium_high",
-        "cps_premium_either",
-        "cert_factor_low",
-        "cert_factor_high",
-        "cert_annual_low",
-        "cert_annual_high",
-        "cert_method",
-        "cert_source",
-        "cert_note",
-    ]
     if certification is not False:
         year = _release_year(out["release"].iloc[0])
         table, why = _cps_table(certification, year, settings)
-        if table is not None:
-            premium = premium_for(occupation, table)
-            provenance += provenance_of(table)
-            values = {
-                "cps_group": premium.group,
-                "cps_premium_low": premium.premium_low,
-                "cps_premium_high": premium.premium_high,
-                "cps_premium_either": premium.premium_with_either,
-                "cert_factor_low": premium.factor_low,
-                "cert_factor_high": premium.factor_high,
-                "cert_source": premium.source,
-                "cert_note": premium.note,
-            }
-        else:
-            values = {"cps_group": cps_group(occupation)[0], "cert_source": "", "cert_note": why}
-        for column in cert_columns:
-            if column in ("cert_annual_low", "cert_annual_high", "cert_method"):
-                continue
-            result[column] = values.get(column, np.nan)
-        result["cert_annual_low"] = median * result["cert_factor_low"].to_numpy()
-        result["cert_annual_high"] = median * result["cert_factor_high"].to_numpy()
-        result["cert_method"] = CERT_METHOD
-        note(
-            ["cps_group", "cert_source", "cert_note"],
-            DERIVED,
-            "SOC major group -> CPS group",
-            "CPS",
-        )
-        note(
-            [
-                "cps_premium_low",
-                "cps_premium_high",
-                "cps_premium_either",
-                "cert_factor_low",
-                "cert_factor_high",
-            ],
-            DERIVED,
-            "ratio of published CPS medians",
-            "CPS",
-        )
-        note(
-            ["cert_annual_low", "cert_annual_high", "cert_method"],
-            ESTIMATE,
-            CERT_METHOD,
-            "OEWS x CPS",
-        )
-
-    # -- user-supplied credential factors (never mixed with the BLS ones)
-    if user_factors is not None:
-        factors = (
-            user_factors
-            if isinstance(user_factors, pd.DataFrame)
-            else read_user_factors(user_factors)
-        )
-        mine = factors[factors["occupation_code"] == occupation]
-        for row in mine.itertuples(index=False):
-            slug = f"user_{_slug(row.credential)}"
-            result[f"{slug}_factor_low"] = float(row.factor_low)
-            result[f"{slug}_factor_high"] = float(row.factor_high)
-            result[f"{slug}_annual_low"] = median * float(row.factor_low)
-            result[f"{slug}_annual_high"] = median * float(row.factor_high)
-            result[f"{slug}_citation"] = f"{row.credential}: {row.citation}"
-            note(
-                [f"{slug}_factor_low", f"{slug}_factor_high", f"{slug}_citation"],
-                USER,
-                "as given in the user's file",
-                factors.attrs.get("source", "user"),
-            )
-            note(
-                [f"{slug}_annual_low", f"{slug}_annual_high"],
-                ESTIMATE,
-                USER_METHOD,
-                "OEWS x user factor",
-            )
-
-    # -- what it takes (EP)
+        provenance += _credential(cols, occupation, median, table, why)
+    if factors is not None:
+        _user(cols, occupation, median, factors)
     if what_it_takes:
-        values, why, ep_provenance = _what_it_takes(occupation, settings)
-        for column in WHAT_IT_TAKES:
-            result[column] = values.get(column, pd.NA)
-        for column, value in values.items():
-            result[column] = value
-        result["what_it_takes_note"] = why
-        provenance += ep_provenance
-        note(
-            [*WHAT_IT_TAKES, *(c for c in values if c not in WHAT_IT_TAKES), "what_it_takes_note"],
-            EP,
-            "national EP assignment",
-            "EP",
-        )
-
-    result.attrs["column_info"] = info
+        provenance += _ep(cols, occupation, settings)
+    result = cols.frame
+    result.attrs["column_info"] = cols.info
     return attach_provenance(result, provenance)
 
 
