@@ -309,3 +309,18 @@ def test_cli_salary(capsys) -> None:
     assert "$51,230" in out and "Entry (10th-25th pct)*" in out
     assert "Source: BLS OEWS May 2025 (bundled snapshot)" in out
     assert "Did you mean: Columbus" in capsys.readouterr().err
+
+
+def test_bad_user_factors_fail_before_any_download(bls_server, online_settings) -> None:
+    frame = pd.DataFrame(
+        {
+            "credential": ["CPC"],
+            "occupation_code": ["29-2072"],
+            "factor_low": ["1.2"],
+            "factor_high": ["1.1"],
+            "citation": ["x"],
+        }
+    )
+    with pytest.raises(SourceFormatError, match="user_factors frame, line 2: factors must"):
+        salary.breakdown(MRS, ["US"], user_factors=frame, settings=online_settings)
+    assert bls_server.requests == []
