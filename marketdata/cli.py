@@ -18,7 +18,7 @@ import pandas as pd
 
 from marketdata import __version__, cache
 from marketdata.config import get_settings
-from marketdata.errors import MarketdataError, MarketdataWarning
+from marketdata.errors import MarketdataError, MarketdataWarning, ReportError
 
 WAGE_COLUMNS = [
     "area_name",
@@ -120,6 +120,53 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_parameters(tokens: Sequence[str]) -> dict[str, object]:
+    """``--name value`` pairs (also ``--name=value``) as notebook parameters; ``-`` in names
+    becomes ``_``; a name given twice makes a list."""
+    found: dict[str, object] = {}
+    items = list(tokens)
+    while items:
+        token = items.pop(0)
+        if not token.startswith("--") or len(token) < 3:
+            raise ReportError(f"expected --name value, got {token!r}")
+        name, _, value = token[2:].partition("=")
+        if not _:
+            if not items or items[0].startswith("--"):
+                raise ReportError(f"--{name} needs a value")
+            value = items.pop(0)
+        key = name.replace("-", "_")
+        if key in found:
+            before = found[key]
+            found[key] = [*before, value] if isinstance(before, list) else [before, value]
+        else:
+            found[key] = value
+    return found
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Run a report notebook, or rerun one from its manifest and compare its tables."""
+    from marketdata import reports
+
+    params = _report_parameters(args.params)
+    output_dir = params.pop("output_dir", None)
+    kernel = params.pop("kernel", None)
+    if args.name == "rerun":
+        if not args.manifest or params:
+            raise ReportError(
+                "usage: marketdata report rerun outputs/<report>/<slug>/manifest.json"
+            )
+        result = reports.rerun(args.manifest, kernel_name=kernel)
+        print(result.summary())
+        return 0 if result.identical else 1
+    if args.manifest:
+        raise ReportError(f"unexpected {args.manifest!r}: give parameters as --name value")
+    done = reports.run(args.name, output_dir=output_dir, kernel_name=kernel, **params)
+    for section in done.unavailable:
+        print(f"Not available: {section['section']}: {section['reason']}")
+    print(f"Report written to {done.html}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``marketdata`` command."""
     parser = argparse.ArgumentParser(
@@ -146,6 +193,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-certification", action="store_true", help="leave out the CPS credential factor"
     )
     salary_cmd.set_defaults(run=cmd_salary)
+
+    report = commands.add_parser(
+        "report",
+        help="run a report notebook: NAME --param value ... (or: rerun MANIFEST)",
+        description="Reports: occupation_outlook, regional_salary_report, growth_explorer. "
+        "Parameters as in the notebook, e.g. --occupation 29-2072 --area OH; repeat one to "
+        "give a list. --output-dir DIR (default ./outputs), --kernel NAME (default this Python). "
+        "'marketdata report rerun MANIFEST' runs a report again and compares its tables.",
+    )
+    report.add_argument("name", help="report name, or 'rerun'")
+    report.add_argument("manifest", nargs="?", default="", help="with rerun: the manifest.json")
+    report.add_argument("params", nargs=argparse.REMAINDER, help="--name value ...")
+    report.set_defaults(run=cmd_report)
 
     cache_cmd = commands.add_parser("cache", help="inspect, verify, fill or clear the cache")
     cache_cmd.add_argument("action", choices=["info", "verify", "add", "clear"])

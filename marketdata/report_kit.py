@@ -297,16 +297,22 @@ def show_facts(
     show_table(table, name, caption=caption)
 
 
-def show_figure(fig: Figure, name: str, *, dpi: int = 110) -> None:
-    """Display ``fig`` and write ``figures/<name>.png`` (the same bytes)."""
+def show_figure(fig: Figure, name: str, *, alt: str | None = None, dpi: int = 110) -> None:
+    """Display ``fig`` and write ``figures/<name>.png`` (the same bytes).
+
+    ``alt``: the image's text alternative (default: the figure's titles).
+    """
     _check_name(name)
+    if alt is None:
+        titles = [fig.get_suptitle(), *(ax.get_title() for ax in fig.axes)]
+        alt = "; ".join(t for t in titles if t) or name.replace("_", " ")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     data = buffer.getvalue()
     _write("figures", f"{name}.png", data)
     from IPython.display import Image
 
-    _display(Image(data=data, format="png"))
+    _display(Image(data=data, format="png", alt=alt))
 
 
 def show_note(text: str, *, kind: str = "note") -> None:
@@ -332,7 +338,7 @@ def section(title: str) -> Iterator[None]:
     try:
         yield
     except (MarketdataError, ImportError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = " ".join(str(exc).split()) or type(exc).__name__
         show_note(f"Not available: {title.lower()} — {reason}")
         records: list[dict[str, str]] = _state["sections"]  # type: ignore[assignment]
         records.append({"section": title, "reason": reason, "error": type(exc).__name__})

@@ -370,7 +370,8 @@ def _plain_note(row: Any, area_name: str) -> str:
     ]
     if capped:
         notes.append("at or above BLS's top code (the true figure is higher): " + ", ".join(capped))
-    return "; ".join(notes).capitalize() + ("." if notes else "")
+    text = "; ".join(notes)
+    return text[:1].upper() + text[1:] + ("." if notes else "")
 
 
 def projections_table(

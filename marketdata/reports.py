@@ -163,37 +163,39 @@ class ReportSpec:
     name: str
     title: str
     validate: Validator
+    #: Parameters whose default is text but that also take a list of texts.
+    lists: tuple[str, ...] = ()
 
 
-def _coerce(name: str, value: Any, default: Any) -> Any:
-    """Parameters given as text (command line) take the type of the notebook's default."""
-    if isinstance(default, list):
-        if isinstance(value, str):
-            return [value]
-        if isinstance(value, tuple | list):
-            return [str(v) if not isinstance(v, str) else v for v in value]
+def _coerce(name: str, value: Any, default: Any, *, list_ok: bool = False) -> Any:
+    """A parameter value of the type of the notebook's default (text from the command line
+    becomes a number, a yes/no or a one-item list); :class:`ReportError` if it cannot be."""
+    plain = isinstance(value, str | int) and not isinstance(value, bool)
+    if isinstance(default, list) or (list_ok and isinstance(value, list | tuple)):
+        items = list(value) if isinstance(value, list | tuple) else [value]
+        if all(isinstance(v, str | int) and not isinstance(v, bool) for v in items):
+            return [str(v) for v in items]
     elif isinstance(default, bool):
-        if isinstance(value, str) and value.lower() in {"true", "false", "1", "0", "yes", "no"}:
-            return value.lower() in {"true", "1", "yes"}
-    elif isinstance(default, int) and isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            raise ReportError(f"parameter {name}={value!r} must be a whole number") from None
-    if (
-        default is not None
-        and not isinstance(value, type(default))
-        and not (
-            isinstance(default, int) and isinstance(value, int) and not isinstance(value, bool)
-        )
-    ):
-        raise ReportError(
-            f"parameter {name}={value!r} must be {type(default).__name__}, like {default!r}"
-        )
-    return value
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in {"true", "false", "yes", "no", "1", "0"}:
+            return value.lower() in {"true", "yes", "1"}
+    elif isinstance(default, int):
+        if isinstance(value, str):
+            try:
+                return int(value)
+            except ValueError:
+                raise ReportError(f"parameter {name}={value!r} must be a whole number") from None
+        if plain:
+            return value
+    elif default is None or (isinstance(default, str) and plain):
+        return str(value) if plain else value
+    kind = "a list" if isinstance(default, list) else type(default).__name__
+    raise ReportError(f"parameter {name}={value!r} must be {kind}, like {default!r}")
 
 
 def _with_defaults(name: str, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Every parameter of report ``name``: those given (checked and coerced), else defaults."""
     defaults = notebook_parameters(name)
     unknown = [k for k in given if k not in defaults]
     if unknown:
@@ -205,7 +207,11 @@ def _with_defaults(name: str, given: Mapping[str, Any]) -> dict[str, Any]:
             f"unknown parameter {', '.join(hints)} for report {name}. "
             f"Parameters: {', '.join(defaults)}"
         )
-    return {k: _coerce(k, given[k], d) if k in given else d for k, d in defaults.items()}
+    lists = REPORTS[name].lists
+    return {
+        k: _coerce(k, given[k], d, list_ok=k in lists) if k in given else d
+        for k, d in defaults.items()
+    }
 
 
 # --------------------------------------------------------------------------- plans and results
@@ -318,11 +324,23 @@ class _KernelManager(AsyncKernelManager):
 
     @default("transport")
     def _local_transport(self) -> str:
-        from jupyter_core.paths import jupyter_runtime_dir
-
-        # socket paths are "<runtime dir>/kernel-<uuid>-ipc-<n>"; Unix caps them at 104-108 bytes
-        short = len(os.fsencode(jupyter_runtime_dir())) + 50 < 100
+        # socket paths are "<runtime dir>/md-<12 hex>-ipc-<n>"; Unix caps them at 104-108 bytes
+        short = len(os.fsencode(_runtime_dir())) + 24 < 100
         return "ipc" if os.name == "posix" and short else "tcp"
+
+    @default("ip")
+    def _socket_path(self) -> str:
+        if self.transport != "ipc":
+            return "127.0.0.1"
+        folder = _runtime_dir()
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return str(folder / f"md-{uuid.uuid4().hex[:12]}-ipc")  # one per kernel, never shared
+
+
+def _runtime_dir() -> Path:
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    return Path(jupyter_runtime_dir())
 
 
 def kernel_env(settings: Settings, report_dir: Path | None = None) -> dict[str, str]:
@@ -775,7 +793,12 @@ REPORTS: dict[str, ReportSpec] = {
     spec.name: spec
     for spec in (
         ReportSpec("occupation_outlook", "Occupation outlook", _validate_outlook),
-        ReportSpec("regional_salary_report", "Regional salary report", _validate_regional),
+        ReportSpec(
+            "regional_salary_report",
+            "Regional salary report",
+            _validate_regional,
+            lists=("occupations",),
+        ),
         ReportSpec("growth_explorer", "Growth explorer", _validate_growth),
     )
 }
