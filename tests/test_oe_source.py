@@ -181,6 +181,15 @@ def test_padding_trimmed_ids_still_parse(copy: Path) -> None:
     pd.testing.assert_frame_equal(oe.parse(paths(copy)), oe.parse(paths()))
 
 
+def test_lines_in_any_order_give_the_same_frame(copy: Path) -> None:
+    data = copy / oe.DATA_FILE
+    lines = data.read_bytes().split(b"\r\n")
+    body = lines[1:-1]
+    shuffled = body[1::2] + body[::2]  # every cell split into separate runs
+    data.write_bytes(b"\r\n".join([lines[0], *shuffled[::-1], b""]))
+    pd.testing.assert_frame_equal(oe.parse(paths(copy)), oe.parse(paths()))
+
+
 # Malformed files ---------------------------------------------------------------------------
 
 

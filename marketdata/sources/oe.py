@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 import mmap
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -409,11 +409,35 @@ def _fixed_width(ids: pa.ChunkedArray, name: str) -> np.ndarray:
     return np.frombuffer(array.buffers()[2], np.uint8)[offsets[0] : offsets[-1]]
 
 
+def _numbers(column: pa.ChunkedArray) -> np.ndarray:
+    """Right-aligned numbers as float64; '-' (no number published) as NaN.
+
+    Raises ``pa.ArrowInvalid`` on anything else.
+    """
+    text = pc.ascii_trim_whitespace(column.combine_chunks().view(pa.string()))
+    text = pc.if_else(pc.equal(text, "-"), pa.scalar(None, pa.string()), text)
+    return pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+
+
+def _footnotes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+    """Per row, the index of its footnote_codes among the distinct ones (-1: none)."""
+    array = column.combine_chunks()
+    noted = np.flatnonzero(pc.binary_length(array).to_numpy(zero_copy_only=False))
+    found = pc.ascii_trim_whitespace(array.take(pa.array(noted)).view(pa.string()))
+    encoded = found.dictionary_encode()
+    index = np.full(len(array), -1, np.int16)
+    index[noted] = encoded.indices.to_numpy(zero_copy_only=False)
+    index[noted[pc.equal(found, "").to_numpy(zero_copy_only=False)]] = -1
+    return index, encoded.dictionary.to_pylist()
+
+
 def read_values(path: Path, *, name: str = DATA_FILE) -> _Values:
     """Read ``oe.data.0.Current`` (series id, value, footnote) with pyarrow's CSV reader.
 
-    ``year`` and ``period`` are not read: the file holds one release, and a series that
-    appears twice (e.g. for two years) is caught by :func:`parse`.
+    The fields are read as bytes and converted with pyarrow's compute functions (faster
+    than the reader's own conversion). ``year`` and ``period`` are not read: the file holds
+    one release, and a series that appears twice (e.g. for two years) is caught by
+    :func:`parse`.
     """
     path = Path(path)
     header = _data_header(path, name)
@@ -423,6 +447,7 @@ def read_values(path: Path, *, name: str = DATA_FILE) -> _Values:
             source=name,
             line=_count_lines(path),
         )
+    needed = ["series_id", "value", "footnote_codes"]
     try:
         table = pacsv.read_csv(
             path,
@@ -431,29 +456,22 @@ def read_values(path: Path, *, name: str = DATA_FILE) -> _Values:
                 delimiter="\t", quote_char=False, ignore_empty_lines=False
             ),
             convert_options=pacsv.ConvertOptions(
-                include_columns=["series_id", "value", "footnote_codes"],
-                column_types={
-                    "series_id": pa.binary(),  # ASCII; checked by parse()
-                    "value": pa.float64(),
-                    "footnote_codes": pa.dictionary(pa.int32(), pa.string()),
-                },
-                # '-' (no number published), right-aligned in a field of any width
-                null_values=[" " * pad + "-" for pad in range(16)],
+                include_columns=needed,
+                column_types=dict.fromkeys(needed, pa.binary()),
                 strings_can_be_null=False,
                 check_utf8=False,
             ),
         )
+        value = _numbers(table.column("value"))
     except (pa.ArrowInvalid, UnicodeDecodeError):
         raise _first_bad_line(path, name) from None
     if table.num_rows == 0:
         raise SourceFormatError("the file holds no values", source=name, line=2)
-    footnotes = table.column("footnote_codes").unify_dictionaries().combine_chunks()
-    codes = [c.strip() for c in footnotes.dictionary.to_pylist()]
-    remap = np.array([-1 if c == "" else i for i, c in enumerate(codes)], np.int16)
+    footnote, codes = _footnotes(table.column("footnote_codes"))
     return _Values(
         raw=_fixed_width(table.column("series_id"), name),
-        value=table.column("value").to_numpy(),
-        footnote=remap[footnotes.indices.to_numpy(zero_copy_only=False)],
+        value=value,
+        footnote=footnote,
         footnote_codes=codes,
     )
 
@@ -486,32 +504,31 @@ _OEU = np.uint64(int.from_bytes(b"OEU", "little"))
 _PADDING = np.uint64(int.from_bytes(b" " * 5, "little"))
 
 
+def _bad_id(values: _Values, row: int, name: str) -> SourceFormatError:
+    return SourceFormatError(
+        f"{values.id_text(row)!r} is not an OEWS series id (OEU + area type + 7-digit "
+        "area + 6-character industry + 6-digit occupation + 2-digit datatype)",
+        source=name,
+        line=row + 2,
+    )
+
+
 def _datatypes(values: _Values, columns: Mapping[str, str], name: str) -> np.ndarray:
     """Column index (in MEASURES) of each row; checks the id's prefix, datatype and padding."""
-    head, tail = values.word(0), values.word(22)  # 'OEU?....', '?DD     '
-    tens = ((tail >> np.uint64(8)) & np.uint64(0xFF)) - np.uint64(ord("0"))
-    ones = ((tail >> np.uint64(16)) & np.uint64(0xFF)) - np.uint64(ord("0"))
-    bad = (
-        ((head & np.uint64(0xFFFFFF)) != _OEU)
-        | ((tail >> np.uint64(24)) != _PADDING)
-        | (tens > 9)
-        | (ones > 9)
-    )
+    bad = (values.word(0) & np.uint64(0xFFFFFF)) != _OEU  # 'OEU' + area type + ...
     if bad.any():
-        row = int(np.argmax(bad))
-        raise SourceFormatError(
-            f"{values.id_text(row)!r} is not an OEWS series id (OEU + area type + 7-digit "
-            "area + 6-character industry + 6-digit occupation + 2-digit datatype)",
-            source=name,
-            line=row + 2,
-        )
-    lut = np.full(100, -1, np.int64)
-    for code, column in columns.items():
-        if code.isdigit() and int(code) < 100:
-            lut[int(code)] = MEASURES.index(column)
-    col = lut[(tens * np.uint64(10) + ones).astype(np.int64)]
+        raise _bad_id(values, int(np.argmax(bad)), name)
+    lut = {code: MEASURES.index(column) for code, column in columns.items()}
+    codes, tails = pd.factorize(values.word(22))  # occupation digit, datatype, padding
+    column_of = np.empty(len(tails), np.int64)
+    for k, tail in enumerate(_unpack(tails)):
+        datatype, padding = tail[1:3], tail[3:]
+        column_of[k] = lut.get(datatype, -1) if padding == " " * 5 else -2
+    col = column_of[codes]
     if (col < 0).any():
         row = int(np.argmax(col < 0))
+        if col[row] == -2:
+            raise _bad_id(values, row, name)
         raise SourceFormatError(
             f"datatype {values.id_text(row)[23:25]} of {values.id_text(row)!r} is not listed "
             "in oe.datatype",
@@ -521,12 +538,24 @@ def _datatypes(values: _Values, columns: Mapping[str, str], name: str) -> np.nda
     return col
 
 
+def _increasing(words: Sequence[np.ndarray]) -> bool:
+    """True if the rows of these byte words are in strictly increasing byte order."""
+    later = np.zeros(len(words[0]) - 1, bool)
+    tied = np.ones(len(words[0]) - 1, bool)
+    for word in words:
+        big = word.byteswap()  # compare bytes in order
+        later |= tied & (big[1:] > big[:-1])
+        tied &= big[1:] == big[:-1]
+    return bool(later.all())
+
+
 def _cells(values: _Values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Group rows by area x industry x occupation.
 
     Returns the cell of each row, the first row of each cell, and the cell keys as packed
     words (area with its type, industry, occupation) per cell. BLS's file lists a series'
-    values together, so rows are grouped by runs; runs of the same cell are merged.
+    values together and in order, so rows are grouped by runs; in any other order, runs of
+    the same cell are merged.
     """
     words = (values.word(3), values.word(11), values.word(15))  # key bytes 3-23
     change = np.empty(len(values), bool)
@@ -534,20 +563,16 @@ def _cells(values: _Values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     np.not_equal(words[0][1:], words[0][:-1], out=change[1:])
     for word in words[1:]:
         change[1:] |= word[1:] != word[:-1]
-    starts = np.flatnonzero(change)
-    run = np.cumsum(change) - 1
-    keys = pd.DataFrame({str(i): w[starts] for i, w in enumerate(words)})
-    cell_of_run = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
-    if cell_of_run[-1] == len(starts) - 1:  # every run is a distinct cell
-        first = starts
-        cell = run
-    else:
-        first = starts[np.unique(cell_of_run, return_index=True)[1]]
-        cell = cell_of_run[run]
-    area = words[0][first]
-    industry = words[1][first] & _LOW6
-    occupation = words[2][first] >> np.uint64(16)
-    return cell, first, np.stack([area, industry, occupation])
+    first = np.flatnonzero(change)
+    keys = [word[first] for word in words]
+    cell = np.cumsum(change, dtype=np.int64) - 1
+    if not _increasing(keys):
+        frame = pd.DataFrame({str(i): key for i, key in enumerate(keys)})
+        cell_of_run = frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy()
+        first = first[np.unique(cell_of_run, return_index=True)[1]]
+        cell = cell_of_run[cell]
+        keys = [word[first] for word in words]
+    return cell, first, np.stack([keys[0], keys[1] & _LOW6, keys[2] >> np.uint64(16)])
 
 
 def _unpack(values: np.ndarray) -> list[str]:
