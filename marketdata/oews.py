@@ -311,6 +311,39 @@ def _load_archived(
     return attach_provenance(_select(df, chosen), provenance_of(df))
 
 
+def wages_table(
+    occupation: str | int,
+    *,
+    area: str | int = "US",
+    release: str | int = "latest",
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """One occupation in the nation, the area's state (for a metro or nonmetro area) and the
+    area, cross-industry, in that order.
+
+    ``df.attrs["notes"]`` explains, per area, the values BLS does not publish or top-codes
+    (from BLS's footnotes); provenance as :func:`load`.
+    """
+    found = load(release, occupation=occupation, area=area, settings=settings)
+    row = found.iloc[0]
+    areas_ = ["US"]
+    if row["area_type"] in ("metro", "nonmetro"):
+        areas_.append(f"{row['state_code']}00000")
+    if row["area_type"] != "national":
+        areas_.append(str(row["area_code"]))
+    df = load(release, occupation=str(row["occupation_code"]), area=areas_, settings=settings)
+    notes: list[str] = []
+    for _, r in df.iterrows():
+        by_text: dict[str, list[str]] = {}
+        for measure in oe.MEASURES:
+            text = r[oe.NOTE_COLUMNS[measure]]
+            if isinstance(text, str):
+                by_text.setdefault(text, []).append(measure)
+        notes += [f"{r['area_name']}: {', '.join(m)}: {t}" for t, m in by_text.items()]
+    df.attrs["notes"] = notes
+    return df
+
+
 def _tables_or_snapshot(kind: str, settings: Settings | None) -> pd.DataFrame:
     settings = get_settings(settings)
     name = f"oe.{kind}"

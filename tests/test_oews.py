@@ -186,6 +186,18 @@ def test_past_release_goes_to_the_archives(served: BLSServer, online_settings: S
     assert df.attrs["provenance"][0]["source_url"].endswith("oesm21nat.zip")
 
 
+def test_wages_table_of_a_metro_area(served: BLSServer, online_settings: Settings) -> None:
+    df = oews.wages_table("cardiologists", area="Columbus, OH", settings=online_settings)
+    assert list(df.area_name) == ["National", "Ohio", "Columbus, OH"]
+    assert list(df.annual_median) == [496010, 504260, 239200]
+    assert list(df.is_topcoded_annual_median) == [False, False, True]
+    assert len(df.attrs["notes"]) == 1
+    assert df.attrs["notes"][0].startswith("Columbus, OH: hourly_mean")
+    assert "$239,200 per year" in df.attrs["notes"][0]
+    national = oews.wages_table("29-2072", settings=online_settings)
+    assert list(national.employment) == [194720] and national.attrs["notes"] == []
+
+
 def test_snapshot_equals_the_parsed_slice() -> None:
     """The bundled cells equal those the live parser reads from BLS's files."""
     parsed = oe.parse({name: DATA / name for name in oe.FILES})

@@ -41,6 +41,7 @@ AREAS = HERE / "areas.parquet"
 OCCUPATIONS = HERE / "occupations.parquet"
 INDUSTRIES = HERE / "industries.parquet"
 MANIFEST = HERE / "manifest.json"
+_DATA = "oe.data.0.Current"  # listed first in the provenance
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +71,7 @@ def provenance() -> list[Provenance]:
             sha256=source["sha256"],
             bundled=True,
         )
-        for source in info["sources"].values()
+        for _, source in sorted(info["sources"].items(), key=lambda item: item[0] != _DATA)
     ]
 
 
