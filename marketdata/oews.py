@@ -276,7 +276,6 @@ def _load_snapshot(
         f"{info['release']} snapshot (cross-industry estimates, retrieved {info['retrieved']}). "
         "Figures may be out of date; load again when BLS is reachable."
     )
-    logger.warning(message)
     warnings.warn(message, OfflineDataWarning, stacklevel=3)
     return snapshot.read(filters=_filters(chosen))
 
@@ -331,7 +330,9 @@ def wages_table(
         areas_.append(f"{row['state_code']}00000")
     if row["area_type"] != "national":
         areas_.append(str(row["area_code"]))
-    df = load(release, occupation=str(row["occupation_code"]), area=areas_, settings=settings)
+    with warnings.catch_warnings():  # the first load has warned already
+        warnings.simplefilter("ignore", OfflineDataWarning)
+        df = load(release, occupation=str(row["occupation_code"]), area=areas_, settings=settings)
     notes: list[str] = []
     for _, r in df.iterrows():
         by_text: dict[str, list[str]] = {}
