@@ -53,6 +53,10 @@ MEASURE_LABELS: dict[str, str] = {
 
 GAP_NOTE = "Gaps: not released by BLS (suppressed or not published)."
 BOUND_NOTE = "≥: at or above BLS's top code; the true value is higher."
+NOT_COMPARABLE_NOTE = (
+    "Hollow points: not comparable with the newest release "
+    "(occupation or area definitions changed)."
+)
 
 #: U.S. tile grid: state FIPS code -> (row, column). The 50 states and DC; the postal
 #: abbreviations come from :data:`marketdata.series_id.STATES`.
@@ -472,12 +476,15 @@ def history(
     *,
     measure: str = "annual_median",
     x: str = "year",
-    group: str | None = "occupation_title",
+    group: str | None = None,
+    comparable: str = "is_comparable",
     title: str | None = None,
 ) -> Figure:
-    """Line chart of ``measure`` over releases; top-coded points are open markers labelled ``≥``.
+    """Line chart of ``measure`` over releases, one line per ``group`` value (or one line).
 
-    Missing releases are gaps in the line, not interpolated.
+    Top-coded points are open triangles at the bound; rows whose ``comparable`` column is
+    False (e.g. before an SOC revision) are hollow circles, and the figure says why; missing
+    releases are gaps in the line, not interpolated.
     """
     validate(df, [x, measure], table="history")
     fig = _figure(8, 4.5)
@@ -495,6 +502,19 @@ def history(
         line = ax.plot(
             xs, np.where(tops, np.nan, ys), marker="o", label=None if key is None else str(key)
         )[0]
+        if comparable in part.columns:
+            apart = ~part[comparable].astype("boolean").fillna(True).to_numpy(dtype=bool)
+            if apart.any():
+                ax.plot(
+                    xs[apart],
+                    ys[apart],
+                    marker="o",
+                    markersize=9,
+                    linestyle="none",
+                    markerfacecolor="white",
+                    color=line.get_color(),
+                )
+                notes.append(NOT_COMPARABLE_NOTE)
         if tops.any():
             ax.plot(
                 xs[tops],

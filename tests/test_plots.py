@@ -169,6 +169,83 @@ def test_history_line_with_gap():
     assert plots.GAP_NOTE in _texts(fig)
 
 
+def test_history_marks_rows_that_do_not_compare():
+    years = pd.DataFrame(
+        {
+            "year": [2019, 2020, 2021],
+            "employment": [8673140.0, 8579180.0, 8787730.0],  # BLS, 29-0000 national
+            "is_comparable": [False, False, True],
+        }
+    )
+    fig = plots.history(years, measure="employment")
+    _render(fig)
+    assert plots.NOT_COMPARABLE_NOTE in _texts(fig)
+    hollow = [line for line in fig.axes[0].lines if line.get_markerfacecolor() == "white"]
+    assert len(hollow) == 1 and list(hollow[0].get_xdata()) == [2019, 2020]
+
+
+# BLS Employment Projections 2024-34 (Table 1.2): percent change, openings, median wage 2024
+EP_2024_34 = pd.DataFrame(
+    {
+        "occupation_title": [
+            "Medical records specialists",
+            "Registered nurses",
+            "Anesthesiologists",
+        ],
+        "percent_change": [7.1, 4.9, 3.2],
+        "openings_annual": [14200.0, 189100.0, 1300.0],
+        "annual_median": [50250.0, 93600.0, 239200.0],
+        "is_topcoded_annual_median": [False, False, True],
+    }
+)
+
+
+def test_growth_openings():
+    fig = plots.growth_openings(EP_2024_34, average=3.1)
+    _render(fig)
+    left, right = fig.axes
+    assert left.get_xlabel() == "Projected employment change (percent)"
+    assert right.get_xlabel() == "Openings per year (projected average)"
+    assert left.get_ylabel() == "Occupation title"
+    texts = _texts(fig)
+    assert {"+7.1%", "189,100", "All occupations +3.1%"} <= set(texts)
+
+
+def test_growth_vs_pay_marks_topcoded_pay():
+    fig = plots.growth_vs_pay(EP_2024_34)
+    _render(fig)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "Projected employment change (percent)"
+    assert ax.get_ylabel() == "Median annual wage (USD)"
+    assert plots.BOUND_NOTE in _texts(fig)
+    assert "Registered nurses" in _texts(fig)
+
+
+def test_pay_bands_are_labelled_estimates(oews):
+    rows = _occ(oews, "29-2072").set_index("area_code").loc[["3900000", "0000000"]].reset_index()
+    bands = pd.DataFrame(
+        {
+            "area_name": rows["area_name"],
+            "entry_annual_low": rows["annual_p10"],
+            "entry_annual_high": rows["annual_p25"],
+            "mid_annual_low": rows["annual_p25"],
+            "mid_annual_point": rows["annual_median"],
+            "mid_annual_high": rows["annual_p75"],
+            "experienced_annual_low": rows["annual_p75"],
+            "experienced_annual_high": rows["annual_p90"],
+            "cert_annual_low": rows["annual_median"] * 1.05,
+            "cert_annual_high": rows["annual_median"] * 1.12,
+        }
+    )
+    fig = plots.pay_bands(bands)
+    _render(fig)
+    ax = fig.axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert all("estimate" in t for t in legend if t != "Median (published)")
+    assert "With a certification or license (estimate)" in legend
+    assert "estimates" in ax.get_xlabel() and ax.get_ylabel() == "Area name"
+
+
 def test_format_value():
     assert plots.format_value(51140.0, "annual_median") == "$51,140"
     assert plots.format_value(24.59, "hourly_median") == "$24.59"

@@ -7,9 +7,11 @@ Expected figures are BLS's published ones, read from tests/data/plots/oews_2025_
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import time
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -18,6 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from python_calamine import CalamineWorkbook
 
 import marketdata
 from marketdata import cli, reports, snapshot, sources
@@ -367,3 +370,28 @@ def test_notebooks_found_from_the_package() -> None:
     folder = reports.notebooks_dir()
     assert {p.stem for p in folder.glob("*.ipynb")} >= set(NOTEBOOKS)
     assert reports.available() == sorted(NOTEBOOKS)
+
+
+def test_growth_explorer_with_past_releases(bls_server, online_settings, tmp_path: Path) -> None:
+    """Online against a local BLS-like server: EP workbook and archived OEWS releases (real
+    BLS files cut down); the history section follows 29-0000 over the last releases."""
+    for path in sorted((DATA / "oews_archive").glob("*.zip")):
+        bls_server.add(f"/oes/special-requests/{path.name}", path)
+    crosswalks = DATA / "oews_archive" / "crosswalk-fixture"
+    for name in ("soc_2000_to_2010_crosswalk.xls", "2018/soc_2010_to_2018_crosswalk.xlsx"):
+        bls_server.add(f"/soc/{name}", crosswalks / Path(name).name)
+    bls_server.add("/emp/ind-occ-matrix/occupation.xlsx", EP_2024)
+    result = reports.run(
+        "growth_explorer", output_dir=tmp_path, settings=online_settings, soc_group="29-0000"
+    )
+    assert [s["section"] for s in result.unavailable] == [], result.unavailable
+    history = read_csv(result.tables["history"]).set_index("year")
+    with zipfile.ZipFile(DATA / "oews_archive" / "oesm24nat.zip") as zf:
+        member = next(n for n in zf.namelist() if n.endswith(".xlsx") and "national" in n)
+        rows = CalamineWorkbook.from_filelike(io.BytesIO(zf.read(member))).get_sheet_by_index(0)
+        sheet = rows.to_python()
+    header = sheet[0]
+    row = next(r for r in sheet if r[header.index("OCC_CODE")] == "29-0000")
+    assert float(history.loc["2024", "employment"]) == float(row[header.index("TOT_EMP")])
+    assert float(history.loc["2024", "annual_median"]) == float(row[header.index("A_MEDIAN")])
+    assert {"history_employment", "history_median_pay"} <= set(result.figures)
