@@ -23,8 +23,8 @@ from marketdata.schema import attach_provenance, provenance_of
 
 logger = logging.getLogger(__name__)
 
-#: OEWS industry levels shown as "industries that employ it" (4-digit NAICS; else 3-digit).
-INDUSTRY_LEVELS: tuple[str, ...] = ("4", "3")
+#: NAICS detail shown as "industries that employ it": 4-digit industry groups, else 3-digit.
+INDUSTRY_DIGITS: tuple[int, ...] = (4, 3)
 _GROUP = re.compile(r"^(\d{2})-(\d{4})$")
 
 
@@ -184,22 +184,24 @@ def wage_columns(frame: pd.DataFrame, *, label: str = "area_name") -> pd.DataFra
     return attach_provenance(frame[keep + flags].reset_index(drop=True), provenance_of(frame))
 
 
-def industry_rows(frame: pd.DataFrame, industries: pd.DataFrame) -> pd.DataFrame:
-    """Industry rows of one occupation at the most detailed level published in ``frame``
-    (4-digit NAICS, else 3-digit), largest employment first.
+def naics_digits(code: str) -> int | None:
+    """How many NAICS digits an OEWS industry code has (``622000`` -> 3, ``621100`` -> 4);
+    None for cross-industry, ownership and sector codes (``000001``, ``31--33``)."""
+    if not code.isdigit() or code.startswith("0000"):
+        return None
+    return len(code.rstrip("0"))
 
-    ``industries``: ``industry_code``, ``industry_level``
-    (e.g. :func:`marketdata.snapshot.industries`).
-    """
-    levels = industries.set_index("industry_code")["industry_level"].astype(str)
-    rows = frame[frame["industry_code"] != codes.CROSS_INDUSTRY]
-    rows = rows.assign(industry_level=rows["industry_code"].map(levels))
-    for level in INDUSTRY_LEVELS:
-        chosen = rows[rows["industry_level"] == level]
+
+def industry_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Industry rows of one occupation at the most detailed level published in ``frame``
+    (4-digit NAICS, else 3-digit), largest employment first."""
+    digits = frame["industry_code"].map(naics_digits)
+    for level in INDUSTRY_DIGITS:
+        chosen = frame[digits == level]
         if not chosen.empty:
             chosen = chosen.sort_values(["employment", "industry_code"], ascending=[False, True])
             return attach_provenance(chosen.reset_index(drop=True), provenance_of(frame))
-    return attach_provenance(rows.iloc[0:0], provenance_of(frame))
+    return attach_provenance(frame.iloc[0:0], provenance_of(frame))
 
 
 def industry_columns(frame: pd.DataFrame) -> pd.DataFrame:

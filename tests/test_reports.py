@@ -7,6 +7,7 @@ Expected figures are BLS's published ones, read from tests/data/plots/oews_2025_
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -395,3 +396,36 @@ def test_growth_explorer_with_past_releases(bls_server, online_settings, tmp_pat
     assert float(history.loc["2024", "employment"]) == float(row[header.index("TOT_EMP")])
     assert float(history.loc["2024", "annual_median"]) == float(row[header.index("A_MEDIAN")])
     assert {"history_employment", "history_median_pay"} <= set(result.figures)
+
+
+def flat_value(series_id: str) -> float:
+    """A value of BLS's oe.data.0.Current slice, read as text."""
+    for line in (DATA / "oe" / "oe.data.0.Current").read_text().splitlines()[1:]:
+        fields = line.split("\t")
+        if fields[0].strip() == series_id:
+            return float(fields[3])
+    raise KeyError(series_id)
+
+
+def test_outlook_with_the_release_downloaded(bls_server, online_settings, tmp_path: Path) -> None:
+    """Online against a local BLS-like server serving a slice of BLS's May 2025 flat files:
+    the industries section appears (it needs the full release, not the snapshot)."""
+    for path in sorted((DATA / "oe").glob("oe.*")):
+        bls_server.add(f"/pub/time.series/oe/{path.name}", path)
+    bls_server.add("/emp/ind-occ-matrix/occupation.xlsx", EP_2024)
+    result = reports.run(
+        "occupation_outlook", output_dir=tmp_path, settings=online_settings, occupation="29-2072"
+    )
+    assert "Industries that employ it" not in {s["section"] for s in result.unavailable}
+    industries = read_csv(result.tables["industries"]).set_index("industry_code")
+    assert list(industries.index) == ["622000"]
+    assert industries.loc["622000", "industry_title"] == "Hospitals"  # oe.industry
+    assert float(industries.loc["622000", "employment"]) == flat_value("OEUN000000062200029207201")
+    wages = read_csv(result.tables["wages_by_area"]).set_index("area_name")
+    assert float(wages.loc["National", "annual_median"]) == flat_value("OEUN000000000000029207213")
+    manifest = json.loads(result.manifest.read_text())
+    data = {d["source_url"].rsplit("/", 1)[-1]: d for d in manifest["data"]}
+    assert data["oe.data.0.Current"]["source_url"].startswith(bls_server.url)
+    assert not data["oe.data.0.Current"]["bundled"]
+    digest = hashlib.sha256((DATA / "oe" / "oe.data.0.Current").read_bytes()).hexdigest()
+    assert data["oe.data.0.Current"]["sha256"] == digest
