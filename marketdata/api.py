@@ -323,12 +323,49 @@ def _series_list(answer: dict) -> list[dict]:
 
 
 def _check_shape(answer: Any, url: str) -> dict:
+    """Raise SourceFormatError unless ``answer`` has the layout :func:`_frame` reads (checked
+    before the answer is cached, so a changed layout never enters the cache)."""
     if not isinstance(answer, dict) or not isinstance(answer.get("status"), str):
         raise SourceFormatError("answer is not a BLS API response (no 'status')", source=url)
     messages = answer.get("message") or []
     if not isinstance(messages, list) or not isinstance(answer.get("Results") or {}, dict):
         raise SourceFormatError("answer has an unexpected 'message' or 'Results'", source=url)
+    found = (answer.get("Results") or {}).get("series") or []
+    if not isinstance(found, list | dict):
+        raise SourceFormatError("answer's Results.series is not a list", source=url)
+    for s in _series_list(answer):
+        if (
+            not isinstance(s, dict)
+            or not isinstance(s.get("seriesID"), str)
+            or not isinstance(s.get("data") or [], list)
+            or not isinstance(s.get("catalog") or {}, dict)
+        ):
+            raise SourceFormatError(
+                f"series entry {str(s)[:80]!r} lacks a seriesID or a data list", source=url
+            )
+        for obs in s.get("data") or []:
+            if not _observation_ok(obs):
+                raise SourceFormatError(
+                    f"observation {str(obs)[:80]!r} of {s['seriesID']} has no numeric year, "
+                    "period, footnote list or calculations in BLS's layout",
+                    source=url,
+                )
     return answer
+
+
+def _observation_ok(obs: Any) -> bool:
+    if not isinstance(obs, dict) or not isinstance(obs.get("period"), str):
+        return False
+    year = obs.get("year")
+    if not isinstance(year, str) or not (year.isascii() and year.isdigit()):
+        return False
+    footnotes = obs.get("footnotes") or []
+    if not isinstance(footnotes, list) or not all(isinstance(f, dict) or not f for f in footnotes):
+        return False
+    calculations = obs.get("calculations") or {}
+    return isinstance(calculations, dict) and all(
+        isinstance(v, dict) or not v for v in calculations.values()
+    )
 
 
 def _raise_for_answer(answer: dict, query: Query, settings: Settings, url: str) -> None:
@@ -372,8 +409,19 @@ def _load(
         return None
     if refresh and not settings.offline:
         return None
-    record["answer"] = json.loads(record["answer"])
-    if datetime.fromisoformat(record["fresh_until"]) > _eastern_now():
+    text = record["answer"]
+    if not isinstance(text, str) or hashlib.sha256(text.encode()).hexdigest() != record["sha256"]:
+        logger.warning("cached BLS API answer %s is damaged (SHA-256 differs); ignoring it", name)
+        return None
+    try:
+        fresh_until: datetime | None = datetime.fromisoformat(record["fresh_until"])
+    except (TypeError, ValueError):
+        fresh_until = None
+    if fresh_until is None or fresh_until.tzinfo is None:
+        logger.warning("cached BLS API answer %s has no valid freshness date; ignoring it", name)
+        return None
+    record["answer"] = json.loads(text)
+    if fresh_until > _eastern_now():
         return record
     if settings.offline:
         warnings.warn(

@@ -57,10 +57,24 @@ def _xlsx_check(path: Path) -> None:
         )
 
 
+def _table_check(parse):
+    """Check for the cache: an xlsx whose table parses (a changed layout stays out)."""
+
+    def check(path: Path) -> None:
+        _xlsx_check(path)
+        parse(path.read_bytes(), source=path.name)  # openpyxl refuses a .part name
+
+    return check
+
+
 def _text_check(*columns: str):
     def check(path: Path) -> None:
         with path.open("rb") as f:
             head = f.readline().decode("utf-8", "replace")
+            f.seek(0, 2)
+            size = f.tell()
+            f.seek(max(0, size - 1))
+            last = f.read(1)
         names = [c.strip() for c in head.split("\t")]
         missing = [c for c in columns if c not in names]
         if missing:
@@ -69,6 +83,10 @@ def _text_check(*columns: str):
                 "time-series file (perhaps an HTML error page)",
                 source=path.name,
                 line=1,
+            )
+        if last != b"\n":
+            raise SourceFormatError(
+                "the file ends in the middle of a line (truncated download?)", source=path.name
             )
 
     return check
@@ -109,7 +127,7 @@ def annual_table(
         key=f"cps/aa{year}/cpsaat{table}.xlsx",
         settings=settings,
         refresh=refresh,
-        check=_xlsx_check,
+        check=_table_check(source.parse_cpsaat),
     )
     frame = source.parse_cpsaat(entry.path, source=url, year=year)
     provenance = entry.provenance(program="CPS", release=f"{year} annual averages")
@@ -145,7 +163,7 @@ def certification_table(
         key=f"cps/aa{year}/cpsaat{table}.xlsx",
         settings=settings,
         refresh=refresh,
-        check=_xlsx_check,
+        check=_table_check(source.parse_certification_table),
     )
     frame = source.parse_certification_table(entry.path, source=url)
     frame["year"] = frame["year"].fillna(year)
@@ -241,15 +259,27 @@ def certification_series(
         raise InputValueError("source", via, suggestions=("file", "api"))
     fetched = {
         "series": _fetch_ts(
-            database, f"{database}.series", ("series_id", "cert_code"), settings, refresh
+            database,
+            f"{database}.series",
+            ("series_id", "occupation_code", "cert_code"),
+            settings,
+            refresh,
         ),
-        "cert": _fetch_ts(database, f"{database}.cert", ("cert_code",), settings, refresh),
+        "cert": _fetch_ts(
+            database, f"{database}.cert", ("cert_code", "cert_text"), settings, refresh
+        ),
         "occupation": _fetch_ts(
-            database, f"{database}.occupation", ("occupation_code",), settings, refresh
+            database,
+            f"{database}.occupation",
+            ("occupation_code", "occupation_text"),
+            settings,
+            refresh,
         ),
     }
     if database == "le":
-        fetched["earn"] = _fetch_ts(database, "le.earn", ("earn_code",), settings, refresh)
+        fetched["earn"] = _fetch_ts(
+            database, "le.earn", ("earn_code", "earn_text"), settings, refresh
+        )
     series = source.parse_timeseries_file(
         fetched["series"].path,
         source=fetched["series"].url,
@@ -278,11 +308,17 @@ def certification_series(
     ]
     if via == "file":
         name = data_file or DATA_FILES[database]
-        data_entry = _fetch_ts(database, name, ("series_id", "value"), settings, refresh)
+        data_entry = _fetch_ts(
+            database, name, ("series_id", "year", "period", "value"), settings, refresh
+        )
         footnotes = {}
         try:
             foot = _fetch_ts(
-                database, f"{database}.footnote", ("footnote_code",), settings, refresh
+                database,
+                f"{database}.footnote",
+                ("footnote_code", "footnote_text"),
+                settings,
+                refresh,
             )
             footnotes = _mapping(foot, "footnote_code", database=database)
         except (FetchError, SourceFormatError) as err:  # footnotes only explain gaps

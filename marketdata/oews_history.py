@@ -40,9 +40,9 @@ from marketdata.sources.oews_archive import (
     NOTE_COLUMNS,
     SCOPES,
     ArchiveRelease,
+    archive_check,
     archive_urls,
     check_scope,
-    check_zip,
     read_archive,
     release_for,
     releases,
@@ -101,9 +101,10 @@ def parse_release(release: str | int) -> ArchiveRelease:
 def _fetch_zip(release: ArchiveRelease, scope: str, settings: Settings) -> cache.CachedFile:
     urls = archive_urls(release, scope, base_url=settings.bls_www_url)
     key = f"oews-archive/{release.zip_name(scope)}"
+    check = archive_check(scope, name=release.zip_name(scope))
     for url in urls:
         try:
-            return cache.fetch(url, key=key, settings=settings, check=check_zip)
+            return cache.fetch(url, key=key, settings=settings, check=check)
         except FetchError as err:
             if err.status != 404:
                 raise
@@ -171,7 +172,7 @@ def load_crosswalks(versions: set[str], *, settings: Settings | None = None) -> 
                 cw.url(settings.bls_www_url),
                 key=cw.key,
                 settings=settings,
-                check=soc_crosswalk.check_spreadsheet,
+                check=soc_crosswalk.crosswalk_check(cw),
             )
             tables[(cw.old, cw.new)] = soc_crosswalk.parse(
                 cached.path.read_bytes(), crosswalk=cw, name=cached.url

@@ -105,7 +105,7 @@ def _locate(
             key=CURRENT_KEY,
             settings=settings,
             refresh=refresh,
-            check=ep.check_workbook,
+            check=ep.check_projections_workbook,
         )
         return _Located(entry, "workbook")
 

@@ -322,7 +322,8 @@ def parse_certification_table(data: bytes | Path, *, source: str) -> pd.DataFram
             and any(word in lower for word in ("employed", "workers", "number"))
         ):
             targets.setdefault(measure, "employed")
-    if not any(t.startswith(("share_", "median_weekly_")) for t in targets.values()):
+    by_status = [t for t in targets.values() if t.startswith(("share_", "median_weekly_"))]
+    if not [t for t in by_status if t != "median_weekly_total"]:
         raise SourceFormatError(
             "no column about certification or licensing status "
             f"(headers: {', '.join(long['measure'].unique()[:6])}); "

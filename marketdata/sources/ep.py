@@ -26,6 +26,7 @@ import io
 import logging
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -563,8 +564,8 @@ def read_archive(path: Path) -> bytes:
             if member is None:
                 raise SourceFormatError("no occupation*.xlsx inside the archive", source=str(path))
             return zf.read(member)
-    except zipfile.BadZipFile:
-        raise SourceFormatError("not a zip archive", source=str(path)) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as err:
+        raise SourceFormatError(f"not a readable zip archive ({err})", source=str(path)) from None
 
 
 # Checks ----------------------------------------------------------------------------------
@@ -601,12 +602,18 @@ def check_projections_workbook(path: Path) -> None:
 
 
 def check_archive(path: Path) -> None:
-    """Raise SourceFormatError unless ``path`` is a zip holding an ``occupation*.xlsx``."""
+    """Raise SourceFormatError unless ``path`` is a zip holding an ``occupation*.xlsx`` whose
+    tables parse (the projections table, else the first table found by title)."""
     start = _sniff(path)
     if not start.startswith(b"PK\x03\x04"):
         what = "an HTML page" if b"<" in start[:100] else "not a zip"
         raise SourceFormatError(f"expected a zip archive, got {what}", source=str(path))
-    read_archive(path)
+    workbook = read_archive(path)
+    tables = find_tables(workbook)
+    if not tables:
+        raise SourceFormatError("no EP table found by its title in the workbook", source=str(path))
+    kind = "projections" if "projections" in tables else next(iter(tables))
+    parse_workbook(workbook, kind=kind, name=str(path))
 
 
 # Data-tool CSV ---------------------------------------------------------------------------

@@ -21,7 +21,8 @@ import io
 import logging
 import re
 import zipfile
-from collections.abc import Iterable
+import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -508,8 +509,55 @@ def _read_member(zf: zipfile.ZipFile, name: str) -> bytes:
     info = zf.getinfo(name)
     if info.file_size > _MAX_MEMBER_BYTES:
         raise SourceFormatError(f"member {name!r} is {info.file_size:,} bytes; refusing")
-    with zf.open(info) as f:
-        return f.read()
+    try:
+        with zf.open(info) as f:
+            return f.read()
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as err:
+        raise SourceFormatError(f"damaged zip member ({err})", source=name) from None
+
+
+def archive_check(scope: str, *, name: str | None = None) -> Callable[[Path], None]:
+    """A check for :func:`marketdata.cache.fetch`: raise SourceFormatError unless ``path`` is a
+    zip whose ``scope`` members are intact workbooks with the header row :func:`read_archive`
+    needs (``OCC_CODE`` and ``TOT_EMP`` in the first rows), so a changed layout never enters
+    the cache. Reads the first rows of each sheet only (cell values are checked by the parse).
+    ``name``: the zip's name in messages (default: the file's).
+    """
+    scope = check_scope(scope)
+
+    def check(path: Path) -> None:
+        check_zip(path)
+        label = name or path.name
+        with zipfile.ZipFile(path) as zf:
+            members = member_names(zf, scope)
+            if not members:
+                raise SourceFormatError(
+                    f"no {scope} estimates in the archive (members: {zf.namelist()})",
+                    source=label,
+                )
+            for member in members:
+                try:
+                    book = CalamineWorkbook.from_filelike(io.BytesIO(_read_member(zf, member)))
+                    heads = [
+                        book.get_sheet_by_name(sheet).to_python(
+                            skip_empty_area=False, nrows=_HEADER_SEARCH_ROWS
+                        )
+                        for sheet in book.sheet_names
+                    ]
+                except SourceFormatError:
+                    raise
+                except Exception as err:  # calamine raises its own error types
+                    raise SourceFormatError(
+                        f"not a readable spreadsheet ({err})", source=f"{label}:{member}"
+                    ) from None
+                if all(_header_index(rows) is None for rows in heads):
+                    raise SourceFormatError(
+                        f"no header row with {sorted(HEADER_COLUMNS)} in the first "
+                        f"{_HEADER_SEARCH_ROWS} rows: the layout changed",
+                        source=f"{label}:{member}",
+                    )
+
+    return check
 
 
 def read_archive(

@@ -142,12 +142,15 @@ def _dtype(column: str) -> str:
 
 
 def check_json(path: Path) -> None:
-    """Raise SourceFormatError unless ``path`` is a long-term projections answer."""
+    """Raise SourceFormatError unless ``path`` is a long-term projections answer whose rows
+    and pager parse (so a changed layout never enters the cache)."""
     doc = _load(Path(path), str(path))
     if doc["rows"] and "OccCode" not in doc["rows"][0]:
         raise SourceFormatError(
             "rows have no OccCode: not a long-term projections answer", source=str(path)
         )
+    parse_longterm(doc, name=str(path))
+    pager(doc, name=str(path))
 
 
 def identify(path: Path, *, settings: Settings | None = None) -> KnownFile | None:

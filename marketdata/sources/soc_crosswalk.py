@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,3 +112,15 @@ def check_spreadsheet(path: Path) -> None:
             f"not a spreadsheet (starts with {start!r}); BLS may have sent an error page",
             source=Path(path).name,
         )
+
+
+def crosswalk_check(crosswalk: Crosswalk) -> Callable[[Path], None]:
+    """A check for :func:`marketdata.cache.fetch`: the file is a spreadsheet (not an error page)
+    and parses as ``crosswalk`` (header found, links present), so a truncated file or a
+    changed layout never enters the cache."""
+
+    def check(path: Path) -> None:
+        check_spreadsheet(path)
+        parse(Path(path).read_bytes(), crosswalk=crosswalk, name=crosswalk.key.rsplit("/", 1)[-1])
+
+    return check
