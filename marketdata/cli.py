@@ -7,7 +7,6 @@ printed as one clear message (no traceback) and exit with status 2.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 import warnings
@@ -39,24 +38,31 @@ def _print_frame(df: pd.DataFrame) -> None:
 
 
 def _print_provenance(df: pd.DataFrame) -> None:
+    """One line per program and release: the main file's URL, how many files, when retrieved."""
+    seen: dict[tuple, list[dict]] = {}
     for p in df.attrs.get("provenance", []):
-        how = " (bundled snapshot)" if p.get("bundled") else ""
-        how += " (added by hand)" if p.get("added_by_hand") else ""
+        seen.setdefault((p.get("program"), p.get("release")), []).append(p)
+    for (program, release), files in seen.items():
+        first = files[0]
+        how = " (bundled snapshot)" if first.get("bundled") else ""
+        how += " (added by hand)" if any(f.get("added_by_hand") for f in files) else ""
+        more = f" and {len(files) - 1} mapping files" if len(files) > 1 else ""
         print(
-            f"Source: BLS {p.get('program')} {p.get('release')}{how}, {p.get('source_url')}, "
-            f"retrieved {p.get('retrieved')}"
+            f"Source: BLS {program} {release}{how}: {first.get('source_url')}{more}, "
+            f"retrieved {first.get('retrieved')}"
         )
 
 
 def cmd_wages(args: argparse.Namespace) -> int:
     """Show an occupation's wages in an area, its state and the nation."""
     from marketdata import oews
+    from marketdata.report_kit import display_frame
 
     df = oews.wages_table(args.occupation, area=args.area, release=args.release)
     title = df["occupation_title"].iloc[0] if len(df) else args.occupation
     print(f"{df['occupation_code'].iloc[0]} {title}, {df['release'].iloc[0]}")
     shown = df.loc[:, [c for c in WAGE_COLUMNS if c in df.columns]]
-    _print_frame(oews.format_for_display(shown) if hasattr(oews, "format_for_display") else shown)
+    _print_frame(display_frame(shown))
     notes = df.attrs.get("notes", [])
     for note in notes:
         print(f"Note: {note}")
@@ -167,6 +173,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _format_warning(
+    message: Warning | str, category: type[Warning], *_: object, **__: object
+) -> str:
+    return f"marketdata: {category.__name__}: {message}\n"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``marketdata`` command."""
     parser = argparse.ArgumentParser(
@@ -221,6 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
     )
     warnings.simplefilter("default", MarketdataWarning)
+    warnings.formatwarning = _format_warning
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
