@@ -37,6 +37,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -395,7 +396,16 @@ def _engine():
                 startup_timeout=start_timeout,
                 log=logger,
             )
-            return client.execute(env=kernel_env)
+            # the kernel process's own messages (start-up, shutdown) go to the log, not the
+            # terminal; what cells print is in the notebook
+            with tempfile.TemporaryFile() as stderr:
+                try:
+                    return client.execute(env=kernel_env, stderr=stderr)
+                finally:
+                    stderr.seek(0)
+                    text = stderr.read().decode(errors="replace").strip()
+                    if text:
+                        logger.debug("kernel stderr:\n%s", text)
 
     papermill_engines.register("marketdata", MarketdataEngine)
     return "marketdata"
@@ -439,7 +449,9 @@ def execute_notebook(
 # --------------------------------------------------------------------------- building the folder
 
 
-def _html(nb: nbformat.NotebookNode, title: str) -> str:
+@lru_cache(maxsize=1)
+def _exporter() -> Any:
+    """The HTML exporter, made once per process (its templates compile once)."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import Preprocessor
 
@@ -462,7 +474,11 @@ def _html(nb: nbformat.NotebookNode, title: str) -> str:
         template_file=template.name,
     )
     exporter.register_preprocessor(DropStreams(), enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return exporter
+
+
+def _html(nb: nbformat.NotebookNode, title: str) -> str:
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body
 
 
@@ -491,6 +507,7 @@ def _manifest(
         "parameters": plan_.parameters,
         "labels": plan_.labels,
         "package": {"name": "marketdata", "version": __version__},
+        "notebook": {"name": plan_.notebook.name, "sha256": _sha256(plan_.notebook)},
         "data": data,
         "unavailable": unavailable,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
