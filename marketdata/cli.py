@@ -135,8 +135,8 @@ def _report_parameters(tokens: Sequence[str]) -> dict[str, object]:
         token = items.pop(0)
         if not token.startswith("--") or len(token) < 3:
             raise ReportError(f"expected --name value, got {token!r}")
-        name, _, value = token[2:].partition("=")
-        if not _:
+        name, equals, value = token[2:].partition("=")
+        if not equals:
             if not items or items[0].startswith("--"):
                 raise ReportError(f"--{name} needs a value")
             value = items.pop(0)

@@ -429,3 +429,14 @@ def test_outlook_with_the_release_downloaded(bls_server, online_settings, tmp_pa
     assert not data["oe.data.0.Current"]["bundled"]
     digest = hashlib.sha256((DATA / "oe" / "oe.data.0.Current").read_bytes()).hexdigest()
     assert data["oe.data.0.Current"]["sha256"] == digest
+
+
+def test_command_line_parameter_errors(capsys) -> None:
+    assert cli.main(["report", "occupation_outlook", "--occupation"]) == 2
+    assert "--occupation needs a value" in capsys.readouterr().err
+    assert cli.main(["report", "occupation_outlook", "--top-n=5"]) == 2
+    assert "unknown parameter 'top_n'" in capsys.readouterr().err
+    assert cli.main(["report", "rerun"]) == 2
+    assert "usage: marketdata report rerun" in capsys.readouterr().err
+    assert cli.main(["report", "occupation_outlook", "29-2072"]) == 2
+    assert "give parameters as --name value" in capsys.readouterr().err
