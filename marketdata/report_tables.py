@@ -49,7 +49,7 @@ def areas(texts: Iterable[str | int], *, settings: Settings | None = None) -> li
 
 def group_prefix(group: str) -> str:
     """What the codes of a SOC group's members start with: ``29-`` for ``29-0000``,
-    ``29-2`` for ``29-2000``, ``29-114`` for ``29-1140``."""
+    ``29-2`` for ``29-2000``, ``29-102`` for ``29-1020``."""
     m = _GROUP.match(str(group).strip())
     if m is None:
         raise UnknownCode("SOC group", group, hint="Give a group code such as 29-0000 or 29-2000.")
@@ -57,7 +57,7 @@ def group_prefix(group: str) -> str:
 
 
 def group_members(group: str, table: pd.DataFrame) -> pd.DataFrame:
-    """Detailed occupations of a SOC group (``29-0000`` major, ``29-1000`` minor, ``29-1140``
+    """Detailed occupations of a SOC group (``29-0000`` major, ``29-1000`` minor, ``29-1020``
     broad) in ``table`` (``occupation_code``, ``occupation_title``, ``occupation_level``)."""
     prefix = group_prefix(group)
     detailed = table[table["occupation_level"] == "detailed"]
@@ -69,7 +69,7 @@ def group_members(group: str, table: pd.DataFrame) -> pd.DataFrame:
             "SOC group",
             group,
             (close["occupation_code"] + " " + close["occupation_title"]).head(5).tolist(),
-            hint="Give a major (29-0000), minor (29-1000) or broad (29-1140) group code.",
+            hint="Give a major (29-0000), minor (29-1000) or broad (29-1020) group code.",
         )
     return members.reset_index(drop=True)
 
@@ -455,6 +455,11 @@ def group_outlook(
         )
     wages = oews.load(release, area=where.code, settings=settings)
     table = projections_table(frame, group, wages=wages)
+    if table.empty:
+        raise MarketdataError(
+            f"the projections loaded ({notes[-1].removeprefix('Projections: ').rstrip('.')}) "
+            f"hold no occupation of {group}"
+        )
     return table, notes
 
 
