@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from marketdata.errors import MarketdataError, MarketdataWarning
+from marketdata.errors import MarketdataError, MarketdataWarning, ReportError
 from marketdata.plots import format_value
 from marketdata.schema import OEWS_MEASURES, provenance_of
 
@@ -168,7 +168,7 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 def _check_name(name: str) -> str:
     if not _NAME.match(name):
-        raise ValueError(
+        raise ReportError(
             f"table/figure name {name!r}: use lowercase letters, digits, '-' and '_' only"
         )
     return name

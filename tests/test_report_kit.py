@@ -15,7 +15,7 @@ from IPython.utils.capture import capture_output
 from matplotlib.figure import Figure
 
 from marketdata import report_kit as kit
-from marketdata.errors import OfflineDataWarning, OfflineError
+from marketdata.errors import OfflineDataWarning, OfflineError, ReportError
 
 PROVENANCE = {
     "program": "OEWS",
@@ -128,5 +128,5 @@ def test_without_a_folder_it_only_displays(monkeypatch, tmp_path: Path) -> None:
 
 
 def test_names_are_checked(tmp_path: Path) -> None:
-    with kit.writing_to(tmp_path), pytest.raises(ValueError, match="lowercase"):
+    with kit.writing_to(tmp_path), pytest.raises(ReportError, match="lowercase"):
         kit.show_table(frame(), "../escape")
