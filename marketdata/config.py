@@ -12,6 +12,8 @@ Environment variables (names are a contract):
 - ``MARKETDATA_OFFLINE=1``: never use the network.
 - ``MARKETDATA_TIMEOUT``: seconds to wait for a server (default 60).
 - ``MARKETDATA_RETRIES``: attempts after the first on connection errors, 429 and 5xx (default 4).
+- ``MARKETDATA_BACKOFF``: seconds before the first retry, doubling each time (default 1).
+- ``MARKETDATA_MAX_WAIT``: the longest ``Retry-After`` waited for before giving up (default 120).
 """
 
 from __future__ import annotations
@@ -90,7 +92,27 @@ class Settings:
             ),
             timeout=_number(env, "MARKETDATA_TIMEOUT", 60.0),
             retries=int(_number(env, "MARKETDATA_RETRIES", 4)),
+            backoff=_number(env, "MARKETDATA_BACKOFF", 1.0),
+            max_wait=_number(env, "MARKETDATA_MAX_WAIT", 120.0),
         )
+
+    def to_env(self) -> dict[str, str]:
+        """These settings as environment variables, so that a child process (a report's
+        kernel, a batch worker) reads exactly the same settings with :meth:`from_env`."""
+        return {
+            "MARKETDATA_CACHE_DIR": str(self.cache_dir),
+            "MARKETDATA_CONTACT": self.contact or "",
+            "BLS_API_KEY": self.api_key or "",
+            "MARKETDATA_OFFLINE": "1" if self.offline else "0",
+            "MARKETDATA_BLS_DOWNLOAD_URL": self.bls_download_url,
+            "MARKETDATA_BLS_API_URL": self.bls_api_url,
+            "MARKETDATA_BLS_WWW_URL": self.bls_www_url,
+            "MARKETDATA_PROJECTIONS_CENTRAL_URL": self.projections_central_url,
+            "MARKETDATA_TIMEOUT": str(self.timeout),
+            "MARKETDATA_RETRIES": str(self.retries),
+            "MARKETDATA_BACKOFF": str(self.backoff),
+            "MARKETDATA_MAX_WAIT": str(self.max_wait),
+        }
 
     def replace(self, **changes: object) -> Settings:
         """Return a copy with some fields changed."""

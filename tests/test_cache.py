@@ -250,3 +250,18 @@ def test_user_agent_and_redaction():
     assert "me@example.org" in http.user_agent(settings)
     assert http.redact("key=SECRET123 by me@example.org", settings) == "key=*** by ***"
     assert "SECRET123" not in repr(settings) and "me@example.org" not in repr(settings)
+
+
+def test_settings_round_trip_through_the_environment(tmp_path: Path):
+    settings = Settings(
+        cache_dir=tmp_path,
+        contact="me@example.org",
+        api_key="k",
+        offline=True,
+        bls_download_url="http://127.0.0.1:1",
+        timeout=3.0,
+        retries=2,
+        backoff=0.25,
+        max_wait=7.0,
+    )
+    assert Settings.from_env(settings.to_env()) == settings
