@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from tqdm.auto import tqdm
 
 from marketdata import __version__
@@ -33,6 +34,8 @@ logger = logging.getLogger(__name__)
 _CHUNK = 1 << 20
 _PROGRESS_MIN_BYTES = 8 << 20
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+_UNREACHABLE_FOR = 300.0  # seconds a host that could not be reached is not asked again
+_unreachable: dict[str, float] = {}  # host -> when it was found unreachable (per process)
 CONTACT_HINT = (
     "BLS refuses downloads from clients that do not give contact details. "
     "Set MARKETDATA_CONTACT to your e-mail address (it goes into the User-Agent header), "
@@ -87,6 +90,30 @@ def _retry_after(response: requests.Response) -> float | None:
     return max(0.0, parsed.timestamp() - time.time()) if parsed else None
 
 
+def _cannot_connect(err: requests.RequestException) -> str | None:
+    """Why no connection could be made at all (name not resolved, refused), or None.
+
+    A host that can't be resolved or refuses connections is down or out of reach (no
+    network): retrying it for every file only makes the user wait.
+    """
+    if not isinstance(err, requests.ConnectionError):
+        return None
+    reason = getattr(err.args[0], "reason", None) if err.args else None
+    if isinstance(reason, urllib3.exceptions.NameResolutionError):
+        return "host name not resolved"
+    if isinstance(reason, urllib3.exceptions.NewConnectionError):
+        return "connection refused"
+    return None
+
+
+def _unreachable_error(url: str, why: str) -> FetchError:
+    return FetchError(
+        f"could not reach {urlsplit(url).netloc} ({why})",
+        url=url,
+        hint="Check the network, or set MARKETDATA_OFFLINE=1 to use cached and bundled data.",
+    )
+
+
 def _raise_for_status(response: requests.Response, url: str, settings: Settings) -> None:
     status = response.status_code
     if status == 403:
@@ -122,6 +149,10 @@ def _request(
     that counts as a connection error and is retried.
     """
     session = get_session(settings)
+    host = urlsplit(url).netloc
+    since = _unreachable.get(host)
+    if since is not None and time.monotonic() - since < _UNREACHABLE_FOR:
+        raise _unreachable_error(url, "it could not be reached moments ago")
     attempts = settings.retries + 1
     for attempt in range(attempts):
         last = attempt == attempts - 1
@@ -129,16 +160,17 @@ def _request(
         try:
             response = session.request(method, url, timeout=settings.timeout, stream=True, **kwargs)
         except requests.RequestException as err:
-            if last:
-                raise FetchError(
-                    f"could not reach {urlsplit(url).netloc}: {type(err).__name__}",
-                    url=url,
-                    hint="Check the network, or set MARKETDATA_OFFLINE=1 to use cached "
-                    "and bundled data.",
-                ) from None
-            logger.warning("%s %s failed (%s); retry in %.1f s", method, url, err, delay)
+            why = _cannot_connect(err)
+            if last or why == "host name not resolved":
+                if why is not None:
+                    _unreachable[host] = time.monotonic()
+                raise _unreachable_error(url, why or type(err).__name__) from None
+            logger.info(
+                "%s %s failed (%s); retry in %.1f s", method, url, type(err).__name__, delay
+            )
             time.sleep(delay)
             continue
+        _unreachable.pop(host, None)
         with response:
             if response.status_code in _RETRY_STATUS:
                 wait = _retry_after(response)

@@ -265,3 +265,23 @@ def test_settings_round_trip_through_the_environment(tmp_path: Path):
         max_wait=7.0,
     )
     assert Settings.from_env(settings.to_env()) == settings
+
+
+def test_unresolvable_host_fails_at_once_without_retries(online_settings: Settings):
+    nowhere = online_settings.replace(bls_download_url="http://bls.invalid", retries=4, backoff=5.0)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="not resolved"):
+        _fetch(nowhere)
+    with pytest.raises(FetchError, match="moments ago"):
+        _fetch(nowhere)
+    assert time.monotonic() - started < 5.0  # no backoff waits
+
+
+def test_refused_connection_is_not_asked_again_in_the_same_run(online_settings: Settings):
+    refused = online_settings.replace(bls_download_url="http://127.0.0.1:7", retries=1)
+    with pytest.raises(FetchError, match="connection refused"):
+        _fetch(refused)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="moments ago"):
+        _fetch(refused)
+    assert time.monotonic() - started < 0.5
