@@ -185,7 +185,7 @@ def _years(start_year: int | str | None, end_year: int | str | None) -> tuple[in
         if value is None:
             return None
         text = str(value).strip()
-        if not text.isdigit() or not 1900 <= int(text) <= this_year:
+        if not (text.isascii() and text.isdigit()) or not 1900 <= int(text) <= this_year:
             raise InputValueError(
                 name, value, hint=f"Give a four-digit year from 1900 to {this_year}."
             )

@@ -232,7 +232,7 @@ def _area_code_of(text: str) -> str | None:
     """The seven-digit code meant by a national name, postal/FIPS/CBSA/OEWS code."""
     if text.lower() in NATIONAL_NAMES:
         return NATIONAL_CODE
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not '²' or other Unicode digits
         if len(text) == 7:
             return text
         if len(text) == 5:

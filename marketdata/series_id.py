@@ -159,7 +159,7 @@ STATES: dict[str, tuple[str, str]] = {
 NATIONAL_AREA = "0000000"
 CROSS_INDUSTRY = "000000"
 _NATIONAL_NAMES = {"national", "us", "u.s.", "usa", "united states", "nation"}
-_OEWS_RE = re.compile(r"^OE[US][NSM]\d{7}[0-9A-Z-]{6}\d{6}(0[1-9]|1[0-7])$")
+_OEWS_RE = re.compile(r"^OE[US][NSM][0-9]{7}[0-9A-Z-]{6}[0-9]{6}(0[1-9]|1[0-7])$")
 _INDUSTRY_RE = re.compile(r"^[0-9A-Z-]{6}$")
 #: The decoded parts, in the order of the columns of :func:`decode`.
 PARTS: tuple[str, ...] = (
@@ -203,7 +203,7 @@ def datatype_code(datatype: str | int) -> str:
     ('13', '13', '08')
     """
     text = str(datatype).strip()
-    if text.isdigit() and f"{int(text):02d}" in DATATYPES:
+    if text.isascii() and text.isdigit() and f"{int(text):02d}" in DATATYPES:
         return f"{int(text):02d}"
     key = text.lower().replace(" ", "_")
     for code, measure in DATATYPES.items():
@@ -224,7 +224,7 @@ def occupation_digits(occupation: str) -> str:
     '292072'
     """
     digits = str(occupation).strip().replace("-", "")
-    if len(digits) != 6 or not digits.isdigit():
+    if len(digits) != 6 or not (digits.isascii() and digits.isdigit()):
         raise UnknownCode(
             "SOC occupation code",
             occupation,
@@ -247,7 +247,7 @@ def area_code(area: str | int) -> str:
     low = text.lower()
     if low in _NATIONAL_NAMES:
         return NATIONAL_AREA
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not '²' or other Unicode digits
         if len(text) == 7:
             return text
         if len(text) == 5:

@@ -117,7 +117,7 @@ def test_is_oews():
 
 @given(
     fips=st.sampled_from(sorted(STATES)),
-    occ=st.from_regex(r"\A\d{6}\Z"),
+    occ=st.from_regex(r"\A[0-9]{6}\Z"),  # ASCII: BLS codes are never other digits
     dt=st.sampled_from(sorted(DATATYPES)),
     ind=st.from_regex(r"\A[0-9A-Z-]{6}\Z"),
 )

@@ -57,3 +57,10 @@ def identify(path: Path, *, settings: Settings | None = None) -> KnownFile:
     raise SourceFormatError(
         "not a BLS file that marketdata knows. Accepted: " + "; ".join(accepted), source=str(path)
     )
+
+
+def is_reader_error(err: BaseException) -> bool:
+    """Whether ``err`` is a spreadsheet reader failing on damaged bytes: an ordinary exception,
+    or a Rust panic of python-calamine (``pyo3_runtime.PanicException`` derives from
+    BaseException, so ``except Exception`` misses it). Interrupts and exits are not."""
+    return isinstance(err, Exception) or type(err).__name__ == "PanicException"

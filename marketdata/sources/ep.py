@@ -36,7 +36,7 @@ from python_calamine import CalamineWorkbook
 
 from marketdata.config import Settings, get_settings
 from marketdata.errors import InputValueError, SourceFormatError, UnknownRelease
-from marketdata.sources import KnownFile
+from marketdata.sources import KnownFile, is_reader_error
 
 logger = logging.getLogger(__name__)
 
@@ -376,25 +376,38 @@ def _empty_like(column: str, index: pd.Index) -> pd.Series:
 # Workbook -------------------------------------------------------------------------------
 
 
-def _open(source: Path | bytes) -> CalamineWorkbook:
+def _open(source: Path | bytes, name: str | None = None) -> CalamineWorkbook:
     try:
         if isinstance(source, bytes):
             return CalamineWorkbook.from_filelike(io.BytesIO(source))
         return CalamineWorkbook.from_path(str(source))
-    except Exception as err:  # calamine raises its own error types
+    except BaseException as err:  # calamine's own errors, or a Rust panic
+        if not is_reader_error(err):
+            raise
         raise SourceFormatError(
-            f"not a readable Excel workbook ({err})", source=_name(source)
+            f"not a readable Excel workbook ({err})", source=_name(source, name)
         ) from None
+
+
+def _sheet_rows(
+    book: CalamineWorkbook, sheet: str, label: str, nrows: int | None = None
+) -> list[list[object]]:
+    try:
+        return book.get_sheet_by_name(sheet).to_python(nrows=nrows)
+    except BaseException as err:  # calamine's own errors, or a Rust panic
+        if not is_reader_error(err):
+            raise
+        raise SourceFormatError(f"sheet {sheet!r} is not readable ({err})", source=label) from None
 
 
 def _name(source: Path | bytes, name: str | None = None) -> str:
     return name or (str(source) if not isinstance(source, bytes) else "occupation.xlsx")
 
 
-def _titles(book: CalamineWorkbook) -> dict[str, str]:
+def _titles(book: CalamineWorkbook, label: str) -> dict[str, str]:
     titles = {}
     for sheet in book.sheet_names:
-        rows = book.get_sheet_by_name(sheet).to_python(nrows=1)
+        rows = _sheet_rows(book, sheet, label, nrows=1)
         titles[sheet] = " ".join(str(c).strip() for row in rows for c in row if str(c).strip())
     return titles
 
@@ -420,19 +433,19 @@ def _round(titles: dict[str, str], label: str) -> str:
     raise SourceFormatError("no projection round (e.g. 2024-34) in any table title", source=label)
 
 
-def sheet_titles(source: Path | bytes) -> dict[str, str]:
+def sheet_titles(source: Path | bytes, *, name: str | None = None) -> dict[str, str]:
     """Sheet name -> title (the first row of the sheet, above the header)."""
-    return _titles(_open(source))
+    return _titles(_open(source, name), _name(source, name))
 
 
-def find_tables(source: Path | bytes) -> dict[str, str]:
+def find_tables(source: Path | bytes, *, name: str | None = None) -> dict[str, str]:
     """Table kind -> sheet name, found by title (see :data:`TABLE_TITLES`)."""
-    return _tables(sheet_titles(source))
+    return _tables(sheet_titles(source, name=name))
 
 
 def workbook_round(source: Path | bytes, *, name: str | None = None) -> str:
     """The projection round of an EP workbook (``"2024-34"``), read from its table titles."""
-    return _round(sheet_titles(source), _name(source, name))
+    return _round(sheet_titles(source, name=name), _name(source, name))
 
 
 def parse_workbook(
@@ -461,8 +474,8 @@ def parse_workbook(
     if kind not in TABLE_TITLES:
         raise InputValueError("EP table", kind, list(TABLE_TITLES))
     label = _name(source, name)
-    book = _open(source)
-    titles = _titles(book)
+    book = _open(source, label)
+    titles = _titles(book, label)
     tables = _tables(titles)
     sheet = tables.get(kind) or tables.get(TABLE_FALLBACK.get(kind, ""))
     if sheet is None:
@@ -470,13 +483,13 @@ def parse_workbook(
             f"no {kind} table in this workbook (found: {', '.join(tables) or 'none'})", source=label
         )
     base, projected = round_years(_round(titles, label))
-    rows = book.get_sheet_by_name(sheet).to_python()
+    rows = _sheet_rows(book, sheet, label)
     frame = _parse_rows(
         rows, kind=kind, source=f"{label}, sheet {sheet!r}", years=(base, projected)
     )
     if frame["occupation_type"].isna().all() and "projections" in tables:
         # Tables 5.3 and 5.4 have no type column: take it from the projections table.
-        rows = book.get_sheet_by_name(tables["projections"]).to_python()
+        rows = _sheet_rows(book, tables["projections"], label)
         types = _parse_rows(rows, kind="projections", source=label, years=(base, projected))
         by_code = dict(zip(types["occupation_code"], types["occupation_type"], strict=True))
         frame["occupation_type"] = frame["occupation_code"].map(by_code).astype("string")
@@ -564,7 +577,7 @@ def read_archive(path: Path) -> bytes:
             if member is None:
                 raise SourceFormatError("no occupation*.xlsx inside the archive", source=str(path))
             return zf.read(member)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as err:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as err:
         raise SourceFormatError(f"not a readable zip archive ({err})", source=str(path)) from None
 
 
@@ -609,7 +622,7 @@ def check_archive(path: Path) -> None:
         what = "an HTML page" if b"<" in start[:100] else "not a zip"
         raise SourceFormatError(f"expected a zip archive, got {what}", source=str(path))
     workbook = read_archive(path)
-    tables = find_tables(workbook)
+    tables = find_tables(workbook, name=str(path))
     if not tables:
         raise SourceFormatError("no EP table found by its title in the workbook", source=str(path))
     kind = "projections" if "projections" in tables else next(iter(tables))
@@ -627,7 +640,10 @@ def parse_csv(source: Path | bytes | str, *, name: str | None = None) -> pd.Data
     """
     label = name or (str(source) if isinstance(source, Path) else "Employment Projections.csv")
     data = source.read_bytes() if isinstance(source, Path) else source
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as err:
+        raise SourceFormatError(f"not UTF-8 text ({err.reason})", source=label) from None
     try:
         records = list(csv.reader(io.StringIO(text)))
     except csv.Error as err:
@@ -648,6 +664,8 @@ def parse_csv(source: Path | bytes | str, *, name: str | None = None) -> pd.Data
             )
     width = len(headers)
     rows = [r + [""] * (width - len(r)) for r in records[1:] if any(c.strip() for c in r)]
+    if not rows:
+        raise SourceFormatError("no occupation rows under the header", source=label)
     raw = pd.DataFrame([r[:width] for r in rows], dtype=object)
     title_pos = next(p for p, n in mapping.items() if n == "occupation_title")
     parts = (

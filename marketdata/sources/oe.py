@@ -584,6 +584,12 @@ def _lookup(
     packed: np.ndarray, known: pd.Index, first: np.ndarray, *, what: str, mapping: str
 ) -> np.ndarray:
     """Position in ``known`` of each cell's code; raise naming the first unknown one."""
+    repeated = known.duplicated()
+    if repeated.any():
+        at = int(np.argmax(repeated))
+        raise SourceFormatError(
+            f"{what} {known[at]!r} is listed twice", source=mapping, line=at + 2
+        )
     codes, uniques = pd.factorize(packed)
     texts = _unpack(uniques)
     where = known.get_indexer(texts)

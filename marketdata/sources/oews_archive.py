@@ -34,6 +34,7 @@ from python_calamine import CalamineWorkbook
 from marketdata.errors import SourceFormatError, UnknownRelease
 from marketdata.schema import OEWS_COLUMNS, OEWS_MEASURES, OEWS_WAGE_COLUMNS
 from marketdata.series_id import CROSS_INDUSTRY, NATIONAL_AREA, STATES
+from marketdata.sources import is_reader_error
 
 logger = logging.getLogger(__name__)
 
@@ -336,11 +337,20 @@ def _read_workbook(content: bytes, member: str) -> tuple[list[_Sheet], list[str]
     """Data sheets of one workbook and the text of everything else in it (notes)."""
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except Exception as err:  # calamine raises its own error types
+    except BaseException as err:  # calamine's own errors, or a Rust panic
+        if not is_reader_error(err):
+            raise
         raise SourceFormatError(f"not a readable spreadsheet ({err})", source=member) from None
     sheets, notes = [], []
     for name in workbook.sheet_names:
-        rows = _rows(workbook, name)
+        try:
+            rows = _rows(workbook, name)
+        except BaseException as err:  # calamine's own errors, or a Rust panic
+            if not is_reader_error(err):
+                raise
+            raise SourceFormatError(
+                f"sheet {name!r} is not readable ({err})", source=member
+            ) from None
         hi = _header_index(rows)
         if hi is None:
             notes += _text_lines(rows)
@@ -505,15 +515,16 @@ def member_names(zf: zipfile.ZipFile, scope: str) -> list[str]:
     ]
 
 
-def _read_member(zf: zipfile.ZipFile, name: str) -> bytes:
+def _read_member(zf: zipfile.ZipFile, name: str, *, label: str | None = None) -> bytes:
+    where = f"{label}:{name}" if label else name
     info = zf.getinfo(name)
     if info.file_size > _MAX_MEMBER_BYTES:
-        raise SourceFormatError(f"member {name!r} is {info.file_size:,} bytes; refusing")
+        raise SourceFormatError(f"member is {info.file_size:,} bytes; refusing", source=where)
     try:
         with zf.open(info) as f:
             return f.read()
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as err:
-        raise SourceFormatError(f"damaged zip member ({err})", source=name) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as err:
+        raise SourceFormatError(f"damaged zip member ({err})", source=where) from None
 
 
 def archive_check(scope: str, *, name: str | None = None) -> Callable[[Path], None]:
@@ -528,7 +539,11 @@ def archive_check(scope: str, *, name: str | None = None) -> Callable[[Path], No
     def check(path: Path) -> None:
         check_zip(path)
         label = name or path.name
-        with zipfile.ZipFile(path) as zf:
+        try:
+            zf = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, ValueError, EOFError) as err:
+            raise SourceFormatError(f"not a readable zip archive ({err})", source=label) from None
+        with zf:
             members = member_names(zf, scope)
             if not members:
                 raise SourceFormatError(
@@ -537,7 +552,8 @@ def archive_check(scope: str, *, name: str | None = None) -> Callable[[Path], No
                 )
             for member in members:
                 try:
-                    book = CalamineWorkbook.from_filelike(io.BytesIO(_read_member(zf, member)))
+                    content = _read_member(zf, member, label=label)
+                    book = CalamineWorkbook.from_filelike(io.BytesIO(content))
                     heads = [
                         book.get_sheet_by_name(sheet).to_python(
                             skip_empty_area=False, nrows=_HEADER_SEARCH_ROWS
@@ -546,7 +562,9 @@ def archive_check(scope: str, *, name: str | None = None) -> Callable[[Path], No
                     ]
                 except SourceFormatError:
                     raise
-                except Exception as err:  # calamine raises its own error types
+                except BaseException as err:  # calamine's own errors, or a Rust panic
+                    if not is_reader_error(err):
+                        raise
                     raise SourceFormatError(
                         f"not a readable spreadsheet ({err})", source=f"{label}:{member}"
                     ) from None
@@ -589,8 +607,8 @@ def read_archive(
     data = io.BytesIO(source) if isinstance(source, bytes) else source
     try:
         zf = zipfile.ZipFile(data)
-    except zipfile.BadZipFile:
-        raise SourceFormatError("not a zip archive", source=label) from None
+    except (zipfile.BadZipFile, ValueError, EOFError) as err:
+        raise SourceFormatError(f"not a readable zip archive ({err})", source=label) from None
     with zf:
         members = member_names(zf, scope)
         if not members:
@@ -600,11 +618,13 @@ def read_archive(
         extra_notes: list[str] = []
         for info in zf.infolist():
             if FIELD_DESCRIPTIONS.fullmatch(info.filename.rsplit("/", 1)[-1]):
-                _, fd_notes = _read_workbook(_read_member(zf, info.filename), info.filename)
+                content = _read_member(zf, info.filename, label=label)
+                _, fd_notes = _read_workbook(content, f"{label}:{info.filename}")
                 extra_notes += fd_notes
         frames = []
         for member in members:
-            sheets, notes = _read_workbook(_read_member(zf, member), f"{label}:{member}")
+            content = _read_member(zf, member, label=label)
+            sheets, notes = _read_workbook(content, f"{label}:{member}")
             if not sheets:
                 raise SourceFormatError(
                     f"no header row with {sorted(HEADER_COLUMNS)} in the first "

@@ -78,13 +78,14 @@ _NUMBERS = (
 
 def _load(source: Path | bytes | str | dict, name: str) -> dict:
     if isinstance(source, dict):
-        return source
-    data = source.read_bytes() if isinstance(source, Path) else source
-    try:
-        doc = json.loads(data)
-    except ValueError as err:
-        start = data[:60] if isinstance(data, (bytes, str)) else ""
-        raise SourceFormatError(f"not JSON ({err}); starts {start!r}", source=name) from None
+        doc = source
+    else:
+        data = source.read_bytes() if isinstance(source, Path) else source
+        try:
+            doc = json.loads(data)
+        except ValueError as err:
+            start = data[:60] if isinstance(data, (bytes, str)) else ""
+            raise SourceFormatError(f"not JSON ({err}); starts {start!r}", source=name) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("rows"), list):
         raise SourceFormatError('expected an object with a "rows" list', source=name)
     return doc
@@ -93,6 +94,8 @@ def _load(source: Path | bytes | str | dict, name: str) -> dict:
 def pager(source: Path | bytes | str | dict, *, name: str = "answer") -> tuple[int, int]:
     """``(current_page, total_pages)`` of an answer (pages count from 0)."""
     info = _load(source, name).get("pager") or {}
+    if not isinstance(info, dict):
+        raise SourceFormatError(f"unreadable pager {info!r}", source=name)
     try:
         return int(info.get("current_page", 0)), int(info.get("total_pages", 1))
     except (TypeError, ValueError):
@@ -108,6 +111,8 @@ def parse_longterm(
     from several pages. Values that are empty or not numbers stay missing.
     """
     rows = source if isinstance(source, list) else _load(source, name)["rows"]
+    if not all(isinstance(row, dict) for row in rows):
+        raise SourceFormatError("rows must be JSON objects", source=name)
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in COLUMNS})
     raw = pd.DataFrame.from_records(rows)

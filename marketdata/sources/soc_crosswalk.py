@@ -19,6 +19,7 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from marketdata.errors import SourceFormatError
+from marketdata.sources import is_reader_error
 
 #: Link table columns.
 COLUMNS: tuple[str, ...] = ("old_code", "old_title", "new_code", "new_title")
@@ -72,10 +73,19 @@ def parse(content: bytes, *, crosswalk: Crosswalk, name: str | None = None) -> p
     old_year, new_year = crosswalk.old.split()[-1], crosswalk.new.split()[-1]
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except Exception as err:  # calamine raises its own error types
+    except BaseException as err:  # calamine's own errors, or a Rust panic
+        if not is_reader_error(err):
+            raise
         raise SourceFormatError(f"not a readable spreadsheet ({err})", source=name) from None
     for sheet in workbook.sheet_names:
-        rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        try:
+            rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except BaseException as err:  # calamine's own errors, or a Rust panic
+            if not is_reader_error(err):
+                raise
+            raise SourceFormatError(
+                f"sheet {sheet!r} is not readable ({err})", source=name
+            ) from None
         for hi, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
             header = [_norm(c) for c in row]
             where = [
