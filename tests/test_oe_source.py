@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from marketdata.errors import SourceFormatError
@@ -179,6 +180,23 @@ def test_padding_trimmed_ids_still_parse(copy: Path) -> None:
     ]
     data.write_bytes(b"\r\n".join([*trimmed, b""]))
     pd.testing.assert_frame_equal(oe.parse(paths(copy)), oe.parse(paths()))
+
+
+def test_parts_parsed_in_parallel_give_the_same_frame(
+    frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(oe, "_PART_BYTES", 2048)  # about 20 parts instead of one
+    assert len(oe._line_ranges(pa.py_buffer((DATA / oe.DATA_FILE).read_bytes()), 53)) > 10
+    pd.testing.assert_frame_equal(oe.parse(paths()), frame)
+
+
+def test_long_id_in_a_later_part_is_named(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(oe, "_PART_BYTES", 2048)
+    data = copy / oe.DATA_FILE
+    lines = _lines(data)
+    lines[599] = b"OEUN0000000000000000000123456789\t2025\tA01\t        12.5\t"
+    _write(data, lines)
+    _fails(copy, source=oe.DATA_FILE, line=600, match="longer than 30")
 
 
 def test_lines_in_any_order_give_the_same_frame(copy: Path) -> None:

@@ -25,10 +25,13 @@ by the names BLS gives them in ``oe.datatype``). BLS's markers keep their meanin
 
 from __future__ import annotations
 
+import itertools
 import logging
 import mmap
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,6 +81,7 @@ _MAPPING_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _DATA_COLUMNS = ("series_id", "year", "period", "value", "footnote_codes")
 _ID_WIDTH = 30  # series ids are padded with spaces to 30 characters
+_PART_BYTES = 32 << 20  # the data file is parsed in parts of about this size, in parallel
 _OCCUPATION_LEVELS = {"0": "major", "1": "minor", "2": "broad", "3": "detailed"}
 _TOPCODE_RE = re.compile(
     r"\$(?P<hourly>[\d,]+(?:\.\d+)?) per hour or \$(?P<annual>[\d,]+(?:\.\d+)?) per year"
@@ -391,16 +395,18 @@ class _Values:
         return self.ids[row].tobytes().decode("ascii", errors="replace").strip()
 
 
-def _fixed_width(ids: pa.ChunkedArray, name: str) -> np.ndarray:
-    """The bytes of the series ids, each padded to 30 characters (no copy if already padded)."""
-    array = ids.combine_chunks()
+def _fixed_width(array: pa.Array, name: str, *, first_row: int = 0) -> np.ndarray:
+    """The bytes of the series ids, each padded to 30 characters (no copy if already padded).
+
+    ``first_row`` is the row number of the first id in the file (for error messages).
+    """
     lengths = pc.binary_length(array)
     if pc.max(lengths).as_py() > _ID_WIDTH:
         row = int(np.argmax(lengths.to_numpy() > _ID_WIDTH))
         raise SourceFormatError(
             f"series id {_decode(array[row].as_py())!r} is longer than {_ID_WIDTH} characters",
             source=name,
-            line=row + 2,
+            line=first_row + row + 2,
         )
     if pc.min(lengths).as_py() < _ID_WIDTH:
         array = pc.utf8_rpad(array.cast(pa.string()), width=_ID_WIDTH, padding=" ")
@@ -431,13 +437,58 @@ def _footnotes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
     return index, encoded.dictionary.to_pylist()
 
 
-def read_values(path: Path, *, name: str = DATA_FILE) -> _Values:
-    """Read ``oe.data.0.Current`` (series id, value, footnote) with pyarrow's CSV reader.
+@dataclass
+class _Part:
+    """The columns of one part of the data file."""
 
-    The fields are read as bytes and converted with pyarrow's compute functions (faster
-    than the reader's own conversion). ``year`` and ``period`` are not read: the file holds
-    one release, and a series that appears twice (e.g. for two years) is caught by
-    :func:`parse`.
+    ids: pa.Array
+    value: np.ndarray
+    footnote: np.ndarray
+    footnote_codes: list[str]
+
+
+def _read_part(data: pa.Buffer, header: list[str]) -> _Part:
+    """Parse one part (whole lines, no header); fields read as bytes, then converted."""
+    needed = ["series_id", "value", "footnote_codes"]
+    table = pacsv.read_csv(
+        pa.BufferReader(data),
+        read_options=pacsv.ReadOptions(column_names=header, block_size=1 << 24, use_threads=False),
+        parse_options=pacsv.ParseOptions(
+            delimiter="\t", quote_char=False, ignore_empty_lines=False
+        ),
+        convert_options=pacsv.ConvertOptions(
+            include_columns=needed,
+            column_types=dict.fromkeys(needed, pa.binary()),
+            strings_can_be_null=False,
+            check_utf8=False,
+        ),
+    )
+    footnote, codes = _footnotes(table.column("footnote_codes"))
+    return _Part(
+        ids=table.column("series_id").combine_chunks(),
+        value=_numbers(table.column("value")),
+        footnote=footnote,
+        footnote_codes=codes,
+    )
+
+
+def _line_ranges(data: pa.Buffer, start: int) -> list[tuple[int, int]]:
+    """Byte ranges of about :data:`_PART_BYTES` from ``start``, cut after a line end."""
+    view = memoryview(data)
+    cuts = [start]
+    while len(data) - cuts[-1] > 2 * _PART_BYTES:
+        at = cuts[-1] + _PART_BYTES
+        cuts.append(at + bytes(view[at : at + 4096]).index(b"\n") + 1)
+    return list(itertools.pairwise([*cuts, len(data)]))
+
+
+def read_values(path: Path, *, name: str = DATA_FILE) -> _Values:
+    """Read ``oe.data.0.Current`` (series id, value, footnote).
+
+    The file is memory-mapped and cut at line ends into parts of about 32 MB, parsed in
+    parallel threads with pyarrow's CSV reader (fields as bytes, converted with pyarrow's
+    compute functions). ``year`` and ``period`` are not read: the file holds one release,
+    and a series that appears twice (e.g. for two years) is caught by :func:`parse`.
     """
     path = Path(path)
     header = _data_header(path, name)
@@ -447,31 +498,34 @@ def read_values(path: Path, *, name: str = DATA_FILE) -> _Values:
             source=name,
             line=_count_lines(path),
         )
-    needed = ["series_id", "value", "footnote_codes"]
-    try:
-        table = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(skip_rows=1, column_names=header, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(
-                delimiter="\t", quote_char=False, ignore_empty_lines=False
-            ),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=needed,
-                column_types=dict.fromkeys(needed, pa.binary()),
-                strings_can_be_null=False,
-                check_utf8=False,
-            ),
-        )
-        value = _numbers(table.column("value"))
-    except (pa.ArrowInvalid, UnicodeDecodeError):
-        raise _first_bad_line(path, name) from None
-    if table.num_rows == 0:
+    with pa.memory_map(str(path)) as source:
+        data = source.read_buffer()
+        start = bytes(memoryview(data)[:4096]).index(b"\n") + 1
+        ranges = _line_ranges(data, start)
+        workers = min(len(ranges), os.cpu_count() or 1)
+        try:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                parts = list(
+                    pool.map(lambda r: _read_part(data.slice(r[0], r[1] - r[0]), header), ranges)
+                )
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            raise _first_bad_line(path, name) from None
+    rows = np.cumsum([0] + [len(part.value) for part in parts])
+    if rows[-1] == 0:
         raise SourceFormatError("the file holds no values", source=name, line=2)
-    footnote, codes = _footnotes(table.column("footnote_codes"))
+    codes = sorted({c for part in parts for c in part.footnote_codes})
+    footnotes = []
+    for part in parts:
+        remap = np.array([codes.index(c) for c in part.footnote_codes] + [-1], np.int16)
+        footnotes.append(remap[part.footnote])  # -1 (none) stays -1
+    raws = [
+        _fixed_width(part.ids, name, first_row=int(first))
+        for part, first in zip(parts, rows, strict=False)
+    ]
     return _Values(
-        raw=_fixed_width(table.column("series_id"), name),
-        value=value,
-        footnote=footnote,
+        raw=np.concatenate(raws) if len(raws) > 1 else raws[0],
+        value=np.concatenate([part.value for part in parts]),
+        footnote=np.concatenate(footnotes),
         footnote_codes=codes,
     )
 
