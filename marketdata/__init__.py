@@ -1,9 +1,51 @@
-"""marketdata: BLS labor-market data (OEWS, projections, CPS) for notebooks and reports."""
+"""marketdata: BLS labor-market data (OEWS, projections, CPS) for notebooks and reports.
+
+The public modules load on first use, so ``import marketdata as md`` is cheap::
+
+    md.oews.load(occupation="29-2072", area="OH")      # OEWS wages and employment
+    md.oews.history(occupation="29-2072")               # every release since 1997, SOC bridged
+    md.api.series(["OEUN000000000000029207213"])        # BLS Public Data API v2
+    md.projections.load(round="latest")                 # Employment Projections
+    md.growth.outlook("29-2072", "US")                  # growth, openings, education
+    md.salary.breakdown("29-2072", ["OH", "Columbus, OH"])
+    md.reports.run("occupation_outlook", occupation="29-2072", area="OH")
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
+from types import ModuleType
 
 __version__ = "0.1.0"
 
+#: Modules reachable as attributes of the package (imported on first use).
+PUBLIC_MODULES = (
+    "api",
+    "batch",
+    "cache",
+    "change",
+    "codes",
+    "config",
+    "errors",
+    "growth",
+    "oews",
+    "oews_history",
+    "plots",
+    "projections",
+    "reports",
+    "salary",
+    "series_id",
+)
+
 logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name in PUBLIC_MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'marketdata' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *PUBLIC_MODULES])
