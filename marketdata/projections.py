@@ -9,6 +9,12 @@ Projections Central. Every frame carries its provenance in ``df.attrs["provenanc
 Summary rows (totals and groups, e.g. ``00-0000``, ``29-2000``) and line items (detailed
 occupations) are kept apart by ``occupation_type``; :func:`load` returns line items unless asked
 otherwise, so that sums never count a worker twice.
+
+If BLS cannot be reached (or offline mode is on) and no round as new as the bundled one is
+cached, ``load("latest")`` (or ``load`` of the bundled round) uses the tables of the round
+bundled with the package (:mod:`marketdata.snapshot.ep`), with an
+:class:`~marketdata.errors.OfflineDataWarning`; their provenance says ``bundled``. A 403
+(:class:`~marketdata.errors.ContactRequired`) is a configuration problem and always raises.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from marketdata import cache, series_id
 from marketdata.cache import CachedFile
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
+    ContactRequired,
     FetchError,
     InputValueError,
     OfflineDataWarning,
@@ -35,6 +42,7 @@ from marketdata.errors import (
     UnknownRelease,
 )
 from marketdata.schema import attach_provenance
+from marketdata.snapshot import ep as bundled
 from marketdata.sources import ep
 from marketdata.sources import projections_central as pc
 
@@ -112,10 +120,12 @@ def _locate(
     if round_ == "latest":
         try:
             return current()
+        except ContactRequired:
+            raise
         except FetchError as err:
             cached = rounds_cached(settings=settings)
-            if not cached:
-                raise
+            if not cached or ep.round_years(cached[-1]) < ep.round_years(bundled.round_()):
+                raise  # the bundled round is newer: load() uses it
             fallback = cached[-1]
             warnings.warn(
                 f"could not get BLS's current occupation.xlsx ({err}); using the newest round "
@@ -217,7 +227,15 @@ def load(
     Raises
     ------
     UnknownRelease
-        The round is neither BLS's current one nor in the archive or the cache.
+        The round is neither BLS's current one nor in the archive, the cache or the bundle.
+    ContactRequired
+        BLS refused the download (403): set ``MARKETDATA_CONTACT``.
+
+    Warns
+    -----
+    OfflineDataWarning
+        BLS could not be reached and nothing as new is cached: the bundled round is used
+        (for ``"latest"``), or a cached older round when that is all there is.
     """
     settings = get_settings(settings)
     if table not in TABLES:
@@ -226,7 +244,27 @@ def load(
     if key not in OCCUPATION_TYPES:
         raise InputValueError("occupation type", occupation_type, list(OCCUPATION_TYPES))
     templates = {**ep.URL_TEMPLATES, **(url_templates or {})}
-    located = _locate(round, refresh=refresh, templates=templates, settings=settings)
+    try:
+        located = _locate(round, refresh=refresh, templates=templates, settings=settings)
+    except ContactRequired:
+        raise
+    except (FetchError, UnknownRelease) as err:
+        if not _bundled_fits(round):
+            raise
+        frame = _load_bundled(table, err)
+    else:
+        frame = _load_located(located, round, table, settings=settings)
+    kept = OCCUPATION_TYPES[key]
+    if kept is not None:
+        attrs = dict(frame.attrs)
+        frame = frame[frame["occupation_type"] == kept].reset_index(drop=True)
+        frame.attrs.update(attrs)
+    return frame
+
+
+def _load_located(
+    located: _Located, round_: str, table: str, *, settings: Settings
+) -> pd.DataFrame:
     name = f"{located.file.key}/{table}"
     frame = cache.read_parquet(name, inputs=[located.file], settings=settings)
     if frame is None:
@@ -234,19 +272,46 @@ def load(
         release = str(frame["round"].iloc[0])
         attach_provenance(frame, [located.file.provenance(program=PROGRAM, release=release)])
         cache.write_parquet(frame, name, inputs=[located.file], settings=settings)
-    if round != "latest" and frame["round"].iloc[0] != ep.normalize_round(round):
+    if round_ != "latest" and frame["round"].iloc[0] != ep.normalize_round(round_):
         raise UnknownRelease(
             "projection round",
-            round,
+            round_,
             [str(frame["round"].iloc[0])],
             hint=f"{located.file.key} holds another round.",
         )
-    kept = OCCUPATION_TYPES[key]
-    if kept is not None:
-        attrs = dict(frame.attrs)
-        frame = frame[frame["occupation_type"] == kept].reset_index(drop=True)
-        frame.attrs.update(attrs)
     return frame
+
+
+def _bundled_fits(round_: str) -> bool:
+    """Whether the bundled tables answer a request for ``round_``."""
+    if round_ == "latest":
+        return True
+    try:
+        return ep.normalize_round(round_) == bundled.round_()
+    except UnknownRelease:
+        return False
+
+
+def _load_bundled(table: str, reason: FetchError | UnknownRelease) -> pd.DataFrame:
+    """The bundled round's ``table``, said loudly (BLS could not give the round)."""
+    info = bundled.manifest()
+    why = str(reason).splitlines()[0]
+    if table not in info["tables"]:
+        raise OfflineError(
+            f"BLS's Employment Projections could not be had ({why}) and the bundled "
+            f"{info['round']} round has no {table} table (its workbook has none)",
+            url=getattr(reason, "url", None),
+            hint=f"Bundled tables: {', '.join(info['tables'])}. Load {table!r} when BLS is "
+            "reachable, or add a workbook that has it with `marketdata cache add PATH`.",
+        ) from reason
+    warnings.warn(
+        f"BLS's Employment Projections could not be had ({why}); using the bundled "
+        f"{info['round']} round (BLS's occupation.xlsx retrieved {info['retrieved']}). "
+        "Figures may be out of date; load again when BLS is reachable.",
+        OfflineDataWarning,
+        stacklevel=3,
+    )
+    return bundled.read(table)
 
 
 def load_csv(path: Path | str, *, settings: Settings | None = None) -> pd.DataFrame:

@@ -18,7 +18,6 @@ from marketdata.config import Settings
 from marketdata.errors import (
     InputValueError,
     OfflineDataWarning,
-    OfflineError,
     SourceFormatError,
     UnknownRelease,
 )
@@ -128,8 +127,9 @@ def test_html_answer_never_enters_the_cache(bls_server: BLSServer, online_settin
 
 
 def test_offline(bls_server: BLSServer, online_settings: Settings, offline_settings: Settings):
-    with pytest.raises(OfflineError, match="offline"):
-        projections.load(settings=offline_settings)
+    # a round that is neither cached nor bundled (the bundled one: test_projections_snapshot.py)
+    with pytest.raises(UnknownRelease, match="offline mode is on"):
+        projections.load("2021-31", settings=offline_settings)
     bls_server.add(CURRENT, WB_2024, content_type=XLSX)
     projections.load(settings=online_settings)
     df = projections.load("2024-34", settings=offline_settings)
@@ -138,16 +138,18 @@ def test_offline(bls_server: BLSServer, online_settings: Settings, offline_setti
 
 
 def test_latest_falls_back_to_a_round_added_by_hand(online_settings: Settings):
-    # BLS unreachable (nothing served) and only a workbook saved in a browser
-    known = projections.ep.identify(WB_2021, settings=online_settings)
+    # BLS unreachable (nothing served) and only a workbook saved in a browser, of a round as
+    # new as the bundled one (an older one loses to the bundle: test_projections_snapshot.py)
+    known = projections.ep.identify(WB_2024, settings=online_settings)
     cache.add_file(
-        WB_2021, key=known.key, url=known.url, settings=online_settings, check=known.check
+        WB_2024, key=known.key, url=known.url, settings=online_settings, check=known.check
     )
-    assert projections.rounds_cached(settings=online_settings) == ["2021-31"]
-    with pytest.warns(OfflineDataWarning, match="2021-31"):
+    assert projections.rounds_cached(settings=online_settings) == ["2024-34"]
+    with pytest.warns(OfflineDataWarning, match="newest round in the cache, 2024-34"):
         df = projections.load(settings=online_settings)
-    assert df["round"].iloc[0] == "2021-31"
+    assert df["round"].iloc[0] == "2024-34"
     assert df.attrs["provenance"][0]["added_by_hand"]
+    assert not df.attrs["provenance"][0]["bundled"]
 
 
 def test_data_tool_csv_added_by_hand(online_settings: Settings, offline_settings: Settings):

@@ -1,0 +1,88 @@
+"""The bundled Employment Projections: the tables of one round of BLS's ``occupation.xlsx``.
+
+Used by :func:`marketdata.projections.load` when BLS cannot be reached (or offline mode is on)
+and the round is not cached, with an :class:`~marketdata.errors.OfflineDataWarning`; its
+provenance says ``bundled``. Files in this folder:
+
+- ``projections-<round>-<table>.parquet``: the tidy frame :func:`marketdata.sources.ep.
+  parse_workbook` returns for each table the round's workbook has (summary and line-item rows),
+  exactly as parsed (the builder checks that each file reads back equal to the parse).
+- ``projections_manifest.json``: the round, BLS's workbook (URL, size, SHA-256, where the copy
+  came from), the retrieval date, how the files were built, and per table its file, sheet,
+  title and footnotes.
+
+Rebuild with ``python -m marketdata.snapshot.build_projections WORKBOOK``
+(:mod:`marketdata.snapshot.build_projections`).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from marketdata.schema import Provenance, attach_provenance
+
+HERE = Path(__file__).resolve().parent
+MANIFEST = HERE / "projections_manifest.json"
+
+
+def file_name(round_: str, table: str) -> str:
+    """Name of a bundled table's file: ``projections-2024-34-separations.parquet``."""
+    return f"projections-{round_}-{table}.parquet"
+
+
+@lru_cache(maxsize=1)
+def _manifest() -> dict[str, Any]:
+    return json.loads(MANIFEST.read_text())
+
+
+def manifest() -> dict[str, Any]:
+    """The bundled projections' manifest (a copy)."""
+    return json.loads(json.dumps(_manifest()))
+
+
+def round_() -> str:
+    """The bundled projection round, e.g. ``"2024-34"``."""
+    return str(_manifest()["round"])
+
+
+def tables() -> list[str]:
+    """The table kinds bundled (those the round's workbook has)."""
+    return list(_manifest()["tables"])
+
+
+def provenance() -> Provenance:
+    """Where the bundled tables come from: BLS's workbook, marked ``bundled``."""
+    info = _manifest()
+    return Provenance(
+        program=info["program"],
+        release=info["round"],
+        source_url=info["source"]["url"],
+        retrieved=info["retrieved"],
+        sha256=info["source"]["sha256"],
+        bundled=True,
+    )
+
+
+@lru_cache(maxsize=8)
+def _read(path: Path) -> pd.DataFrame:
+    return pq.read_table(path).to_pandas()
+
+
+def read(table: str) -> pd.DataFrame:
+    """One bundled table (every row), with the parser's ``attrs`` and the provenance.
+
+    Raises
+    ------
+    KeyError
+        ``table`` is not bundled (see :func:`tables`).
+    """
+    entry = _manifest()["tables"][table]
+    frame = _read(HERE / entry["file"]).copy()
+    frame.attrs.update(json.loads(json.dumps(entry["attrs"])))
+    return attach_provenance(frame, [provenance()])
