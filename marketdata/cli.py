@@ -179,6 +179,49 @@ def _format_warning(
     return f"marketdata: {category.__name__}: {message}\n"
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Run one report over many parameter sets; exit status 1 if any report failed."""
+    from marketdata import batch
+
+    tokens = [t for t in args.params if t != "--no-resume"]
+    params = _report_parameters(tokens)
+    overs = params.pop("over", None)
+    if overs is None:
+        raise ReportError("give what to run over, e.g. --over area=all-states")
+    over: dict[str, str] = {}
+    for item in overs if isinstance(overs, list) else [overs]:
+        key, sep, value = str(item).partition("=")
+        if not sep or not key.strip():
+            raise ReportError(f"--over {item!r}: write NAME=VALUES, e.g. --over area=OH-metros")
+        over[key.strip().replace("-", "_")] = value
+    workers = params.pop("workers", None)
+    if workers is not None and not str(workers).isdigit():
+        raise ReportError(f"--workers {workers!r} must be a whole number")
+    output_dir = params.pop("output_dir", None)
+    scheduler = params.pop("scheduler", None)
+    result = batch.run(
+        args.name,
+        over=over,
+        params=params,
+        output_dir=output_dir,
+        scheduler=scheduler,
+        workers=int(workers) if workers is not None else None,
+        resume=len(tokens) == len(args.params),
+        progress=True,
+    )
+    shown = result.summary.drop(columns=["error"])
+    shown["output"] = [
+        str(Path(o).relative_to(result.output_dir)) if o else "" for o in shown["output"]
+    ]
+    _print_frame(shown)
+    for _, row in result.errors().iterrows():
+        what = " ".join(f"{k}={row[k]}" for k in over)
+        print(f"error: {what}: {row['error']}", file=sys.stderr)
+    counts = ", ".join(f"{n} {status}" for status, n in result.counts.items())
+    print(f"{len(result.summary)} reports ({counts}) in {result.seconds:.0f}s: {result.output_dir}")
+    return 0 if result.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``marketdata`` command."""
     parser = argparse.ArgumentParser(
@@ -218,6 +261,21 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("manifest", nargs="?", default="", help="with rerun: the manifest.json")
     report.add_argument("params", nargs=argparse.REMAINDER, help="--name value ...")
     report.set_defaults(run=cmd_report)
+
+    batch_cmd = commands.add_parser(
+        "batch",
+        help="run a report over many areas: NAME --over area=all-states --param value ...",
+        description="Run report NAME once per value of --over NAME=VALUES (repeat --over for "
+        "every combination). Area values: all-states (50 states and DC), all-territories, "
+        "all-metros, all-nonmetros, OH-metros, OH-nonmetros, or a list a,b,c (a comma "
+        "followed by a space stays in a name: 'Columbus, OH,Dayton, OH'). Other parameters "
+        "as for 'marketdata report'. Options: --workers N (default: one per core), "
+        "--scheduler tcp://host:8786 (a Dask cluster), --output-dir DIR, --no-resume (rebuild "
+        "reports that are up to date). Exit status 1 if any report failed.",
+    )
+    batch_cmd.add_argument("name", help="report name")
+    batch_cmd.add_argument("params", nargs=argparse.REMAINDER, help="--over NAME=VALUES ...")
+    batch_cmd.set_defaults(run=cmd_batch)
 
     cache_cmd = commands.add_parser("cache", help="inspect, verify, fill or clear the cache")
     cache_cmd.add_argument("action", choices=["info", "verify", "add", "clear"])
