@@ -46,7 +46,7 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
-from marketdata import __version__, report_tables
+from marketdata import __version__, cache, report_tables
 from marketdata.config import Settings, get_settings
 from marketdata.errors import ReportError
 from marketdata.report_kit import ENV_VAR, PROVENANCE_FILE, SECTIONS_FILE
@@ -568,7 +568,10 @@ def build(plan_: ReportPlan, *, executor: Executor | None = None) -> ReportResul
     tmp = _scratch(plan_, "partial")
     try:
         manifest = _execute_to(plan_, tmp, executor or execute_notebook, run_id)
-        _place(tmp, plan_.target)
+        # one move at a time per folder: two runs finishing together would otherwise rename
+        # onto each other (ENOTEMPTY) and lose a report
+        with cache.lock(f"report:{plan_.target}", settings=plan_.settings):
+            _place(tmp, plan_.target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
