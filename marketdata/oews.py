@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from marketdata import cache, codes, snapshot
@@ -136,10 +137,14 @@ def _filters(chosen: dict[str, list[str]]) -> list[tuple[str, str, list[str]]] |
 
 
 def _select(df: pd.DataFrame, chosen: dict[str, list[str]]) -> pd.DataFrame:
-    keep = pd.Series(True, index=df.index)
+    """The rows wanted; a contiguous block (e.g. one industry) is sliced, not copied."""
+    keep = np.ones(len(df), bool)
     for column, wanted in chosen.items():
-        keep &= df[column].isin(wanted)
-    return df[keep].reset_index(drop=True)
+        keep &= df[column].isin(wanted).to_numpy()
+    rows = np.flatnonzero(keep)
+    if len(rows) and rows[-1] - rows[0] + 1 == len(rows):
+        return df.iloc[rows[0] : rows[-1] + 1].reset_index(drop=True)
+    return df.iloc[rows].reset_index(drop=True)
 
 
 def _release_year(release: str | int | None) -> int | None:
