@@ -478,8 +478,12 @@ def _line_ranges(data: pa.Buffer, start: int) -> list[tuple[int, int]]:
     cuts = [start]
     while len(data) - cuts[-1] > 2 * _PART_BYTES:
         at = cuts[-1] + _PART_BYTES
-        cuts.append(at + bytes(view[at : at + 4096]).index(b"\n") + 1)
-    return list(itertools.pairwise([*cuts, len(data)]))
+        while at < len(data) and (found := bytes(view[at : at + 65536]).find(b"\n")) < 0:
+            at += 65536
+        if at >= len(data):
+            break
+        cuts.append(at + found + 1)
+    return [(a, b) for a, b in itertools.pairwise([*cuts, len(data)]) if a < b]
 
 
 def read_values(path: Path, *, name: str = DATA_FILE) -> _Values:
