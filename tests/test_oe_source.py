@@ -275,6 +275,8 @@ def test_html_page_instead_of_data(copy: Path) -> None:
 def test_empty_data_file(copy: Path) -> None:
     (copy / oe.DATA_FILE).write_bytes(_lines(copy / oe.DATA_FILE)[0] + b"\r\n")
     _fails(copy, source=oe.DATA_FILE, line=2, match="no values")
+    with pytest.raises(SourceFormatError, match="no values"):
+        oe.read_values(copy / oe.DATA_FILE)
 
 
 def test_truncated_mapping_file(copy: Path) -> None:

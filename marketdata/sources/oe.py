@@ -506,7 +506,7 @@ def read_values(path: Path, *, name: str = DATA_FILE) -> _Values:
         data = source.read_buffer()
         start = bytes(memoryview(data)[:4096]).index(b"\n") + 1
         ranges = _line_ranges(data, start)
-        workers = min(len(ranges), os.cpu_count() or 1)
+        workers = max(1, min(len(ranges), os.cpu_count() or 1))
         try:
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 parts = list(
