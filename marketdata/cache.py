@@ -36,7 +36,13 @@ from filelock import FileLock
 
 from marketdata import http
 from marketdata.config import Settings, get_settings
-from marketdata.errors import ContactRequired, FetchError, InputValueError, OfflineError
+from marketdata.errors import (
+    ContactRequired,
+    FetchError,
+    InputValueError,
+    OfflineError,
+    SourceFormatError,
+)
 from marketdata.schema import Provenance
 
 logger = logging.getLogger(__name__)
@@ -250,7 +256,7 @@ def fetch(
                 "added_by_hand": False,
             }
             return _store(tmp, path, meta)
-        except FetchError as err:
+        except (FetchError, SourceFormatError) as err:
             if entry is None or isinstance(err, ContactRequired):
                 raise
             logger.warning("could not refresh %s (%s); keeping the cached copy", key, err)

@@ -84,10 +84,14 @@ def _retry_after(response: requests.Response) -> float | None:
     value = response.headers.get("Retry-After")
     if not value:
         return None
-    if value.strip().isdigit():
+    value = value.strip()
+    if value.isascii() and value.isdigit():
         return float(value)
-    parsed = email.utils.parsedate_to_datetime(value) if value else None
-    return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None  # unreadable: fall back to our own backoff
+    return max(0.0, parsed.timestamp() - time.time())
 
 
 def _cannot_connect(err: requests.RequestException) -> str | None:
@@ -108,7 +112,7 @@ def _cannot_connect(err: requests.RequestException) -> str | None:
 
 def _unreachable_error(url: str, why: str) -> FetchError:
     return FetchError(
-        f"could not reach {urlsplit(url).netloc} ({why})",
+        f"could not reach {urlsplit(url).netloc} ({why}) for {url}",
         url=url,
         hint="Check the network, or set MARKETDATA_OFFLINE=1 to use cached and bundled data.",
     )

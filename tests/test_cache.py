@@ -285,3 +285,37 @@ def test_refused_connection_is_not_asked_again_in_the_same_run(online_settings: 
     with pytest.raises(FetchError, match="moments ago"):
         _fetch(refused)
     assert time.monotonic() - started < 0.5
+
+
+def test_refresh_keeps_the_cached_copy_when_the_server_sends_an_error_page(
+    bls_server: BLSServer, online_settings: Settings
+):
+    def must_be_footnotes(path: Path) -> None:
+        if not path.read_bytes().startswith(b"footnote_code\t"):
+            raise SourceFormatError("not an oe.footnote file", source=str(path))
+
+    bls_server.add(PATH, FOOTNOTE)
+    cached = _fetch(online_settings, check=must_be_footnotes)
+    bls_server.add(PATH, b"<html>Maintenance</html>", content_type="text/html")
+    assert _fetch(online_settings, refresh=True, check=must_be_footnotes) == cached
+    assert cached.path.read_bytes() == FOOTNOTE
+
+
+def test_unreadable_retry_after_falls_back_to_backoff(
+    bls_server: BLSServer, online_settings: Settings
+):
+    serve = file_handler(FOOTNOTE)
+    calls = []
+
+    def odd_header(request):
+        calls.append(1)
+        return Answer(503, {"Retry-After": "²"}) if len(calls) == 1 else serve(request)
+
+    bls_server.add_handler(PATH, odd_header)
+    assert _fetch(online_settings).path.read_bytes() == FOOTNOTE
+
+
+def test_timeout_message_names_the_file(bls_server: BLSServer, online_settings: Settings):
+    bls_server.add_handler(PATH, lambda r: Answer(200, {}, FOOTNOTE, delay=1.0))
+    with pytest.raises(FetchError, match=r"oe\.footnote"):
+        _fetch(online_settings.replace(timeout=0.2, retries=0))

@@ -69,7 +69,7 @@ def test_eight_processes_share_one_cache(bls_server: BLSServer, online_settings:
         entry = cache.lookup(key, settings=online_settings)
         assert entry is not None
         assert entry.sha256 == hashlib.sha256(body).hexdigest()
-    leftovers = [p for p in online_settings.cache_dir.rglob("*.part")]
+    leftovers = list(online_settings.cache_dir.rglob("*.part"))
     assert leftovers == []
 
 
