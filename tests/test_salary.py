@@ -239,13 +239,18 @@ def test_unknown_area_and_occupation(oews) -> None:
 
 
 def test_missing_sources_degrade_with_a_note(oews) -> None:
-    """Offline with an empty cache: no CPS table, no EP data; the breakdown still comes."""
-    frame = salary.breakdown(MRS, ["Ohio"], data=oews)
+    """Offline with an empty cache: no CPS table (said in a note); EP's assignments come from
+    the bundled 2024-34 round, marked as bundled; the breakdown still comes."""
+    with pytest.warns(OfflineDataWarning):
+        frame = salary.breakdown(MRS, ["Ohio"], data=oews)
     row = frame.iloc[0]
     assert "unavailable" in row["cert_note"] and math.isnan(row["cert_annual_low"])
     assert row["cps_group"] == "Healthcare practitioners and technical occupations"
-    assert "unavailable" in row["what_it_takes_note"]
-    assert pd.isna(row["typical_education"])
+    assert row["typical_education"] == "Postsecondary nondegree award"
+    assert row["ep_round"] == "2024-34"
+    ep = [p for p in frame.attrs["provenance"] if p["program"] == "EP"]
+    assert ep
+    assert all(p["bundled"] for p in ep)
     assert row["annual_median"] == 50990
 
 
