@@ -380,8 +380,12 @@ def write_parquet(
     *,
     inputs: list[CachedFile],
     settings: Settings | None = None,
+    row_group_size: int = 65536,
 ) -> Path:
-    """Store ``df`` as Parquet (zstd) under ``name``, tied to the SHA-256 of ``inputs``."""
+    """Store ``df`` as Parquet (zstd) under ``name``, tied to the SHA-256 of ``inputs``.
+
+    Row groups of ``row_group_size`` rows let filtered reads skip what they don't need.
+    """
     settings = get_settings(settings)
     path = settings.cache_dir / "parquet" / f"{check_key(name)}.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -390,7 +394,7 @@ def write_parquet(
         os.close(fd)
         try:
             table = pa.Table.from_pandas(df, preserve_index=False)
-            pq.write_table(table, tmp, compression="zstd")
+            pq.write_table(table, tmp, compression="zstd", row_group_size=row_group_size)
             os.replace(tmp, path)
         finally:
             Path(tmp).unlink(missing_ok=True)

@@ -255,7 +255,7 @@ def load(
     logger.info("parsing OEWS %s from %s", rel.name, paths[oe.DATA_FILE])
     full = oe.parse(paths)
     attach_provenance(full, [f.provenance(program=PROGRAM, release=rel.name) for f in inputs])
-    cache.write_parquet(full, name, inputs=inputs, settings=settings)
+    cache.write_parquet(full, name, inputs=inputs, settings=settings, row_group_size=32768)
     return attach_provenance(_select(full, chosen), provenance_of(full))
 
 
