@@ -526,6 +526,10 @@ def run(
     tasks = parameter_sets(name, over=over, params=params, settings=settings)
     keys = list(over)
     rows, jobs = _triage(name, tasks, keys, root, settings, resume)
+    count = min(workers or _cores(), len(jobs))
+    dask_client, owned = (
+        _dask_client(scheduler, client, count) if jobs and backend == "dask" else (None, [])
+    )
     bar = tqdm(
         total=len(tasks),
         initial=len(tasks) - len(jobs),
@@ -542,19 +546,15 @@ def run(
             bar.set_postfix(errors=failed)
 
     common = {"name": name, "output_dir": root, "settings": settings}
-    count = min(workers or _cores(), len(jobs))
     try:
-        if jobs and backend == "local":
-            _run_local(jobs, count, common, done)
+        if dask_client is not None:
+            _run_dask(jobs, dask_client, common, done)
         elif jobs:
-            dask_client, owned = _dask_client(scheduler, client, count)
-            try:
-                _run_dask(jobs, dask_client, common, done)
-            finally:
-                for thing in owned:
-                    thing.close()
+            _run_local(jobs, count, common, done)
     finally:
         bar.close()
+        for thing in owned:
+            thing.close()
     summary = pd.DataFrame(
         [{**{k: _cell(t[k]) for k in keys}, **r} for t, r in zip(tasks, rows, strict=True)],
         columns=[*keys, "report", "status", "error", "output", "seconds"],
