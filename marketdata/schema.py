@@ -66,10 +66,14 @@ OEWS_MEASURES: tuple[str, ...] = (
     *OEWS_WAGE_COLUMNS,
 )
 
-#: Flag columns that go with the measures.
-#: ``is_topcoded_<measure>``: the value is the top-code bound (true value at or above it).
-#: ``<measure>_note`` / ``note``: BLS's reason when a value is missing (footnote text).
-AREA_TYPES = {"N": "national", "S": "state", "M": "metro or nonmetro"}
+#: Flag and note columns that follow the measures in every OEWS frame (current and archived):
+#: ``is_topcoded_<wage>`` is True where the value is BLS's top-code bound (the true wage is at
+#: or above it); ``<measure>_note`` holds BLS's reason where a value is missing or qualified.
+OEWS_TOPCODE_COLUMNS: dict[str, str] = {m: f"is_topcoded_{m}" for m in OEWS_WAGE_COLUMNS}
+OEWS_NOTE_COLUMNS: dict[str, str] = {m: f"{m}_note" for m in OEWS_COLUMNS if m in OEWS_MEASURES}
+
+#: ``area_type`` values of OEWS frames.
+AREA_TYPES: tuple[str, ...] = ("national", "state", "metro", "nonmetro")
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,12 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from marketdata.errors import SourceFormatError
-from marketdata.schema import OEWS_COLUMNS, OEWS_MEASURES, OEWS_WAGE_COLUMNS
+from marketdata.schema import (
+    OEWS_COLUMNS,
+    OEWS_MEASURES,
+    OEWS_NOTE_COLUMNS,
+    OEWS_TOPCODE_COLUMNS,
+)
 from marketdata.series_id import DATATYPE_NAMES, DATATYPES
 
 logger = logging.getLogger(__name__)
@@ -62,9 +67,9 @@ FILES: tuple[str, ...] = (DATA_FILE, *MAPPING_FILES)
 #: Measures in the order of the frame's columns.
 MEASURES: tuple[str, ...] = tuple(c for c in OEWS_COLUMNS if c in OEWS_MEASURES)
 #: Wage measure -> its top-code flag column.
-TOPCODE_COLUMNS: dict[str, str] = {m: f"is_topcoded_{m}" for m in OEWS_WAGE_COLUMNS}
+TOPCODE_COLUMNS: dict[str, str] = OEWS_TOPCODE_COLUMNS
 #: Measure -> the column holding the text of BLS's footnote on that value.
-NOTE_COLUMNS: dict[str, str] = {m: f"{m}_note" for m in MEASURES}
+NOTE_COLUMNS: dict[str, str] = OEWS_NOTE_COLUMNS
 #: Every column of the parsed frame, in order.
 COLUMNS: tuple[str, ...] = (*OEWS_COLUMNS, *TOPCODE_COLUMNS.values(), *NOTE_COLUMNS.values())
 
