@@ -56,7 +56,7 @@ def _print_provenance(df: pd.DataFrame) -> None:
 def cmd_wages(args: argparse.Namespace) -> int:
     """Show an occupation's wages in an area, its state and the nation."""
     from marketdata import oews
-    from marketdata.report_kit import display_frame
+    from marketdata.formatting import display_frame
 
     df = oews.wages_table(args.occupation, area=args.area, release=args.release)
     title = df["occupation_title"].iloc[0] if len(df) else args.occupation

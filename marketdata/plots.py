@@ -15,7 +15,6 @@ Conventions shared by every chart:
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -28,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from marketdata.errors import SchemaError
+from marketdata.formatting import format_value
 from marketdata.schema import validate
 from marketdata.series_id import STATES
 
@@ -102,25 +102,6 @@ def _flags(df: pd.DataFrame, column: str) -> np.ndarray:
 
 def _labels(df: pd.DataFrame, column: str) -> list[str]:
     return ["" if pd.isna(v) else str(v) for v in df[column]]
-
-
-def format_value(value: float, measure: str, *, topcoded: bool = False) -> str:
-    """Text of one value as BLS prints it (``$51,140``, ``$24.59``, ``194,720``, ``1.10``)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if measure.endswith("_rse"):
-        text = f"{value:.1f}%"
-    elif measure.startswith("hourly"):
-        text = f"${value:,.2f}"
-    elif measure.startswith("annual") or measure.endswith("wage") or measure.startswith("median"):
-        text = f"${value:,.0f}"
-    elif measure.startswith(("employment", "openings")) or measure == "change":
-        text = f"{value:,.0f}"
-    elif "percent" in measure:
-        text = f"{value:+.1f}%"
-    else:
-        text = f"{value:,.2f}"
-    return f"≥ {text}" if topcoded else text
 
 
 def _measure_name(measure: str) -> str:

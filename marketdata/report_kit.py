@@ -31,8 +31,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from marketdata.errors import MarketdataError, MarketdataWarning, ReportError
-from marketdata.plots import format_value
-from marketdata.schema import OEWS_MEASURES, provenance_of
+from marketdata.formatting import display_frame
+from marketdata.schema import provenance_of
 
 logger = logging.getLogger(__name__)
 
@@ -40,28 +40,6 @@ ENV_VAR = "MARKETDATA_REPORT_DIR"
 PROVENANCE_FILE = "_provenance.json"
 SECTIONS_FILE = "_sections.json"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-#: Columns shown as BLS prints them: column -> the measure whose format it takes
-#: (:func:`marketdata.plots.format_value`); see :func:`display_frame`.
-_FORMATS: dict[str, str] = {
-    **{m: m for m in OEWS_MEASURES},
-    **{
-        c: c
-        for c in (
-            "employment_base",
-            "employment_projected",
-            "change",
-            "percent_change",
-            "openings_annual",
-            "median_wage",
-        )
-    },
-    "national_annual_median": "annual",
-    **{
-        f"{band}_annual_{end}": "annual"
-        for band in ("entry", "mid", "experienced", "cert")
-        for end in ("low", "high", "point")
-    },
-}
 #: Column headings of the HTML tables (CSV files keep the column names).
 LABELS: dict[str, str] = {
     "area_name": "Area",
@@ -232,31 +210,6 @@ def show_provenance() -> None:
 
 
 # --------------------------------------------------------------------------- display and write
-
-
-def display_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` for reading: numbers as BLS prints them, ``≥`` for top-coded values,
-    ``—`` for values BLS did not release; flag columns dropped."""
-    out = df.copy()
-    for column in df.columns:
-        if column.startswith("is_topcoded_") or column not in _FORMATS:
-            continue
-        flag = f"is_topcoded_{column}"
-        tops = (
-            df[flag].astype("boolean").fillna(False)
-            if flag in df.columns
-            else pd.Series(False, index=df.index)
-        )
-        values = pd.to_numeric(df[column], errors="coerce")
-        out[column] = [
-            "—" if pd.isna(v) else format_value(float(v), _FORMATS[column], topcoded=bool(t))
-            for v, t in zip(values, tops, strict=True)
-        ]
-    if "ratio_to_nation" in out.columns:
-        out["ratio_to_nation"] = [
-            "—" if pd.isna(v) else f"{v:.2f}" for v in pd.to_numeric(df["ratio_to_nation"])
-        ]
-    return out.drop(columns=[c for c in df.columns if c.startswith("is_topcoded_")])
 
 
 def show_table(

@@ -84,6 +84,7 @@ from marketdata.errors import (
     UnknownArea,
     UnknownCode,
 )
+from marketdata.formatting import format_value
 from marketdata.schema import OEWS_COLUMNS, OEWS_WAGE_COLUMNS, attach_provenance, provenance_of
 from marketdata.series_id import CROSS_INDUSTRY, NATIONAL_AREA
 
@@ -274,7 +275,7 @@ def _resolve_areas(areas: str | int | Iterable[str | int], occ: pd.DataFrame) ->
 def _money(value: float, hourly: bool = False) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return f"${value:,.2f}" if hourly else f"${value:,.0f}"
+    return format_value(value, "hourly" if hourly else "annual")
 
 
 # --------------------------------------------------------------------------- loading

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from marketdata import plots
+from marketdata import formatting, plots
 from marketdata.errors import SchemaError
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -247,8 +247,8 @@ def test_pay_bands_are_labelled_estimates(oews):
 
 
 def test_format_value():
-    assert plots.format_value(51140.0, "annual_median") == "$51,140"
-    assert plots.format_value(24.59, "hourly_median") == "$24.59"
-    assert plots.format_value(239200.0, "annual_p90", topcoded=True) == "≥ $239,200"
-    assert plots.format_value(float("nan"), "annual_median") == "n/a"
-    assert plots.format_value(194720.0, "employment") == "194,720"
+    assert formatting.format_value(51140.0, "annual_median") == "$51,140"
+    assert formatting.format_value(24.59, "hourly_median") == "$24.59"
+    assert formatting.format_value(239200.0, "annual_p90", topcoded=True) == "≥ $239,200"
+    assert formatting.format_value(float("nan"), "annual_median") == "n/a"
+    assert formatting.format_value(194720.0, "employment") == "194,720"

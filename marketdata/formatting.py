@@ -1,0 +1,79 @@
+"""Numbers as BLS prints them: ``$51,140``, ``$24.59``, ``194,720``, ``≥ $239,200``.
+
+Used by the command line, the salary breakdown's text view, plots and reports, so that a
+figure reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from marketdata.schema import OEWS_MEASURES
+
+#: Column -> the measure whose format it takes (see :func:`format_value`).
+MEASURE_FORMATS: dict[str, str] = {
+    **{m: m for m in OEWS_MEASURES},
+    **{
+        c: c
+        for c in (
+            "employment_base",
+            "employment_projected",
+            "change",
+            "percent_change",
+            "openings_annual",
+            "median_wage",
+        )
+    },
+    "national_annual_median": "annual",
+    **{
+        f"{band}_annual_{end}": "annual"
+        for band in ("entry", "mid", "experienced", "cert")
+        for end in ("low", "high", "point")
+    },
+}
+
+
+def format_value(value: float, measure: str, *, topcoded: bool = False) -> str:
+    """Text of one value as BLS prints it (``$51,140``, ``$24.59``, ``194,720``, ``1.10``)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if measure.endswith("_rse"):
+        text = f"{value:.1f}%"
+    elif measure.startswith("hourly"):
+        text = f"${value:,.2f}"
+    elif measure.startswith("annual") or measure.endswith("wage") or measure.startswith("median"):
+        text = f"${value:,.0f}"
+    elif measure.startswith(("employment", "openings")) or measure == "change":
+        text = f"{value:,.0f}"
+    elif "percent" in measure:
+        text = f"{value:+.1f}%"
+    else:
+        text = f"{value:,.2f}"
+    return f"≥ {text}" if topcoded else text
+
+
+def display_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` for reading: numbers as BLS prints them, ``≥`` for top-coded values,
+    ``—`` for values BLS did not release; flag columns dropped."""
+    out = df.copy()
+    for column in df.columns:
+        if column.startswith("is_topcoded_") or column not in MEASURE_FORMATS:
+            continue
+        flag = f"is_topcoded_{column}"
+        tops = (
+            df[flag].astype("boolean").fillna(False)
+            if flag in df.columns
+            else pd.Series(False, index=df.index)
+        )
+        values = pd.to_numeric(df[column], errors="coerce")
+        out[column] = [
+            "—" if pd.isna(v) else format_value(float(v), MEASURE_FORMATS[column], topcoded=bool(t))
+            for v, t in zip(values, tops, strict=True)
+        ]
+    if "ratio_to_nation" in out.columns:
+        out["ratio_to_nation"] = [
+            "—" if pd.isna(v) else f"{v:.2f}" for v in pd.to_numeric(df["ratio_to_nation"])
+        ]
+    return out.drop(columns=[c for c in df.columns if c.startswith("is_topcoded_")])
