@@ -96,6 +96,37 @@ def cmd_salary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_growth(args: argparse.Namespace) -> int:
+    """Projected (or observed) growth, openings and education of an occupation."""
+    from marketdata import growth
+    from marketdata.formatting import format_value
+
+    out = growth.outlook(args.occupation, args.area, round=args.round)
+    print(f"{out.occupation_code} {out.occupation_title}, {out.area_name} ({out.basis})")
+    if out.employment_base is not None:
+        years = f"{out.base_year}-{out.projected_year}" if out.base_year else out.round
+        print(
+            f"Employment {years}: {format_value(out.employment_base, 'employment')} -> "
+            f"{format_value(out.employment_projected, 'employment')} "
+            f"({format_value(out.percent_change, 'percent_change')}"
+            + (f", {out.growth_category.lower()}" if out.growth_category else "")
+            + ")"
+        )
+    if out.openings_annual is not None:
+        print(f"Openings per year: {format_value(out.openings_annual, 'openings')}")
+    for label, value in (
+        ("Typical entry education", out.typical_education),
+        ("Work experience", out.work_experience),
+        ("On-the-job training", out.training),
+    ):
+        if value:
+            print(f"{label}: {value}")
+    for note in out.notes:
+        print(f"Note: {note}")
+    _print_provenance(out.to_frame())
+    return 0
+
+
 def cmd_cache(args: argparse.Namespace) -> int:
     """Inspect, verify, fill or clear the cache."""
     settings = get_settings()
@@ -276,6 +307,12 @@ def build_parser() -> argparse.ArgumentParser:
     batch_cmd.add_argument("name", help="report name")
     batch_cmd.add_argument("params", nargs=argparse.REMAINDER, help="--over NAME=VALUES ...")
     batch_cmd.set_defaults(run=cmd_batch)
+
+    growth_cmd = commands.add_parser("growth", help="projected growth, openings and education")
+    growth_cmd.add_argument("occupation", help="SOC code (29-2072 or 292072) or title")
+    growth_cmd.add_argument("--area", default="US", help="US or a state (OH, Ohio, 39)")
+    growth_cmd.add_argument("--round", default="latest", help="projection round, e.g. 2024-34")
+    growth_cmd.set_defaults(run=cmd_growth)
 
     cache_cmd = commands.add_parser("cache", help="inspect, verify, fill or clear the cache")
     cache_cmd.add_argument("action", choices=["info", "verify", "add", "clear"])

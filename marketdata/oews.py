@@ -42,7 +42,6 @@ from marketdata.sources import oe
 logger = logging.getLogger(__name__)
 
 PROGRAM = "OEWS"
-OE_PATH = "/pub/time.series/oe/"
 CROSS_INDUSTRY = codes.CROSS_INDUSTRY
 #: ``industry=ALL_INDUSTRIES`` loads every industry (national industry estimates included).
 ALL_INDUSTRIES = "all"
@@ -54,7 +53,7 @@ Selection = str | int | Iterable[str | int] | None
 
 def file_url(name: str, *, settings: Settings | None = None) -> str:
     """Where BLS publishes the flat file ``name`` (e.g. ``oe.data.0.Current``)."""
-    return get_settings(settings).bls_download_url + OE_PATH + name
+    return get_settings(settings).bls_download_url + oe.OE_PATH + name
 
 
 def fetch_files(

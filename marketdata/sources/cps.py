@@ -28,7 +28,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from marketdata.config import Settings, get_settings
 from marketdata.errors import SourceFormatError
+from marketdata.sources import KnownFile
 
 logger = logging.getLogger(__name__)
 
@@ -499,3 +501,46 @@ def cert_status(code: str | int) -> str:
         raise SourceFormatError(
             f"unknown cert_code {code!r}; ln.cert lists 0-4 ({', '.join(STATUS_LABELS.values())})"
         ) from None
+
+
+_CPSAAT_NAME = re.compile(r"^cpsaat(?P<table>\d+[a-z]?)(?:[_-](?P<year>\d{4}))?\.xlsx$")
+_TIMESERIES_NAME = re.compile(r"^(?P<db>le|ln)\.[a-z0-9.]+$")
+
+
+def _parses(parse, name: str):
+    def check(path: Path) -> None:
+        parse(path, source=name)
+
+    return check
+
+
+def identify(path: Path, *, settings: Settings | None = None) -> KnownFile | None:
+    """CPS files saved by hand: annual tables ``cpsaatNN.xlsx`` and LE/LN flat files."""
+    settings = get_settings(settings)
+    name = Path(path).name.lower()
+    if m := _TIMESERIES_NAME.match(name):
+        return KnownFile(
+            key=f"{m['db']}/{name}",
+            url=f"{settings.bls_download_url}/pub/time.series/{m['db']}/{name}",
+            description=f"BLS CPS time-series file {name}",
+            check=_parses(parse_timeseries_file, name),
+        )
+    if (m := _CPSAAT_NAME.match(name)) is None:
+        return None
+    year = m["year"]
+    if year is None:
+        years = parse_cpsaat(Path(path), source=name)["year"].dropna().unique()
+        if len(years) != 1:
+            raise SourceFormatError(
+                "the table does not say which year it is; rename it cpsaatNN_YYYY.xlsx "
+                "(e.g. cpsaat53_2025.xlsx) and add it again",
+                source=str(path),
+            )
+        year = int(years[0])
+    table = f"cpsaat{m['table']}.xlsx"
+    return KnownFile(
+        key=f"cps/aa{year}/{table}",
+        url=f"{settings.bls_www_url}/cps/aa{year}/{table}",
+        description=f"BLS CPS {year} annual-average table {m['table']}",
+        check=_parses(parse_cpsaat, name),
+    )

@@ -41,6 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from marketdata.config import Settings, get_settings
 from marketdata.errors import SourceFormatError
 from marketdata.schema import (
     OEWS_COLUMNS,
@@ -49,10 +50,13 @@ from marketdata.schema import (
     OEWS_TOPCODE_COLUMNS,
 )
 from marketdata.series_id import DATATYPE_NAMES, DATATYPES
+from marketdata.sources import KnownFile
 
 logger = logging.getLogger(__name__)
 
 DATA_FILE = "oe.data.0.Current"
+#: Where BLS publishes the files, under the download host.
+OE_PATH = "/pub/time.series/oe/"
 #: Mapping files read by :func:`parse` (``oe.areatype`` and ``oe.series`` are not needed).
 MAPPING_FILES: tuple[str, ...] = (
     "oe.area",
@@ -807,3 +811,16 @@ def parse(paths: Mapping[str, Path]) -> pd.DataFrame:
         notes[NOTE_COLUMNS[measure]] = note_texts.take(pa.array(note, mask=note < 0))
     columns["release"] = pa.array([release.name]).take(pa.array(np.zeros(n_cells, np.int64)))
     return pa.table({**columns, **flags, **notes}).to_pandas()
+
+
+def identify(path: Path, *, settings: Settings | None = None) -> KnownFile | None:
+    """OEWS flat files (``oe.data.0.Current``, ``oe.area`` ...) saved by hand, by name."""
+    name = Path(path).name
+    if name not in FILES:
+        return None
+    return KnownFile(
+        key=f"oe/{name}",
+        url=get_settings(settings).bls_download_url + OE_PATH + name,
+        description=f"BLS OEWS flat file {name}",
+        check=check_file(name),
+    )

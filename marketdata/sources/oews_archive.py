@@ -31,10 +31,11 @@ import pandas as pd
 import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
+from marketdata.config import Settings, get_settings
 from marketdata.errors import SourceFormatError, UnknownRelease
 from marketdata.schema import OEWS_COLUMNS, OEWS_MEASURES, OEWS_WAGE_COLUMNS
 from marketdata.series_id import CROSS_INDUSTRY, NATIONAL_AREA, STATES
-from marketdata.sources import is_reader_error
+from marketdata.sources import KnownFile, is_reader_error
 
 logger = logging.getLogger(__name__)
 
@@ -640,3 +641,25 @@ def read_archive(
     df["year"] = release.year
     # through Arrow: the same column types as the current-release frame and the Parquet cache
     return pa.Table.from_pandas(df.loc[:, list(ARCHIVE_COLUMNS)], preserve_index=False).to_pandas()
+
+
+_ZIP_NAME = re.compile(r"^(?P<prefix>oes[mn]?)(?P<yy>\d{2})(?P<scope>nat|st|ma|all)\.zip$")
+
+
+def identify(path: Path, *, settings: Settings | None = None) -> KnownFile | None:
+    """OEWS archived-release zips (``oesm21nat.zip``, ``oes00st.zip`` ...) saved by hand."""
+    name = Path(path).name.lower()
+    m = _ZIP_NAME.match(name)
+    if m is None:
+        return None
+    yy = int(m["yy"])
+    year = 1900 + yy if yy >= 90 else 2000 + yy
+    scope = next(k for k, v in SCOPES.items() if v == m["scope"])
+    release = release_for(year)
+    urls = archive_urls(release, scope, base_url=get_settings(settings).bls_www_url)
+    return KnownFile(
+        key=f"oews-archive/{release.zip_name(scope)}",
+        url=urls[0],
+        description=f"BLS OEWS {release.label} {scope} archive",
+        check=archive_check(scope, name=name),
+    )
