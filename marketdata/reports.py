@@ -349,20 +349,7 @@ def kernel_env(settings: Settings, report_dir: Path | None = None) -> dict[str, 
     kernel reads the same cache and servers), and where the report's files go. Secrets pass
     through the kernel's environment only; they are never notebook parameters or written."""
     env = dict(os.environ)
-    values = {
-        "MARKETDATA_CACHE_DIR": str(settings.cache_dir),
-        "MARKETDATA_CONTACT": settings.contact or "",
-        "BLS_API_KEY": settings.api_key or "",
-        "MARKETDATA_OFFLINE": "1" if settings.offline else "0",
-        "MARKETDATA_BLS_DOWNLOAD_URL": settings.bls_download_url,
-        "MARKETDATA_BLS_API_URL": settings.bls_api_url,
-        "MARKETDATA_BLS_WWW_URL": settings.bls_www_url,
-        "MARKETDATA_PROJECTIONS_CENTRAL_URL": settings.projections_central_url,
-        "MARKETDATA_TIMEOUT": str(settings.timeout),
-        "MARKETDATA_RETRIES": str(settings.retries),
-        "MPLBACKEND": "Agg",
-        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-    }
+    values = settings.to_env() | {"MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     env.update(values)
     if report_dir is not None:
         env[ENV_VAR] = str(report_dir)
