@@ -768,9 +768,12 @@ def _validate_regional(params: dict[str, Any], settings: Settings) -> Resolved:
     else:
         occupations = [o.code for o in members]
         what = " ".join(occupations)
+    labels = {"area": where.name, "occupations": what, "release": release}
+    if params["chart_limit"] != notebook_parameters("regional_salary_report")["chart_limit"]:
+        labels["chart"] = f"chart {params['chart_limit']}"  # its own folder, not an overwrite
     return Resolved(
         parameters={**params, "area": where.code, "occupations": occupations, "release": release},
-        labels={"area": where.name, "occupations": what, "release": release},
+        labels=labels,
     )
 
 

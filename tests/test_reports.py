@@ -440,3 +440,10 @@ def test_command_line_parameter_errors(capsys) -> None:
     assert "usage: marketdata report rerun" in capsys.readouterr().err
     assert cli.main(["report", "occupation_outlook", "29-2072"]) == 2
     assert "give parameters as --name value" in capsys.readouterr().err
+
+
+def test_every_parameter_that_changes_a_report_changes_its_folder():
+    default = reports.plan("regional_salary_report", area="OH", occupations="29-2072")
+    other = reports.plan("regional_salary_report", area="OH", occupations="29-2072", chart_limit=5)
+    assert default.target != other.target
+    assert "chart-5" in other.slug
