@@ -112,6 +112,20 @@ def _year(year: int | str) -> int:
     return value
 
 
+def _fetch_table(
+    table: int | str, year: int, parse, *, settings: Settings | None, refresh: bool
+) -> cache.CachedFile:
+    """Table ``cpsaat<table>.xlsx`` of ``year`` in the cache, checked with ``parse``."""
+    settings = get_settings(settings)
+    return cache.fetch(
+        table_url(table, year, settings=settings),
+        key=f"cps/aa{year}/cpsaat{table}.xlsx",
+        settings=settings,
+        refresh=refresh,
+        check=_table_check(parse),
+    )
+
+
 def annual_table(
     table: int | str, year: int, *, settings: Settings | None = None, refresh: bool = False
 ) -> pd.DataFrame:
@@ -119,17 +133,9 @@ def annual_table(
 
     See :func:`marketdata.sources.cps.parse_cpsaat` for the columns.
     """
-    settings = get_settings(settings)
     year = _year(year)
-    url = table_url(table, year, settings=settings)
-    entry = cache.fetch(
-        url,
-        key=f"cps/aa{year}/cpsaat{table}.xlsx",
-        settings=settings,
-        refresh=refresh,
-        check=_table_check(source.parse_cpsaat),
-    )
-    frame = source.parse_cpsaat(entry.path, source=url, year=year)
+    entry = _fetch_table(table, year, source.parse_cpsaat, settings=settings, refresh=refresh)
+    frame = source.parse_cpsaat(entry.path, source=entry.url, year=year)
     provenance = entry.provenance(program="CPS", release=f"{year} annual averages")
     return attach_provenance(frame, [provenance])
 
@@ -155,17 +161,11 @@ def certification_table(
     DataFrame
         :data:`~marketdata.sources.cps.CERT_TABLE_COLUMNS`, one row per occupation group.
     """
-    settings = get_settings(settings)
     year = _year(year)
-    url = table_url(table, year, settings=settings)
-    entry = cache.fetch(
-        url,
-        key=f"cps/aa{year}/cpsaat{table}.xlsx",
-        settings=settings,
-        refresh=refresh,
-        check=_table_check(source.parse_certification_table),
+    entry = _fetch_table(
+        table, year, source.parse_certification_table, settings=settings, refresh=refresh
     )
-    frame = source.parse_certification_table(entry.path, source=url)
+    frame = source.parse_certification_table(entry.path, source=entry.url)
     frame["year"] = frame["year"].fillna(year)
     provenance = entry.provenance(program="CPS", release=f"{year} annual averages, table {table}")
     return attach_provenance(frame, [provenance])

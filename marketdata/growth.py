@@ -264,6 +264,22 @@ class Outlook:
 _NATIONAL = {"us", "u.s.", "usa", "united states", "national", "nation", "00", "0"}
 
 
+_PROJECTION_FIELDS = (
+    "base_year",
+    "projected_year",
+    "employment_base",
+    "employment_projected",
+    "change",
+    "percent_change",
+    "openings_annual",
+)
+
+
+def _projection_values(row: pd.Series) -> dict[str, object]:
+    """The projection figures of one row, as :class:`Outlook` fields."""
+    return {column: _value(row, column) for column in _PROJECTION_FIELDS}
+
+
 def _value(row: pd.Series, column: str) -> object:
     value = row.get(column)
     if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -355,13 +371,7 @@ def _national(occupation: str, *, round_: str, settings: Settings) -> Outlook:
         basis="projected",
         source=f"BLS Employment Projections {round_name}",
         round=round_name,
-        base_year=_value(row, "base_year"),
-        projected_year=_value(row, "projected_year"),
-        employment_base=_value(row, "employment_base"),
-        employment_projected=_value(row, "employment_projected"),
-        change=_value(row, "change"),
-        percent_change=_value(row, "percent_change"),
-        openings_annual=_value(row, "openings_annual"),
+        **_projection_values(row),
         average_percent_change=average,
         growth_category=category,
         typical_education=_value(row, "typical_education"),
@@ -423,13 +433,7 @@ def _state_projected(
         basis="projected",
         source=f"{name} long-term projections {round_name} (Projections Central)",
         round=round_name,
-        base_year=_value(row, "base_year"),
-        projected_year=_value(row, "projected_year"),
-        employment_base=_value(row, "employment_base"),
-        employment_projected=_value(row, "employment_projected"),
-        change=_value(row, "change"),
-        percent_change=_value(row, "percent_change"),
-        openings_annual=_value(row, "openings_annual"),
+        **_projection_values(row),
         average_percent_change=average,
         notes=tuple(notes),
         provenance=tuple(provenance),
