@@ -660,6 +660,11 @@ def _cell(row: pd.Series, column: str, style: str) -> str:
         return bound(column, hourly=True)
     if style == "band":
         low, high = bound(column + "_low"), bound(column + "_high")
+        low_value, high_value = row.get(column + "_low"), row.get(column + "_high")
+        if high.startswith(">=") and pd.notna(low_value) and low_value >= high_value:
+            # BLS's top code lies below the band's published start (May 2025 publishes wages
+            # above it): all that is known is that the band starts there.
+            return f"{low} and up"
         return "n/a" if low == high == "n/a" else f"{low} - {high}"
     value = row.get(column, np.nan)
     if style == "count":

@@ -129,9 +129,13 @@ def test_topcoded_inputs_propagate_as_bounds(oews, cert_table) -> None:
     assert shown.loc["Annual median wage", "Columbus, OH"] == ">= $239,200"
     assert shown.loc["Annual median wage", "Ohio"] == "$504,260"
     # only the 90th percentile top-coded (Grand Rapids, 29-1211): the band keeps the bound
-    rapids = salary.breakdown(
+    rapids_frame = salary.breakdown(
         "29-1211", ["0024340"], data=oews, certification=False, what_it_takes=False
-    ).iloc[0]
+    )
+    rapids = rapids_frame.iloc[0]
+    # BLS's bound ($239,200) is below the published 75th percentile: the band reads "and up"
+    experienced = salary.display(rapids_frame).filter(like="xperienced", axis=0).iloc[0, 0]
+    assert experienced == "$384,800 and up"
     assert rapids["experienced_annual_high"] == 239200
     assert rapids["is_topcoded_experienced_annual_high"]
     assert not rapids["is_topcoded_experienced_annual_low"]
