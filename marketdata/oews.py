@@ -41,6 +41,8 @@ from marketdata.sources import oe
 
 logger = logging.getLogger(__name__)
 
+OE_PATH = oe.OE_PATH  # where BLS publishes the flat files, under the download host
+
 PROGRAM = "OEWS"
 CROSS_INDUSTRY = codes.CROSS_INDUSTRY
 #: ``industry=ALL_INDUSTRIES`` loads every industry (national industry estimates included).
@@ -53,7 +55,7 @@ Selection = str | int | Iterable[str | int] | None
 
 def file_url(name: str, *, settings: Settings | None = None) -> str:
     """Where BLS publishes the flat file ``name`` (e.g. ``oe.data.0.Current``)."""
-    return get_settings(settings).bls_download_url + oe.OE_PATH + name
+    return get_settings(settings).bls_download_url + OE_PATH + name
 
 
 def fetch_files(
