@@ -18,24 +18,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from marketdata.series_id import DATATYPES
+
 SRC = Path("/work/shared/data/oews-2025/oews-2025.sqlite.gz")
-MEASURES = {
-    "01": "employment",
-    "03": "hourly_mean",
-    "04": "annual_mean",
-    "06": "hourly_p10",
-    "07": "hourly_p25",
-    "08": "hourly_median",
-    "09": "hourly_p75",
-    "10": "hourly_p90",
-    "11": "annual_p10",
-    "12": "annual_p25",
-    "13": "annual_median",
-    "14": "annual_p75",
-    "15": "annual_p90",
-    "16": "jobs_per_1000",
-    "17": "location_quotient",
-}
+#: The datatypes the slice keeps: all but the two RSEs.
+MEASURES = {code: name for code, name in DATATYPES.items() if not name.endswith("_rse")}
 TYPES = {"N": "national", "S": "state", "M": "metro"}
 
 
@@ -50,11 +37,14 @@ def main() -> None:
         ]
         hourly, annual = (float(x.replace(",", "")) for x in re.findall(r"\$([\d,.]+)", top)[:2])
         rows = pd.read_sql(
-            "select c.*, a.area_code, a.areatype_code, a.state_code, a.area_name, o.occupation_name "
+            "select c.*, a.area_code, a.areatype_code, a.state_code, a.area_name, "
+            "o.occupation_name "
             "from cell c join area a on substr(c.key, 5, 7) = a.area_code "
             "join occupation o on substr(c.key, 18, 6) = o.occupation_code "
-            "where substr(c.key, 12, 6) = '000000' and substr(c.key, 18, 6) in ('292072', '291211') "
-            "and (a.areatype_code in ('N', 'S') or (a.state_code = '39' and a.area_code like '00%'))",
+            "where substr(c.key, 12, 6) = '000000' "
+            "and substr(c.key, 18, 6) in ('292072', '291211') "
+            "and (a.areatype_code in ('N', 'S') "
+            "or (a.state_code = '39' and a.area_code like '00%'))",
             con,
         )
     out = pd.DataFrame(
