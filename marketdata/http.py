@@ -31,7 +31,7 @@ from marketdata.errors import ContactRequired, FetchError, RateLimited, SourceFo
 
 logger = logging.getLogger(__name__)
 
-_CHUNK = 1 << 20
+_CHUNK = 1 << 16  # what a cut connection loses at most: the chunk being read
 _PROGRESS_MIN_BYTES = 8 << 20
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _UNREACHABLE_FOR = 300.0  # seconds a host that could not be reached is not asked again
