@@ -80,14 +80,14 @@ def _cps(settings: Settings) -> str:
     return f"{year} annual averages"
 
 
-def _history(count: int) -> Callable[[Settings], str]:
+def _history(count: int, scopes: tuple[str, ...]) -> Callable[[Settings], str]:
     def load(settings: Settings) -> str:
         from marketdata import oews_history
 
         latest = oews_history.latest_release(settings=settings).year
         first = latest - count + 1
         for year in range(first, latest + 1):
-            for scope in ("national", "state"):
+            for scope in scopes:
                 oews_history.load_release(year, scope=scope, settings=settings)
         oews_history.history(occupation="00-0000", area="US", start=first, settings=settings)
         return f"May {first} to May {latest}"
@@ -115,8 +115,9 @@ def plan(
     cps: bool = True,
 ) -> list[Item]:
     """What ``marketdata fetch`` gets: the current OEWS release and EP round, the CPS
-    certification table (unless ``cps=False``), ``history`` past OEWS releases, and the long-term
-    projections of ``states`` (postal codes, names or FIPS) or of every state."""
+    certification table (unless ``cps=False``), ``history`` past OEWS releases (national
+    files and SOC crosswalks; the state files too when states are asked for), and the
+    long-term projections of ``states`` (postal codes, names or FIPS) or of every state."""
     from marketdata.projections import state_fips
 
     if history < 0:
@@ -124,9 +125,10 @@ def plan(
     items = [Item("OEWS current release", _oews), Item("Employment Projections", _ep)]
     if cps:
         items.append(Item("CPS certification table", _cps))
-    if history:
-        items.append(Item(f"OEWS past releases ({history})", _history(history)))
     wanted = ALL_STATES if all_states else tuple(states)
+    if history:
+        scopes = ("national", "state") if wanted else ("national",)
+        items.append(Item(f"OEWS past releases ({history})", _history(history, scopes)))
     postals = [STATES[state_fips(s)][0] for s in wanted]  # UnknownArea names the bad one
     items += [Item(f"State projections {p}", _state(p)) for p in dict.fromkeys(postals)]
     return items

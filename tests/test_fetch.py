@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from marketdata import cache, cli, fetch, growth
+from marketdata import cache, cli, fetch, growth, oews_history
 from marketdata import report_tables as rt
 from marketdata.config import Settings, reset_settings
 from marketdata.errors import FetchError, UnknownArea
@@ -69,6 +69,23 @@ def test_fetch_reports_what_failed_and_goes_on(bls_server, online_env: Settings,
     out = capsys.readouterr().out
     assert "FAILED  CPS certification table: 404 Not Found" in out
     assert "ok      State projections OH" in out
+
+
+def test_fetch_history_then_offline(bls_server, online_env: Settings, capsys) -> None:
+    serve_reports_data(bls_server)
+    for path in sorted((DATA / "oews_archive").glob("*.zip")):
+        bls_server.add(f"/oes/special-requests/{path.name}", path)
+    crosswalks = DATA / "oews_archive" / "crosswalk-fixture"
+    for name in ("soc_2000_to_2010_crosswalk.xls", "2018/soc_2010_to_2018_crosswalk.xlsx"):
+        bls_server.add(f"/soc/{name}", crosswalks / Path(name).name)
+    assert cli.main(["fetch", "--history", "3", "--no-cps"]) == 0
+    out = capsys.readouterr().out
+    assert "ok      OEWS past releases (3): May 2022 to May 2024" in out
+    offline = online_env.replace(offline=True)
+    asked = len(bls_server.requests)
+    history = oews_history.history(occupation="29-0000", area="US", start=2022, settings=offline)
+    assert history["year"].astype(int).tolist() == [2022, 2023, 2024]
+    assert len(bls_server.requests) == asked
 
 
 def test_fetch_plan_checks_states_and_counts() -> None:
