@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from marketdata import api, codes, oews_history, projections, reports, series_id
 from marketdata.config import Settings
 from marketdata.errors import InputValueError, MarketdataError, ReportError, SourceFormatError
+from marketdata.reports import folders
 from marketdata.sources import cps, ep, oe, oews_archive, projections_central, soc_crosswalk
 from tests.conftest import DATA
 
@@ -562,7 +563,7 @@ def test_report_slugs_stay_inside_outputs(work: Path, text: str) -> None:
     assert len(slug) <= 80 and slug not in ("con", "nul", "aux", "prn")
     root = work / "outputs"
     for name in reports.REPORTS:
-        path = reports._inside(root, name, slug)
+        path = folders.inside(root, name, slug)
         assert path.parent.parent == root.resolve()
         assert path.name == slug
 
