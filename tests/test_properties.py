@@ -552,7 +552,7 @@ def test_release_and_state_lookups(text: Any) -> None:
     ours(lambda: oews_archive.check_scope(text), *named(text))
 
 
-# Report folders (reports.py) --------------------------------------------------------------
+# Report folders (reports.folders) ---------------------------------------------------------
 
 
 @FAST

@@ -8,19 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from marketdata.formatting import format_value
-from marketdata.plots.base import (
-    BOUND_NOTE,
-    GAP_NOTE,
-    MEASURE_LABELS,
-    NOT_COMPARABLE_NOTE,
-    add_notes,
-    flags,
-    floats,
-    measure_name,
-    money_axis,
-    new_figure,
-    text_labels,
-)
+from marketdata.plots import base
 from marketdata.schema import validate
 
 
@@ -40,7 +28,7 @@ def history(
     releases are gaps in the line, not interpolated.
     """
     validate(df, [x, measure], table="history")
-    fig = new_figure(8, 4.5)
+    fig = base.new_figure(8, 4.5)
     ax = fig.add_subplot()
     notes: list[str] = []
     groups = (
@@ -50,8 +38,8 @@ def history(
     )
     for key, part in groups:
         part = part.sort_values(x)
-        xs, ys = part[x].to_numpy(), floats(part, measure)
-        tops = flags(part, f"is_topcoded_{measure}")
+        xs, ys = part[x].to_numpy(), base.floats(part, measure)
+        tops = base.flags(part, f"is_topcoded_{measure}")
         line = ax.plot(
             xs, np.where(tops, np.nan, ys), marker="o", label=None if key is None else str(key)
         )[0]
@@ -67,7 +55,7 @@ def history(
                     markerfacecolor="white",
                     color=line.get_color(),
                 )
-                notes.append(NOT_COMPARABLE_NOTE)
+                notes.append(base.NOT_COMPARABLE_NOTE)
         if tops.any():
             ax.plot(
                 xs[tops],
@@ -77,17 +65,17 @@ def history(
                 markerfacecolor="none",
                 color=line.get_color(),
             )
-            notes.append(BOUND_NOTE)
+            notes.append(base.BOUND_NOTE)
         if np.isnan(ys).any():
-            notes.append(GAP_NOTE)
+            notes.append(base.GAP_NOTE)
     ax.set_xlabel(x.replace("_", " ").capitalize())
-    ax.set_ylabel(MEASURE_LABELS.get(measure, measure.replace("_", " ")))
-    money_axis(ax, measure, axis="y")
+    ax.set_ylabel(base.MEASURE_LABELS.get(measure, measure.replace("_", " ")))
+    base.money_axis(ax, measure, axis="y")
     ax.grid(alpha=0.3)
     if group and group in df.columns and df[group].nunique() > 1:
         ax.legend(fontsize=8)
-    ax.set_title(title or f"{measure_name(measure).capitalize()} over time")
-    add_notes(fig, notes)
+    ax.set_title(title or f"{base.measure_name(measure).capitalize()} over time")
+    base.add_notes(fig, notes)
     return fig
 
 
@@ -105,9 +93,9 @@ def growth_openings(
     ``average``: the all-occupations percent change, drawn as a reference line.
     """
     validate(df, [label, growth, openings], table="projections")
-    names = text_labels(df, label)
-    change, opens = floats(df, growth), floats(df, openings)
-    fig = new_figure(10, 1.4 + 0.4 * max(len(df), 1))
+    names = base.text_labels(df, label)
+    change, opens = base.floats(df, growth), base.floats(df, openings)
+    fig = base.new_figure(10, 1.4 + 0.4 * max(len(df), 1))
     left, right = fig.subplots(1, 2, sharey=True)
     ys = np.arange(len(df))[::-1]
     notes: list[str] = []
@@ -148,7 +136,7 @@ def growth_openings(
     right.set_xlabel("Openings per year (projected average)")
     right.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     fig.suptitle(title or "Projected growth and openings")
-    add_notes(fig, notes)
+    base.add_notes(fig, notes)
     return fig
 
 
@@ -169,12 +157,12 @@ def growth_vs_pay(
     triangle at the bound; rows missing either value are left out and counted in a note.
     """
     validate(df, [x, y, label], table="growth and pay")
-    xs, ys = floats(df, x), floats(df, y)
-    tops = flags(df, f"is_topcoded_{y}")
-    sizes = floats(df, size) if size else np.full(len(df), np.nan)
-    names = text_labels(df, label)
+    xs, ys = base.floats(df, x), base.floats(df, y)
+    tops = base.flags(df, f"is_topcoded_{y}")
+    sizes = base.floats(df, size) if size else np.full(len(df), np.nan)
+    names = base.text_labels(df, label)
     known = ~(np.isnan(xs) | np.isnan(ys))
-    fig = new_figure(8.5, 6)
+    fig = base.new_figure(8.5, 6)
     ax = fig.add_subplot()
     notes: list[str] = []
     finite = sizes[known & ~np.isnan(sizes)]
@@ -193,7 +181,7 @@ def growth_vs_pay(
             label="pay at or above BLS's top code",
         )
         ax.legend(fontsize=8)
-        notes.append(BOUND_NOTE)
+        notes.append(base.BOUND_NOTE)
     order = np.argsort(-(np.nan_to_num(sizes, nan=-1) if size else np.nan_to_num(ys, nan=-1)))
     for i in [i for i in order if known[i]][:annotate]:
         ax.annotate(names[i], (xs[i], ys[i]), fontsize=7, xytext=(4, 4), textcoords="offset points")
@@ -203,9 +191,9 @@ def growth_vs_pay(
         )
     ax.axvline(0, color="0.5", linewidth=0.8)
     ax.set_xlabel("Projected employment change (percent)")
-    ax.set_ylabel(MEASURE_LABELS.get(y, y.replace("_", " ")))
-    money_axis(ax, y, axis="y")
+    ax.set_ylabel(base.MEASURE_LABELS.get(y, y.replace("_", " ")))
+    base.money_axis(ax, y, axis="y")
     ax.grid(alpha=0.3)
     ax.set_title(title or "Growth and pay" + (" (point size: openings per year)" if size else ""))
-    add_notes(fig, notes)
+    base.add_notes(fig, notes)
     return fig

@@ -12,16 +12,7 @@ from matplotlib.patches import Rectangle
 
 from marketdata.errors import SchemaError
 from marketdata.formatting import format_value
-from marketdata.plots.base import (
-    BOUND_NOTE,
-    GAP_NOTE,
-    MEASURE_LABELS,
-    add_notes,
-    flags,
-    floats,
-    measure_name,
-    new_figure,
-)
+from marketdata.plots import base
 from marketdata.schema import validate
 from marketdata.series_id import STATES
 
@@ -63,13 +54,13 @@ def tile_map(
             "tile_map needs one row per state; repeated state codes: "
             f"{sorted(set(codes[codes.duplicated()]))}"
         )
-    values = dict(zip(codes, floats(df, measure), strict=True))
-    tops = dict(zip(codes, flags(df, f"is_topcoded_{measure}"), strict=True))
+    values = dict(zip(codes, base.floats(df, measure), strict=True))
+    tops = dict(zip(codes, base.flags(df, f"is_topcoded_{measure}"), strict=True))
     known = [v for c, v in values.items() if c in STATE_TILES and not np.isnan(v)]
     vmin, vmax = (min(known), max(known)) if known else (0.0, 1.0)
     if vmin == vmax:
         vmin, vmax = vmin - 1, vmax + 1
-    fig = new_figure(10, 6.4)
+    fig = base.new_figure(10, 6.4)
     ax = fig.add_subplot()
     norm = Normalize(vmin=vmin, vmax=vmax)
     scale = colormaps[cmap]
@@ -111,9 +102,9 @@ def tile_map(
             color="white" if dark else "black",
         )
         if missing:
-            notes.append("Grey tiles: " + GAP_NOTE.lower())
+            notes.append("Grey tiles: " + base.GAP_NOTE.lower())
         elif tops.get(fips):
-            notes.append(BOUND_NOTE)
+            notes.append(base.BOUND_NOTE)
     outside = sorted(set(codes) - set(STATE_TILES))
     if outside:
         names = (
@@ -132,7 +123,7 @@ def tile_map(
     ax.set_xlabel("States and DC (tile grid, not to scale)")
     ax.set_ylabel("")
     bar = fig.colorbar(ScalarMappable(norm=norm, cmap=scale), ax=ax, shrink=0.6)
-    bar.set_label(MEASURE_LABELS.get(measure, measure.replace("_", " ")))
-    ax.set_title(title or f"{measure_name(measure).capitalize()} by state")
-    add_notes(fig, notes)
+    bar.set_label(base.MEASURE_LABELS.get(measure, measure.replace("_", " ")))
+    ax.set_title(title or f"{base.measure_name(measure).capitalize()} by state")
+    base.add_notes(fig, notes)
     return fig

@@ -9,17 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from marketdata.formatting import format_value
-from marketdata.plots.base import (
-    BOUND_NOTE,
-    GAP_NOTE,
-    PERCENTILES,
-    add_notes,
-    flags,
-    floats,
-    money_axis,
-    new_figure,
-    text_labels,
-)
+from marketdata.plots import base
 from marketdata.schema import validate
 
 
@@ -46,12 +36,12 @@ def wage_distribution(
         Optional column of a value to mark on each row (e.g. the national median), drawn as
         an open circle and named ``reference_label`` in the legend.
     """
-    columns = [f"{basis}_{p}" for p in PERCENTILES]
+    columns = [f"{basis}_{p}" for p in base.PERCENTILES]
     validate(df, [label, *columns], table="OEWS")
-    values = np.column_stack([floats(df, c) for c in columns])
-    bounds = np.column_stack([flags(df, f"is_topcoded_{c}") for c in columns])
-    names = text_labels(df, label)
-    fig = new_figure(8, 1.2 + 0.7 * len(df))
+    values = np.column_stack([base.floats(df, c) for c in columns])
+    bounds = np.column_stack([base.flags(df, f"is_topcoded_{c}") for c in columns])
+    names = base.text_labels(df, label)
+    fig = base.new_figure(8, 1.2 + 0.7 * len(df))
     ax = fig.add_subplot()
     notes: list[str] = []
     for i, (row, top) in enumerate(zip(values, bounds, strict=True)):
@@ -67,7 +57,7 @@ def wage_distribution(
                 va="center",
                 color="0.4",
             )
-            notes.append(GAP_NOTE)
+            notes.append(base.GAP_NOTE)
             continue
         lo, hi = np.nanmin(row), np.nanmax(row)
         labelled: set[float] = set()
@@ -84,9 +74,9 @@ def wage_distribution(
                     zorder=2,
                 )
             )
-        for j, pct in enumerate(PERCENTILES):
+        for j, pct in enumerate(base.PERCENTILES):
             if np.isnan(row[j]):
-                notes.append(GAP_NOTE)
+                notes.append(base.GAP_NOTE)
                 continue
             marker = "D" if pct == "median" else "|"
             ax.plot(
@@ -104,7 +94,7 @@ def wage_distribution(
                     xytext=(row[j], y),
                     arrowprops={"arrowstyle": "->", "color": "black"},
                 )
-                notes.append(BOUND_NOTE)
+                notes.append(base.BOUND_NOTE)
             if (pct in ("p10", "median", "p90") or top[j]) and row[j] not in labelled:
                 labelled.add(row[j])
                 ax.text(
@@ -116,7 +106,7 @@ def wage_distribution(
                     fontsize=8,
                 )
     if reference is not None:
-        marks = floats(df, reference)
+        marks = base.floats(df, reference)
         ys = np.arange(len(df))[::-1]
         ax.plot(
             marks,
@@ -135,10 +125,10 @@ def wage_distribution(
     ax.set_ylim(-0.7, len(df) - 0.2)
     ax.set_xlabel(f"{basis.capitalize()} wage (USD): 10th, 25th, median (◆), 75th, 90th percentile")
     ax.set_ylabel(label.replace("_", " ").capitalize())
-    money_axis(ax, columns[0])
+    base.money_axis(ax, columns[0])
     ax.grid(axis="x", alpha=0.3)
     ax.set_title(title or f"{basis.capitalize()} wage distribution")
-    add_notes(fig, notes)
+    base.add_notes(fig, notes)
     return fig
 
 
@@ -161,19 +151,19 @@ def pay_bands(
         ("mid", "Mid-career, 25th-75th pct (estimate)", "#4C78A8"),
         ("experienced", "Experienced, 75th-90th pct (estimate)", "#1F3B5A"),
     )
-    names = text_labels(df, label)
-    fig = new_figure(8.5, 1.6 + 1.0 * len(df))
+    names = base.text_labels(df, label)
+    fig = base.new_figure(8.5, 1.6 + 1.0 * len(df))
     ax = fig.add_subplot()
     notes = ["Experience levels and credential pay are estimates read from BLS figures."]
     seen: set[str] = set()
     for i in range(len(df)):
         y = len(df) - 1 - i
         for band, text, color in bands:
-            low = floats(df, f"{band}_annual_low")[i]
-            high = floats(df, f"{band}_annual_high")[i]
-            top = flags(df, f"is_topcoded_{band}_annual_high")[i]
+            low = base.floats(df, f"{band}_annual_low")[i]
+            high = base.floats(df, f"{band}_annual_high")[i]
+            top = base.flags(df, f"is_topcoded_{band}_annual_high")[i]
             if np.isnan(low) or np.isnan(high):
-                notes.append(GAP_NOTE)
+                notes.append(base.GAP_NOTE)
                 continue
             ax.barh(
                 y + 0.12,
@@ -187,8 +177,8 @@ def pay_bands(
             seen.add(band)
             if top:
                 ax.text(high, y + 0.12, " ≥", va="center", fontsize=9)
-                notes.append(BOUND_NOTE)
-        point = floats(df, "mid_annual_point")[i]
+                notes.append(base.BOUND_NOTE)
+        point = base.floats(df, "mid_annual_point")[i]
         if not np.isnan(point):
             ax.plot(
                 point,
@@ -199,7 +189,7 @@ def pay_bands(
                 label=None if "median" in seen else "Median (published)",
             )
             seen.add("median")
-        low, high = floats(df, "cert_annual_low")[i], floats(df, "cert_annual_high")[i]
+        low, high = base.floats(df, "cert_annual_low")[i], base.floats(df, "cert_annual_high")[i]
         if not (np.isnan(low) or np.isnan(high)):
             ax.plot(
                 [low, high],
@@ -221,10 +211,10 @@ def pay_bands(
     ax.set_ylim(-0.8, len(df) - 0.2)
     ax.set_xlabel("Annual pay (USD), estimates by experience level and credential")
     ax.set_ylabel(label.replace("_", " ").capitalize())
-    money_axis(ax, "annual")
+    base.money_axis(ax, "annual")
     ax.grid(axis="x", alpha=0.3)
     if seen:
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set_title(title or "Pay by experience level and with a credential (estimates)")
-    add_notes(fig, notes)
+    base.add_notes(fig, notes)
     return fig

@@ -7,18 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from marketdata.formatting import format_value
-from marketdata.plots.base import (
-    BOUND_NOTE,
-    GAP_NOTE,
-    MEASURE_LABELS,
-    add_notes,
-    flags,
-    floats,
-    measure_name,
-    money_axis,
-    new_figure,
-    text_labels,
-)
+from marketdata.plots import base
 from marketdata.schema import validate
 
 
@@ -38,15 +27,16 @@ def bars(
     another colour. Missing values leave a gap labelled "not released".
     """
     validate(df, [label, measure], table="chart")
-    data = df.assign(_v=floats(df, measure), _top=flags(df, f"is_topcoded_{measure}"))
+    data = df.assign(_v=base.floats(df, measure), _top=base.flags(df, f"is_topcoded_{measure}"))
     if sort:
         data = data.sort_values(
             ["_v", label], ascending=[False, True], na_position="last", kind="stable"
         )
     if n is not None:
         data = data.head(n)
-    values, tops, names = data["_v"].to_numpy(), data["_top"].to_numpy(), text_labels(data, label)
-    fig = new_figure(8, 1.2 + 0.38 * max(len(data), 1))
+    values, tops = data["_v"].to_numpy(), data["_top"].to_numpy()
+    names = base.text_labels(data, label)
+    fig = base.new_figure(8, 1.2 + 0.38 * max(len(data), 1))
     ax = fig.add_subplot()
     ys = np.arange(len(data))[::-1]
     notes: list[str] = []
@@ -55,7 +45,7 @@ def bars(
     for y, v, top, name in zip(ys, values, tops, names, strict=True):
         if np.isnan(v):
             ax.text(0, y, " not released", va="center", fontsize=8, color="0.4")
-            notes.append(GAP_NOTE)
+            notes.append(base.GAP_NOTE)
             continue
         color = "#F58518" if highlight is not None and name == highlight else "#4C78A8"
         ax.barh(
@@ -73,14 +63,14 @@ def bars(
             fontsize=8,
         )
         if top:
-            notes.append(BOUND_NOTE)
+            notes.append(base.BOUND_NOTE)
     ax.set_yticks(ys, names)
     ax.set_xlim(0, span * 1.18)
-    ax.set_xlabel(MEASURE_LABELS.get(measure, measure.replace("_", " ")))
+    ax.set_xlabel(base.MEASURE_LABELS.get(measure, measure.replace("_", " ")))
     ax.set_ylabel(label.replace("_", " ").capitalize())
-    money_axis(ax, measure)
+    base.money_axis(ax, measure)
     ax.set_title(title)
-    add_notes(fig, notes)
+    base.add_notes(fig, notes)
     return fig
 
 
@@ -97,7 +87,7 @@ def area_comparison(
         measure=measure,
         label=label,
         sort=False,
-        title=title or f"{measure_name(measure).capitalize()} by area",
+        title=title or f"{base.measure_name(measure).capitalize()} by area",
     )
 
 
@@ -110,7 +100,7 @@ def top_metros(
         measure=measure,
         label="area_name",
         n=n,
-        title=title or f"Top {n} areas by {measure_name(measure)}",
+        title=title or f"Top {n} areas by {base.measure_name(measure)}",
     )
 
 
@@ -123,5 +113,5 @@ def industries(
         measure=measure,
         label="industry_title",
         n=n,
-        title=title or f"Industries by {measure_name(measure)}",
+        title=title or f"Industries by {base.measure_name(measure)}",
     )
