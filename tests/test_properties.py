@@ -24,10 +24,18 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from marketdata import api, codes, oews_history, projections, reports, series_id
+from marketdata import api, api_limits, codes, oews_history, projections, reports, series_id
 from marketdata.config import Settings
 from marketdata.errors import InputValueError, MarketdataError, ReportError, SourceFormatError
-from marketdata.sources import cps, ep, oe, oews_archive, projections_central, soc_crosswalk
+from marketdata.sources import (
+    api_answer,
+    cps,
+    ep,
+    oe,
+    oews_archive,
+    projections_central,
+    soc_crosswalk,
+)
 from tests.conftest import DATA
 
 FAST = settings(
@@ -444,10 +452,10 @@ ANSWERS = st.one_of(
 def test_api_answers(answer: Any, calculations: bool) -> None:
     """An answer that passes the shape check (before it is cached) can be read into a frame."""
     url = "http://127.0.0.1/publicAPI/v2/timeseries/data/"
-    checked = ours(lambda: api._check_shape(answer, url), url)
+    checked = ours(lambda: api_answer.check_shape(answer, url), url)
     if isinstance(checked, MarketdataError):
         return
-    query = api.Query(tuple(IDS), 2024, 2025)
+    query = api_limits.Query(tuple(IDS), 2024, 2025)
     record = {"answer": answer, "url": url, "retrieved": "2026-01-01T00:00:00+00:00", "sha256": ""}
     frame = ours(lambda: api._merge([query], [record], calculations=calculations), url)
     assert isinstance(frame, pd.DataFrame)
@@ -465,7 +473,7 @@ def test_api_request_planning(ids: Any, start: Any, end: Any) -> None:
     names = [*named(ids), *named(start), *named(end)]
     for one in ids if isinstance(ids, list) else []:
         names += named(one)
-    result = ours(lambda: api.plan(ids, start, end, settings=s), *names)
+    result = ours(lambda: api_limits.plan(ids, start, end, settings=s), *names)
     if isinstance(result, MarketdataError):
         assert isinstance(result, InputValueError)
     else:
