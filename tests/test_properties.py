@@ -295,7 +295,7 @@ def test_crosswalk_parser(work: Path, data: st.DataObject) -> None:
     ours(lambda: soc_crosswalk.crosswalk_check(which)(path), name)
 
 
-# Employment Projections (sources/ep.py) ---------------------------------------------------
+# Employment Projections (sources/ep/) ----------------------------------------------------
 
 
 @SLOW
