@@ -36,6 +36,8 @@ from marketdata.sources import (
     projections_central,
     soc_crosswalk,
 )
+from marketdata.sources.oews_archive.markers import parse_top_code
+from marketdata.sources.oews_archive.members import check_zip
 from tests.conftest import DATA
 
 FAST = settings(
@@ -221,7 +223,7 @@ def test_oe_parse_refuses_a_code_listed_twice(work: Path) -> None:
         oe.parse(paths)
 
 
-# OEWS archives (sources/oews_archive.py) --------------------------------------------------
+# OEWS archives (sources/oews_archive/) ---------------------------------------------------
 
 ZIP21 = (ARCHIVE / "oesm21nat.zip").read_bytes()
 ZIP00 = (ARCHIVE / "oes00nat.zip").read_bytes()
@@ -265,13 +267,13 @@ def test_archive_reader(work: Path, case: tuple[bytes, int]) -> None:
     ours(lambda: oews_archive.read_archive(raw, release=release, name=label), label)
     path = write(work, label, raw)
     ours(lambda: oews_archive.archive_check("national", name=label)(path), label)
-    ours(lambda: oews_archive.check_zip(path), label)
+    ours(lambda: check_zip(path), label)
 
 
 @FAST
 @given(lines=st.lists(ANY_TEXT, max_size=5))
 def test_archive_top_code_notes(lines: list[str]) -> None:
-    top = oews_archive.parse_top_code(lines)
+    top = parse_top_code(lines)
     assert top is None or (top.hourly >= 0 and top.annual >= 0)
 
 
