@@ -410,7 +410,7 @@ def test_cps_cert_codes(code: object) -> None:
     assert isinstance(result, MarketdataError) or result in cps.STATUS_LABELS
 
 
-# BLS API answers (api.py) -----------------------------------------------------------------
+# BLS API answers (api.py, sources/api_answer.py) --------------------------------------------
 
 OBSERVATION = st.fixed_dictionaries(
     {
