@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from marketdata import about, cps, oews, oews_history, projections
+from marketdata import cps, oews, oews_history, projections
 from marketdata.errors import FetchError, OfflineDataWarning
+from marketdata.reports import about
 
 DATA = Path(__file__).parent / "data"
 URL = re.compile(r"https?://|www\.|\.gov|\.org")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from marketdata import cache, cli, fetch, growth, oews_history
-from marketdata import report_tables as rt
 from marketdata.config import Settings, reset_settings
 from marketdata.errors import FetchError, UnknownArea
+from marketdata.reports import tables as rt
 from tests.bls_server import Answer, BLSServer, Request, file_handler
 
 DATA = Path(__file__).parent / "data"

@@ -1,5 +1,5 @@
 """Plain-language summaries, on real frames: the bundled May 2025 OEWS snapshot and the
-bundled EP 2024-34 round, read through the same report_tables functions the notebooks use.
+bundled EP 2024-34 round, read through the same reports.tables functions the notebooks use.
 
 Expected figures come from BLS's files (tests/data/plots/oews_2025_states.csv, cut from the
 May 2025 oe.* files; tests/data/ep/occupation_2024-34.xlsx, BLS's workbook cut down), not
@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from marketdata import oews, projections, summary
-from marketdata import report_tables as rt
+from marketdata import oews, projections
 from marketdata.errors import OfflineDataWarning
+from marketdata.reports import summary
+from marketdata.reports import tables as rt
 from marketdata.sources import ep
 
 DATA = Path(__file__).parent / "data"

@@ -9,9 +9,10 @@ import warnings
 import numpy as np
 import pytest
 
-from marketdata import oews, pay_chart
-from marketdata import report_tables as rt
+from marketdata import oews
 from marketdata.errors import OfflineDataWarning
+from marketdata.plots import bands as pay_chart
+from marketdata.reports import tables as rt
 
 
 @pytest.fixture(scope="module")
