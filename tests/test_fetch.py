@@ -51,7 +51,10 @@ def test_fetch_state_then_offline_outlook_has_state_projections(
     reset_settings()
     offline = online_env.replace(offline=True)
     asked = len(bls_server.requests)
-    table, notes = rt.outlook_rows("29-1141", rt.area("OH", settings=offline), settings=offline)
+    table, notes, missing = rt.outlook_rows(
+        "29-1141", rt.area("OH", settings=offline), settings=offline
+    )
+    assert missing == []
     ohio = table[table["area_name"] == "Ohio"].iloc[0]
     # Projections Central's figures for Ohio (the fixture's row, as published)
     assert (ohio["employment_base"], ohio["employment_projected"]) == (139710, 141760)

@@ -44,7 +44,7 @@ def outlook_frames(code: str, area: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     occ, where = rt.occupation(code), rt.area(area)
     wages = oews.load(occupation=occ.code)
     compared = rt.rows_for(wages, rt.comparison_codes(where))
-    growth, _ = rt.outlook_rows(occ.code, where)
+    growth, _, _ = rt.outlook_rows(occ.code, where)
     return compared, growth
 
 
@@ -130,7 +130,7 @@ def test_regional_summary_on_a_soc_group() -> None:
 
 
 def test_growth_summary_names_fastest_and_most_openings() -> None:
-    table, notes = rt.group_outlook("29-0000", rt.area("US"))
+    table, notes, _ = rt.group_outlook("29-0000", rt.area("US"))
     sentences = summary.growth_summary(
         table, "Healthcare Practitioners and Technical Occupations", notes=notes
     )

@@ -20,7 +20,7 @@ Conventions shared by every chart:
 
 from __future__ import annotations
 
-from marketdata.plots.bands import pay_band_chart
+from marketdata.plots.bands import pay_band_alt, pay_band_chart
 from marketdata.plots.base import BOUND_NOTE, GAP_NOTE, NOT_COMPARABLE_NOTE, PALETTE
 from marketdata.plots.growth import growth_openings, growth_vs_pay, history
 from marketdata.plots.maps import STATE_TILES, tile_map
@@ -39,6 +39,7 @@ __all__ = [
     "growth_vs_pay",
     "history",
     "industries",
+    "pay_band_alt",
     "pay_band_chart",
     "pay_bands",
     "tile_map",

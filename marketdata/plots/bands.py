@@ -151,7 +151,7 @@ def _right_label(ax, y: float, text: str) -> None:
     ax.text(1.01, y, text, transform=ax.get_yaxis_transform(), ha="left", va="center", fontsize=8)
 
 
-def alt_text(df: pd.DataFrame, *, area_name: str, label: str = "occupation_title") -> str:
+def pay_band_alt(df: pd.DataFrame, *, area_name: str, label: str = "occupation_title") -> str:
     """A text alternative of :func:`pay_band_chart`: what it shows and its extremes."""
     rows = sorted_rows(df, label=label)
     paid = rows[pd.to_numeric(rows["annual_median"], errors="coerce").notna()]

@@ -21,9 +21,11 @@ from marketdata.reports.tables.growth import (
     group_history,
     group_outlook,
     history_columns,
+    try_group_outlook,
 )
 from marketdata.reports.tables.outlook import (
     area_row,
+    certification_for,
     comparison_codes,
     comparison_title,
     growth_columns,
@@ -33,6 +35,7 @@ from marketdata.reports.tables.outlook import (
     pay_band_columns,
     pay_band_notes,
     quick_facts,
+    require_rows,
     try_outlook,
 )
 from marketdata.reports.tables.regional import (
@@ -44,6 +47,7 @@ __all__ = [
     "area",
     "area_row",
     "areas",
+    "certification_for",
     "comparison_codes",
     "comparison_title",
     "group_history",
@@ -61,8 +65,10 @@ __all__ = [
     "quick_facts",
     "regional_notes",
     "regional_table",
+    "require_rows",
     "rows_for",
     "top",
+    "try_group_outlook",
     "try_outlook",
     "wage_columns",
 ]
