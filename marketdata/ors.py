@@ -44,10 +44,6 @@ MEASURES: dict[str, str] = {
 }
 
 
-def _parse_check(path) -> None:
-    source.parse_workbook(path, source=path.name)
-
-
 def _from_entry(entry: cache.CachedFile, settings: Settings) -> pd.DataFrame:
     name = f"ors/credentials-{entry.sha256[:16]}"
     frame = cache.read_parquet(name, inputs=[entry], settings=settings)
@@ -89,10 +85,7 @@ def _timeseries(settings: Settings, refresh: bool) -> pd.DataFrame:
             key=f"or/{name}",
             settings=settings,
             refresh=refresh,
-            check=lambda p, n=name: (
-                source.parse_timeseries_file(p, source=n, required=source.TIMESERIES_FILES[n])
-                and None
-            ),
+            check=source.flat_file_check(name),
         )
         for name in source.TIMESERIES_FILES
     }
@@ -148,7 +141,7 @@ def load_credentials(
             key=source.workbook_key(),
             settings=settings,
             refresh=refresh,
-            check=_parse_check,
+            check=source.workbook_check,
         )
     except ContactRequired:
         raise

@@ -331,33 +331,44 @@ def workbook_key(year: int | None = None) -> str:
     )
 
 
+def workbook_check(path: Path) -> None:
+    """A cache check: the file parses as an ORS complete-dataset workbook."""
+    parse_workbook(path, source=path.name)
+
+
+def flat_file_check(name: str):
+    """A cache check for the flat file ``name``: BLS's layout with its required columns."""
+
+    def check(path: Path) -> None:
+        parse_timeseries_file(path, source=name, required=TIMESERIES_FILES.get(name, ()))
+
+    return check
+
+
 _OR_FILE = re.compile(r"^or\.[a-z_0-9.]+?(?:\.txt)?$", re.I)
 
 
 def identify(path: Path, *, settings: Settings | None = None) -> KnownFile | None:
-    """ORS files saved by hand: a complete-dataset workbook (any name) or an ``or.*`` file."""
+    """ORS files saved by hand: an ``or.*`` flat file, or a complete-dataset workbook whose
+    name says ORS (``ors-complete-dataset.xlsx``) or is BLS's 2018 ``2018_excel_output.xlsx``."""
     settings = get_settings(settings)
     path = Path(path)
     name = path.name
     if _OR_FILE.match(name):
         bls_name = name.removesuffix(".txt")
-        required = TIMESERIES_FILES.get(bls_name, ())
-
-        def check_flat(p: Path) -> None:
-            parse_timeseries_file(p, source=bls_name, required=required)
-
         return KnownFile(
             key=f"or/{bls_name}",
             url=f"{settings.bls_download_url}/pub/time.series/or/{bls_name}",
             description=f"BLS ORS time-series file {bls_name}",
-            check=check_flat,
+            check=flat_file_check(bls_name),
         )
-    if not name.lower().endswith(".xlsx") or "ors" not in name.lower():
+    lower = name.lower()
+    if not lower.endswith(".xlsx") or not ("ors" in lower or "excel_output" in lower):
         return None
     parsed = parse_workbook(path, source=name)
     return KnownFile(
         key=workbook_key(parsed.attrs["year"]),
         url=workbook_url(settings=settings),
         description=f"BLS ORS complete dataset, {parsed.attrs['release']}",
-        check=lambda p: parse_workbook(p, source=name) and None,
+        check=workbook_check,
     )
