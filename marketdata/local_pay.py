@@ -28,6 +28,7 @@ from marketdata import rpp
 from marketdata.config import Settings
 from marketdata.errors import SchemaError
 from marketdata.schema import provenance_of
+from marketdata.sources.bea_rpp import UPDATED
 
 NONMETRO_NOTE = (
     "no BEA price parity: BEA prices a state's whole nonmetropolitan portion, not OEWS's "
@@ -36,7 +37,6 @@ NONMETRO_NOTE = (
 UNMATCHED_NOTE = "BEA publishes no price parity for this area code ({table}, {release})"
 ADJUSTED_LABEL = "Annual median in national prices (OEWS median ÷ BEA RPP × 100; BEA-derived)"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-_UPDATED = re.compile(r"Last updated:\s*([A-Za-z]+ \d{1,2}, \d{4})")
 _TABLE_OF = {"state": "SARPP", "metro": "MARPP", "national": "SARPP"}
 
 
@@ -76,7 +76,7 @@ def _values(
         raise ValueError(
             f"BEA {table} has no {year} values (years: {sorted(part['year'].unique())})"
         )
-    updated = _UPDATED.search(str(chosen["release"].iloc[0]))
+    updated = UPDATED.search(str(chosen["release"].iloc[0]))
     source = f"BEA {table} {year}" + (f", updated {updated[1]}" if updated else "")
     return chosen.set_index("geo_fips"), year, source
 

@@ -63,8 +63,17 @@ def _hand_added(settings: Settings, year: int | None = None) -> cache.CachedFile
         if e.key.startswith("ors/") and e.key.count("/") == 2 and e.key.split("/")[1].isdigit()
     ]
     if year is not None:
-        found = [e for e in found if e.key.split("/")[1] == str(year)]
-    return max(found, key=lambda e: int(e.key.split("/")[1]), default=None)
+        found = [e for e in found if _year_of(e) == year]
+    return max(found, key=_year_of, default=None)
+
+
+def _year_of(entry: cache.CachedFile) -> int:
+    return int(entry.key.split("/")[1])
+
+
+def _bundled_year() -> int:
+    """Reference year of the bundled release (``"ORS 2020 (preliminary)"`` -> 2020)."""
+    return int(context.manifest()["ors"]["sources"][0]["release"].split()[1])
 
 
 def _bundled(reason: str) -> pd.DataFrame:
@@ -147,7 +156,7 @@ def load_credentials(
         raise
     except FetchError as err:
         entry = _hand_added(settings) if year is None else None
-        if entry is not None:
+        if entry is not None and _year_of(entry) >= _bundled_year():
             return _from_entry(entry, settings)
         frame = _bundled(f"BLS could not be reached ({str(err).splitlines()[0]})")
     else:

@@ -16,6 +16,7 @@ provenance (``program="BEA"``).
 from __future__ import annotations
 
 import warnings
+from datetime import datetime
 
 import pandas as pd
 
@@ -71,20 +72,36 @@ def load(
     except ContactRequired:
         raise
     except FetchError as err:
-        return _bundled(table, err)
-    frame = bea_rpp.all_items(bea_rpp.parse(entry.path, source=entry.url))
+        return _bundled(table, f"BEA could not be reached ({str(err).splitlines()[0]})")
+    parsed = bea_rpp.parse(entry.path, source=entry.url)
+    if _updated(parsed.attrs["updated"]) < _updated(_bundled_updated(table)):
+        return _bundled(
+            table,
+            f"the cached {table} (updated {parsed.attrs['updated']}) is older than the bundled "
+            "one; load with refresh=True for BEA's current file",
+        )
+    frame = bea_rpp.all_items(parsed)
     release = frame["release"].iloc[0] if len(frame) else ""
     return attach_provenance(frame, [entry.provenance(program=PROGRAM, release=release)])
 
 
-def _bundled(table: str, reason: FetchError) -> pd.DataFrame:
+def _updated(text: str) -> datetime:
+    return datetime.strptime(text, "%B %d, %Y") if text else datetime.min
+
+
+def _bundled_updated(table: str) -> str:
+    source = next(s for s in context.manifest()["bea_rpp"]["sources"] if table in s["url"])
+    found = bea_rpp.UPDATED.search(source["release"])
+    return found[1] if found else ""
+
+
+def _bundled(table: str, reason: str) -> pd.DataFrame:
     frame = context.read("bea_rpp")
     provenance = frame.attrs["provenance"]
     frame = frame[frame["table"] == table].reset_index(drop=True)
     chosen = [p for p in provenance if table in p["source_url"]] or provenance
     warnings.warn(
-        f"BEA could not be reached ({str(reason).splitlines()[0]}); using the bundled {table} "
-        f"regional price parities ({chosen[0]['release']}).",
+        f"{reason}; using the bundled {table} regional price parities ({chosen[0]['release']}).",
         OfflineDataWarning,
         stacklevel=3,
     )

@@ -183,3 +183,24 @@ def test_cache_add_a_saved_workbook(offline_settings) -> None:
     assert creds.attrs["provenance"][0]["added_by_hand"]
     flat = identify(FLAT / "or.series", settings=offline_settings)
     assert flat.key == "or/or.series" and flat.url.endswith("/pub/time.series/or/or.series")
+
+
+def test_an_older_hand_added_workbook_does_not_replace_the_newer_bundle(offline_settings) -> None:
+    known = identify(WB2018, settings=offline_settings)
+    cache.add_file(
+        WB2018, key=known.key, url=known.url, settings=offline_settings, check=known.check
+    )
+    with pytest.warns(OfflineDataWarning, match="bundled ORS"):
+        creds = ors.load_credentials(settings=offline_settings)
+    assert creds["release"].iloc[0] == "ORS 2020 (preliminary)"
+
+
+def test_a_newer_hand_added_workbook_is_used_offline(offline_settings) -> None:
+    known = identify(WB2020, settings=offline_settings)
+    cache.add_file(
+        WB2020, key=known.key, url=known.url, settings=offline_settings, check=known.check
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", OfflineDataWarning)
+        creds = ors.load_credentials(settings=offline_settings)
+    assert creds.attrs["provenance"][0]["added_by_hand"]

@@ -74,6 +74,21 @@ def test_all_items_found_by_description_not_line_code() -> None:
     assert _value(rows, "39000", 2023) == 91.812
 
 
+def test_real_ten_line_vintage_all_items_is_line_5() -> None:
+    """BEA's February 2025 SARPP.zip numbers ten lines; all items is line 5 there."""
+    path = DATA / "SARPP_STATE_2008_2023.feb2025-slice.csv"
+    parsed = bea_rpp.parse(path, source=path.name)
+    assert parsed.attrs["updated"] == "February 20, 2025"
+    line_1 = parsed[parsed["line_code"] == "1"]["description"].iloc[0]
+    assert line_1.startswith("Real personal income")
+    rows = bea_rpp.all_items(parsed)
+    assert set(rows["line_code"]) == {"5"} and len(rows) == 52 * 16
+    december = _all_items(SARPP_2023)
+    pd.testing.assert_series_equal(
+        rows.set_index(["geo_fips", "year"])["rpp"], december.set_index(["geo_fips", "year"])["rpp"]
+    )
+
+
 def test_bad_files() -> None:
     with pytest.raises(SourceFormatError, match="not a BEA regional header"):
         bea_rpp.parse(b"<html>Service unavailable</html>", source="SARPP.zip")
@@ -201,13 +216,23 @@ def test_offline_bundle_is_the_latest_staged_files(offline_settings) -> None:
 
 
 def test_cache_add_a_saved_csv(offline_settings) -> None:
-    known = identify(SARPP_2023, settings=offline_settings)
-    assert known.key == "bea/SARPP" and known.url.endswith("/regional/zip/SARPP.zip")
+    known = identify(MARPP_2023, settings=offline_settings)
+    assert known.key == "bea/MARPP" and known.url.endswith("/regional/zip/MARPP.zip")
     cache.add_file(
-        SARPP_2023, key=known.key, url=known.url, settings=offline_settings, check=known.check
+        MARPP_2023, key=known.key, url=known.url, settings=offline_settings, check=known.check
     )
     with warnings.catch_warnings():
         warnings.simplefilter("error", OfflineDataWarning)
+        metros = rpp.load("MARPP", settings=offline_settings)
+    assert _value(metros, "18140", 2023) == 94.516
+    assert metros.attrs["provenance"][0]["added_by_hand"]
+
+
+def test_an_older_cached_file_gives_way_to_the_newer_bundle(offline_settings) -> None:
+    known = identify(SARPP_2023, settings=offline_settings)
+    cache.add_file(
+        SARPP_2023, key=known.key, url=known.url, settings=offline_settings, check=known.check
+    )
+    with pytest.warns(OfflineDataWarning, match="older than the bundled"):
         states = rpp.load("SARPP", settings=offline_settings)
-    assert _value(states, "39000", 2023) == 91.812
-    assert states.attrs["provenance"][0]["added_by_hand"]
+    assert _value(states, "39000", 2024) == 92.774

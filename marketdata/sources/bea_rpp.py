@@ -44,7 +44,7 @@ COLUMNS: tuple[str, ...] = (
     "release",
 )
 _HEADER = ("GeoFIPS", "GeoName", "LineCode", "Description")
-_UPDATED = re.compile(r"Last updated:\s*([A-Za-z]+ \d{1,2}, \d{4})")
+UPDATED = re.compile(r"Last updated:\s*([A-Za-z]+ \d{1,2}, \d{4})")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _NAME_SUFFIX = re.compile(r"\s*\((Metropolitan Statistical Area|Nonmetropolitan Portion)\)")
 
@@ -74,7 +74,7 @@ def _footer(lines: list[str]) -> dict[str, str]:
     info = {}
     for line in lines:
         text = line.strip().strip('"').strip()
-        if m := _UPDATED.search(text):
+        if m := UPDATED.search(text):
             info["release"] = text
             info["updated"] = m[1]
         elif text[:5].upper() in TABLES and ":" in text:
