@@ -28,6 +28,7 @@ from marketdata.config import Settings, get_settings
 from marketdata.errors import FetchError, InputValueError, SourceFormatError
 from marketdata.schema import attach_provenance
 from marketdata.sources import cps as source
+from marketdata.sources import cps_timeseries as timeseries
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +187,7 @@ def _fetch_ts(
 
 def _mapping(entry: cache.CachedFile, code: str, *, database: str) -> dict[str, str]:
     text = code.replace("_code", "_text")
-    frame = source.parse_timeseries_file(entry.path, source=entry.url, required=(code, text))
+    frame = timeseries.parse_timeseries_file(entry.path, source=entry.url, required=(code, text))
     return dict(zip(frame[code], frame[text], strict=True))
 
 
@@ -206,7 +207,7 @@ def _pick_series(series: pd.DataFrame, database: str, earn_text: dict[str, str])
         if "tdat_code" in series:
             keep &= pd.to_numeric(series["tdat_code"], errors="coerce") == _LN_THOUSANDS
     picked = series[keep].copy()
-    picked["status"] = picked["cert_code"].map(source.cert_status)
+    picked["status"] = picked["cert_code"].map(timeseries.cert_status)
     if "seasonal" in picked:
         picked = picked.sort_values("seasonal", ascending=False)  # U before S
     dupes = picked.duplicated(["occupation_code", "status"])
@@ -280,7 +281,7 @@ def certification_series(
         fetched["earn"] = _fetch_ts(
             database, "le.earn", ("earn_code", "earn_text"), settings, refresh
         )
-    series = source.parse_timeseries_file(
+    series = timeseries.parse_timeseries_file(
         fetched["series"].path,
         source=fetched["series"].url,
         required=("series_id", "occupation_code", "cert_code"),
@@ -327,7 +328,7 @@ def certification_series(
         cached = f"cps/{database}-certification-values"
         values = cache.read_parquet(cached, inputs=inputs, settings=settings)
         if values is None:
-            values = source.parse_data(
+            values = timeseries.parse_data(
                 data_entry.path, source=data_entry.url, series_ids=ids, footnotes=footnotes
             )
             cache.write_parquet(values, cached, inputs=inputs, settings=settings)

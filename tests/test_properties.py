@@ -27,7 +27,15 @@ from hypothesis import strategies as st
 from marketdata import api, codes, oews_history, projections, reports, series_id
 from marketdata.config import Settings
 from marketdata.errors import InputValueError, MarketdataError, ReportError, SourceFormatError
-from marketdata.sources import cps, ep, oe, oews_archive, projections_central, soc_crosswalk
+from marketdata.sources import (
+    cps,
+    cps_timeseries,
+    ep,
+    oe,
+    oews_archive,
+    projections_central,
+    soc_crosswalk,
+)
 from tests.conftest import DATA
 
 FAST = settings(
@@ -389,15 +397,18 @@ LE_FILES = {p.name: p.read_bytes() for p in LE.iterdir()}
 @given(name=st.sampled_from(sorted(LE_FILES)), data=st.data())
 def test_cps_timeseries_parsers(name: str, data: st.DataObject) -> None:
     raw = data.draw(st.one_of(mutated(LE_FILES[name]), st.binary(max_size=200)))
-    ours(lambda: cps.parse_timeseries_file(raw, source=name, required=("series_id",)), name)
-    ours(lambda: cps.parse_data(raw, source=name, footnotes={"7": "x"}), name)
+    ours(
+        lambda: cps_timeseries.parse_timeseries_file(raw, source=name, required=("series_id",)),
+        name,
+    )
+    ours(lambda: cps_timeseries.parse_data(raw, source=name, footnotes={"7": "x"}), name)
 
 
 @FAST
 @given(code=st.one_of(ANY_TEXT, st.integers()))
 def test_cps_cert_codes(code: object) -> None:
-    result = ours(lambda: cps.cert_status(code), *named(code))
-    assert isinstance(result, MarketdataError) or result in cps.STATUS_LABELS
+    result = ours(lambda: cps_timeseries.cert_status(code), *named(code))
+    assert isinstance(result, MarketdataError) or result in cps_timeseries.STATUS_LABELS
 
 
 # BLS API answers (api.py) -----------------------------------------------------------------
