@@ -18,7 +18,9 @@ All return the certification frame of :data:`marketdata.sources.cps.CERT_TABLE_C
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -170,6 +172,36 @@ def certification_table(
     frame["year"] = frame["year"].fillna(year)
     provenance = entry.provenance(program="CPS", release=f"{year} annual averages, table {table}")
     return attach_provenance(frame, [provenance])
+
+
+_TABLE_KEY = re.compile(r"^cps/aa(?P<year>\d{4})/cpsaat(?P<table>\d+[a-z]?)\.xlsx$")
+
+
+def cached_group_table(*, settings: Settings | None = None) -> pd.DataFrame | None:
+    """The newest certification-by-occupation-group frame the cache already holds, or None.
+
+    Tried in order, without any download: every cached annual table ``cpsaat<NN>.xlsx`` of
+    the newest year first (those that are not a certification table by occupation, such as
+    cpsaat11 or table 54, are skipped), then the LE series (:func:`certification_series`)
+    if all of its files are cached.
+    """
+    settings = get_settings(settings)
+    offline = dataclasses.replace(settings, offline=True)
+    found = [
+        (int(m["year"]), m["table"])
+        for entry in cache.entries(settings=settings)
+        if (m := _TABLE_KEY.match(entry.key)) and m["table"] != "54"
+    ]
+    for year, table in sorted(found, reverse=True):
+        try:
+            return certification_table(year, table=table, settings=offline)
+        except (FetchError, SourceFormatError) as err:
+            logger.debug("cached cpsaat%s (%s) is no certification table: %s", table, year, err)
+    try:
+        return certification_series("le", settings=offline)
+    except (FetchError, SourceFormatError, InputValueError) as err:
+        logger.debug("no cached LE certification series: %s", err)
+        return None
 
 
 def _fetch_ts(

@@ -18,7 +18,7 @@ from marketdata.config import Settings, get_settings
 from marketdata.errors import SourceFormatError
 
 #: Source modules asked, in order, by :func:`identify`.
-SOURCE_MODULES = ("oe", "oews_archive", "ep", "projections_central", "cps")
+SOURCE_MODULES = ("oe", "oews_archive", "ep", "projections_central", "cps_table54", "cps")
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,8 @@ def _clean(text: object) -> str:
 # --------------------------------------------------------------------------- cpsaat tables
 
 
-def _load_sheet(data: bytes | Path, source: str):
+def load_sheet(data: bytes | Path, source: str):
+    """The first worksheet of a cpsaat workbook (SourceFormatError if not a workbook)."""
     import openpyxl
 
     try:
@@ -76,7 +77,7 @@ def _load_sheet(data: bytes | Path, source: str):
     return workbook.worksheets[0]
 
 
-def _merged_fill(sheet, rows: int, cols: int) -> list[list[object]]:
+def merged_fill(sheet, rows: int, cols: int) -> list[list[object]]:
     """Cell values of the first ``rows`` rows with merged ranges filled from their top-left."""
     grid = [[sheet.cell(row=r + 1, column=c + 1).value for c in range(cols)] for r in range(rows)]
     for merged in sheet.merged_cells.ranges:
@@ -134,7 +135,7 @@ def parse_cpsaat(data: bytes | Path, *, source: str, year: int | None = None) ->
     SourceFormatError
         If the bytes are not a workbook in BLS's cpsaat layout; names the sheet row.
     """
-    sheet = _load_sheet(data, source)
+    sheet = load_sheet(data, source)
     n_rows, n_cols = sheet.max_row, sheet.max_column
     first_data = None
     for r in range(1, n_rows + 1):
@@ -161,7 +162,7 @@ def parse_cpsaat(data: bytes | Path, *, source: str, year: int | None = None) ->
     table_no, title = match.group(1), _clean(match.group(2))
     title_year = re.search(r"\b((?:19|20)\d\d) annual averages", title)
 
-    grid = _merged_fill(sheet, first_data - 1, n_cols)
+    grid = merged_fill(sheet, first_data - 1, n_cols)
     header_rows, units = [], ""
     for r in range(1, first_data - 1):
         row = grid[r]
