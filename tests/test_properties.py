@@ -49,8 +49,8 @@ OE = DATA / "oe"
 ARCHIVE = DATA / "oews_archive"
 EP_2024 = (DATA / "ep" / "occupation_2024-34.xlsx").read_bytes()
 CPS53 = (DATA / "cps" / "cpsaat53_layout_2025.xlsx").read_bytes()
-CROSSWALK_2018 = (ARCHIVE / "crosswalk-fixture" / "soc_2010_to_2018_crosswalk.xlsx").read_bytes()
-CROSSWALK_2010 = (ARCHIVE / "crosswalk-fixture" / "soc_2000_to_2010_crosswalk.xls").read_bytes()
+CROSSWALK_2018 = (ARCHIVE / "crosswalk" / "soc_2010_to_2018_crosswalk.xlsx").read_bytes()
+CROSSWALK_2010 = (ARCHIVE / "crosswalk" / "soc_2000_to_2010_crosswalk.xls").read_bytes()
 NV = (DATA / "projections_central" / "nv-longterm-2026-09-11-slice.json").read_bytes()
 LE = DATA / "cps" / "le"
 
