@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from marketdata import cache, cps_characteristics
 from marketdata.cli import main
@@ -25,6 +27,7 @@ from marketdata.errors import InputValueError, OfflineDataWarning, OfflineError,
 from marketdata.sources import cps_table54 as t54
 from marketdata.sources import identify
 from tests.bls_server import Answer, BLSServer
+from tests.test_properties import FAST, mutated, ours
 
 DATA = Path(__file__).parent / "data" / "cps"
 CSV = DATA / "cpsaat54_2023_transcribed.csv"
@@ -277,3 +280,17 @@ def test_a_ratio_recomputed_by_hand_from_the_staged_csv() -> None:
     assert got["premium"] == pytest.approx(premium_by_hand, rel=1e-12)
     assert got["factor"] == pytest.approx(factor_by_hand, rel=1e-12)
     assert round(premium_by_hand, 3) == 1.270
+
+
+# -- damaged bytes ---------------------------------------------------------------------------
+
+FILES = {p.name: p.read_bytes() for p in (CSV, XLSX, HTM, TOTALS_2021)}
+
+
+@FAST
+@given(name=st.sampled_from(sorted(FILES)), data=st.data())
+def test_damaged_table_54_gives_one_clear_error(name: str, data: st.DataObject) -> None:
+    raw = data.draw(st.one_of(mutated(FILES[name]), st.binary(max_size=200)))
+    result = ours(lambda: t54.parse(raw, source=name), name)
+    if isinstance(result, pd.DataFrame):
+        assert list(result.columns) == list(t54.COLUMNS)
