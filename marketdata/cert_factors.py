@@ -92,6 +92,7 @@ ROW_PHRASES = {
     ALL_WORKERS_ROW: "any education (all full-time wage and salary workers)",
 }
 ESTIMATE = "estimate: a ratio of CPS medians, not a causal effect"
+SURVEY = "BLS Current Population Survey (CPS)"
 #: Columns of :attr:`CertFactors.frame`.
 COLUMNS = (
     "basis",
@@ -252,7 +253,7 @@ def _table54_records(
 ) -> tuple[list[dict], list[str]]:
     year = table54.attrs.get("year")
     bundled = any(p.get("bundled") for p in provenance_of(table54))
-    name = "CPS table 54" + (" (bundled transcription of a public copy)" if bundled else "")
+    name = f"{SURVEY} table 54" + (" (bundled transcription of a public copy)" if bundled else "")
     records, notes = [], []
     wanted: list[tuple[str, str, str]] = []
     if entry_education:
@@ -278,7 +279,7 @@ def _group_records(occupation: str, table: pd.DataFrame) -> tuple[list[dict], li
     if missing:
         raise SchemaError(f"certification table is missing columns: {', '.join(missing)}")
     attrs = table.attrs
-    name = f"CPS table {attrs['table']}" if attrs.get("table") else "CPS LE series"
+    name = f"{SURVEY} table {attrs['table']}" if attrs.get("table") else f"{SURVEY} LE series"
     year = table["year"].dropna().iloc[0] if table["year"].notna().any() else None
     keys = table["group"].map(lambda g: " ".join(str(g).lower().split()))
     notes = []

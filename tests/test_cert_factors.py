@@ -93,10 +93,10 @@ def test_occupation_group_comes_first_with_education_beside() -> None:
     group = found.range()
     assert group.basis == "occupation group"
     assert group.rows == ("Healthcare practitioners and technical occupations",)
-    assert "CPS table 53" in group.cert_source
+    assert "(CPS) table 53" in group.cert_source
     # the bases are never mixed: each range comes from its own rows only
     education = found.range("education")
-    assert "CPS table 54" in education.cert_source and "table 53" not in education.cert_source
+    assert "(CPS) table 54" in education.cert_source and "table 53" not in education.cert_source
 
 
 def test_cached_group_table_is_found_without_a_download(
