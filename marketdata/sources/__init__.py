@@ -18,7 +18,16 @@ from marketdata.config import Settings, get_settings
 from marketdata.errors import SourceFormatError
 
 #: Source modules asked, in order, by :func:`identify`.
-SOURCE_MODULES = ("oe", "oews_archive", "ep", "projections_central", "cps", "ors", "bea_rpp")
+SOURCE_MODULES = (
+    "oe",
+    "oews_archive",
+    "ep",
+    "projections_central",
+    "cps_table54",
+    "cps",
+    "ors",
+    "bea_rpp",
+)
 
 
 @dataclass(frozen=True)
