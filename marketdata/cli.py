@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from marketdata import __version__, cache
-from marketdata.config import get_settings
-from marketdata.errors import MarketdataError, MarketdataWarning, ReportError
+from marketdata.config import Settings, get_settings
+from marketdata.errors import ConfigError, MarketdataError, MarketdataWarning, ReportError
 
 WAGE_COLUMNS = [
     "area_name",
@@ -130,6 +130,10 @@ def cmd_growth(args: argparse.Namespace) -> int:
 def cmd_cache(args: argparse.Namespace) -> int:
     """Inspect, verify, fill or clear the cache."""
     settings = get_settings()
+    if args.action == "add" and not args.paths:
+        args.parser.error("cache add needs the PATH of at least one file saved from BLS")
+    if args.action != "add" and args.paths:
+        args.parser.error(f"cache {args.action} takes no paths (only cache add does)")
     if args.action == "info":
         print(f"Cache folder: {settings.cache_dir}")
         for entry in cache.entries(settings=settings):
@@ -152,8 +156,34 @@ def cmd_cache(args: argparse.Namespace) -> int:
             )
             print(f"added {path} as {known.description} ({entry.key}, sha256 {entry.sha256})")
     elif args.action == "clear":
-        cache.clear(settings=settings)
-        print(f"removed {settings.cache_dir}")
+        return _clear_cache(settings, yes=args.yes)
+    return 0
+
+
+def _clear_cache(settings: Settings, *, yes: bool) -> int:
+    """Remove what marketdata wrote in the cache folder, after asking (unless ``yes``)."""
+    from marketdata import cache_clear
+
+    todo = cache_clear.plan(settings=settings)
+    if not todo.files:
+        print(f"Nothing to clear: no marketdata cache files in {todo.folder}")
+        return 0
+    what = (
+        f"{todo.entries} cached entries ({len(todo.files)} files, {todo.size / 1e6:,.1f} MB) "
+        f"that marketdata wrote in {todo.folder}"
+    )
+    if not yes:
+        if not sys.stdin.isatty():
+            raise ConfigError(
+                f"cache clear would remove {what}, and there is no terminal to ask: "
+                "add --yes to remove them"
+            )
+        answer = input(f"Remove {what}? Other files there are kept. [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing removed.")
+            return 1
+    cache_clear.clear(todo)
+    print(f"Removed {what}; other files there were kept.")
     return 0
 
 
@@ -317,7 +347,10 @@ def build_parser() -> argparse.ArgumentParser:
     cache_cmd = commands.add_parser("cache", help="inspect, verify, fill or clear the cache")
     cache_cmd.add_argument("action", choices=["info", "verify", "add", "clear"])
     cache_cmd.add_argument("paths", nargs="*", help="with add: BLS files saved by hand")
-    cache_cmd.set_defaults(run=cmd_cache)
+    cache_cmd.add_argument(
+        "-y", "--yes", action="store_true", help="with clear: remove without asking"
+    )
+    cache_cmd.set_defaults(run=cmd_cache, parser=cache_cmd)
     return parser
 
 
