@@ -249,12 +249,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
     overs = params.pop("over", None)
     if overs is None:
         raise ReportError("give what to run over, e.g. --over area=all-states")
-    over: dict[str, str] = {}
+    over: dict[str, list[str]] = {}  # --over given twice for one name: the values of both
     for item in overs if isinstance(overs, list) else [overs]:
         key, sep, value = str(item).partition("=")
         if not sep or not key.strip():
             raise ReportError(f"--over {item!r}: write NAME=VALUES, e.g. --over area=OH-metros")
-        over[key.strip().replace("-", "_")] = value
+        over.setdefault(key.strip().replace("-", "_"), []).extend(batch.split_list(value))
     workers = params.pop("workers", None)
     if workers is not None and not str(workers).isdigit():
         raise ReportError(f"--workers {workers!r} must be a whole number")

@@ -76,3 +76,15 @@ def test_python_dash_m_marketdata_runs_the_command():
     )
     assert done.returncode == 2
     assert "usage: marketdata cache" in done.stderr
+
+
+def test_repeated_over_for_one_name_runs_every_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    argv = ["batch", "occupation_outlook", "--occupation", "29-2072", "--output-dir"]
+    over = ["--over", "area=Atlantis", "--over", "area=Narnia,Lilliput"]
+    assert main([*argv, str(tmp_path), *over]) == 1
+    captured = capsys.readouterr()
+    for name in ("Atlantis", "Narnia", "Lilliput"):
+        assert f"error: area={name}: unknown OEWS area" in captured.err
+    assert "3 reports (" in captured.out
