@@ -340,7 +340,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     growth_cmd = commands.add_parser("growth", help="projected growth, openings and education")
     growth_cmd.add_argument("occupation", help="SOC code (29-2072 or 292072) or title")
-    growth_cmd.add_argument("--area", default="US", help="US or a state (OH, Ohio, 39)")
+    growth_cmd.add_argument(
+        "--area",
+        default="US",
+        help="US, a state (OH, Ohio, 39), metro or nonmetro area ('Columbus, OH', 18140): "
+        "a metro's or nonmetro area's state projections",
+    )
     growth_cmd.add_argument("--round", default="latest", help="projection round, e.g. 2024-34")
     growth_cmd.set_defaults(run=cmd_growth)
 
