@@ -349,7 +349,14 @@ def build_parser() -> argparse.ArgumentParser:
     growth_cmd.add_argument("--round", default="latest", help="projection round, e.g. 2024-34")
     growth_cmd.set_defaults(run=cmd_growth)
 
-    cache_cmd = commands.add_parser("cache", help="inspect, verify, fill or clear the cache")
+    cache_cmd = commands.add_parser(
+        "cache",
+        help="inspect, verify, fill or clear the cache",
+        description="info: what is cached. verify: check every file's SHA-256. add PATH ...: "
+        "add BLS files saved in a browser. clear: remove only what marketdata wrote in the "
+        "cache folder (its raw files, Parquet, JSON answers and locks; other files stay), "
+        "after asking; --yes removes without asking.",
+    )
     cache_cmd.add_argument("action", choices=["info", "verify", "add", "clear"])
     cache_cmd.add_argument("paths", nargs="*", help="with add: BLS files saved by hand")
     cache_cmd.add_argument(
