@@ -210,10 +210,38 @@ def _report_parameters(tokens: Sequence[str]) -> dict[str, object]:
     return found
 
 
+def _wants_help(tokens: Sequence[str]) -> bool:
+    return any(t in ("-h", "--help") for t in tokens)
+
+
+def _single_values(name: str, params: dict[str, object], *, over: bool = False) -> None:
+    """ReportError if a parameter that takes one value was given several times."""
+    from marketdata import report_help
+
+    defaults = {p.name: p.default for p in report_help.parameters(name)}
+    for key, value in params.items():
+        if isinstance(value, list) and key in defaults and not isinstance(defaults[key], list):
+            option = "--" + key.replace("_", "-")
+            listed = ",".join(str(v) for v in value)
+            how = "add it to --over" if over else f"use `marketdata batch {name} --over"
+            raise ReportError(
+                f"report {name} takes one {key}, and {option} was given {len(value)} times "
+                f"({', '.join(map(str, value))}). To run the report for each, "
+                + (f"{how} ({key}={listed})" if over else f"{how} {key}={listed}`")
+            )
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Run a report notebook, or rerun one from its manifest and compare its tables."""
     from marketdata import reports
 
+    if _wants_help([args.manifest, *args.params]):
+        from marketdata import report_help
+
+        print(
+            report_help.rerun_help() if args.name == "rerun" else report_help.help_text(args.name)
+        )
+        return 0
     params = _report_parameters(args.params)
     output_dir = params.pop("output_dir", None)
     kernel = params.pop("kernel", None)
@@ -227,6 +255,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 0 if result.identical else 1
     if args.manifest:
         raise ReportError(f"unexpected {args.manifest!r}: give parameters as --name value")
+    _single_values(args.name, params)
     done = reports.run(args.name, output_dir=output_dir, kernel_name=kernel, **params)
     for section in done.unavailable:
         print(f"Not available: {section['section']}: {section['reason']}")
@@ -244,6 +273,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
     """Run one report over many parameter sets; exit status 1 if any report failed."""
     from marketdata import batch
 
+    if _wants_help(args.params):
+        from marketdata import report_help
+
+        print(report_help.help_text(args.name, command="batch"))
+        return 0
     tokens = [t for t in args.params if t != "--no-resume"]
     params = _report_parameters(tokens)
     overs = params.pop("over", None)
@@ -260,6 +294,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise ReportError(f"--workers {workers!r} must be a whole number")
     output_dir = params.pop("output_dir", None)
     scheduler = params.pop("scheduler", None)
+    _single_values(args.name, params, over=True)
     result = batch.run(
         args.name,
         over=over,
