@@ -34,9 +34,8 @@ from marketdata import cache, oews
 from marketdata.config import Settings
 from marketdata.sources import oe
 
+#: The staged data: ``../shared/data`` beside the checkout.
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "oews-2025"
-if not SHARED.exists():
-    SHARED = Path("/work/shared/data/oews-2025")
 
 
 def timed(fn) -> tuple[float, float]:
