@@ -21,10 +21,11 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -119,38 +120,21 @@ def _bad_id(values: Values, row: int, name: str) -> SourceFormatError:
     )
 
 
-_SCAN_ROWS = 1 << 16  # ids are scanned in blocks of this many rows (about 2 MB, in cache)
+_BLOCK_ROWS = 1 << 16  # rows are processed in blocks of this many (ids: 2 MB, in cache)
 _NOT_OEU, _BAD_TAIL, _UNLISTED = -3, -2, -1  # problems of a row's id, in the order raised
 
 
-def _scan_block(values: Values, lut: np.ndarray, start: int, col: np.ndarray, change: np.ndarray):
-    """:func:`_scan` for rows ``start`` to ``start + _SCAN_ROWS``."""
-    stop = min(start + _SCAN_ROWS, len(values))
-    lo = max(start - 1, 0)  # one row before, to see where a run of a cell starts
-    buffer = values.raw[lo * ID_WIDTH : stop * ID_WIDTH]
-
-    def word(at: int, dtype: str = "<u8") -> np.ndarray:
-        return np.ndarray((stop - lo,), dtype, buffer=buffer, offset=at, strides=(ID_WIDTH,))
-
-    here = slice(start - lo, None)
-    block = lut[word(23, "<u2")[here]]  # the datatype's two bytes
-    block[(word(22)[here] >> np.uint64(24)) != _PADDING] = _BAD_TAIL  # bytes 25-29 are spaces
-    block[(word(0)[here] & np.uint64(0xFFFFFF)) != _OEU] = _NOT_OEU
-    col[start:stop] = block
-    keys = (word(3), word(11), word(15))  # key bytes 3-23: area with its type, industry, occ.
-    new = keys[0][1:] != keys[0][:-1]
-    for key in keys[1:]:
-        new |= key[1:] != key[:-1]
-    if start == 0:
-        new = np.concatenate([[True], new])
-    change[start:stop] = new
+def _in_parallel(work: Callable[[Any], None], items: Sequence[Any]) -> None:
+    """``work(item)`` for every item, in threads (numpy releases the GIL)."""
+    with ThreadPoolExecutor(max_workers=max(1, min(len(items), os.cpu_count() or 1))) as pool:
+        list(pool.map(work, items))
 
 
 def _scan(values: Values, columns: Mapping[str, str], name: str) -> tuple[np.ndarray, np.ndarray]:
     """Column index (in MEASURES) of each row, and whether it starts a run of a new cell.
 
-    Checks each id's prefix, datatype and padding. The ids are scanned block by block (each
-    block's fields read while it is in the CPU cache), in parallel threads.
+    Checks each id's prefix, datatype and padding. The ids are read block by block (each
+    block's fields while it is in the CPU cache), in parallel threads.
     """
     lut = np.full(1 << 16, _UNLISTED, np.int8)  # the datatype's two bytes -> column
     for code, column in columns.items():
@@ -158,9 +142,28 @@ def _scan(values: Values, columns: Mapping[str, str], name: str) -> tuple[np.nda
             lut[int.from_bytes(raw, "little")] = MEASURES.index(column)
     col = np.empty(len(values), np.int8)
     change = np.empty(len(values), bool)
-    starts = range(0, len(values), _SCAN_ROWS)
-    with ThreadPoolExecutor(max_workers=min(len(starts), os.cpu_count() or 1)) as pool:
-        list(pool.map(lambda start: _scan_block(values, lut, start, col, change), starts))
+
+    def scan(start: int, ids: np.ndarray) -> None:
+        rows = len(ids) // ID_WIDTH  # the block's rows, and the one before unless start is 0
+
+        def word(at: int, dtype: str = "<u8") -> np.ndarray:
+            return np.ndarray((rows,), dtype, buffer=ids, offset=at, strides=(ID_WIDTH,))
+
+        here = slice(1 if start else 0, None)
+        block = lut[word(23, "<u2")[here]]  # the datatype's two bytes
+        block[(word(22)[here] >> np.uint64(24)) != _PADDING] = _BAD_TAIL  # bytes 25-29: spaces
+        block[(word(0)[here] & np.uint64(0xFFFFFF)) != _OEU] = _NOT_OEU
+        stop = start + len(block)
+        col[start:stop] = block
+        keys = (word(3), word(11), word(15))  # bytes 3-23: area with its type, industry, occ.
+        new = keys[0][1:] != keys[0][:-1]
+        for key in keys[1:]:
+            new |= key[1:] != key[:-1]
+        change[start + (0 if start else 1) : stop] = new
+        if not start:
+            change[0] = True
+
+    _in_parallel(lambda block: scan(*block), values.blocks(_BLOCK_ROWS))
     if (col < 0).any():
         row = int(np.argmax(col == _NOT_OEU)) if (col == _NOT_OEU).any() else -1
         if row < 0:
@@ -173,7 +176,7 @@ def _scan(values: Values, columns: Mapping[str, str], name: str) -> tuple[np.nda
             source=name,
             line=row + 2,
         )
-    return col.astype(np.int64), change
+    return col, change
 
 
 def _increasing(words: Sequence[np.ndarray]) -> bool:
@@ -187,25 +190,56 @@ def _increasing(words: Sequence[np.ndarray]) -> bool:
     return bool(later.all())
 
 
-def _cells(values: Values, change: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _cells(values: Values, change: np.ndarray) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """Group rows by area x industry x occupation, from where runs of a cell start.
 
-    Returns the cell of each row, the first row of each cell, and the cell keys as packed
-    words (area with its type, industry, occupation) per cell. BLS's file lists a series'
-    values together and in order, so rows are grouped by runs; in any other order, runs of
-    the same cell are merged.
+    Returns the cell of each run (None: run k is cell k), the first row of each cell, and
+    the cell keys as packed words (area with its type, industry, occupation) per cell.
+    BLS's file lists a series' values together and in order, so rows are grouped by runs;
+    in any other order, runs of the same cell are merged.
     """
-    words = (values.word(3), values.word(11), values.word(15))  # key bytes 3-23
     first = np.flatnonzero(change)
-    keys = [word[first] for word in words]
-    cell = np.cumsum(change, dtype=np.int64) - 1
+    keys = [values.field(first, at) for at in (3, 11, 15)]  # key bytes 3-23
+    cell_of_run = None
     if not _increasing(keys):
         frame = pd.DataFrame({str(i): key for i, key in enumerate(keys)})
         cell_of_run = frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy()
         first = first[np.unique(cell_of_run, return_index=True)[1]]
-        cell = cell_of_run[cell]
-        keys = [word[first] for word in words]
-    return cell, first, np.stack([keys[0], keys[1] & _LOW6, keys[2] >> np.uint64(16)])
+        keys = [values.field(first, at) for at in (3, 11, 15)]
+    return cell_of_run, first, np.stack([keys[0], keys[1] & _LOW6, keys[2] >> np.uint64(16)])
+
+
+def _grids(
+    values: Values,
+    col: np.ndarray,
+    change: np.ndarray,
+    cell_of_run: np.ndarray | None,
+    position: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The values and footnote indexes as (measure, cell) grids, cells in output order;
+    filled block by block in parallel threads. Raises if a series appears twice."""
+    n_cells = len(position)
+    grid = np.full((len(MEASURES), n_cells), np.nan)
+    note_grid = np.full((len(MEASURES), n_cells), -1, np.int16)
+    seen = np.zeros(len(MEASURES) * n_cells, bool)
+    bounds = np.arange(0, len(values) + _BLOCK_ROWS, _BLOCK_ROWS).clip(max=len(values))
+    runs_before = np.cumsum([0, *np.add.reduceat(change, bounds[:-1], dtype=np.int64)])
+
+    def fill(k: int) -> None:
+        start, stop = bounds[k], bounds[k + 1]
+        run = np.cumsum(change[start:stop], dtype=np.int64) + (runs_before[k] - 1)
+        cell = run if cell_of_run is None else cell_of_run[run]
+        flat = col[start:stop].astype(np.int64) * n_cells + position[cell]
+        seen[flat] = True
+        grid.ravel()[flat] = values.value[start:stop]
+        note_grid.ravel()[flat] = values.footnote[start:stop]
+
+    _in_parallel(fill, range(len(bounds) - 1))
+    if np.count_nonzero(seen) != len(values):
+        run = np.cumsum(change, dtype=np.int64) - 1
+        cell = run if cell_of_run is None else cell_of_run[run]
+        _raise_duplicate(values, col.astype(np.int64) * n_cells + position[cell])
+    return grid, note_grid
 
 
 def _unpack(values: np.ndarray) -> list[str]:
@@ -294,7 +328,7 @@ def parse(paths: Mapping[str, Path]) -> pd.DataFrame:
     values = read_values(paths[DATA_FILE])
 
     col, change = _scan(values, datatypes, DATA_FILE)
-    cell, first, keys = _cells(values, change)
+    cell_of_run, first, keys = _cells(values, change)
     area = _lookup(
         keys[0],
         pd.Index(areas["areatype_code"] + areas["area_code"]),
@@ -331,16 +365,8 @@ def parse(paths: Mapping[str, Path]) -> pd.DataFrame:
     position[order] = np.arange(len(order))
 
     # one row per measure, one column per cell (in output order)
-    n_cells, n_measures = len(first), len(MEASURES)
-    flat = col * n_cells + position[cell]
-    seen = np.zeros(n_measures * n_cells, bool)
-    seen[flat] = True
-    if np.count_nonzero(seen) != len(flat):
-        _raise_duplicate(values, flat)
-    grid = np.full((n_measures, n_cells), np.nan)
-    grid.ravel()[flat] = values.value
-    note_grid = np.full((n_measures, n_cells), -1, np.int16)
-    note_grid.ravel()[flat] = values.footnote
+    n_cells = len(first)
+    grid, note_grid = _grids(values, col, change, cell_of_run, position)
 
     def take(table: pd.DataFrame, column: str, at: np.ndarray) -> pa.Array:
         return pa.array(table[column].to_numpy(dtype=object), pa.string()).take(pa.array(at))

@@ -113,9 +113,11 @@ def check_values(path: Path, name: str = DATA_FILE) -> None:
 
 @dataclass
 class Values:
-    """The data file's columns; the padded series ids as one byte buffer."""
+    """The data file's columns. The padded series ids stay in the reader's blocks (no copy):
+    ``parts[i]`` holds the bytes of rows ``starts[i]`` to ``starts[i + 1]``, 30 per row."""
 
-    raw: np.ndarray  # the ids' bytes, 30 per row
+    parts: list[np.ndarray]  # uint8, the ids' bytes of one block of the reader
+    starts: np.ndarray  # int64, the first row of each part, then the number of rows
     value: np.ndarray  # float64, NaN where BLS wrote a marker
     footnote: np.ndarray  # per row, index into footnote_codes (-1: none)
     footnote_codes: list[str]  # distinct footnote_codes strings
@@ -123,19 +125,41 @@ class Values:
     def __len__(self) -> int:
         return len(self.value)
 
-    @property
-    def ids(self) -> np.ndarray:
-        """The series ids as an (n, 30) uint8 matrix."""
-        return self.raw.reshape(len(self), ID_WIDTH)
-
-    def word(self, at: int, dtype: str = "<u8") -> np.ndarray:
-        """Bytes from ``at`` of every id as one little-endian integer (a strided view)."""
-        return np.ndarray(
-            (len(self),), dtype=dtype, buffer=self.raw, offset=at, strides=(ID_WIDTH,)
-        )
+    def id_bytes(self, row: int) -> bytes:
+        part = int(np.searchsorted(self.starts, row, side="right")) - 1
+        at = (row - int(self.starts[part])) * ID_WIDTH
+        return self.parts[part][at : at + ID_WIDTH].tobytes()
 
     def id_text(self, row: int) -> str:
-        return self.ids[row].tobytes().decode("ascii", errors="replace").strip()
+        return self.id_bytes(row).decode("ascii", errors="replace").strip()
+
+    def field(self, rows: np.ndarray, at: int) -> np.ndarray:
+        """Bytes ``at`` to ``at + 8`` of the ids of ``rows`` (ascending) as little-endian uint64."""
+        out = np.empty(len(rows), "<u8")
+        cuts = np.searchsorted(rows, self.starts)
+        for part, start, lo, hi in zip(self.parts, self.starts, cuts, cuts[1:], strict=False):
+            if hi > lo:
+                words = np.ndarray(
+                    (len(part) // ID_WIDTH,), "<u8", buffer=part, offset=at, strides=(ID_WIDTH,)
+                )
+                out[lo:hi] = words[rows[lo:hi] - start]
+        return out
+
+    def blocks(self, rows: int) -> list[tuple[int, np.ndarray]]:
+        """The ids in blocks of at most ``rows`` rows: (first row, the bytes of the row before
+        it (unless it is row 0) and of the block's rows)."""
+        found = []
+        for part, start in zip(self.parts, self.starts, strict=False):
+            for lo in range(0, len(part) // ID_WIDTH, rows):
+                hi = min(lo + rows, len(part) // ID_WIDTH)
+                if lo > 0:
+                    buffer = part[(lo - 1) * ID_WIDTH : hi * ID_WIDTH]
+                elif start > 0:  # the row before is the last of the previous part
+                    buffer = np.concatenate([found[-1][1][-ID_WIDTH:], part[: hi * ID_WIDTH]])
+                else:
+                    buffer = part[: hi * ID_WIDTH]
+                found.append((int(start) + lo, buffer))
+        return found
 
 
 def _fixed_width(array: pa.Array, name: str, *, first_row: int = 0) -> np.ndarray:
@@ -188,13 +212,15 @@ def read_values(path: Path, *, name: str = DATA_FILE) -> Values:
         name,
         {"series_id": pa.binary(), "footnote_codes": pa.binary()},
     )
-    ids, first = [], 0
-    for chunk in table.column("series_id").chunks:
-        ids.append(_fixed_width(chunk, name, first_row=first))
-        first += len(chunk)
+    chunks = [c for c in table.column("series_id").chunks if len(c)]
+    starts = np.cumsum([0, *(len(c) for c in chunks)])
     footnote, codes = _footnotes(table.column("footnote_codes"))
     return Values(
-        raw=np.concatenate(ids) if len(ids) > 1 else ids[0],
+        parts=[
+            _fixed_width(chunk, name, first_row=int(first))
+            for chunk, first in zip(chunks, starts, strict=False)
+        ],
+        starts=starts,
         value=table.column("value").to_numpy(),
         footnote=footnote,
         footnote_codes=codes,
