@@ -12,12 +12,14 @@ import sys
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from marketdata import __version__, cache
+from marketdata import __version__
 from marketdata.config import Settings, get_settings
 from marketdata.errors import ConfigError, MarketdataError, MarketdataWarning, ReportError
+
+if TYPE_CHECKING:  # pandas, matplotlib and the notebook tools load only in the commands
+    import pandas as pd
 
 WAGE_COLUMNS = [
     "area_name",
@@ -33,6 +35,8 @@ WAGE_COLUMNS = [
 
 
 def _print_frame(df: pd.DataFrame) -> None:
+    import pandas as pd
+
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         print(df.to_string(index=False))
 
@@ -72,6 +76,8 @@ def cmd_wages(args: argparse.Namespace) -> int:
 
 def cmd_salary(args: argparse.Namespace) -> int:
     """Pay bands, regional comparison and credential factors of an occupation."""
+    import pandas as pd
+
     from marketdata import salary
 
     df = salary.breakdown(
@@ -129,6 +135,8 @@ def cmd_growth(args: argparse.Namespace) -> int:
 
 def cmd_cache(args: argparse.Namespace) -> int:
     """Inspect, verify, fill or clear the cache."""
+    from marketdata import cache
+
     settings = get_settings()
     if args.action == "add" and not args.paths:
         args.parser.error("cache add needs the PATH of at least one file saved from BLS")

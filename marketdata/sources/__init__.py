@@ -26,7 +26,7 @@ SOURCE_MODULES: dict[str, str] = {
     "projections_central": "Projections Central state projections (JSON), e.g. longterm-32.json",
     "cps_table54": "CPS table 54, earnings by certification and licensing, e.g. cpsaat54.xlsx",
     "cps": "CPS annual-average tables or time-series files, e.g. cpsaat11.xlsx",
-    "ors": "BLS Occupational Requirements Survey workbooks or or.* files, e.g. ors-complete-dataset.xlsx",
+    "ors": "BLS ORS credential workbooks or or.* files, e.g. ors-complete-dataset.xlsx",
     "bea_rpp": "BEA regional price parities (SARPP, MARPP), e.g. SARPP.zip",
 }
 
