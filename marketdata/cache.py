@@ -366,12 +366,6 @@ def verify(*, settings: Settings | None = None) -> dict[str, bool]:
     return result
 
 
-def clear(*, settings: Settings | None = None) -> None:
-    """Remove the whole cache folder."""
-    settings = get_settings(settings)
-    shutil.rmtree(settings.cache_dir, ignore_errors=True)
-
-
 # Parsed frames ---------------------------------------------------------------------------
 
 

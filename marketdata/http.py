@@ -12,7 +12,6 @@ import email.utils
 import hashlib
 import json
 import logging
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,9 +22,8 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3
-from tqdm.auto import tqdm
 
-from marketdata import __version__
+from marketdata import __version__, progress
 from marketdata.config import Settings, get_settings
 from marketdata.errors import ContactRequired, FetchError, RateLimited, SourceFormatError
 
@@ -270,17 +268,19 @@ def download(
         length = int(response.headers.get("Content-Length", 0)) or None
         total = start + length if length is not None else None
         size = start
-        show = bool(total and total >= _PROGRESS_MIN_BYTES and sys.stderr.isatty())
-        logger.info("Downloading %s from %s to %s", Path(urlsplit(url).path).name, url, dest)
+        small = not total or total < _PROGRESS_MIN_BYTES
+        name = Path(urlsplit(url).path).name
+        logger.info("Downloading %s from %s to %s", name, url, dest)
         with (
             dest.open("ab" if start else "wb") as out,
-            tqdm(
+            progress.bar(
                 total=total,
                 initial=start,
                 unit="B",
                 unit_scale=True,
-                disable=not show,
-                desc=dest.name,
+                disable=small,
+                desc=name,
+                settings=settings,
             ) as bar,
         ):
             try:

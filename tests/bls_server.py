@@ -8,6 +8,7 @@ bodies cut short, slow answers).
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+logger = logging.getLogger(__name__)
 LAST_MODIFIED = formatdate(1778803200, usegmt=True)  # 2026-05-15, as BLS's files
 
 
@@ -72,6 +74,17 @@ def file_handler(body: bytes, content_type: str = "text/plain") -> Handler:
     return handle
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A threaded server that keeps quiet when a client hangs up mid-answer (tests make
+    clients time out and drop connections on purpose): socketserver would print
+    "Exception occurred during processing of request" and a traceback on stderr."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        logger.debug("request from %s ended early", client_address, exc_info=True)
+
+
 class BLSServer:
     """Threaded HTTP server on 127.0.0.1 with per-path handlers and a request log."""
 
@@ -123,8 +136,7 @@ class BLSServer:
 
             do_GET = do_POST = do_HEAD = _serve  # noqa: N815
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.daemon_threads = True
+        self._server = _QuietServer(("127.0.0.1", 0), _Handler)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
