@@ -228,9 +228,13 @@ def _wants_help(tokens: Sequence[str]) -> bool:
 def _single_values(name: str, params: dict[str, object], *, over: bool = False) -> None:
     """ReportError if a parameter that takes one value was given several times."""
     from marketdata import report_help
+    from marketdata.reports.catalogue import REPORTS
 
     defaults = {p.name: p.default for p in report_help.parameters(name)}
+    lists = REPORTS[name].lists if name in REPORTS else ()  # text that also takes a list
     for key, value in params.items():
+        if key in lists:
+            continue
         if isinstance(value, list) and key in defaults and not isinstance(defaults[key], list):
             option = "--" + key.replace("_", "-")
             listed = ",".join(str(v) for v in value)
