@@ -123,7 +123,7 @@ def test_regional_summary_on_a_soc_group() -> None:
         in (sentences[1])
     )
     nurses = table.set_index("occupation_code").loc["29-1141", "employment"]  # the table's own
-    assert any(f"Registered nurses, employed about {nurses:,.0f} people" in s for s in sentences)
+    assert any(f"registered nurses, employed about {nurses:,.0f} people" in s for s in sentences)
     unpublished = int((table["employment"].isna() & table["annual_median"].isna()).sum())
     assert sentences[-1].startswith(f"BLS did not publish {unpublished} occupations")
     assert 3 <= len(sentences) <= 6

@@ -237,7 +237,7 @@ def regional_summary(table: pd.DataFrame, area_name: str, *, release: str = "") 
     if len(jobs):
         top = jobs.iloc[0]
         text = (
-            f"The largest, {plain_title(top['occupation_title'])}, employed about "
+            f"The largest, {_in_sentence(top['occupation_title'])}, employed about "
             f"{count(top['employment'])} people"
         )
         median = money(top, "annual_median")

@@ -83,8 +83,7 @@ def group_outlook(
                     f"Projections: {where.name}'s long-term projections (Projections Central)."
                 )
         except MarketdataError as exc:
-            missing.append(exc)
-            notes.append(f"{where.name}'s own projections could not be had; national ones shown.")
+            missing.append(exc)  # the notes then name the national projections shown
     elif where.type != "national":
         notes.append(
             "Projections are published for the nation and the states; national ones shown."
