@@ -16,8 +16,6 @@ from tests.conftest import DATA
 NV = DATA / "projections_central" / "nv-longterm-2026-09-11-slice.json"
 NV_PATH = "/Projections/LongTermRestJson/32"
 CURRENT = "/emp/ind-occ-matrix/occupation.xlsx"
-#: Offline, the bundled data is used and says so: expected here, not what is tested.
-pytestmark = pytest.mark.filterwarnings("ignore::marketdata.errors.OfflineDataWarning")
 
 
 def _serve(server: BLSServer) -> None:
