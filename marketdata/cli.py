@@ -168,9 +168,10 @@ def _clear_cache(settings: Settings, *, yes: bool) -> int:
     if not todo.files:
         print(f"Nothing to clear: no marketdata cache files in {todo.folder}")
         return 0
+    files = f"{len(todo.files)} file" + ("s" if len(todo.files) != 1 else "")
     what = (
-        f"{todo.entries} cached entries ({len(todo.files)} files, {todo.size / 1e6:,.1f} MB) "
-        f"that marketdata wrote in {todo.folder}"
+        f"{files} that marketdata wrote in {todo.folder} ({todo.entries} cached entries with "
+        f"their metadata, locks and temporary files; {todo.size / 1e6:,.1f} MB)"
     )
     if not yes:
         if not sys.stdin.isatty():
