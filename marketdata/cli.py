@@ -217,9 +217,9 @@ def _wants_help(tokens: Sequence[str]) -> bool:
 
 def _single_values(name: str, params: dict[str, object], *, over: bool = False) -> None:
     """ReportError if a parameter that takes one value was given several times."""
-    from marketdata import report_help
+    from marketdata.reports import usage
 
-    defaults = {p.name: p.default for p in report_help.parameters(name)}
+    defaults = {p.name: p.default for p in usage.parameters(name)}
     for key, value in params.items():
         if isinstance(value, list) and key in defaults and not isinstance(defaults[key], list):
             option = "--" + key.replace("_", "-")
@@ -237,11 +237,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     from marketdata import reports
 
     if _wants_help([args.manifest, *args.params]):
-        from marketdata import report_help
+        from marketdata.reports import usage
 
-        print(
-            report_help.rerun_help() if args.name == "rerun" else report_help.help_text(args.name)
-        )
+        print(usage.rerun_help() if args.name == "rerun" else usage.help_text(args.name))
         return 0
     params = _report_parameters(args.params)
     output_dir = params.pop("output_dir", None)
@@ -272,12 +270,12 @@ def _format_warning(
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Run one report over many parameter sets; exit status 1 if any report failed."""
-    from marketdata import batch
+    from marketdata.reports import batch
 
     if _wants_help(args.params):
-        from marketdata import report_help
+        from marketdata.reports import usage
 
-        print(report_help.help_text(args.name, command="batch"))
+        print(usage.help_text(args.name, command="batch"))
         return 0
     tokens = [t for t in args.params if t != "--no-resume"]
     params = _report_parameters(tokens)

@@ -131,7 +131,7 @@ def _cps_anchor(df: pd.DataFrame) -> None:
 
 
 ARCHIVE = DATA / "oews_archive"
-CROSSWALKS = ARCHIVE / "crosswalk-fixture"
+CROSSWALKS = ARCHIVE / "crosswalk"
 SOURCES: tuple[Source, ...] = (
     Source(
         "oe",

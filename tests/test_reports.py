@@ -28,6 +28,7 @@ from marketdata import cli, reports, snapshot, sources
 from marketdata.cache import add_file
 from marketdata.config import Settings, reset_settings
 from marketdata.errors import OfflineError, ReportError, UnknownArea, UnknownCode
+from marketdata.reports.manifest import sha256
 
 DATA = Path(__file__).parent / "data"
 STATES = DATA / "plots" / "oews_2025_states.csv"
@@ -124,7 +125,7 @@ def test_outlook_folder_and_manifest(outlook: reports.ReportResult, outputs: Pat
     ep = data["https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx"]
     assert ep["added_by_hand"] and re.fullmatch(r"[0-9a-f]{64}", ep["sha256"])
     for name, digest in manifest["files"].items():
-        assert reports._sha256(folder / name) == digest
+        assert sha256(folder / name) == digest
     assert not list(folder.glob("_*.json"))  # records folded into the manifest
 
 
@@ -378,7 +379,7 @@ def test_growth_explorer_with_past_releases(bls_server, online_settings, tmp_pat
     BLS files cut down); the history section follows 29-0000 over the last releases."""
     for path in sorted((DATA / "oews_archive").glob("*.zip")):
         bls_server.add(f"/oes/special-requests/{path.name}", path)
-    crosswalks = DATA / "oews_archive" / "crosswalk-fixture"
+    crosswalks = DATA / "oews_archive" / "crosswalk"
     for name in ("soc_2000_to_2010_crosswalk.xls", "2018/soc_2010_to_2018_crosswalk.xlsx"):
         bls_server.add(f"/soc/{name}", crosswalks / Path(name).name)
     bls_server.add("/emp/ind-occ-matrix/occupation.xlsx", EP_2024)

@@ -1,0 +1,285 @@
+"""Run report notebooks in this Python process: no kernel to start, no imports to repeat.
+
+:func:`execute_notebook` is an :class:`marketdata.reports.Executor` for batch workers. It runs
+``papermill.execute_notebook`` with the ``marketdata-inprocess`` engine registered here, so
+parameters are injected and the notebook's papermill metadata written exactly as for a kernel
+run; only the cells run differently: with one IPython ``InteractiveShell`` per process, whose
+displays, results, printed text and errors become the cells' outputs as a kernel's messages
+would (``display_data``, ``execute_result``, ``stream``, ``error``). The user namespace is
+cleared before each notebook; modules imported by one report stay imported for the next.
+
+The report's settings reach the notebook as for a kernel:
+:func:`marketdata.reports.kernel.kernel_env` is put in ``os.environ`` while it runs (then
+restored), so ``get_settings()`` and ``marketdata.reports.kit`` inside the notebook see the
+report's cache, servers and folder. One notebook runs at a time per process (a lock); run
+several processes for parallel reports.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import sys
+import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from IPython.core.displayhook import DisplayHook
+from IPython.core.displaypub import DisplayPublisher
+from IPython.core.interactiveshell import InteractiveShell
+from nbformat.v4 import new_output
+from traitlets.config import Config
+
+from marketdata import config
+from marketdata.config import Settings
+from marketdata.errors import MarketdataWarning, ReportError
+from marketdata.reports.kernel import CURRENT_PYTHON, kernel_env
+
+logger = logging.getLogger(__name__)
+
+ENGINE = "marketdata-inprocess"
+_LOCK = threading.Lock()
+
+
+def _jsonable(value: Any) -> Any:
+    """Display data as a kernel sends it: bytes base64-encoded, containers walked."""
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+class _Outputs:
+    """Where the running cell's outputs go (``cell`` is ``None`` between cells), and the
+    outputs shown with a display id (``update_display`` changes them in place)."""
+
+    def __init__(self) -> None:
+        self.cell: list[nbformat.NotebookNode] | None = None
+        self.displays: dict[str, list[nbformat.NotebookNode]] = {}
+
+    def add(self, output: nbformat.NotebookNode) -> None:
+        if self.cell is not None:
+            self.cell.append(output)
+
+    def write(self, name: str, text: str) -> None:
+        """Printed text: appended to the last output if that is the same stream."""
+        if self.cell is None or not text:
+            return
+        last = self.cell[-1] if self.cell else None
+        if last is not None and last.output_type == "stream" and last.name == name:
+            last.text += text
+        else:
+            self.cell.append(new_output("stream", name=name, text=text))
+
+
+_OUTPUTS = _Outputs()
+
+
+class _Stream:
+    """``sys.stdout``/``sys.stderr`` while a cell runs."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def write(self, text: str) -> int:
+        _OUTPUTS.write(self.name, text)
+        return len(text)
+
+    def writelines(self, lines: list[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def writable(self) -> bool:
+        return True
+
+
+class _Publisher(DisplayPublisher):
+    """``display(...)`` -> a ``display_data`` output; ``update_display`` changes the outputs
+    shown with that display id, as a notebook client does."""
+
+    def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kw):
+        data, metadata = _jsonable(data), _jsonable(metadata or {})
+        display_id = (transient or {}).get("display_id")
+        if update:
+            for shown in _OUTPUTS.displays.get(display_id, []):
+                shown.data, shown.metadata = data, metadata
+            return
+        output = new_output("display_data", data=data, metadata=metadata)
+        if display_id:
+            _OUTPUTS.displays.setdefault(display_id, []).append(output)
+        _OUTPUTS.add(output)
+
+    def clear_output(self, wait=False):
+        if _OUTPUTS.cell is not None:
+            _OUTPUTS.cell.clear()
+
+
+class _ResultHook(DisplayHook):
+    """The value of a cell's last expression -> an ``execute_result`` output."""
+
+    def write_output_prompt(self):
+        pass
+
+    def write_format_data(self, format_dict, md_dict=None):
+        _OUTPUTS.add(
+            new_output(
+                "execute_result",
+                data=_jsonable(format_dict),
+                metadata=_jsonable(md_dict or {}),
+                execution_count=self.prompt_count,
+            )
+        )
+
+    def finish_displayhook(self):
+        pass
+
+
+class _Shell(InteractiveShell):
+    """An IPython shell whose output goes to the running cell's outputs."""
+
+    display_pub_class = _Publisher
+    displayhook_class = _ResultHook
+
+    def _showtraceback(self, etype, evalue, stb):
+        _OUTPUTS.add(
+            new_output("error", ename=etype.__name__, evalue=str(evalue), traceback=list(stb))
+        )
+
+
+def shell() -> InteractiveShell:
+    """This process's shell (created on first use, without a history file)."""
+    if InteractiveShell.initialized() and not isinstance(InteractiveShell.instance(), _Shell):
+        raise ReportError(
+            "in-process reports cannot run inside another IPython session (e.g. a Jupyter "
+            "kernel); use marketdata.reports.run, or marketdata.reports.batch.run with a "
+            "worker pool"
+        )
+    cfg = Config()
+    cfg.HistoryManager.enabled = False
+    return _Shell.instance(config=cfg)
+
+
+def language_info() -> dict[str, Any]:
+    """What an IPython kernel of this Python reports about its language."""
+    from ipykernel.ipkernel import IPythonKernel
+
+    return dict(IPythonKernel.language_info)
+
+
+@contextmanager
+def _environment(env: dict[str, str]) -> Iterator[None]:
+    """``os.environ`` is ``env`` inside the block (settings read from it again)."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    config.reset_settings()
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        config.reset_settings()
+
+
+@contextmanager
+def _capture(outputs: list[nbformat.NotebookNode]) -> Iterator[None]:
+    _OUTPUTS.cell = outputs
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Stream("stdout"), _Stream("stderr")
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+        _OUTPUTS.cell = None
+
+
+def _engine() -> str:
+    """Register the papermill engine (idempotent) and return its name."""
+    from papermill.engines import Engine, papermill_engines
+
+    class InProcessEngine(Engine):
+        """Papermill engine running the cells in this process's IPython shell."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, *, kernel_env, **kwargs):
+            sh = shell()
+            sh.reset(new_session=True)
+            _OUTPUTS.displays.clear()
+            with _environment(kernel_env), warnings.catch_warnings():
+                # a fresh registry, as in a new kernel: each report shows its own warnings
+                warnings.filterwarnings("default", category=MarketdataWarning)
+                for index, cell in enumerate(nb_man.nb.cells):
+                    nb_man.cell_start(cell, index)
+                    try:
+                        if cell.cell_type == "code" and not _run_cell(sh, cell):
+                            nb_man.cell_exception(cell, cell_index=index)
+                            break
+                    finally:
+                        nb_man.cell_complete(cell, cell_index=index)
+            nb_man.nb.metadata["language_info"] = language_info()
+            return nb_man.nb
+
+    papermill_engines.register(ENGINE, InProcessEngine)
+    return ENGINE
+
+
+def _run_cell(sh: InteractiveShell, cell: nbformat.NotebookNode) -> bool:
+    """Run one code cell, filling its outputs; False if it raised."""
+    outputs: list[nbformat.NotebookNode] = []
+    with _capture(outputs):
+        result = sh.run_cell(cell.source, store_history=True)
+    cell.outputs = outputs
+    cell.execution_count = result.execution_count
+    return result.success
+
+
+def execute_notebook(
+    notebook: Path,
+    output: Path,
+    parameters: dict[str, Any],
+    *,
+    report_dir: Path,
+    settings: Settings,
+) -> nbformat.NotebookNode:
+    """Execute ``notebook`` with ``parameters`` in this process (an
+    :class:`~marketdata.reports.Executor`); the executed notebook is written to ``output``.
+
+    Raises :class:`ReportError` naming the cell and the error if a cell fails.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    with _LOCK:
+        try:
+            return papermill.execute_notebook(
+                str(notebook),
+                str(output),
+                parameters=parameters,
+                engine_name=_engine(),
+                kernel_name=CURRENT_PYTHON,
+                progress_bar=False,
+                request_save_on_cell_execute=False,
+                kernel_env=kernel_env(settings, report_dir),
+            )
+        except PapermillExecutionError as exc:
+            raise ReportError(
+                f"report notebook {notebook.name} failed in cell {exc.exec_count}: "
+                f"{exc.ename}: {exc.evalue}"
+            ) from None
