@@ -86,6 +86,18 @@ def cmd_salary(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 200, "display.max_colwidth", 40):
         print(salary.display(df).to_string())
     print("* " + first["experience_method"])
+    takes = [
+        f"{label}: {first[column]}"
+        for label, column in (
+            ("typical entry education", "typical_education"),
+            ("work experience", "work_experience"),
+            ("on-the-job training", "training"),
+        )
+        if isinstance(first.get(column), str) and first[column]
+    ]
+    if takes:
+        round_ = f" {first['ep_round']}" if isinstance(first.get("ep_round"), str) else ""
+        print(f"What it takes (BLS Employment Projections{round_}, national): " + "; ".join(takes))
     for column in ("cert_note", "what_it_takes_note"):  # the same for every area
         if isinstance(first.get(column), str) and first[column]:
             print(f"Note: {first[column]}")

@@ -303,7 +303,9 @@ def test_offline_uses_the_bundled_oews_snapshot() -> None:
         frame = salary.breakdown(MRS, ["US", "Columbus, OH"])
     assert frame["annual_median"].tolist() == [51140, 51230]
     assert all(p["bundled"] for p in frame.attrs["provenance"] if p["program"] == "OEWS")
-    assert "EP data unavailable" in frame["what_it_takes_note"].iloc[0]
+    # "what it takes" from the bundled EP round; only its missing attainment table is noted
+    assert frame["typical_education"].iloc[0] == "Postsecondary nondegree award"
+    assert "EP attainment table unavailable" in frame["what_it_takes_note"].iloc[0]
 
 
 def test_cli_salary(capsys) -> None:

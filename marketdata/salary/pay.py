@@ -148,10 +148,15 @@ def _what_it_takes(occupation: str, settings: Settings) -> tuple[dict[str, objec
     for table in ("projections", "attainment"):
         try:
             frame = projections.load(table=table, settings=settings)
-        except FetchError as err:  # the workbook itself is out of reach: no table will do
-            logger.info("EP data unavailable: %s", err)
-            notes.append(f"EP data unavailable: {one_line(err)}")
-            break
+        except FetchError as err:
+            if not values:  # the workbook itself is out of reach, bundled round included
+                logger.info("EP data unavailable: %s", err)
+                notes.append(f"EP data unavailable: {one_line(err)}")
+                break
+            # the projections came (e.g. from the bundled round); only this table is missing
+            logger.info("EP %s table unavailable: %s", table, err)
+            notes.append(f"EP {table} table unavailable: {str(err).splitlines()[0]}")
+            continue
         except MarketdataError as err:
             logger.info("EP %s table unavailable: %s", table, err)
             notes.append(f"EP {table} table unavailable: {one_line(err)}")
