@@ -12,12 +12,14 @@ import sys
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from marketdata import __version__, cache
+from marketdata import __version__
 from marketdata.config import Settings, get_settings
 from marketdata.errors import ConfigError, MarketdataError, MarketdataWarning, ReportError
+
+if TYPE_CHECKING:  # pandas, matplotlib and the notebook tools load only in the commands
+    import pandas as pd
 
 WAGE_COLUMNS = [
     "area_name",
@@ -33,6 +35,8 @@ WAGE_COLUMNS = [
 
 
 def _print_frame(df: pd.DataFrame) -> None:
+    import pandas as pd
+
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         print(df.to_string(index=False))
 
@@ -72,6 +76,8 @@ def cmd_wages(args: argparse.Namespace) -> int:
 
 def cmd_salary(args: argparse.Namespace) -> int:
     """Pay bands, regional comparison and credential factors of an occupation."""
+    import pandas as pd
+
     from marketdata import salary
 
     df = salary.breakdown(
@@ -141,6 +147,8 @@ def cmd_growth(args: argparse.Namespace) -> int:
 
 def cmd_cache(args: argparse.Namespace) -> int:
     """Inspect, verify, fill or clear the cache."""
+    from marketdata import cache
+
     settings = get_settings()
     if args.action == "add" and not args.paths:
         args.parser.error("cache add needs the PATH of at least one file saved from BLS")
@@ -329,6 +337,23 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_fetch(args: argparse.Namespace) -> int:
+    """Download and cache what reports need; exit status 1 if anything could not be had."""
+    from marketdata import fetch
+
+    settings = get_settings()
+    items = fetch.plan(
+        history=args.history, states=args.state, all_states=args.all_states, cps=not args.no_cps
+    )
+    outcomes = fetch.run(items, settings=settings, progress=True)
+    for outcome in outcomes:
+        mark = "ok    " if outcome.ok else "FAILED"
+        print(f"{mark}  {outcome.label}: {outcome.detail}")
+    print(f"Cache folder: {settings.cache_dir}")
+    _print_frame(fetch.cached_table(settings=settings))
+    return 0 if all(o.ok for o in outcomes) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``marketdata`` command."""
     parser = argparse.ArgumentParser(
@@ -394,6 +419,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     growth_cmd.add_argument("--round", default="latest", help="projection round, e.g. 2024-34")
     growth_cmd.set_defaults(run=cmd_growth)
+
+    fetch_cmd = commands.add_parser(
+        "fetch",
+        help="download and cache what reports need, ahead of time",
+        description="Download and cache the current OEWS release, the current Employment "
+        "Projections round and the CPS certification table, plus past OEWS releases and state "
+        "projections if asked; later reports (also offline) use them. Interrupted downloads "
+        "resume. Exit status 1 if something could not be had.",
+    )
+    fetch_cmd.add_argument(
+        "--history", type=int, default=0, metavar="N", help="also the last N past OEWS releases"
+    )
+    fetch_cmd.add_argument(
+        "--state", action="append", default=[], help="a state's projections (repeatable): OH"
+    )
+    fetch_cmd.add_argument("--all-states", action="store_true", help="every state's projections")
+    fetch_cmd.add_argument("--no-cps", action="store_true", help="leave out the CPS table")
+    fetch_cmd.set_defaults(run=cmd_fetch)
 
     cache_cmd = commands.add_parser(
         "cache",

@@ -49,13 +49,26 @@ Handler = Callable[[Request], Answer]
 
 
 def file_handler(body: bytes, content_type: str = "text/plain") -> Handler:
-    """Serve ``body`` with validators; answer conditional requests with 304."""
+    """Serve ``body`` with validators; answer conditional requests with 304 and range
+    requests (``Range: bytes=N-``, honouring ``If-Range``) with 206."""
     etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
 
     def handle(request: Request) -> Answer:
-        headers = {"ETag": etag, "Last-Modified": LAST_MODIFIED, "Content-Type": content_type}
+        headers = {
+            "ETag": etag,
+            "Last-Modified": LAST_MODIFIED,
+            "Content-Type": content_type,
+            "Accept-Ranges": "bytes",
+        }
         if request.headers.get("if-none-match") == etag:
             return Answer(304, headers)
+        wanted = request.headers.get("range", "")
+        same = request.headers.get("if-range", etag) in (etag, LAST_MODIFIED)
+        if wanted.startswith("bytes=") and wanted.endswith("-") and same:
+            start = int(wanted[6:-1])
+            if start < len(body):
+                headers["Content-Range"] = f"bytes {start}-{len(body) - 1}/{len(body)}"
+                return Answer(206, headers, body[start:] if request.method == "GET" else b"")
         return Answer(200, headers, body if request.method == "GET" else b"")
 
     return handle

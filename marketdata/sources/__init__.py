@@ -24,10 +24,10 @@ SOURCE_MODULES: dict[str, str] = {
     "oews_archive": "OEWS archive zips of past releases, e.g. oesm21nat.zip",
     "ep": "Employment Projections workbooks, archives or data-tool CSVs, e.g. occupation.xlsx",
     "projections_central": "Projections Central state projections (JSON), e.g. longterm-32.json",
-    "cps_table54": "CPS table 54 (pay by certification and licensing), e.g. cpsaat54_2023.xlsx",
+    "cps_table54": "CPS table 54, earnings by certification and licensing, e.g. cpsaat54.xlsx",
     "cps": "CPS annual-average tables or time-series files, e.g. cpsaat11.xlsx",
-    "ors": "Occupational Requirements Survey files or workbooks, e.g. ors-complete-dataset.xlsx",
-    "bea_rpp": "BEA regional price parities, e.g. SARPP.zip",
+    "ors": "BLS ORS credential workbooks or or.* files, e.g. ors-complete-dataset.xlsx",
+    "bea_rpp": "BEA regional price parities (SARPP, MARPP), e.g. SARPP.zip",
 }
 
 
