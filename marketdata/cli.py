@@ -239,9 +239,9 @@ def _single_values(name: str, params: dict[str, object], *, over: bool = False) 
     """ReportError if a parameter that takes one value was given several times."""
     from marketdata.reports import usage
 
-    defaults = {p.name: p.default for p in usage.parameters(name)}
+    single = {p.name for p in usage.parameters(name) if not p.many}
     for key, value in params.items():
-        if isinstance(value, list) and key in defaults and not isinstance(defaults[key], list):
+        if isinstance(value, list) and key in single:
             option = "--" + key.replace("_", "-")
             listed = ",".join(str(v) for v in value)
             how = "add it to --over" if over else f"use `marketdata batch {name} --over"
