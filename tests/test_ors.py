@@ -131,7 +131,7 @@ def test_download_cache_and_offline(bls_server, online_settings) -> None:
         again = ors.load_credentials(settings=online_settings.replace(offline=True))
     assert _one(creds, "29-2072", "certification")["estimate"] == 26.3
     prov = creds.attrs["provenance"][0]
-    assert prov["program"] == "ORS" and prov["release"] == "ORS 2020 (preliminary)"
+    assert prov["program"] == "ORS" and prov["release"] == "2020 (preliminary)"
     assert prov["source_url"].endswith("/web/ors/ors-complete-dataset.xlsx") and not prov["bundled"]
     assert bls_server.count("/web/ors/ors-complete-dataset.xlsx") == 1
     pd.testing.assert_frame_equal(creds, again)

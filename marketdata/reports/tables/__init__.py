@@ -2,7 +2,8 @@
 
 Notebooks import this package (``from marketdata.reports import tables as rt``); the names
 below (what the notebooks use) are its public API. By report: :mod:`.common` (parameters,
-OEWS rows shared by all), :mod:`.outlook`, :mod:`.regional`, :mod:`.growth`.
+OEWS rows shared by all), :mod:`.outlook`, :mod:`.regional`, :mod:`.growth`; :mod:`.context`
+(ORS credentials, pay in national prices).
 """
 
 from __future__ import annotations
@@ -16,6 +17,13 @@ from marketdata.reports.tables.common import (
     rows_for,
     top,
     wage_columns,
+)
+from marketdata.reports.tables.context import (
+    credential_table,
+    local_price_columns,
+    local_price_notes,
+    local_prices,
+    metro_ranking,
 )
 from marketdata.reports.tables.growth import (
     group_history,
@@ -46,12 +54,17 @@ __all__ = [
     "areas",
     "comparison_codes",
     "comparison_title",
+    "credential_table",
     "group_history",
     "group_outlook",
     "growth_columns",
     "history_columns",
     "industry_columns",
     "industry_rows",
+    "local_price_columns",
+    "local_price_notes",
+    "local_prices",
+    "metro_ranking",
     "occupation",
     "occupation_list",
     "of_type",

@@ -6,7 +6,7 @@ import warnings
 
 import pytest
 
-from marketdata import context_tables as ct
+from marketdata.reports.tables import context as ct
 from marketdata import oews
 from marketdata.errors import MarketdataError, OfflineDataWarning
 
@@ -21,7 +21,7 @@ def adjusted():
 
 def test_credential_table_and_sentences() -> None:
     with pytest.warns(OfflineDataWarning):
-        table, sentences = ct.credentials("29-2072")
+        table, sentences = ct.credential_table("29-2072")
     assert table["share"].tolist() == ["31.9%", "26.3%", "—"]
     assert table["standard_error"].tolist() == ["7.5", "7.5", "—"]
     assert sentences[1] == (

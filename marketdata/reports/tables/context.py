@@ -1,8 +1,8 @@
 """Report tables and notes for the counselor context: ORS credential shares and OEWS pay
 adjusted for local prices (BEA regional price parities).
 
-Used by the occupation outlook and ``marketdata salary``; every function takes frames from
-:mod:`marketdata.ors` and :mod:`marketdata.local_pay` and returns what a report shows.
+Used by the occupation outlook; every function takes frames from :mod:`marketdata.ors` and
+:mod:`marketdata.local_pay` and returns what a report shows.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ ORS_NOTE = (
 )
 
 
-def credentials(
+def credential_table(
     occupation: str, *, settings: Settings | None = None
 ) -> tuple[pd.DataFrame, list[str]]:
     """ORS credential shares of ``occupation`` as a report table, and one sentence per share.
