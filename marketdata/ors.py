@@ -38,7 +38,7 @@ from marketdata.sources import ors as source
 PROGRAM = "ORS"
 #: The measures shown, in order, and how a sentence names them.
 MEASURES: dict[str, str] = {
-    "any": "a credential (certification, license or educational certificate)",
+    "any": "a certification, license or educational certificate",
     "certification": "a certification",
     "license": "a license",
 }

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import math
 import warnings
 
+import pandas as pd
 import pytest
 
-from marketdata.reports.tables import context as ct
 from marketdata import oews
 from marketdata.errors import MarketdataError, OfflineDataWarning
+from marketdata.reports.tables import context as ct
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +25,9 @@ def adjusted():
 def test_credential_table_and_sentences() -> None:
     with pytest.warns(OfflineDataWarning):
         table, sentences = ct.credential_table("29-2072")
-    assert table["share"].tolist() == ["31.9%", "26.3%", "—"]
-    assert table["standard_error"].tolist() == ["7.5", "7.5", "—"]
+    assert table["share"].tolist()[:2] == [31.9, 26.3] and math.isnan(table["share"].iloc[2])
+    assert table["standard_error"].tolist()[:2] == [7.5, 7.5]
+    assert sentences[-1] == ct.ORS_NOTE
     assert sentences[1] == (
         "About 1 in 4 of these jobs requires a certification (BLS ORS 2020, preliminary)"
     )
@@ -54,3 +58,35 @@ def test_notes_and_ranking(adjusted) -> None:
     ranked = ct.metro_ranking(adjusted, top=5)
     assert list(ranked.columns) == list(ct.RANK_COLUMNS)
     assert ranked["rank_adjusted"].iloc[0] == 1
+
+
+def test_offline_ohio_outlook_shows_both_figures_with_sources(tmp_path) -> None:
+    """`marketdata report occupation_outlook --occupation 29-2072 --area OH`, offline."""
+    from marketdata import reports
+    from marketdata.config import Settings
+
+    settings = Settings(cache_dir=tmp_path / "cache", offline=True)
+    result = reports.run(
+        "occupation_outlook",
+        output_dir=tmp_path / "out",
+        settings=settings,
+        occupation="29-2072",
+        area="OH",
+    )
+    prices = pd.read_csv(result.tables["pay_local_prices"]).set_index("area_name")
+    ohio = prices.loc["Ohio"]
+    assert (ohio["annual_median"], ohio["rpp"], ohio["rpp_year"]) == (50990, 92.774, 2024)
+    assert ohio["annual_median_rpp_adjusted"] == 54962
+    assert ohio["rpp_source"] == "BEA SARPP 2024, updated February 19, 2026"
+    creds = pd.read_csv(result.tables["credentials_required"]).set_index("requirement")
+    assert creds.loc["Certification required", "share"] == 26.3
+    assert creds.loc["Any credential required", "standard_error"] == 7.5
+    ranked = pd.read_csv(result.tables["metros_ranked_as_paid_and_adjusted"])
+    assert ranked["rank_adjusted"].iloc[0] == 1
+    assert "map_pay_local_prices" in result.figures
+    html = result.html.read_text()
+    assert "About 1 in 4 of these jobs requires a certification (BLS ORS 2020, preliminary)" in html
+    assert "$54,962" in html and "BEA-derived" in html
+    assert "regional price parities: U.S. Bureau of Economic Analysis" in html
+    programs = {d["program"] for d in json.loads(result.manifest.read_text())["data"]}
+    assert {"OEWS", "BEA", "ORS"} <= programs

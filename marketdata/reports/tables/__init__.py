@@ -18,6 +18,7 @@ from marketdata.reports.tables.common import (
     top,
     wage_columns,
 )
+from marketdata.reports.tables.context import LABELS as CONTEXT_LABELS
 from marketdata.reports.tables.context import (
     credential_table,
     local_price_columns,
@@ -49,6 +50,7 @@ from marketdata.reports.tables.regional import (
 )
 
 __all__ = [
+    "CONTEXT_LABELS",
     "area",
     "area_row",
     "areas",

@@ -39,6 +39,23 @@ RANK_COLUMNS = (
     "rank_adjusted",
     "rank_change",
 )
+#: Column headings of these tables (``kit.show_table(..., labels=LABELS)``).
+LABELS: dict[str, str] = {
+    "requirement": "Requirement",
+    "share": "Share of jobs (%)",
+    "standard_error": "Standard error (pct. points)",
+    "figures_for": "Figures for",
+    "release": "Release",
+    "note": "Note",
+    "rpp": "BEA price parity (U.S. = 100)",
+    "rpp_year": "RPP year",
+    "annual_median_rpp_adjusted": "Median annual in national prices (BEA-derived)",
+    "rpp_source": "Price parity source",
+    "rpp_note": "Why no price parity",
+    "rank_nominal": "Rank, as paid",
+    "rank_adjusted": "Rank, in national prices",
+    "rank_change": "Places gained by adjusting",
+}
 BEA_NOTE = (
     "Pay in national prices = OEWS median ÷ BEA regional price parity (all items, U.S. = 100) "
     "× 100. The price parities are the Bureau of Economic Analysis' (BEA), not BLS's; the "
@@ -54,26 +71,25 @@ ORS_NOTE = (
 def credential_table(
     occupation: str, *, settings: Settings | None = None
 ) -> tuple[pd.DataFrame, list[str]]:
-    """ORS credential shares of ``occupation`` as a report table, and one sentence per share.
+    """ORS credential shares of ``occupation`` as a report table, and what to say about them.
 
-    Returns the table (:data:`CREDENTIAL_COLUMNS`, provenance attached) and the sentences of
-    :func:`marketdata.ors.credential_sentence`.
+    Returns the table (:data:`CREDENTIAL_COLUMNS`, provenance attached) and the lines to show
+    under it: one sentence per share (:func:`marketdata.ors.credential_sentence`), then
+    :data:`ORS_NOTE`.
     """
     rows = ors.occupation_credentials(occupation, settings=settings)
     table = pd.DataFrame(
         {
             "requirement": rows["measure"].map(CREDENTIAL_LABELS),
-            "share": rows["share"].map(lambda v: "—" if pd.isna(v) else f"{v:.1f}%"),
-            "standard_error": rows["standard_error"].map(
-                lambda v: "—" if pd.isna(v) else f"{v:.1f}"
-            ),
+            "share": rows["share"],
+            "standard_error": rows["standard_error"],
             "figures_for": rows["soc_code"] + " " + rows["occupation"],
             "release": rows["release"],
             "note": rows["note"],
         }
     )
-    sentences = [ors.credential_sentence(r) for r in rows.to_dict("records")]
-    return attach_provenance(table, provenance_of(rows)), sentences
+    lines = [ors.credential_sentence(r) for r in rows.to_dict("records")] + [ORS_NOTE]
+    return attach_provenance(table, provenance_of(rows)), lines
 
 
 def local_prices(
