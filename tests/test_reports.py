@@ -379,7 +379,7 @@ def test_growth_explorer_with_past_releases(bls_server, online_settings, tmp_pat
     BLS files cut down); the history section follows 29-0000 over the last releases."""
     for path in sorted((DATA / "oews_archive").glob("*.zip")):
         bls_server.add(f"/oes/special-requests/{path.name}", path)
-    crosswalks = DATA / "oews_archive" / "crosswalk-fixture"
+    crosswalks = DATA / "oews_archive" / "crosswalk"
     for name in ("soc_2000_to_2010_crosswalk.xls", "2018/soc_2010_to_2018_crosswalk.xlsx"):
         bls_server.add(f"/soc/{name}", crosswalks / Path(name).name)
     bls_server.add("/emp/ind-occ-matrix/occupation.xlsx", EP_2024)
