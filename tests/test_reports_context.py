@@ -90,3 +90,22 @@ def test_offline_ohio_outlook_shows_both_figures_with_sources(tmp_path) -> None:
     assert "regional price parities: U.S. Bureau of Economic Analysis" in html
     programs = {d["program"] for d in json.loads(result.manifest.read_text())["data"]}
     assert {"OEWS", "BEA", "ORS"} <= programs
+
+
+def test_regional_local_prices_one_parity_per_area() -> None:
+    from marketdata.reports import tables as rt
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OfflineDataWarning)
+        where = rt.area("OH")
+        _label, members = rt.occupation_list("29-2000")
+        wages = oews.load(occupation=[o.code for o in members], area=[where.code, "US"])
+        table = rt.regional_table(wages, where, members)
+        adjusted = rt.regional_local_prices(table, where, release="May 2025")
+    assert (adjusted["rpp"].dropna() == 92.774).all() and (adjusted["rpp_year"] == 2024).all()
+    mrs = adjusted.set_index("occupation_code").loc["29-2072"]
+    assert (mrs["annual_median"], mrs["annual_median_rpp_adjusted"]) == (50990, 54962)
+    assert mrs["national_annual_median"] == 51140
+    assert len(adjusted) == len(table)
+    notes = rt.local_price_notes(adjusted)
+    assert notes[1] == "Price parities used: BEA SARPP 2024, updated February 19, 2026."

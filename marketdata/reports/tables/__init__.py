@@ -25,6 +25,7 @@ from marketdata.reports.tables.context import (
     local_price_notes,
     local_prices,
     metro_ranking,
+    regional_local_prices,
 )
 from marketdata.reports.tables.growth import (
     group_history,
@@ -74,6 +75,7 @@ __all__ = [
     "pay_band_columns",
     "pay_band_notes",
     "quick_facts",
+    "regional_local_prices",
     "regional_notes",
     "regional_table",
     "rows_for",

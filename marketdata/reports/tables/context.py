@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from marketdata import local_pay, ors
+from marketdata.codes import Area
 from marketdata.config import Settings
 from marketdata.errors import MarketdataError
 from marketdata.schema import attach_provenance, provenance_of
@@ -55,6 +56,7 @@ LABELS: dict[str, str] = {
     "rank_nominal": "Rank, as paid",
     "rank_adjusted": "Rank, in national prices",
     "rank_change": "Places gained by adjusting",
+    "national_annual_median": "U.S. median annual",
 }
 BEA_NOTE = (
     "Pay in national prices = OEWS median ÷ BEA regional price parity (all items, U.S. = 100) "
@@ -99,6 +101,49 @@ def local_prices(
     return local_pay.with_rpp(frame, year=year, settings=settings)
 
 
+def regional_local_prices(
+    table: pd.DataFrame,
+    where: Area,
+    *,
+    release: str,
+    year: int | None = None,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """Each occupation of a regional pay table (:func:`~marketdata.reports.tables.regional.
+    regional_table`) with the area's price parity and its median in national prices.
+
+    One parity per area, so the adjustment moves every occupation by the same factor; the
+    national median is shown beside it unadjusted (the nation is 100).
+    """
+    rows = pd.DataFrame(
+        {
+            "occupation_code": table["occupation_code"],
+            "occupation_title": table["occupation_title"],
+            "area_code": where.code,
+            "area_name": where.name,
+            "area_type": where.type,
+            "release": release,
+            "annual_median": table["annual_median"].where(~table["is_topcoded_annual_median"]),
+            "national_annual_median": table["national_annual_median"],
+        }
+    )
+    rows.attrs["provenance"] = provenance_of(table)
+    adjusted = local_pay.with_rpp(rows, year=year, settings=settings)
+    keep = [
+        "occupation_code",
+        "occupation_title",
+        "area_name",
+        "annual_median",
+        "rpp",
+        "rpp_year",
+        "annual_median_rpp_adjusted",
+        "national_annual_median",
+        "rpp_source",
+        "rpp_note",
+    ]
+    return attach_provenance(adjusted[keep].reset_index(drop=True), provenance_of(adjusted))
+
+
 def local_price_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """The columns of a local-prices table (rows from :func:`local_prices`)."""
     missing = [c for c in LOCAL_PRICE_COLUMNS if c not in frame.columns]
@@ -121,7 +166,7 @@ def local_price_notes(frame: pd.DataFrame) -> list[str]:
     used = frame.loc[frame["rpp_source"] != "", "rpp_source"].drop_duplicates()
     if len(used):
         notes.append("Price parities used: " + "; ".join(sorted(used)) + ".")
-    nonmetro = int((frame["rpp_note"] == local_pay.NONMETRO_NOTE).sum())
+    nonmetro = frame.loc[frame["rpp_note"] == local_pay.NONMETRO_NOTE, "area_name"].nunique()
     if nonmetro:
         notes.append(f"{nonmetro} nonmetropolitan area(s): {local_pay.NONMETRO_NOTE}.")
     unmatched = frame[
@@ -130,7 +175,7 @@ def local_price_notes(frame: pd.DataFrame) -> list[str]:
         & (frame["rpp_source"] != "")
     ]
     if len(unmatched):
-        names = ", ".join(unmatched["area_name"].astype(str))
+        names = ", ".join(unmatched["area_name"].astype(str).drop_duplicates())
         notes.append(
             f"No BEA price parity for {names}: BEA publishes none for these area codes "
             "(U.S. territories, or metro areas OMB redrew after the delineation BEA uses)."
