@@ -51,8 +51,9 @@ def _print_provenance(df: pd.DataFrame) -> None:
         how = " (bundled snapshot)" if first.get("bundled") else ""
         how += " (added by hand)" if any(f.get("added_by_hand") for f in files) else ""
         more = f" and {len(files) - 1} mapping files" if len(files) > 1 else ""
+        agency = "" if program == "BEA" else "BLS "  # BEA's price parities are not BLS's
         print(
-            f"Source: BLS {program} {release}{how}: {first.get('source_url')}{more}, "
+            f"Source: {agency}{program} {release}{how}: {first.get('source_url')}{more}, "
             f"retrieved {first.get('retrieved')}"
         )
 
@@ -104,11 +105,14 @@ def cmd_salary(args: argparse.Namespace) -> int:
     if takes:
         round_ = f" {first['ep_round']}" if isinstance(first.get("ep_round"), str) else ""
         print(f"What it takes (BLS Employment Projections{round_}, national): " + "; ".join(takes))
-    for column in ("cert_note", "what_it_takes_note"):  # the same for every area
+    for column in ("cert_note", "ors_text", "ors_note", "what_it_takes_note"):  # every area's
         if isinstance(first.get(column), str) and first[column]:
             print(f"Note: {first[column]}")
     for area, text in zip(df["area_name"], df["bls_notes"], strict=True):
         if text:
+            print(f"Note ({area}): {text}")
+    for area, text in zip(df["area_name"], df.get("rpp_note", pd.Series(dtype=str)), strict=False):
+        if isinstance(text, str) and text:
             print(f"Note ({area}): {text}")
     _print_provenance(df)
     return 0
