@@ -31,6 +31,8 @@ WHAT: dict[str, str] = {
     "state": "{state}'s long-term projections (Projections Central)",
     "other": "the data of this section",
 }
+#: Programs whose files another agency publishes (BLS otherwise).
+PUBLISHERS: dict[str, str] = {"BEA": "BEA", "Projections Central": "Projections Central"}
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("projections-central", "state"),
     ("projectionscentral", "state"),
@@ -57,12 +59,18 @@ class SourceNote:
     retrieved: str
     files: int
 
+    @property
+    def publisher(self) -> str:
+        """Who publishes the files: BLS, or the program's own agency."""
+        return PUBLISHERS.get(self.program, "BLS")
+
     def sentence(self) -> str:
-        """``OEWS May 2025: bundled with marketdata (BLS's files of 2026-09-26).``"""
+        """``OEWS May 2025: bundled with marketdata (BLS's files retrieved 2026-09-26).``"""
+        who = self.publisher
         how = {
-            "bundled": f"bundled with marketdata (BLS's files retrieved {self.retrieved})",
-            "downloaded": f"downloaded from BLS on {self.retrieved}",
-            "cached": f"from the cache (downloaded from BLS on {self.retrieved})",
+            "bundled": f"bundled with marketdata ({who}'s files retrieved {self.retrieved})",
+            "downloaded": f"downloaded from {who} on {self.retrieved}",
+            "cached": f"from the cache (downloaded from {who} on {self.retrieved})",
             "added by hand": f"from files added by hand on {self.retrieved}",
         }[self.origin]
         return f"{self.program} {self.release}: {how}."
