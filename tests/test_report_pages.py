@@ -173,3 +173,44 @@ def test_report_pdf_holds_the_summary(built, name: str) -> None:
     assert first in text, first
     manifest = json.loads(result.manifest.read_text())
     assert "report.pdf" in manifest["files"] and manifest["pdf"]["written"]
+
+
+def test_batch_pdf_and_resume(offline: Settings, tmp_path: Path) -> None:
+    from marketdata.reports import batch
+
+    over = {"area": "OH,KY"}
+    params = {"occupation": "29-2072"}
+    first = batch.run(
+        "occupation_outlook",
+        over=over,
+        params=params,
+        output_dir=tmp_path,
+        settings=offline,
+        workers=1,
+    )
+    assert list(first.summary["status"]) == ["ok", "ok"]
+    assert not list(tmp_path.rglob("report.pdf"))
+    again = batch.run(
+        "occupation_outlook",
+        over=over,
+        params=params,
+        output_dir=tmp_path,
+        settings=offline,
+        workers=1,
+        pdf=True,
+    )
+    if renderer() is None:
+        pytest.skip("no PDF renderer installed")
+    assert list(again.summary["status"]) == ["ok", "ok"]  # no PDF yet: not up to date
+    pdfs = sorted(tmp_path.rglob("report.pdf"))
+    assert len(pdfs) == 2 and all(p.read_bytes()[:5] == b"%PDF-" for p in pdfs)
+    third = batch.run(
+        "occupation_outlook",
+        over=over,
+        params=params,
+        output_dir=tmp_path,
+        settings=offline,
+        workers=1,
+        pdf=True,
+    )
+    assert list(third.summary["status"]) == ["skipped", "skipped"]
