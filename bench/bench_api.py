@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from marketdata import api
 from marketdata.config import Settings
+from marketdata.sources import api_answer
 from tests.bls_server import Answer, BLSServer, Request
 
 
@@ -42,7 +43,7 @@ def answer(request: Request) -> Answer:
         }
         for sid in payload["seriesid"]
     ]
-    body = {"status": api.SUCCEEDED, "message": [], "Results": {"series": series}}
+    body = {"status": api_answer.SUCCEEDED, "message": [], "Results": {"series": series}}
     return Answer(200, {"Content-Type": "application/json"}, json.dumps(body).encode())
 
 

@@ -32,8 +32,9 @@ from pathlib import Path
 
 import psutil
 
-from marketdata import batch, reports
+from marketdata import reports
 from marketdata.config import Settings
+from marketdata.reports import batch
 
 OCCUPATION = "29-2072"  # Medical records specialists
 BIN = Path(sys.executable).parent

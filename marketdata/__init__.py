@@ -22,7 +22,6 @@ __version__ = "0.1.0"
 #: Modules reachable as attributes of the package (imported on first use).
 PUBLIC_MODULES = (
     "api",
-    "batch",
     "cache",
     "change",
     "codes",

@@ -46,180 +46,57 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import math
 import re
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from marketdata import cache, http
+from marketdata.api_limits import (
+    EASTERN,
+    Query,
+    budget_hint,
+    count_queries,
+    eastern_now,
+    next_midnight,
+    plan,
+    usage,
+    wait_text,
+)
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
     ApiError,
-    InputValueError,
     MissingSeriesWarning,
     OfflineDataWarning,
     OfflineError,
     RateLimited,
-    SourceFormatError,
     SuppressedValuesWarning,
 )
 from marketdata.schema import Provenance, attach_provenance
-from marketdata.series_id import PARTS, decode
+from marketdata.series_id import decode
+from marketdata.sources.api_answer import (
+    COLUMNS,
+    SUCCEEDED,
+    about,
+    answer_frame,
+    check_shape,
+    missing_values,
+    program,
+    reason,
+    series_list,
+)
 
 logger = logging.getLogger(__name__)
 
 ENDPOINT = "/publicAPI/v2/timeseries/data/"
-EASTERN = ZoneInfo("America/New_York")
-KEY_URL = "https://data.bls.gov/registrationEngine/"
-SUCCEEDED = "REQUEST_SUCCEEDED"
-#: Columns of the frame returned by :func:`series` (before any catalog/calculation columns).
-COLUMNS: tuple[str, ...] = (
-    "series_id",
-    "year",
-    "period",
-    "period_name",
-    "value",
-    "footnote_codes",
-    "footnote_text",
-    *PARTS,
-)
-#: Survey prefixes of series ids -> program names used in provenance.
-PROGRAMS = {
-    "OE": "OEWS",
-    "LN": "CPS",
-    "LE": "CPS",
-    "CE": "CES",
-    "SM": "SAE",
-    "LA": "LAUS",
-    "CU": "CPI",
-    "JT": "JOLTS",
-    "EN": "QCEW",
-}
 _CACHE_DIR = "api"
-_USAGE = "api/usage"
-_SERIES_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]*$")
 _THRESHOLD = re.compile(r"threshold|exceeded the number of requests", re.IGNORECASE)
-_NO_SERIES = re.compile(r"Series does not exist for Series(?: id)?:?\s*([A-Z0-9-]+)", re.IGNORECASE)
-_NO_DATA = re.compile(
-    r"No Data Available for Series\s*([A-Z0-9-]+)(?:\s+Year:\s*(\d{4}))?", re.IGNORECASE
-)
 _RECORD_KEYS = frozenset({"request", "url", "retrieved", "fresh_until", "sha256", "answer"})
 _ANNUAL_CHECK = (3, 1)  # month, day from which last year's annual data may appear
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What BLS allows per query and per day."""
-
-    series: int
-    years: int
-    daily: int
-
-
-ANONYMOUS = Limits(series=25, years=10, daily=25)
-REGISTERED = Limits(series=50, years=20, daily=500)
-
-
-@dataclass(frozen=True)
-class Query:
-    """One POST: up to ``Limits.series`` series over up to ``Limits.years`` years."""
-
-    series: tuple[str, ...]
-    start_year: int
-    end_year: int
-
-
-@dataclass(frozen=True)
-class Usage:
-    """Queries counted today for the current key (or anonymous use)."""
-
-    used: int
-    limit: int
-    resets_at: datetime  # next midnight US Eastern, as an aware datetime
-
-    @property
-    def remaining(self) -> int:
-        return max(0, self.limit - self.used)
-
-
-def limits(settings: Settings | None = None) -> Limits:
-    """The limits that apply: :data:`REGISTERED` with a key, else :data:`ANONYMOUS`."""
-    return REGISTERED if get_settings(settings).api_key else ANONYMOUS
-
-
-def _eastern_now() -> datetime:
-    return datetime.now(EASTERN)
-
-
-def _next_midnight(now: datetime) -> datetime:
-    local = now.astimezone(EASTERN)
-    return datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=EASTERN)
-
-
-def _clean_ids(series_ids: str | Iterable[str]) -> list[str]:
-    raw = [series_ids] if isinstance(series_ids, str) else list(series_ids)
-    ids = []
-    for sid in raw:
-        text = str(sid).strip().upper()
-        if not _SERIES_ID.match(text):
-            raise InputValueError(
-                "BLS series id", sid, hint="Use letters, digits and dashes, e.g. LNS14000000."
-            )
-        ids.append(text)
-    if not ids:
-        raise InputValueError("BLS series id list", series_ids, hint="Give at least one id.")
-    return list(dict.fromkeys(ids))
-
-
-def _years(start_year: int | str | None, end_year: int | str | None) -> tuple[int, int]:
-    this_year = _eastern_now().year
-
-    def year(value: int | str | None, name: str) -> int | None:
-        if value is None:
-            return None
-        text = str(value).strip()
-        if not (text.isascii() and text.isdigit()) or not 1900 <= int(text) <= this_year:
-            raise InputValueError(
-                name, value, hint=f"Give a four-digit year from 1900 to {this_year}."
-            )
-        return int(text)
-
-    end = year(end_year, "end_year") or this_year
-    start = year(start_year, "start_year") or end - 2
-    if start > end:
-        raise InputValueError(
-            "year range", f"{start}-{end}", hint="start_year must not be after end_year."
-        )
-    return start, end
-
-
-def plan(
-    series_ids: str | Iterable[str],
-    start_year: int | str | None = None,
-    end_year: int | str | None = None,
-    *,
-    settings: Settings | None = None,
-) -> list[Query]:
-    """The queries :func:`series` sends for this request (the fewest BLS's limits allow).
-
-    >>> from pathlib import Path
-    >>> s = Settings(cache_dir=Path("."))
-    >>> [(len(q.series), q.start_year, q.end_year) for q in plan(["A"] * 1, 2000, 2025, settings=s)]
-    [(1, 2000, 2009), (1, 2010, 2019), (1, 2020, 2025)]
-    """
-    lim = limits(settings)
-    ids = _clean_ids(series_ids)
-    start, end = _years(start_year, end_year)
-    windows = [(y, min(y + lim.years - 1, end)) for y in range(start, end + 1, lim.years)]
-    batches = [tuple(ids[i : i + lim.series]) for i in range(0, len(ids), lim.series)]
-    return [Query(batch, a, b) for batch in batches for a, b in windows]
 
 
 def _payload(query: Query, *, catalog: bool, calculations: bool, annualaverage: bool) -> dict:
@@ -243,49 +120,6 @@ def _cache_name(payload: dict, registered: bool) -> str:
     return f"{_CACHE_DIR}/{hashlib.sha256(text.encode()).hexdigest()[:32]}"
 
 
-def _who(settings: Settings) -> str:
-    key = settings.api_key
-    return f"key-{hashlib.sha256(key.encode()).hexdigest()[:16]}" if key else "anonymous"
-
-
-def usage(*, settings: Settings | None = None) -> Usage:
-    """Queries sent today (US Eastern) with the current key, or anonymously."""
-    settings = get_settings(settings)
-    now = _eastern_now()
-    record = cache.read_json(_USAGE, settings=settings) or {}
-    counts = record.get("counts", {}) if record.get("date") == str(now.date()) else {}
-    used = counts.get(_who(settings), 0)
-    return Usage(used=used, limit=limits(settings).daily, resets_at=_next_midnight(now))
-
-
-def _count(settings: Settings, *, add: int = 0, exhausted: bool = False) -> None:
-    today = str(_eastern_now().date())
-    with cache.lock(_USAGE, settings=settings):
-        record = cache.read_json(_USAGE, settings=settings) or {}
-        if record.get("date") != today:
-            record = {"date": today, "counts": {}}
-        counts = record["counts"]
-        who = _who(settings)
-        counts[who] = limits(settings).daily if exhausted else counts.get(who, 0) + add
-        cache.write_json(_USAGE, record, settings=settings)
-
-
-def _wait_text(resets_at: datetime) -> str:
-    left = resets_at - _eastern_now()
-    hours, rest = divmod(max(0, int(left.total_seconds())), 3600)
-    when = resets_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"midnight US Eastern time ({when}, in {hours} h {rest // 60:02d} min)"
-
-
-def _budget_hint(settings: Settings) -> str:
-    if settings.api_key:
-        return "The limit with a registration key is 500 queries a day."
-    return (
-        "A free registration key raises the limit from 25 to 500 queries a day (and to 50 "
-        f"series and 20 years per query): get one at {KEY_URL} and set BLS_API_KEY."
-    )
-
-
 def freshness(answer: dict, *, end_year: int, now: datetime) -> datetime:
     """Until when a cached ``answer`` (for years up to ``end_year``) is used without asking again.
 
@@ -302,10 +136,10 @@ def freshness(answer: dict, *, end_year: int, now: datetime) -> datetime:
     '2026-11-25T00:00:00-05:00'
     """
     local = now.astimezone(EASTERN)
-    series = _series_list(answer)
+    series = series_list(answer)
     periods = {obs.get("period", "") for s in series for obs in s.get("data") or []}
     if not periods or any(not p.startswith("A") for p in periods):
-        return _next_midnight(local)  # sub-annual data, or nothing yet: ask again tomorrow
+        return next_midnight(local)  # sub-annual data, or nothing yet: ask again tomorrow
     check = datetime(local.year, *_ANNUAL_CHECK, tzinfo=EASTERN)
     if local < check:
         return check
@@ -314,58 +148,7 @@ def freshness(answer: dict, *, end_year: int, now: datetime) -> datetime:
     has_latest = all(any(int(o["year"]) >= latest for o in s["data"]) for s in with_data)
     if end_year < latest or has_latest:
         return datetime(local.year + 1, *_ANNUAL_CHECK, tzinfo=EASTERN)
-    return _next_midnight(local)
-
-
-def _series_list(answer: dict) -> list[dict]:
-    found = (answer.get("Results") or {}).get("series") or []
-    return list(found.values()) if isinstance(found, dict) else list(found)
-
-
-def _check_shape(answer: Any, url: str) -> dict:
-    """Raise SourceFormatError unless ``answer`` has the layout :func:`_frame` reads (checked
-    before the answer is cached, so a changed layout never enters the cache)."""
-    if not isinstance(answer, dict) or not isinstance(answer.get("status"), str):
-        raise SourceFormatError("answer is not a BLS API response (no 'status')", source=url)
-    messages = answer.get("message") or []
-    if not isinstance(messages, list) or not isinstance(answer.get("Results") or {}, dict):
-        raise SourceFormatError("answer has an unexpected 'message' or 'Results'", source=url)
-    found = (answer.get("Results") or {}).get("series") or []
-    if not isinstance(found, list | dict):
-        raise SourceFormatError("answer's Results.series is not a list", source=url)
-    for s in _series_list(answer):
-        if (
-            not isinstance(s, dict)
-            or not isinstance(s.get("seriesID"), str)
-            or not isinstance(s.get("data") or [], list)
-            or not isinstance(s.get("catalog") or {}, dict)
-        ):
-            raise SourceFormatError(
-                f"series entry {str(s)[:80]!r} lacks a seriesID or a data list", source=url
-            )
-        for obs in s.get("data") or []:
-            if not _observation_ok(obs):
-                raise SourceFormatError(
-                    f"observation {str(obs)[:80]!r} of {s['seriesID']} has no numeric year, "
-                    "period, footnote list or calculations in BLS's layout",
-                    source=url,
-                )
-    return answer
-
-
-def _observation_ok(obs: Any) -> bool:
-    if not isinstance(obs, dict) or not isinstance(obs.get("period"), str):
-        return False
-    year = obs.get("year")
-    if not isinstance(year, str) or not (year.isascii() and year.isdigit()):
-        return False
-    footnotes = obs.get("footnotes") or []
-    if not isinstance(footnotes, list) or not all(isinstance(f, dict) or not f for f in footnotes):
-        return False
-    calculations = obs.get("calculations") or {}
-    return isinstance(calculations, dict) and all(
-        isinstance(v, dict) or not v for v in calculations.values()
-    )
+    return next_midnight(local)
 
 
 def _raise_for_answer(answer: dict, query: Query, settings: Settings, url: str) -> None:
@@ -373,16 +156,15 @@ def _raise_for_answer(answer: dict, query: Query, settings: Settings, url: str) 
     messages = [http.redact(str(m), settings) for m in answer.get("message") or []]
     status = answer["status"]
     if any(_THRESHOLD.search(m) for m in messages):
-        _count(settings, exhausted=True)
+        count_queries(settings, exhausted=True)
         raise RateLimited(
             "BLS API: daily query threshold reached. BLS said: " + " ".join(messages),
             url=url,
-            hint=f"Retry after {_wait_text(_next_midnight(_eastern_now()))}. "
-            + _budget_hint(settings),
+            hint=f"Retry after {wait_text(next_midnight(eastern_now()))}. " + budget_hint(settings),
         )
     if status == SUCCEEDED:
         return
-    other = [m for m in messages if _about(m) is None]
+    other = [m for m in messages if about(m) is None]
     if other or not messages:
         years = f"{query.start_year}-{query.end_year}"
         shown = ", ".join(query.series[:3]) + (" ..." if len(query.series) > 3 else "")
@@ -421,7 +203,7 @@ def _load(
         logger.warning("cached BLS API answer %s has no valid freshness date; ignoring it", name)
         return None
     record["answer"] = json.loads(text)
-    if fresh_until > _eastern_now():
+    if fresh_until > eastern_now():
         return record
     if settings.offline:
         warnings.warn(
@@ -437,14 +219,14 @@ def _load(
 
 def _ask(query: Query, payload: dict, *, settings: Settings, url: str) -> dict:
     """Send one query (counted against today's budget) and cache the answer."""
-    _count(settings, add=1)
+    count_queries(settings, add=1)
     body = dict(payload)
     if settings.api_key:
         body["registrationkey"] = settings.api_key
     logger.info(
         "BLS API query: %d series, %d-%d", len(query.series), query.start_year, query.end_year
     )
-    answer = _check_shape(http.post_json(url, body, settings=settings), url)
+    answer = check_shape(http.post_json(url, body, settings=settings), url)
     _raise_for_answer(answer, query, settings, url)
     text = json.dumps(answer, sort_keys=True)  # stored as text: fast to write, hash verifiable
     record = {
@@ -452,55 +234,12 @@ def _ask(query: Query, payload: dict, *, settings: Settings, url: str) -> dict:
         "registered": bool(settings.api_key),
         "url": url,
         "retrieved": datetime.now(UTC).isoformat(timespec="seconds"),
-        "fresh_until": freshness(answer, end_year=query.end_year, now=_eastern_now()).isoformat(),
+        "fresh_until": freshness(answer, end_year=query.end_year, now=eastern_now()).isoformat(),
         "sha256": hashlib.sha256(text.encode()).hexdigest(),
         "answer": text,
     }
     cache.write_json(_cache_name(payload, bool(settings.api_key)), record, settings=settings)
     return record | {"answer": answer}
-
-
-def _frame(answer: dict, *, calculations: bool) -> tuple[pd.DataFrame, dict[str, dict]]:
-    """Observations of one answer as a frame, and the catalog of each series."""
-    rows: dict[str, list] = {c: [] for c in COLUMNS[:7]}
-    changes: list[dict[str, str]] = []
-    catalogs = {}
-    for s in _series_list(answer):
-        sid = s.get("seriesID")
-        if s.get("catalog"):
-            catalogs[sid] = s["catalog"]
-        for obs in s.get("data") or []:
-            notes = [f for f in obs.get("footnotes") or [] if f and f.get("code")]
-            rows["series_id"].append(sid)
-            rows["year"].append(obs["year"])
-            rows["period"].append(obs["period"])
-            rows["period_name"].append(obs.get("periodName"))
-            rows["value"].append(obs.get("value"))
-            rows["footnote_codes"].append(",".join(f["code"] for f in notes) or math.nan)
-            rows["footnote_text"].append("; ".join(f.get("text", "") for f in notes) or math.nan)
-            if calculations:
-                changes.append(
-                    {
-                        f"{kind.removesuffix('s')}_{span}": value
-                        for kind, values in (obs.get("calculations") or {}).items()
-                        for span, value in (values or {}).items()
-                    }
-                )
-    frame = pd.DataFrame(rows)
-    if calculations:
-        extra = pd.DataFrame(changes, index=frame.index, dtype=object)
-        frame = frame.join(extra.apply(pd.to_numeric, errors="coerce"))
-    return frame, catalogs
-
-
-def _program(ids: Iterable[str]) -> str:
-    return ", ".join(sorted({PROGRAMS.get(s[:2], s[:2]) for s in ids}))
-
-
-def _missing_values(frame: pd.DataFrame) -> pd.Series:
-    raw = frame["value"].astype(str).str.strip()
-    frame["value"] = pd.to_numeric(raw, errors="coerce").astype("float64")
-    return raw[frame["value"].isna()]
 
 
 def series(
@@ -584,8 +323,8 @@ def series(
             f"BLS API: this request needs {len(missing)} new queries but only {budget.remaining} "
             f"of today's {budget.limit} are left",
             url=url,
-            hint=f"The count starts again at {_wait_text(budget.resets_at)}. "
-            "Ask for fewer series or years, or use the bulk files. " + _budget_hint(settings),
+            hint=f"The count starts again at {wait_text(budget.resets_at)}. "
+            "Ask for fewer series or years, or use the bulk files. " + budget_hint(settings),
         )
     for i in missing:
         records[i] = _ask(queries[i], payloads[i], settings=settings, url=url)
@@ -595,13 +334,13 @@ def series(
 def _merge(queries: list[Query], records: list[dict], *, calculations: bool) -> pd.DataFrame:
     frames, catalogs, messages, provenance = [], {}, [], []
     for query, record in zip(queries, records, strict=True):
-        frame, found = _frame(record["answer"], calculations=calculations)
+        frame, found = answer_frame(record["answer"], calculations=calculations)
         frames.append(frame)
         catalogs.update(found)
         messages.extend(str(m) for m in record["answer"].get("message") or [])
         provenance.append(
             Provenance(
-                program=_program(query.series),
+                program=program(query.series),
                 release=f"{query.start_year}-{query.end_year}",
                 source_url=record["url"],
                 retrieved=record["retrieved"],
@@ -610,7 +349,7 @@ def _merge(queries: list[Query], records: list[dict], *, calculations: bool) -> 
         )
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     df["year"] = df["year"].astype("int64")
-    markers = _missing_values(df)
+    markers = missing_values(df)
     if len(markers):
         kinds = ", ".join(f"{k!r} x{n}" for k, n in markers.value_counts().items())
         warnings.warn(
@@ -629,7 +368,7 @@ def _merge(queries: list[Query], records: list[dict], *, calculations: bool) -> 
         shown = ", ".join(absent[:10]) + (
             f" and {len(absent) - 10} more" if len(absent) > 10 else ""
         )
-        reasons = sorted({_reason(m) for m in messages if _about(m) in absent}) or ["no data"]
+        reasons = sorted({reason(m) for m in messages if about(m) in absent}) or ["no data"]
         warnings.warn(
             f"BLS API has no data for {len(absent)} series: {shown} ({'; '.join(reasons)})",
             MissingSeriesWarning,
@@ -650,13 +389,3 @@ def _merge(queries: list[Query], records: list[dict], *, calculations: bool) -> 
     if catalogs:
         df.attrs["catalog"] = catalogs
     return attach_provenance(df, provenance)
-
-
-def _about(message: str) -> str | None:
-    """The series id a per-series message is about (None for other messages)."""
-    found = _NO_SERIES.search(message) or _NO_DATA.search(message)
-    return found.group(1).upper() if found else None
-
-
-def _reason(message: str) -> str:
-    return "series does not exist" if _NO_SERIES.search(message) else "no data available"

@@ -212,7 +212,7 @@ def _format_warning(
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Run one report over many parameter sets; exit status 1 if any report failed."""
-    from marketdata import batch
+    from marketdata.reports import batch
 
     tokens = [t for t in args.params if t != "--no-resume"]
     params = _report_parameters(tokens)

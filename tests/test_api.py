@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from marketdata import api, oews
+from marketdata import api, api_limits, oews
 from marketdata.config import Settings
 from marketdata.errors import (
     ApiError,
@@ -26,7 +26,7 @@ from marketdata.errors import (
 )
 from marketdata.schema import provenance_of
 from marketdata.series_id import DATATYPES, oews_series_id
-from marketdata.sources import oe
+from marketdata.sources import api_answer, oe
 from tests.bls_server import Answer, Request
 
 DATA = Path(__file__).parent / "data" / "api"
@@ -226,7 +226,7 @@ def test_120_series_take_the_fewest_queries(
     assert df["area_code"].isna().all()  # not OEWS: parts missing
     assert ("registrationkey" in fake.payloads[0]) is with_key
     assert len(provenance_of(df)) == queries
-    assert len(api.plan(ids, 2023, 2025, settings=settings)) == queries
+    assert len(api_limits.plan(ids, 2023, 2025, settings=settings)) == queries
 
 
 def test_year_windows_without_key(bls_server, online_settings):
@@ -253,7 +253,7 @@ def test_year_windows_with_key(bls_server, keyed):
 def test_default_years_are_the_last_three(bls_server, online_settings):
     fake = FakeApi({})
     bls_server.add_handler(PATH, fake)
-    this_year = datetime.now(api.EASTERN).year
+    this_year = datetime.now(api_limits.EASTERN).year
     with pytest.warns(MissingSeriesWarning):
         api.series("LNU00000000", settings=online_settings)
     with pytest.warns(MissingSeriesWarning):
@@ -283,12 +283,12 @@ def test_daily_threshold_says_when_and_stops_asking(bls_server, online_settings)
         api.series("LNS14000000", 2024, 2025, settings=online_settings)
     assert "BLS_API_KEY" in str(err.value)
     assert "daily threshold" in str(err.value)
-    assert api.usage(settings=online_settings).remaining == 0
+    assert api_limits.usage(settings=online_settings).remaining == 0
     with pytest.raises(RateLimited, match="0 of today's 25"):
         api.series("LNS14000000", 2020, 2021, settings=online_settings)
     assert posts(bls_server) == 1
     # another key has its own budget
-    assert api.usage(settings=online_settings.replace(api_key=KEY)).remaining == 500
+    assert api_limits.usage(settings=online_settings.replace(api_key=KEY)).remaining == 500
 
 
 def test_refuses_before_spending_the_budget(bls_server, online_settings):
@@ -296,7 +296,7 @@ def test_refuses_before_spending_the_budget(bls_server, online_settings):
     bls_server.add_handler(PATH, fake)
     for year in range(2001, 2023):  # 22 queries
         api.series("LNU00000000", year, year, settings=online_settings)
-    assert api.usage(settings=online_settings).used == 22
+    assert api_limits.usage(settings=online_settings).used == 22
     ids = [f"LNU{i:08d}" for i in range(30)]  # 2 batches x 2 windows = 4 queries > 3 left
     with pytest.raises(RateLimited, match="needs 4 new queries but only 3"):
         api.series(ids, 2006, 2025, settings=online_settings)
@@ -322,7 +322,7 @@ def test_not_processed_with_only_series_messages_is_not_a_crash(bls_server, onli
     with pytest.warns(MissingSeriesWarning, match="NOPE"):
         df = api.series("NOPE", 2024, 2025, settings=online_settings)
     assert df.empty
-    assert list(df.columns) == list(api.COLUMNS)
+    assert list(df.columns) == list(api_answer.COLUMNS)
 
 
 def test_invalid_parameters_raise_with_bls_message(bls_server, online_settings):
@@ -354,7 +354,7 @@ def test_5xx_is_retried(bls_server, online_settings):
     df = api.series("LNS14000000", 2024, 2025, settings=online_settings)
     assert len(calls) == 3
     assert list(df["value"]) == [2024.0, 2025.0]
-    assert api.usage(settings=online_settings).used == 1
+    assert api_limits.usage(settings=online_settings).used == 1
 
 
 # Recorded BLS answers ---------------------------------------------------------------------

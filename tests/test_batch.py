@@ -13,10 +13,12 @@ import nbformat
 import pandas as pd
 import pytest
 
-from marketdata import batch, cli, oews, reports
+from marketdata import cli, oews, reports
 from marketdata.cache import add_file
 from marketdata.config import Settings
 from marketdata.errors import ReportError, UnknownArea
+from marketdata.reports import batch
+from marketdata.reports.batch import driver, resume
 
 OCCUPATION = "29-2072"  # Medical records specialists
 PUBLISHED = Path(__file__).parent / "data" / "plots" / "oews_2025_states.csv"
@@ -169,7 +171,7 @@ def test_parameter_sets_are_every_combination(settings: Settings) -> None:
 def test_two_parameter_sets_writing_one_folder_are_flagged(settings: Settings, tmp_path) -> None:
     # "OH" and "Ohio" are one report: the second would overwrite the first
     tasks = [{"area": "OH"}, {"area": "Ohio"}]
-    rows, jobs = batch._triage(
+    rows, jobs = driver._triage(
         "regional_salary_report", tasks, ["area"], tmp_path, settings, resume=True
     )
     assert list(jobs) == [0]
@@ -177,7 +179,7 @@ def test_two_parameter_sets_writing_one_folder_are_flagged(settings: Settings, t
     assert "same report folder as area=OH" in rows[1]["error"]
     # a parameter that changes the report (chart_limit) gets a folder of its own
     tasks = [{"area": "OH", "chart_limit": 10}, {"area": "OH", "chart_limit": 20}]
-    rows, jobs = batch._triage(
+    rows, jobs = driver._triage(
         "regional_salary_report", tasks, ["chart_limit"], tmp_path, settings, resume=True
     )
     assert list(jobs) == [0, 1]
@@ -322,8 +324,8 @@ def test_up_to_date_needs_same_parameters_data_and_notebook(
     copy.write_bytes(b"not the bundled file")
     url = "https://download.bls.gov/pub/time.series/oe/oe.data.0.Current"
     add_file(copy, key="oe/oe.data.0.Current", url=url, settings=elsewhere)
-    assert not batch._data_unchanged(json.loads(original), elsewhere)
-    assert batch._data_unchanged(json.loads(original), settings)
+    assert not resume._data_unchanged(json.loads(original), elsewhere)
+    assert resume._data_unchanged(json.loads(original), settings)
 
 
 def test_command_line_prints_the_summary_and_fails_if_a_report_failed(

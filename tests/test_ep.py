@@ -20,6 +20,7 @@ import pytest
 
 from marketdata.errors import InputValueError, SourceFormatError, UnknownRelease
 from marketdata.sources import ep
+from marketdata.sources.ep import cells, layout, workbook
 from tests.conftest import DATA
 
 EP = DATA / "ep"
@@ -98,7 +99,7 @@ def test_counts_are_whole_persons_for_every_row():
         assert row["labor_force_exits"] == round(raw[10] * 1000)
         assert row["openings_annual"] == round(raw[13] * 1000)
         assert row["labor_force_exit_rate"] == raw[7] and row["transfer_rate"] == raw[8]
-    for column in ep.THOUSANDS & set(df.columns):
+    for column in layout.THOUSANDS & set(df.columns):
         assert (df[column] == df[column].round()).all(), column
     total = df.set_index("occupation_code").loc["00-0000"]
     assert total["employment_base"] == 169_956_100  # 169,956.1 thousand, not 169,956,099.99...
@@ -132,7 +133,7 @@ def test_dash_and_top_coded_wages():
         _sheet_row(WB_2024, "Table 1.2", "27-2011")["Median annual wage, dollars, 2024[1]"] == "—"
     )
     assert math.isnan(actors["median_wage"])
-    assert actors["median_wage_note"] == ep.DASH_NOTE
+    assert actors["median_wage_note"] == cells.DASH_NOTE
     anesthesiologists = df.loc["29-1211"]
     assert (
         _sheet_row(WB_2024, "Table 1.2", "29-1211")["Median annual wage, dollars, 2024[1]"]
@@ -207,7 +208,7 @@ def test_csv_export_quirks():
     assert accountants["job_titles"].startswith("Account Auditor; Accountant; Auditor")
     actors = df.loc["27-2011"]
     assert _csv_row(path, "27-2011")["Median Annual Wage 2021"] == "N/A"
-    assert math.isnan(actors["median_wage"]) and actors["median_wage_note"] == ep.NA_WAGE_NOTE
+    assert math.isnan(actors["median_wage"]) and actors["median_wage_note"] == cells.NA_WAGE_NOTE
     top = df.loc["29-1211"]
     assert top["median_wage"] == 208000 and top["median_wage_topcoded"]
 
@@ -254,10 +255,10 @@ def test_checks_reject_an_html_page(tmp_path: Path):
     page = tmp_path / "occupation.xlsx"
     page.write_bytes(b"<!DOCTYPE html><html><body>Access Denied</body></html>")
     with pytest.raises(SourceFormatError, match="HTML page"):
-        ep.check_workbook(page)
+        workbook.check_workbook(page)
     with pytest.raises(SourceFormatError, match="HTML page"):
         ep.check_archive(page)
-    ep.check_workbook(WB_2024)
+    workbook.check_workbook(WB_2024)
     other = tmp_path / "other.zip"
     with zipfile.ZipFile(other, "w") as zf:
         zf.writestr("readme.txt", "no workbook here")

@@ -14,9 +14,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from marketdata import batch, inprocess
 from marketdata.config import Settings
 from marketdata.errors import ReportError
+from marketdata.reports import inprocess
+from marketdata.reports.batch import workers
 
 CELLS = [
     'who = "nobody"',
@@ -48,7 +49,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
     settings = Settings(cache_dir=tmp / "cache", offline=True)
     good = notebook(tmp / "good.ipynb", CELLS)
     bad = notebook(tmp / "bad.ipynb", ['who = "x"', "print(seen)", "1 / 0"])
-    with ProcessPoolExecutor(1, mp_context=batch._context()) as worker:
+    with ProcessPoolExecutor(1, mp_context=workers._context()) as worker:
 
         def run(path: Path, name: str, **parameters):
             (tmp / name).mkdir()

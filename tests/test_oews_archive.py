@@ -13,6 +13,7 @@ import xlrd
 
 from marketdata.errors import SourceFormatError, UnknownRelease
 from marketdata.sources import oews_archive as oa
+from marketdata.sources.oews_archive import columns, markers, members
 
 DATA = Path(__file__).parent / "data" / "oews_archive"
 MAY24 = "national_M2024_dl.xlsx"
@@ -92,7 +93,7 @@ def test_2000_header_after_a_38_row_preamble() -> None:
 )
 def test_member_names_vary(zip_name: str, year: int, member: str) -> None:
     with zipfile.ZipFile(DATA / zip_name) as zf:
-        assert oa.member_names(zf, "national") == [member]
+        assert members.member_names(zf, "national") == [member]
     assert len(read(zip_name, year)) > 5
 
 
@@ -120,7 +121,7 @@ def test_group_column_names(zip_name: str, year: int, column: str) -> None:
     assert row(df, "00-0000")["occupation_level"] == "total"
     assert row(df, "29-0000")["occupation_level"] == "major"
     levels = set(df["occupation_level"])
-    assert levels <= set(oa.LEVELS)
+    assert levels <= set(columns.LEVELS)
     assert "detailed" in levels
 
 
@@ -232,7 +233,7 @@ def test_under_half_a_percent_of_establishments() -> None:
     df = oa.read_archive(data, release=oa.release_for(2024))
     medical = row(df, "29-2072")
     assert pd.isna(medical["jobs_per_1000"])
-    assert medical["jobs_per_1000_note"] == oa.MARKERS["~"]
+    assert medical["jobs_per_1000_note"] == markers.MARKERS["~"]
     assert medical["employment"] == 187910
 
 
@@ -251,12 +252,12 @@ def test_unexpected_cell_value_names_the_cell() -> None:
     [(OLD, 70, 145600, False), (NEW, 115, 239200, True), (THAT, 100, 208000, True)],
 )
 def test_parse_top_code(text: str, hourly: float, annual: float, inclusive: bool) -> None:
-    top = oa.parse_top_code(["* = indicates that a wage estimate is not available", text])
-    assert top == oa.TopCode(hourly, annual, inclusive)
+    top = markers.parse_top_code(["* = indicates that a wage estimate is not available", text])
+    assert top == markers.TopCode(hourly, annual, inclusive)
 
 
 def test_no_top_code_stated() -> None:
-    assert oa.parse_top_code(["* = wage not available", "Notes:"]) is None
+    assert markers.parse_top_code(["* = wage not available", "Notes:"]) is None
 
 
 # States -----------------------------------------------------------------------------------------
@@ -316,11 +317,11 @@ def _independent_employment(content: bytes, member: str) -> dict[str, float]:
 def test_every_national_slice(path: Path) -> None:
     year = 2000 + int(path.name[-9:-7])
     df = oa.read_archive(path, release=oa.release_for(year))
-    assert list(df.columns) == list(oa.ARCHIVE_COLUMNS)
+    assert list(df.columns) == list(columns.ARCHIVE_COLUMNS)
     assert (df["area_code"] == "0000000").all() and (df["area_type"] == "national").all()
     assert (df["industry_code"] == "000000").all()
     with zipfile.ZipFile(path) as zf:
-        (member,) = oa.member_names(zf, "national")
+        (member,) = members.member_names(zf, "national")
         expected = _independent_employment(zf.read(member), member)
     parsed = df.drop_duplicates("occupation_code").set_index("occupation_code")["employment"]
     assert parsed.dropna().to_dict() == expected
@@ -355,5 +356,5 @@ def test_check_zip(tmp_path: Path) -> None:
     page = tmp_path / "page.zip"
     page.write_bytes(b"<!DOCTYPE html><title>Error</title>")
     with pytest.raises(SourceFormatError, match="not a zip"):
-        oa.check_zip(page)
-    oa.check_zip(DATA / "oesm21nat.zip")
+        members.check_zip(page)
+    members.check_zip(DATA / "oesm21nat.zip")

@@ -17,9 +17,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from marketdata import cache, growth, projections, report_tables
+from marketdata import cache, growth, projections
 from marketdata.config import Settings
 from marketdata.errors import ContactRequired, OfflineDataWarning, OfflineError
+from marketdata.reports import tables
 from marketdata.snapshot import build_projections
 from marketdata.snapshot import ep as bundled
 from marketdata.sources import ep
@@ -156,7 +157,7 @@ def test_national_outlook_offline(offline_settings: Settings):
     assert result.provenance[0]["bundled"]
     # what the outlook report's quick facts show
     with pytest.warns(OfflineDataWarning):
-        national, why = report_tables.try_outlook("29-2072", "US", settings=offline_settings)
+        national, why = tables.try_outlook("29-2072", "US", settings=offline_settings)
     assert why == ""
     oews_row = pd.Series(
         {
@@ -167,7 +168,7 @@ def test_national_outlook_offline(offline_settings: Settings):
             "employment": float("nan"),
         }
     )
-    facts = report_tables.quick_facts(oews_row, national)
+    facts = tables.quick_facts(oews_row, national)
     assert "7.1%" in facts["Projected growth (U.S.), 2024-34"]
     assert facts["Openings per year (U.S.)"] != "not available"
     assert facts["Typical entry-level education"] == row["typical_education"]

@@ -24,10 +24,12 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from marketdata import api, codes, oews_history, projections, reports, series_id
+from marketdata import api, api_limits, codes, oews_history, projections, reports, series_id
 from marketdata.config import Settings
 from marketdata.errors import InputValueError, MarketdataError, ReportError, SourceFormatError
+from marketdata.reports import folders
 from marketdata.sources import (
+    api_answer,
     cps,
     cps_timeseries,
     ep,
@@ -36,6 +38,8 @@ from marketdata.sources import (
     projections_central,
     soc_crosswalk,
 )
+from marketdata.sources.oews_archive.markers import parse_top_code
+from marketdata.sources.oews_archive.members import check_zip
 from tests.conftest import DATA
 
 FAST = settings(
@@ -221,7 +225,7 @@ def test_oe_parse_refuses_a_code_listed_twice(work: Path) -> None:
         oe.parse(paths)
 
 
-# OEWS archives (sources/oews_archive.py) --------------------------------------------------
+# OEWS archives (sources/oews_archive/) ---------------------------------------------------
 
 ZIP21 = (ARCHIVE / "oesm21nat.zip").read_bytes()
 ZIP00 = (ARCHIVE / "oes00nat.zip").read_bytes()
@@ -265,13 +269,13 @@ def test_archive_reader(work: Path, case: tuple[bytes, int]) -> None:
     ours(lambda: oews_archive.read_archive(raw, release=release, name=label), label)
     path = write(work, label, raw)
     ours(lambda: oews_archive.archive_check("national", name=label)(path), label)
-    ours(lambda: oews_archive.check_zip(path), label)
+    ours(lambda: check_zip(path), label)
 
 
 @FAST
 @given(lines=st.lists(ANY_TEXT, max_size=5))
 def test_archive_top_code_notes(lines: list[str]) -> None:
-    top = oews_archive.parse_top_code(lines)
+    top = parse_top_code(lines)
     assert top is None or (top.hourly >= 0 and top.annual >= 0)
 
 
@@ -295,7 +299,7 @@ def test_crosswalk_parser(work: Path, data: st.DataObject) -> None:
     ours(lambda: soc_crosswalk.crosswalk_check(which)(path), name)
 
 
-# Employment Projections (sources/ep.py) ---------------------------------------------------
+# Employment Projections (sources/ep/) ----------------------------------------------------
 
 
 @SLOW
@@ -411,7 +415,7 @@ def test_cps_cert_codes(code: object) -> None:
     assert isinstance(result, MarketdataError) or result in cps_timeseries.STATUS_LABELS
 
 
-# BLS API answers (api.py) -----------------------------------------------------------------
+# BLS API answers (api.py, sources/api_answer.py) --------------------------------------------
 
 OBSERVATION = st.fixed_dictionaries(
     {
@@ -455,10 +459,10 @@ ANSWERS = st.one_of(
 def test_api_answers(answer: Any, calculations: bool) -> None:
     """An answer that passes the shape check (before it is cached) can be read into a frame."""
     url = "http://127.0.0.1/publicAPI/v2/timeseries/data/"
-    checked = ours(lambda: api._check_shape(answer, url), url)
+    checked = ours(lambda: api_answer.check_shape(answer, url), url)
     if isinstance(checked, MarketdataError):
         return
-    query = api.Query(tuple(IDS), 2024, 2025)
+    query = api_limits.Query(tuple(IDS), 2024, 2025)
     record = {"answer": answer, "url": url, "retrieved": "2026-01-01T00:00:00+00:00", "sha256": ""}
     frame = ours(lambda: api._merge([query], [record], calculations=calculations), url)
     assert isinstance(frame, pd.DataFrame)
@@ -476,7 +480,7 @@ def test_api_request_planning(ids: Any, start: Any, end: Any) -> None:
     names = [*named(ids), *named(start), *named(end)]
     for one in ids if isinstance(ids, list) else []:
         names += named(one)
-    result = ours(lambda: api.plan(ids, start, end, settings=s), *names)
+    result = ours(lambda: api_limits.plan(ids, start, end, settings=s), *names)
     if isinstance(result, MarketdataError):
         assert isinstance(result, InputValueError)
     else:
@@ -562,7 +566,7 @@ def test_release_and_state_lookups(text: Any) -> None:
     ours(lambda: oews_archive.check_scope(text), *named(text))
 
 
-# Report folders (reports.py) --------------------------------------------------------------
+# Report folders (reports.folders) ---------------------------------------------------------
 
 
 @FAST
@@ -573,7 +577,7 @@ def test_report_slugs_stay_inside_outputs(work: Path, text: str) -> None:
     assert len(slug) <= 80 and slug not in ("con", "nul", "aux", "prn")
     root = work / "outputs"
     for name in reports.REPORTS:
-        path = reports._inside(root, name, slug)
+        path = folders.inside(root, name, slug)
         assert path.parent.parent == root.resolve()
         assert path.name == slug
 

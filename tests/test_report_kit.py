@@ -1,4 +1,4 @@
-"""report_kit: what notebooks display (escaped, formatted) and what they write (raw CSV, PNG)."""
+"""reports.kit: what notebooks display (escaped, formatted) and what they write (raw CSV, PNG)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 from matplotlib.figure import Figure
 
-from marketdata import report_kit as kit
 from marketdata.errors import OfflineDataWarning, OfflineError, ReportError
+from marketdata.reports import kit
 
 PROVENANCE = {
     "program": "OEWS",

@@ -28,6 +28,7 @@ from marketdata import cli, reports, snapshot, sources
 from marketdata.cache import add_file
 from marketdata.config import Settings, reset_settings
 from marketdata.errors import OfflineError, ReportError, UnknownArea, UnknownCode
+from marketdata.reports.manifest import sha256
 
 DATA = Path(__file__).parent / "data"
 STATES = DATA / "plots" / "oews_2025_states.csv"
@@ -124,7 +125,7 @@ def test_outlook_folder_and_manifest(outlook: reports.ReportResult, outputs: Pat
     ep = data["https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx"]
     assert ep["added_by_hand"] and re.fullmatch(r"[0-9a-f]{64}", ep["sha256"])
     for name, digest in manifest["files"].items():
-        assert reports._sha256(folder / name) == digest
+        assert sha256(folder / name) == digest
     assert not list(folder.glob("_*.json"))  # records folded into the manifest
 
 

@@ -11,6 +11,8 @@ import pytest
 
 from marketdata import salary
 from marketdata.errors import OfflineDataWarning, SourceFormatError, UnknownArea, UnknownCode
+from marketdata.salary.columns import DERIVED, EP, ESTIMATE, PUBLISHED, USER
+from marketdata.salary.pay import BANDS
 from marketdata.sources import cps as cps_source
 from marketdata.sources import oe
 
@@ -44,7 +46,7 @@ def mrs(oews, cert_table) -> pd.DataFrame:
 def test_bands_equal_the_published_percentiles(mrs, oews) -> None:
     assert mrs["area_name"].tolist() == ["National", "Ohio", "Columbus, OH", "Elmira, NY"]
     published = oews[oews["occupation_code"] == MRS].set_index("area_code").loc[mrs["area_code"]]
-    for band, (low, high, point) in salary.BANDS.items():
+    for band, (low, high, point) in BANDS.items():
         for basis in ("annual", "hourly"):
             for end, pct in (("low", low), ("high", high), ("point", point)):
                 if pct is None:
@@ -86,7 +88,7 @@ def test_sampling_error_from_published_rse(mrs) -> None:
     assert us["employment_ci95_high"] == pytest.approx(194720 * (1 + 1.96 * 0.011))
     assert us["annual_mean_ci95_low"] == pytest.approx(56790 * (1 - 1.96 * 0.004))
     assert us["hourly_mean_ci95_high"] == pytest.approx(27.30 * (1 + 1.96 * 0.004))
-    assert mrs.attrs["column_info"]["employment_ci95_low"]["kind"] == salary.DERIVED
+    assert mrs.attrs["column_info"]["employment_ci95_low"]["kind"] == DERIVED
 
 
 def test_suppressed_wages_stay_missing_with_reason(mrs) -> None:
@@ -152,10 +154,10 @@ def test_bls_certification_factor_via_cps_group(mrs) -> None:
     assert "Current Population Survey" in columbus["cert_source"]
     assert columbus["cert_method"].startswith("Estimate:")
     info = mrs.attrs["column_info"]
-    assert info["cert_annual_low"]["kind"] == salary.ESTIMATE
-    assert info["cps_premium_low"]["kind"] == salary.DERIVED
-    assert info["annual_median"]["kind"] == salary.PUBLISHED
-    assert info["mid_annual_point"]["kind"] == salary.ESTIMATE
+    assert info["cert_annual_low"]["kind"] == ESTIMATE
+    assert info["cps_premium_low"]["kind"] == DERIVED
+    assert info["annual_median"]["kind"] == PUBLISHED
+    assert info["mid_annual_point"]["kind"] == ESTIMATE
     assert not any(c.startswith("user_") for c in mrs.columns)
 
 
@@ -189,8 +191,8 @@ def test_user_factor_file_changes_only_user_columns(tmp_path, oews, cert_table, 
     assert columbus["user_cpc_annual_high"] == pytest.approx(51230 * 1.12)
     assert columbus["user_ccs_citation"] == "CCS: Another survey"
     info = with_user.attrs["column_info"]
-    assert info["user_cpc_factor_low"]["kind"] == salary.USER
-    assert info["user_cpc_annual_low"]["kind"] == salary.ESTIMATE
+    assert info["user_cpc_factor_low"]["kind"] == USER
+    assert info["user_cpc_annual_low"]["kind"] == ESTIMATE
     shown = salary.display(with_user)
     assert shown.loc["User factor cpc (user-supplied)", "Ohio"] == "1.05 - 1.12"
 
@@ -270,7 +272,7 @@ def test_what_it_takes_from_ep(bls_server, online_settings, oews) -> None:
     assert row["ep_round"] == "2024-34"
     # the slice keeps no attainment row for 29-2072: said, not invented
     assert "attainment" in row["what_it_takes_note"]
-    assert frame.attrs["column_info"]["typical_education"]["kind"] == salary.EP
+    assert frame.attrs["column_info"]["typical_education"]["kind"] == EP
     assert any(p["program"] == "EP" for p in frame.attrs["provenance"])
 
 

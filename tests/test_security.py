@@ -28,6 +28,7 @@ import pytest
 from marketdata import api, cache, oews, oews_history, projections, reports
 from marketdata.config import Settings
 from marketdata.errors import ContactRequired, FetchError, MarketdataError, SourceFormatError
+from marketdata.reports import folders
 from marketdata.sources import ep, oe
 from marketdata.sources import oews_archive as oa
 from tests.bls_server import Answer, BLSServer, Request
@@ -233,7 +234,7 @@ def test_text_from_downloaded_files_is_escaped_in_html(run: Run) -> None:
 )
 def test_path_builder_refuses_to_leave_outputs(tmp_path: Path, parts: tuple[str, str]) -> None:
     with pytest.raises(MarketdataError, match="leave the output folder"):
-        reports._inside(tmp_path / "outputs", *parts)
+        folders.inside(tmp_path / "outputs", *parts)
 
 
 # Untrusted archives -----------------------------------------------------------------------

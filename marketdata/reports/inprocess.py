@@ -8,10 +8,11 @@ displays, results, printed text and errors become the cells' outputs as a kernel
 would (``display_data``, ``execute_result``, ``stream``, ``error``). The user namespace is
 cleared before each notebook; modules imported by one report stay imported for the next.
 
-The report's settings reach the notebook as for a kernel: :func:`marketdata.reports.kernel_env`
-is put in ``os.environ`` while it runs (then restored), so ``get_settings()`` and
-``report_kit`` inside the notebook see the report's cache, servers and folder. One notebook
-runs at a time per process (a lock); run several processes for parallel reports.
+The report's settings reach the notebook as for a kernel:
+:func:`marketdata.reports.kernel.kernel_env` is put in ``os.environ`` while it runs (then
+restored), so ``get_settings()`` and ``marketdata.reports.kit`` inside the notebook see the
+report's cache, servers and folder. One notebook runs at a time per process (a lock); run
+several processes for parallel reports.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from traitlets.config import Config
 from marketdata import config
 from marketdata.config import Settings
 from marketdata.errors import MarketdataWarning, ReportError
-from marketdata.reports import CURRENT_PYTHON, kernel_env
+from marketdata.reports.kernel import CURRENT_PYTHON, kernel_env
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +168,8 @@ def shell() -> InteractiveShell:
     if InteractiveShell.initialized() and not isinstance(InteractiveShell.instance(), _Shell):
         raise ReportError(
             "in-process reports cannot run inside another IPython session (e.g. a Jupyter "
-            "kernel); use marketdata.reports.run, or marketdata.batch.run with a worker pool"
+            "kernel); use marketdata.reports.run, or marketdata.reports.batch.run with a "
+            "worker pool"
         )
     cfg = Config()
     cfg.HistoryManager.enabled = False

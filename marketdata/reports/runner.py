@@ -1,0 +1,123 @@
+"""Run a report: execute its notebook in a scratch folder, export the HTML, write the
+manifest, and move the finished folder into place as ``<output_dir>/<report>/<slug>/``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from marketdata import cache
+from marketdata.config import Settings
+from marketdata.reports.export import html
+from marketdata.reports.folders import place, scratch
+from marketdata.reports.kernel import Executor, execute_notebook
+from marketdata.reports.manifest import manifest_of
+from marketdata.reports.planning import ReportPlan, plan
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """A finished report folder."""
+
+    name: str
+    directory: Path
+    html: Path
+    notebook: Path
+    manifest: Path
+    tables: dict[str, Path]
+    figures: dict[str, Path]
+    unavailable: list[dict[str, str]]
+    seconds: float
+
+
+def execute_to(plan_: ReportPlan, folder: Path, executor: Executor, run_id: str) -> dict[str, Any]:
+    """Run the notebook into ``folder`` and write the HTML and the manifest there."""
+    nb = executor(
+        plan_.notebook,
+        folder / "report.ipynb",
+        plan_.parameters,
+        report_dir=folder,
+        settings=plan_.settings,
+    )
+    nb.metadata.setdefault("marketdata", {})["run_id"] = run_id
+    nbformat.write(nb, folder / "report.ipynb")
+    (folder / "report.html").write_text(html(nb, plan_.title), encoding="utf-8")
+    manifest = manifest_of(plan_, folder, nb, run_id)
+    (folder / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
+    )
+    return manifest
+
+
+def build(plan_: ReportPlan, *, executor: Executor | None = None) -> ReportResult:
+    """Execute a planned report and move the finished folder into place.
+
+    Nothing appears at ``plan_.target`` unless every file was written.
+    """
+    started = time.perf_counter()
+    run_id = uuid.uuid4().hex
+    tmp = scratch(plan_.target, plan_.slug, "partial")
+    try:
+        manifest = execute_to(plan_, tmp, executor or execute_notebook, run_id)
+        # one move at a time per folder: two runs finishing together would otherwise rename
+        # onto each other (ENOTEMPTY) and lose a report
+        with cache.lock(f"report:{plan_.target}", settings=plan_.settings):
+            place(tmp, plan_.target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    target = plan_.target
+    files = manifest["files"]
+    return ReportResult(
+        name=plan_.name,
+        directory=target,
+        html=target / "report.html",
+        notebook=target / "report.ipynb",
+        manifest=target / "manifest.json",
+        tables={Path(f).stem: target / f for f in files if f.startswith("tables/")},
+        figures={Path(f).stem: target / f for f in files if f.startswith("figures/")},
+        unavailable=manifest["unavailable"],
+        seconds=time.perf_counter() - started,
+    )
+
+
+def run(
+    name: str,
+    *,
+    output_dir: str | os.PathLike[str] | None = None,
+    settings: Settings | None = None,
+    kernel_name: str | None = None,
+    **parameters: Any,
+) -> ReportResult:
+    """Produce report ``name`` with ``parameters`` in ``<output_dir>/<name>/<slug>/``.
+
+    Parameters
+    ----------
+    name
+        Report (notebook) name, e.g. ``"occupation_outlook"``; see :func:`available`.
+    output_dir
+        Root folder of reports (default ``./outputs``).
+    kernel_name
+        Jupyter kernelspec to run the notebook with (default: this Python).
+    **parameters
+        The notebook's parameters, e.g. ``occupation="29-2072", area="OH"``.
+    """
+    plan_ = plan(name, output_dir=output_dir, settings=settings, **parameters)
+
+    executor = partial(execute_notebook, kernel_name=kernel_name)
+
+    result = build(plan_, executor=executor)
+    logger.info("report %s written to %s in %.1f s", name, result.directory, result.seconds)
+    return result

@@ -1,0 +1,68 @@
+"""The tables report notebooks show, built from the package's frames (no display, no files).
+
+Notebooks import this package (``from marketdata.reports import tables as rt``); the names
+below (what the notebooks use) are its public API. By report: :mod:`.common` (parameters,
+OEWS rows shared by all), :mod:`.outlook`, :mod:`.regional`, :mod:`.growth`.
+"""
+
+from __future__ import annotations
+
+from marketdata.reports.tables.common import (
+    area,
+    areas,
+    occupation,
+    occupation_list,
+    of_type,
+    rows_for,
+    top,
+    wage_columns,
+)
+from marketdata.reports.tables.growth import (
+    group_history,
+    group_outlook,
+    history_columns,
+)
+from marketdata.reports.tables.outlook import (
+    area_row,
+    comparison_codes,
+    comparison_title,
+    growth_columns,
+    industry_columns,
+    industry_rows,
+    outlook_rows,
+    pay_band_columns,
+    pay_band_notes,
+    quick_facts,
+    try_outlook,
+)
+from marketdata.reports.tables.regional import (
+    regional_notes,
+    regional_table,
+)
+
+__all__ = [
+    "area",
+    "area_row",
+    "areas",
+    "comparison_codes",
+    "comparison_title",
+    "group_history",
+    "group_outlook",
+    "growth_columns",
+    "history_columns",
+    "industry_columns",
+    "industry_rows",
+    "occupation",
+    "occupation_list",
+    "of_type",
+    "outlook_rows",
+    "pay_band_columns",
+    "pay_band_notes",
+    "quick_facts",
+    "regional_notes",
+    "regional_table",
+    "rows_for",
+    "top",
+    "try_outlook",
+    "wage_columns",
+]

@@ -1,0 +1,232 @@
+"""Tables of the occupation outlook report: the area next to its state and the nation, the
+industries that employ the occupation, its growth, quick facts and pay bands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from marketdata import codes, growth
+from marketdata.codes import NATIONAL_CODE, Area, Occupation
+from marketdata.config import Settings
+from marketdata.errors import MarketdataError
+from marketdata.formatting import format_value
+from marketdata.reports.tables.common import columns_of
+from marketdata.schema import attach_provenance, provenance_of
+
+#: NAICS detail shown as "industries that employ it": 4-digit industry groups, else 3-digit.
+INDUSTRY_DIGITS: tuple[int, ...] = (4, 3)
+
+
+def comparison_codes(where: Area, others: Sequence[Area] = ()) -> list[str]:
+    """Area codes in report order: the area, the other areas asked for, the area's state
+    (for a metro or nonmetro area), the nation; each once."""
+    wanted = [where.code, *(a.code for a in others)]
+    if where.type not in ("state", "national") and where.state_code:
+        wanted.append(f"{where.state_code}00000")
+    wanted.append(NATIONAL_CODE)
+    return list(dict.fromkeys(wanted))
+
+
+def comparison_title(where: Area) -> str:
+    """Heading of the area comparison: "Columbus, OH next to its state and the nation"."""
+    if where.type == "national":
+        return "The nation"
+    if where.type == "state":
+        return f"{where.name} next to the nation"
+    return f"{where.name} next to its state and the nation"
+
+
+def area_row(frame: pd.DataFrame, where: Area, occ: Occupation) -> pd.Series:
+    """The row of ``occ`` in ``where``; a row of missing values (with names) if BLS publishes
+    none for that area."""
+    rows = frame[(frame["area_code"] == where.code) & (frame["occupation_code"] == occ.code)]
+    if len(rows):
+        return rows.iloc[0]
+    blank = pd.Series(index=frame.columns, dtype=object)
+    release = frame["release"].iloc[0] if len(frame) else ""
+    blank.update(
+        pd.Series(
+            {
+                "area_code": where.code,
+                "area_name": where.name,
+                "occupation_code": occ.code,
+                "occupation_title": occ.title,
+                "release": release,
+            }
+        )
+    )
+    return blank
+
+
+def naics_digits(code: str) -> int | None:
+    """How many NAICS digits an OEWS industry code has (``622000`` -> 3, ``621100`` -> 4);
+    None for cross-industry, ownership and sector codes (``000001``, ``31--33``)."""
+    if not code.isdigit() or code.startswith("0000"):
+        return None
+    return len(code.rstrip("0"))
+
+
+def industry_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Industry rows of one occupation at the most detailed level published in ``frame``
+    (4-digit NAICS, else 3-digit), largest employment first."""
+    digits = frame["industry_code"].map(naics_digits)
+    for level in INDUSTRY_DIGITS:
+        chosen = frame[digits == level]
+        if not chosen.empty:
+            chosen = chosen.sort_values(["employment", "industry_code"], ascending=[False, True])
+            return attach_provenance(chosen.reset_index(drop=True), provenance_of(frame))
+    return attach_provenance(frame.iloc[0:0], provenance_of(frame))
+
+
+def industry_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns of an industry table."""
+    keep = ["industry_code", "industry_title", "employment", "annual_median", "hourly_median"]
+    flags = [f"is_topcoded_{c}" for c in keep if f"is_topcoded_{c}" in frame.columns]
+    return attach_provenance(frame[keep + flags].reset_index(drop=True), provenance_of(frame))
+
+
+def try_outlook(
+    occupation_code: str, where: str = "US", *, settings: Settings | None = None
+) -> tuple[Any | None, str]:
+    """(:func:`marketdata.growth.outlook`, "") or (None, why it is not available)."""
+    try:
+        return growth.outlook(occupation_code, where, settings=settings), ""
+    except MarketdataError as exc:
+        return None, str(exc).strip().splitlines()[0]
+
+
+def outlook_rows(
+    occupation_code: str, where: Area, *, settings: Settings | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """Growth of one occupation in the nation and, for a state (or a metro's state), in the
+    state: one row per area that has figures, and notes on those that have none."""
+    wanted = [("US", "the nation")]
+    if where.type != "national" and where.state_code:
+        state = codes.resolve_area(where.state_code)
+        wanted.insert(0, (state.name, state.name))
+    found, notes = [], []
+    for query, name in wanted:
+        result, why = try_outlook(occupation_code, query, settings=settings)
+        if result is None or result.basis == "unavailable":
+            notes.append(f"No projection for {name}: {why or '; '.join(result.notes)}")
+        else:
+            found.append(result)
+            notes.extend(result.notes)
+    table = outlook_table(found)
+    if not found:
+        raise projections_unavailable(notes)
+    return table, notes
+
+
+def projections_unavailable(notes: Sequence[str]) -> MarketdataError:
+    """The error a report section shows when no projection could be had."""
+    return MarketdataError("; ".join(notes) or "no employment projections could be loaded")
+
+
+def _money(row: pd.Series, column: str) -> str:
+    value = row.get(column)
+    if value is None or pd.isna(value):
+        return "not released"
+    return format_value(
+        float(value), column, topcoded=bool(row.get(f"is_topcoded_{column}", False))
+    )
+
+
+def quick_facts(
+    row: pd.Series,
+    national: Any | None = None,
+    *,
+    unavailable: str = "",
+) -> dict[str, str]:
+    """Headline facts of one occupation in one area, like the Occupational Outlook Handbook's
+    quick facts: employment and pay in the area (OEWS), growth, openings and typical entry
+    education (national Employment Projections, a :class:`marketdata.growth.Outlook`).
+
+    ``unavailable`` says why the projections are missing when ``national`` is None.
+    """
+    where = str(row["area_name"])
+    employment = row.get("employment")
+    facts = {
+        "Occupation": f"{row['occupation_title']} ({row['occupation_code']})",
+        "Area": where,
+        f"Employment, {row['release']}": "not released"
+        if employment is None or pd.isna(employment)
+        else format_value(float(employment), "employment"),
+        "Median annual pay": _money(row, "annual_median"),
+        "Median hourly pay": _money(row, "hourly_median"),
+    }
+    missing = f"not available ({unavailable})" if unavailable else "not available"
+    if national is None or national.basis != "projected":
+        facts["Projected growth (U.S.)"] = missing
+        facts["Openings per year (U.S.)"] = missing
+        facts["Typical entry-level education"] = missing
+        return facts
+    growth = format_value(national.percent_change, "percent_change")
+    if national.growth_category:
+        growth += f" ({national.growth_category.lower()})"
+    facts[f"Projected growth (U.S.), {national.round}"] = growth
+    facts["Openings per year (U.S.)"] = format_value(national.openings_annual, "openings")
+    facts["Typical entry-level education"] = national.typical_education or "not published"
+    return facts
+
+
+def outlook_table(outlooks: Sequence[Any]) -> pd.DataFrame:
+    """One row per :class:`marketdata.growth.Outlook` (area), provenance of all of them."""
+    frames = [o.to_frame() for o in outlooks]
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return attach_provenance(table, [p for f in frames for p in provenance_of(f)])
+
+
+def growth_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """The columns of a growth table (from :func:`outlook_rows`)."""
+    return columns_of(
+        table,
+        [
+            "area_name",
+            "source",
+            "basis",
+            "base_year",
+            "projected_year",
+            "employment_base",
+            "employment_projected",
+            "change",
+            "percent_change",
+            "openings_annual",
+            "growth_category",
+            "typical_education",
+        ],
+    )
+
+
+PAY_BAND_COLUMNS: tuple[str, ...] = (
+    "area_name",
+    "annual_median",
+    "entry_annual_low",
+    "entry_annual_high",
+    "mid_annual_low",
+    "mid_annual_point",
+    "mid_annual_high",
+    "experienced_annual_low",
+    "experienced_annual_high",
+    "cert_factor_low",
+    "cert_factor_high",
+    "cert_annual_low",
+    "cert_annual_high",
+)
+
+
+def pay_band_columns(bands: pd.DataFrame) -> pd.DataFrame:
+    """The columns of a pay-band table (from :func:`marketdata.salary.breakdown`)."""
+    return columns_of(bands, PAY_BAND_COLUMNS)
+
+
+def pay_band_notes(bands: pd.DataFrame) -> list[str]:
+    """How the estimates of a pay-band table were made, and what is missing, once each."""
+    notes = []
+    for column in ("experience_method", "cert_method", "cert_note", "cert_source"):
+        if column in bands.columns:
+            notes += [str(v) for v in bands[column].dropna().unique() if str(v).strip()]
+    return list(dict.fromkeys(notes))

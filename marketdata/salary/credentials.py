@@ -1,0 +1,209 @@
+"""Credential factors of a salary breakdown: BLS-derived (CPS) and the user's own.
+
+The BLS-derived factor comes from CPS (:mod:`marketdata.certification`): the occupation's
+CPS group, median weekly earnings of full-time wage and salary workers with a certification
+but no license, with a license, or with either, each divided by the group's median for all
+workers; the range is the lowest and highest of the published ones. ``cert_annual_low`` /
+``_high`` apply it to the area's OEWS annual median. User factors (a CSV with columns
+``credential, occupation_code, factor_low, factor_high, citation``) go to their own
+``user_<credential>_*`` columns and are never combined with the BLS-derived ones.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from marketdata import cps
+from marketdata.certification import cps_group, premium_for
+from marketdata.config import Settings
+from marketdata.errors import MarketdataError, SourceFormatError
+from marketdata.salary.columns import DERIVED, ESTIMATE, USER, Columns, one_line
+from marketdata.schema import provenance_of
+
+logger = logging.getLogger(__name__)
+
+CERT_METHOD = (
+    "Estimate: area's OEWS annual median x CPS factor (median weekly earnings of full-time "
+    "wage and salary workers with a certification but no license / a license / either, "
+    "divided by all workers', in the occupation's CPS group); a ratio of medians, not a "
+    "causal effect"
+)
+USER_METHOD = "Estimate: area's OEWS annual median x user factor"
+
+
+USER_FACTOR_COLUMNS = ("credential", "occupation_code", "factor_low", "factor_high", "citation")
+
+
+_SOC = re.compile(r"^\d{2}-\d{4}$")
+
+
+def read_user_factors(path: str | Path) -> pd.DataFrame:
+    """Read and check a user credential-factor CSV (see :func:`check_user_factors`).
+
+    The file has a header line and the columns ``credential, occupation_code, factor_low,
+    factor_high, citation`` (extra columns are kept). Example::
+
+        credential,occupation_code,factor_low,factor_high,citation
+        CPC,29-2072,1.05,1.12,"<certifying body>, <salary survey>, <year>, <URL>"
+
+    Raises
+    ------
+    SourceFormatError
+        Naming the file and line of the first problem.
+    """
+    path = Path(path)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except FileNotFoundError:
+        raise SourceFormatError("file not found", source=str(path)) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        raise SourceFormatError(f"not a readable CSV file ({err})", source=str(path)) from None
+    return check_user_factors(frame, source=str(path))
+
+
+def check_user_factors(frame: pd.DataFrame, *, source: str = "user factors") -> pd.DataFrame:
+    """Check user credential factors and return them cleaned (factors as floats).
+
+    ``factor_*`` multiply an annual median: 1.08 means 8 % more. Line numbers in errors count
+    the header as line 1, as in the CSV file.
+
+    Raises
+    ------
+    SourceFormatError
+        Naming ``source`` and the line of the first problem: missing column, malformed SOC
+        code, non-numeric factor, factors outside ``0 < factor_low <= factor_high < 10``,
+        empty credential or citation, or the same credential twice for one occupation.
+    """
+    frame = frame.copy()
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = [c for c in USER_FACTOR_COLUMNS if c not in frame.columns]
+    if missing:
+        raise SourceFormatError(
+            f"missing column(s) {', '.join(missing)}; the header must name "
+            f"{', '.join(USER_FACTOR_COLUMNS)}",
+            source=source,
+            line=1,
+        )
+    text = frame[list(USER_FACTOR_COLUMNS)].astype(str).apply(lambda c: c.str.strip())
+    seen: dict[tuple[str, str], int] = {}
+    lows, highs = [], []
+    for line, row in enumerate(text.itertuples(index=False), start=2):
+        low, high = _check_row(row, source, line)
+        key = (row.credential.lower(), row.occupation_code)
+        if key in seen:
+            raise SourceFormatError(
+                f"{row.credential} for {row.occupation_code} is also on line {seen[key]}",
+                source=source,
+                line=line,
+            )
+        seen[key] = line
+        lows.append(low)
+        highs.append(high)
+    for column in ("credential", "occupation_code", "citation"):
+        frame[column] = text[column]
+    frame["factor_low"] = pd.Series(lows, index=frame.index, dtype="float64")
+    frame["factor_high"] = pd.Series(highs, index=frame.index, dtype="float64")
+    frame.attrs["source"] = source
+    return frame
+
+
+def _check_row(row: tuple, source: str, line: int) -> tuple[float, float]:
+    def fail(message: str) -> SourceFormatError:
+        return SourceFormatError(message, source=source, line=line)
+
+    if not row.credential:
+        raise fail("empty credential")
+    if not _SOC.match(row.occupation_code):
+        raise fail(f"occupation_code {row.occupation_code!r} is not a SOC code like 29-2072")
+    try:
+        low, high = float(row.factor_low), float(row.factor_high)
+    except ValueError:
+        raise fail(
+            f"factor_low {row.factor_low!r} / factor_high {row.factor_high!r} must be numbers "
+            "such as 1.05"
+        ) from None
+    if not 0 < low <= high < 10:  # also False for NaN
+        raise fail(
+            f"factors must satisfy 0 < factor_low <= factor_high < 10 (got {low}, {high}); "
+            "a factor multiplies pay, 1.10 = 10 % more"
+        )
+    if not row.citation:
+        raise fail(f"empty citation for {row.credential}: say where the factor comes from")
+    return low, high
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "credential"
+
+
+def cps_table(
+    certification_arg: bool | pd.DataFrame, year: int, settings: Settings
+) -> tuple[pd.DataFrame | None, str]:
+    """The CPS certification table to use (the one given, else the release year's), or None
+    and why it is unavailable."""
+    if isinstance(certification_arg, pd.DataFrame):
+        return certification_arg, ""
+    try:
+        return cps.certification_table(year, settings=settings), ""
+    except MarketdataError as err:
+        logger.info("CPS certification table unavailable: %s", err)
+        return None, f"CPS certification table for {year} unavailable: {one_line(err)}"
+
+
+def credential_columns(
+    cols: Columns,
+    occupation: str,
+    median: np.ndarray,
+    table: pd.DataFrame | None,
+    why: str,
+) -> list:
+    """The BLS-derived (CPS) credential columns; returns the CPS provenance."""
+    if table is None:
+        premium = None
+        group, source, note = cps_group(occupation)[0], "", why
+    else:
+        premium = premium_for(occupation, table)
+        group, source, note = premium.group or premium.mapped_group, premium.source, premium.note
+    ratios = {
+        "cps_premium_low": "premium_low",
+        "cps_premium_high": "premium_high",
+        "cps_premium_either": "premium_with_either",
+        "cert_factor_low": "factor_low",
+        "cert_factor_high": "factor_high",
+    }
+    cols.add("cps_group", group, DERIVED, "SOC major group -> CPS occupation group", "CPS")
+    for column, field in ratios.items():
+        value = getattr(premium, field) if premium is not None else np.nan
+        cols.add(column, value, DERIVED, "ratio of published CPS medians", "CPS")
+    for end in ("low", "high"):
+        factor = cols.frame[f"cert_factor_{end}"].to_numpy()
+        cols.add(f"cert_annual_{end}", median * factor, ESTIMATE, CERT_METHOD, "OEWS x CPS")
+    cols.add("cert_method", CERT_METHOD, ESTIMATE, CERT_METHOD)
+    cols.add("cert_source", source, DERIVED, "", "CPS")
+    cols.add("cert_note", note, DERIVED, "", "CPS")
+    return provenance_of(table) if table is not None else []
+
+
+def user_columns(cols: Columns, occupation: str, median: np.ndarray, factors: pd.DataFrame) -> None:
+    """User-supplied credential columns, ``user_<credential>_*``: never mixed with BLS's."""
+    where = factors.attrs.get("source", "user")
+    for row in factors[factors["occupation_code"] == occupation].itertuples(index=False):
+        slug = f"user_{_slug(row.credential)}"
+        for end in ("low", "high"):
+            factor = float(getattr(row, f"factor_{end}"))
+            cols.add(f"{slug}_factor_{end}", factor, USER, "as given in the user's file", where)
+            cols.add(
+                f"{slug}_annual_{end}", median * factor, ESTIMATE, USER_METHOD, "OEWS x user factor"
+            )
+        cols.add(
+            f"{slug}_citation",
+            f"{row.credential}: {row.citation}",
+            USER,
+            "as given in the user's file",
+            where,
+        )
