@@ -178,7 +178,7 @@ class CertFactors:
             premium_high=float(ok["premium"].max()) if len(ok) else nan,
             factor_low=float(ok["factor"].min()) if len(ok) else nan,
             factor_high=float(ok["factor"].max()) if len(ok) else nan,
-            cert_source="; ".join(ok["cert_source"]),
+            cert_source=_cells_text(ok),
             cells=tuple(
                 zip(
                     ok["row"],
@@ -190,6 +190,30 @@ class CertFactors:
                 )
             ),
         )
+
+
+def _cells_text(rows: pd.DataFrame) -> str:
+    """The exact CPS cells behind a range, once per table row: "<table>, <year> annual
+    averages, median weekly earnings of full-time wage and salary workers: <block> / <row>:
+    <status> $x, ..., without a certification or license $y, all workers $z; ..."."""
+    if rows.empty:
+        return ""
+    first = rows.iloc[0]
+    parts = []
+    for (block, row), cells in rows.groupby(["block", "row"], sort=False):
+        statuses = ", ".join(
+            f"{STATUS_LABELS[s]} {_money(m)}"
+            for s, m in zip(cells["status"], cells["median_status"], strict=True)
+        )
+        c = cells.iloc[0]
+        parts.append(
+            f"{block} / {row}: {statuses}, without a certification or license "
+            f"{_money(c['median_without'])}, all workers {_money(c['median_total'])}"
+        )
+    return (
+        f"{first['table']}, {first['year']} annual averages, median weekly earnings of "
+        f"full-time wage and salary workers: {'; '.join(parts)}"
+    )
 
 
 def _norm(text: str) -> str:

@@ -86,7 +86,7 @@ def cmd_salary(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 200, "display.max_colwidth", 40):
         print(salary.display(df).to_string())
     print("* " + first["experience_method"])
-    for column in ("cert_note", "what_it_takes_note"):  # the same for every area
+    for column in ("cert_note", "cert_source", "what_it_takes_note"):  # same for every area
         if isinstance(first.get(column), str) and first[column]:
             print(f"Note: {first[column]}")
     for area, text in zip(df["area_name"], df["bls_notes"], strict=True):

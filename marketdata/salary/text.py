@@ -34,6 +34,9 @@ _ROWS: tuple[tuple[str, str, str], ...] = (
     ("CPS premium, with / without credential (BLS-derived)", "cps_premium", "factor_range"),
     ("CPS factor, with credential / all workers (BLS-derived)", "cert_factor", "factor_range"),
     ("Pay with credential*", "cert_annual", "money_range"),
+    ("Pay with a certification, no license*", "cert_only_annual", "money_range"),
+    ("CPS factor by EP entry education (BLS-derived)", "edu_cert_factor", "factor_range"),
+    ("Pay with credential, by entry education*", "edu_cert_annual", "money_range"),
 )
 
 
