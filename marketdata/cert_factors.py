@@ -409,8 +409,9 @@ def describe(found: FactorRange, median: float, area: str) -> str:
         for row, _, m, total, without in found.cells
     ]
     statuses = " / ".join(STATUS_LABELS[s] for s in found.statuses)
+    whose = "the national" if area.lower() in ("national", "us", "united states") else f"{area}'s"
     return (
-        f"about {amount} a year (estimate: {area}'s median × the CPS {found.year} ratio, "
+        f"about {amount} a year (estimate: {whose} median × the CPS {found.year} ratio, "
         f"{statuses}, for full-time workers with {'; or with '.join(parts)}; "
         "a ratio of medians, not a causal effect)"
     )

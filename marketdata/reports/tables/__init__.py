@@ -2,7 +2,8 @@
 
 Notebooks import this package (``from marketdata.reports import tables as rt``); the names
 below (what the notebooks use) are its public API. By report: :mod:`.common` (parameters,
-OEWS rows shared by all), :mod:`.outlook`, :mod:`.regional`, :mod:`.growth`.
+OEWS rows shared by all), :mod:`.outlook`, :mod:`.regional`, :mod:`.growth`, and
+:mod:`.credentials` (pay with a certification, in every report).
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ from marketdata.reports.tables.common import (
     rows_for,
     top,
     wage_columns,
+)
+from marketdata.reports.tables.credentials import LABELS as CREDENTIAL_LABELS
+from marketdata.reports.tables.credentials import (
+    credential_columns,
+    credential_lines,
+    group_credentials,
 )
 from marketdata.reports.tables.growth import (
     group_history,
@@ -41,11 +48,15 @@ from marketdata.reports.tables.regional import (
 )
 
 __all__ = [
+    "CREDENTIAL_LABELS",
     "area",
     "area_row",
     "areas",
     "comparison_codes",
     "comparison_title",
+    "credential_columns",
+    "credential_lines",
+    "group_credentials",
     "group_history",
     "group_outlook",
     "growth_columns",
