@@ -12,6 +12,26 @@ from tests.bls_server import BLSServer
 
 DATA = Path(__file__).parent / "data"
 CONTACT = "tests@example.org"
+#: Lines a test module wants shown after the run (pytest's terminal summary), not amid the dots.
+SUMMARY = pytest.StashKey[list[str]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[SUMMARY] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Show what test modules recorded with :func:`add_summary`, in its own section."""
+    lines = terminalreporter.config.stash.get(SUMMARY, [])
+    if lines:
+        terminalreporter.section("summaries", sep="-")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+def add_summary(config: pytest.Config, lines: list[str]) -> None:
+    """Record ``lines`` for the terminal summary at the end of the run."""
+    config.stash[SUMMARY].extend(lines)
 
 
 @pytest.fixture(autouse=True)

@@ -171,7 +171,7 @@ def xlsx_or_noise(base: bytes) -> st.SearchStrategy[bytes]:
     return st.one_of(xlsx_cells(base), mutated(base), st.binary(max_size=300))
 
 
-# OEWS flat files (sources/oe.py) ----------------------------------------------------------
+# OEWS flat files (sources/oe/) ------------------------------------------------------------
 
 MAPPINGS = {name: (OE / name).read_bytes() for name in oe.MAPPING_FILES}
 OE_DATA = (OE / oe.DATA_FILE).read_bytes()
