@@ -293,6 +293,9 @@ def test_end_to_end_from_bls_files(bls_server, online_settings) -> None:
     bls_server.add("/cps/aa2025/cpsaat53.xlsx", TABLE)
     bls_server.add("/cps/aa2023/cpsaat54.xlsx", DATA / "cps" / "cpsaat54_2023_rebuilt.xlsx")
     bls_server.add("/emp/ind-occ-matrix/occupation.xlsx", DATA / "ep" / "occupation_2024-34.xlsx")
+    bls_server.add("/web/ors/ors-complete-dataset.xlsx", DATA / "ors" / "ors-2020-slice.xlsx")
+    bls_server.add("/regional/zip/SARPP.zip", DATA / "bea_rpp" / "SARPP_STATE_2008_2024.csv")
+    bls_server.add("/regional/zip/MARPP.zip", DATA / "bea_rpp" / "MARPP_MSA_2008_2023.csv")
     frame = salary.breakdown(
         "medical records specialists", ["Columbus, OH", "OH"], settings=online_settings
     )
@@ -304,8 +307,14 @@ def test_end_to_end_from_bls_files(bls_server, online_settings) -> None:
     assert columbus["cert_basis"] == "occupation group"
     assert columbus["edu_cert_factor_high"] == pytest.approx(1236 / 992)  # table 54 beside
     assert columbus["typical_education"] == "Postsecondary nondegree award"
+    # BEA's price parities (2023 for metros, 2024 for states: closest to May 2025) and ORS
+    assert (columbus["rpp"], columbus["rpp_year"]) == (94.516, 2023)
+    assert (ohio["rpp"], ohio["rpp_year"]) == (92.774, 2024)
+    assert ohio["annual_median_rpp_adjusted"] == round(50990 / 92.774 * 100)
+    assert (ohio["ors_certification_share"], ohio["ors_certification_se"]) == (26.3, 7.5)
+    assert frame.attrs["column_info"]["rpp"]["kind"] == "derived from BEA figures"
     programs = {p["program"] for p in frame.attrs["provenance"]}
-    assert programs == {"OEWS", "CPS", "EP"}
+    assert programs == {"OEWS", "CPS", "EP", "BEA", "ORS"}
     assert not any(p["bundled"] for p in frame.attrs["provenance"])
 
 
@@ -315,7 +324,9 @@ def test_offline_uses_the_bundled_oews_snapshot() -> None:
         frame = salary.breakdown(MRS, ["US", "Columbus, OH"])
     assert frame["annual_median"].tolist() == [51140, 51230]
     assert all(p["bundled"] for p in frame.attrs["provenance"] if p["program"] == "OEWS")
-    assert "EP data unavailable" in frame["what_it_takes_note"].iloc[0]
+    # "what it takes" from the bundled EP round; only its missing attainment table is noted
+    assert frame["typical_education"].iloc[0] == "Postsecondary nondegree award"
+    assert "EP attainment table unavailable" in frame["what_it_takes_note"].iloc[0]
 
 
 def test_cli_salary(capsys) -> None:

@@ -2,8 +2,9 @@
 
 Notebooks import this package (``from marketdata.reports import tables as rt``); the names
 below (what the notebooks use) are its public API. By report: :mod:`.common` (parameters,
-OEWS rows shared by all), :mod:`.outlook`, :mod:`.regional`, :mod:`.growth`, and
-:mod:`.credentials` (pay with a certification, in every report).
+OEWS rows shared by all), :mod:`.outlook`, :mod:`.regional`, :mod:`.growth`; :mod:`.context`
+(ORS credentials, pay in national prices); :mod:`.credentials` (pay with a certification,
+in every report).
 """
 
 from __future__ import annotations
@@ -17,6 +18,15 @@ from marketdata.reports.tables.common import (
     rows_for,
     top,
     wage_columns,
+)
+from marketdata.reports.tables.context import LABELS as CONTEXT_LABELS
+from marketdata.reports.tables.context import (
+    credential_table,
+    local_price_columns,
+    local_price_notes,
+    local_prices,
+    metro_ranking,
+    regional_local_prices,
 )
 from marketdata.reports.tables.credentials import LABELS as CREDENTIAL_LABELS
 from marketdata.reports.tables.credentials import (
@@ -48,6 +58,7 @@ from marketdata.reports.tables.regional import (
 )
 
 __all__ = [
+    "CONTEXT_LABELS",
     "CREDENTIAL_LABELS",
     "area",
     "area_row",
@@ -56,6 +67,7 @@ __all__ = [
     "comparison_title",
     "credential_columns",
     "credential_lines",
+    "credential_table",
     "group_credentials",
     "group_history",
     "group_outlook",
@@ -63,6 +75,10 @@ __all__ = [
     "history_columns",
     "industry_columns",
     "industry_rows",
+    "local_price_columns",
+    "local_price_notes",
+    "local_prices",
+    "metro_ranking",
     "occupation",
     "occupation_list",
     "of_type",
@@ -70,6 +86,7 @@ __all__ = [
     "pay_band_columns",
     "pay_band_notes",
     "quick_facts",
+    "regional_local_prices",
     "regional_notes",
     "regional_table",
     "rows_for",
