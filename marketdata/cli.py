@@ -110,7 +110,13 @@ def cmd_salary(args: argparse.Namespace) -> int:
     if takes:
         round_ = f" {first['ep_round']}" if isinstance(first.get("ep_round"), str) else ""
         print(f"What it takes (BLS Employment Projections{round_}, national): " + "; ".join(takes))
-    for column in ("cert_note", "ors_text", "ors_note", "what_it_takes_note"):  # every area's
+    for column in (
+        "cert_note",
+        "cert_source",
+        "ors_text",
+        "ors_note",
+        "what_it_takes_note",
+    ):  # every area's
         if isinstance(first.get(column), str) and first[column]:
             print(f"Note: {first[column]}")
     for area, text in zip(df["area_name"], df["bls_notes"], strict=True):

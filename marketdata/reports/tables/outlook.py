@@ -235,13 +235,20 @@ def pay_band_columns(bands: pd.DataFrame) -> pd.DataFrame:
 def certification_for(
     wages: pd.DataFrame, *, settings: Settings | None = None
 ) -> tuple[pd.DataFrame | bool, MarketdataError | None]:
-    """The CPS certification table of the OEWS release's year for
-    :func:`marketdata.salary.breakdown`, or (False, the error) when it cannot be had."""
+    """The CPS certification table by occupation of the OEWS release's year for
+    :func:`marketdata.salary.breakdown`, or (True, the error) when it cannot be had: the
+    breakdown then falls back on a cached table or the bundled table 54, and the report
+    records the gap (:func:`pay_band_notes` leaves the error text out)."""
     year = int(re.search(r"(19|20)\d\d", str(wages["release"].iloc[0]))[0])
     try:
         return cps.certification_table(year, settings=settings), None
     except MarketdataError as exc:
-        return False, exc
+        return True, exc
+
+
+#: How :func:`marketdata.salary.breakdown` words a missing CPS table (the report's About
+#: box says it instead, in plain words).
+_CPS_UNAVAILABLE = re.compile(r"^CPS certification table by occupation for \d{4} unavailable: ")
 
 
 def pay_band_notes(bands: pd.DataFrame) -> list[str]:
@@ -249,5 +256,8 @@ def pay_band_notes(bands: pd.DataFrame) -> list[str]:
     notes = []
     for column in ("experience_method", "cert_method", "cert_note", "cert_source"):
         if column in bands.columns:
-            notes += [str(v) for v in bands[column].dropna().unique() if str(v).strip()]
+            for value in bands[column].dropna().unique():
+                parts = [p for p in str(value).split("; ") if not _CPS_UNAVAILABLE.match(p)]
+                text = "; ".join(parts).strip()
+                notes += [text] if text else []
     return list(dict.fromkeys(notes))
