@@ -142,6 +142,14 @@ def test_fetch_state_then_the_report_has_state_projections(
 
 
 @pytest.mark.parametrize("name", list(KINDS))
+def test_report_body_has_no_technical_text(built, name: str) -> None:
+    result = built[name]
+    found = TECHNICAL.search(body_text(result.html))
+    assert found is None, found
+    assert all(u["reason"] and u["plain"] for u in result.unavailable)  # kept, in the manifest
+
+
+@pytest.mark.parametrize("name", list(KINDS))
 def test_report_in_a_real_browser(built, name: str, tmp_path: Path) -> None:
     binary = find_chromium()
     if binary is None:
