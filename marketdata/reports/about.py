@@ -154,6 +154,7 @@ class AboutData:
         parts = [
             '<aside class="md-about" aria-label="About these data">',
             "<h2>About these data</h2>",
+            f"<p>{html.escape(self.agencies())}</p>",
             f"<ul>{items}</ul>" if items else "<p>No data source was recorded.</p>",
         ]
         if self.gaps:
@@ -168,6 +169,16 @@ class AboutData:
                 )
         parts.append("</aside>")
         return "".join(parts)
+
+    def agencies(self) -> str:
+        """Who published the data: ``Data sources: U.S. Bureau of Labor Statistics; ...``."""
+        programs = {s.program for s in self.sources}
+        text = "Data sources: U.S. Bureau of Labor Statistics"
+        if "Projections Central" in programs:
+            text += "; state projections: Projections Central (the states' labor market offices)"
+        if "BEA" in programs:
+            text += "; regional price parities: U.S. Bureau of Economic Analysis"
+        return text + "."
 
     def manifest(self) -> list[dict[str, Any]]:
         """The gaps with their technical detail, for ``manifest.json``."""
