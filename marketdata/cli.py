@@ -184,11 +184,19 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.manifest:
         raise ReportError(f"unexpected {args.manifest!r}: give parameters as --name value")
     single_values(args.name, params)
-    pdf = len(tokens) < len(args.params)
+    pdf = _pdf_choice(len(tokens) < len(args.params), params)
     done = reports.run(args.name, output_dir=output_dir, kernel_name=kernel, pdf=pdf, **params)
     _closing_lines(done)
     print(f"Report written to {done.html}")
     return 0
+
+
+def _pdf_choice(asked: bool, params: dict) -> bool | str:
+    """``--pdf`` and ``--paper letter|a4`` (which implies ``--pdf``): what ``pdf=`` gets."""
+    paper = params.pop("paper", None)
+    if isinstance(paper, list):
+        raise ReportError("--paper is given twice: give it once, letter or a4")
+    return str(paper) if paper is not None else asked
 
 
 def _closing_lines(done: ReportResult) -> None:
@@ -237,6 +245,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise ReportError(f"--workers {workers!r} must be a whole number")
     output_dir = params.pop("output_dir", None)
     scheduler = params.pop("scheduler", None)
+    pdf = _pdf_choice("--pdf" in args.params, params)
     single_values(args.name, params, over=True)
     result = batch.run(
         args.name,
@@ -246,7 +255,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         scheduler=scheduler,
         workers=int(workers) if workers is not None else None,
         resume="--no-resume" not in args.params,
-        pdf="--pdf" in args.params,
+        pdf=pdf,
         progress=True,
     )
     shown = result.summary.drop(columns=["error"])
@@ -312,7 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Reports: occupation_outlook, regional_salary_report, growth_explorer. "
         "Parameters as in the notebook, e.g. --occupation 29-2072 --area OH; repeat one to "
         "give a list. --output-dir DIR (default ./outputs), --kernel NAME (default this Python), "
-        "--pdf (also report.pdf, with headless Chromium or WeasyPrint). "
+        "--pdf (also report.pdf, with headless Chromium or WeasyPrint), --paper letter|a4 "
+        "(the PDF's paper, default letter; implies --pdf). "
         "'marketdata report rerun MANIFEST' runs a report again and compares its tables.",
     )
     report.add_argument("name", help="report name, or 'rerun'")
@@ -329,8 +339,8 @@ def build_parser() -> argparse.ArgumentParser:
         "followed by a space stays in a name: 'Columbus, OH,Dayton, OH'). Other parameters "
         "as for 'marketdata report'. Options: --workers N (default: one per core), "
         "--scheduler tcp://host:8786 (a Dask cluster), --output-dir DIR, --no-resume (rebuild "
-        "reports that are up to date), --pdf (also each report.pdf). Exit status 1 if any "
-        "report failed.",
+        "reports that are up to date), --pdf (also each report.pdf), --paper letter|a4. "
+        "Exit status 1 if any report failed.",
     )
     batch_cmd.add_argument("name", help="report name")
     batch_cmd.add_argument("params", nargs=argparse.REMAINDER, help="--over NAME=VALUES ...")

@@ -30,10 +30,29 @@ MEASURE_FORMATS: dict[str, str] = {
     "annual_median_rpp_adjusted": "annual",  # BEA-derived: the median in national prices
     **{
         f"{band}_annual_{end}": "annual"
-        for band in ("entry", "mid", "experienced", "cert")
+        for band in ("entry", "mid", "experienced", "cert", "cert_only", "edu_cert")
         for end in ("low", "high", "point")
     },
+    # credential factors (ratios of CPS medians), two decimals as BLS prints ratios
+    **{
+        f"{kind}_{end}": "factor"
+        for kind in ("cert_factor", "cert_only_factor", "edu_cert_factor", "cps_premium")
+        for end in ("low", "high", "either")
+    },
 }
+
+
+def measure_of(column: str) -> str | None:
+    """The measure whose format ``column`` takes, or None (text): :data:`MEASURE_FORMATS`,
+    and the user's own credential columns (``user_<credential>_annual_low``, ``_factor_high``)."""
+    if column in MEASURE_FORMATS:
+        return MEASURE_FORMATS[column]
+    if column.startswith("user_") and column.endswith(("_low", "_high")):
+        if "_annual_" in column:
+            return "annual"
+        if "_factor_" in column:
+            return "factor"
+    return None
 
 
 def format_value(value: float, measure: str, *, topcoded: bool = False) -> str:
@@ -60,7 +79,8 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     ``—`` for values BLS did not release; flag columns dropped."""
     out = df.copy()
     for column in df.columns:
-        if column.startswith("is_topcoded_") or column not in MEASURE_FORMATS:
+        measure = measure_of(column)
+        if column.startswith("is_topcoded_") or measure is None:
             continue
         flag = f"is_topcoded_{column}"
         tops = (
@@ -70,7 +90,7 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
         )
         values = pd.to_numeric(df[column], errors="coerce")
         out[column] = [
-            "—" if pd.isna(v) else format_value(float(v), MEASURE_FORMATS[column], topcoded=bool(t))
+            "—" if pd.isna(v) else format_value(float(v), measure, topcoded=bool(t))
             for v, t in zip(values, tops, strict=True)
         ]
     if "ratio_to_nation" in out.columns:

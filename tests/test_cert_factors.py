@@ -154,12 +154,30 @@ def test_describe_names_the_cells() -> None:
         "29-2072", "Some college, no degree", group_table=False, table54=TABLE54
     )
     text = cert_factors.describe(found.range("education", ("cert_no_license",)), 50000, "Ohio")
-    low = round(50000 * 1236 / 992)
-    assert text.startswith(f"about ${low:,} a year (estimate: Ohio's median × the CPS 2023 ratio")
+    low = round(50000 * 1236 / 992, -2)  # 62,298.39: an estimate, to the nearest $100
+    assert text.startswith(f"about ${low:,.0f} a year (estimate: Ohio's median × the CPS 2023")
     assert "some college but no degree, $1,236 vs $992 a week for all workers" in text
     assert "$973 without a certification or license" in text
     assert text.endswith("a ratio of medians, not a causal effect)")
     assert cert_factors.describe(found.range(), float("nan"), "Ohio").startswith("no estimate")
+
+
+def test_describe_rounds_the_estimate_and_merges_equal_ends() -> None:
+    """No false precision: "about $63,525–$63,532" is one figure, "about $63,500"; ends that
+    still differ once rounded stay a range."""
+    import dataclasses
+
+    found = cert_factors.factors(
+        "29-2072", "Postsecondary nondegree award", group_table=False, table54=TABLE54
+    ).range("education", ("cert_no_license",))
+    close = dataclasses.replace(found, factor_low=63525 / 50990, factor_high=63532 / 50990)
+    text = cert_factors.describe(close, 50990, "Ohio")
+    assert text.startswith("about $63,500 a year (estimate:"), text
+    wide = dataclasses.replace(found, factor_low=1.05, factor_high=1.25)
+    text = cert_factors.describe(wide, 50990, "Ohio")
+    assert text.startswith("about $53,500–$63,700 a year"), text  # 53,539.5 and 63,737.5
+    # the cells BLS published are still quoted exactly
+    assert "$1,236" in text
 
 
 def test_bundled_year_and_loader_agree() -> None:

@@ -156,6 +156,26 @@ def test_tables_scroll_in_their_own_box_and_codes_do_not_wrap(tmp_path: Path) ->
     assert "<thead>" in html  # repeated on every printed page
 
 
+def test_credential_columns_read_as_money_and_ratios(tmp_path: Path) -> None:
+    """Estimates and CPS factors as the other figures read: no raw floats in a table."""
+    df = pd.DataFrame(
+        {
+            "cert_only_factor_low": [1.2458286985539488],
+            "cert_only_annual_high": [63532.62096774193],
+            "edu_cert_annual_low": [np.nan],
+            "user_cpc_annual_low": [53539.5],
+            "user_cpc_factor_high": [1.12],
+        }
+    )
+    with kit.writing_to(tmp_path), capture_output() as captured:
+        kit.show_table(df, "credentials")
+    html = html_of(captured.outputs)
+    for shown in ("1.25", "$63,533", "—", "$53,540", "1.12"):
+        assert f'<td class="md-num">{shown}</td>' in html or f">{shown}<" in html, shown
+    assert "1.2458" not in html and "63532.6" not in html
+    assert "63532.62096774193" in (tmp_path / "tables" / "credentials.csv").read_text()
+
+
 def test_section_lets_bugs_through(tmp_path: Path) -> None:
     with (
         kit.writing_to(tmp_path),

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from marketdata.errors import MarketdataError
+from marketdata.errors import MarketdataError, ReportError
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,25 @@ INSTALL_HINT = (
 #: Paper sizes the print stylesheet is laid out for.
 PAPER = {"letter": "Letter", "a4": "A4"}
 _TIMEOUT = 120
+
+
+def paper_of(pdf: bool | str) -> str | None:
+    """The paper a report's ``pdf=`` asks for: None (no PDF), ``"letter"`` for True, or the
+    paper named (``"letter"``, ``"a4"``, any case).
+
+    Raises
+    ------
+    ReportError
+        For a paper that is not one of :data:`PAPER`.
+    """
+    if pdf is False or pdf is None:
+        return None
+    if pdf is True:
+        return "letter"
+    paper = str(pdf).strip().lower()
+    if paper not in PAPER:
+        raise ReportError(f"paper {pdf!r}: give one of {', '.join(PAPER)}")
+    return paper
 
 
 class PdfUnavailable(MarketdataError):

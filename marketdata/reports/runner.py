@@ -22,7 +22,7 @@ from marketdata.reports.export import html
 from marketdata.reports.folders import place, scratch
 from marketdata.reports.kernel import Executor, execute_notebook
 from marketdata.reports.manifest import manifest_of
-from marketdata.reports.pdf import PdfError, PdfUnavailable, render
+from marketdata.reports.pdf import PdfError, PdfUnavailable, paper_of, render
 from marketdata.reports.planning import ReportPlan, plan
 
 logger = logging.getLogger(__name__)
@@ -48,10 +48,17 @@ class ReportResult:
 
 
 def execute_to(
-    plan_: ReportPlan, folder: Path, executor: Executor, run_id: str, *, pdf: bool = False
+    plan_: ReportPlan,
+    folder: Path,
+    executor: Executor,
+    run_id: str,
+    *,
+    pdf: bool | str = False,
 ) -> dict[str, Any]:
     """Run the notebook into ``folder`` and write the HTML (and, with ``pdf``, ``report.pdf``
-    from it) and the manifest there."""
+    from it, on the paper :func:`~marketdata.reports.pdf.paper_of` reads) and the manifest
+    there."""
+    paper = paper_of(pdf)
     nb = executor(
         plan_.notebook,
         folder / "report.ipynb",
@@ -62,21 +69,21 @@ def execute_to(
     nb.metadata.setdefault("marketdata", {})["run_id"] = run_id
     nbformat.write(nb, folder / "report.ipynb")
     (folder / "report.html").write_text(html(nb, plan_.title), encoding="utf-8")
-    note = _pdf(folder) if pdf else ""
+    note = _pdf(folder, paper) if paper else ""
     manifest = manifest_of(plan_, folder, nb, run_id)
-    if pdf:
-        manifest["pdf"] = {"written": not note, "note": note}
+    if paper:
+        manifest["pdf"] = {"written": not note, "note": note, "paper": paper}
     (folder / "manifest.json").write_text(
         json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
     )
     return manifest
 
 
-def _pdf(folder: Path) -> str:
-    """Write ``report.pdf`` beside ``report.html``; "" if written, else the one line saying
-    what to install (the HTML report stands)."""
+def _pdf(folder: Path, paper: str) -> str:
+    """Write ``report.pdf`` on ``paper`` beside ``report.html``; "" if written, else the one
+    line saying what to install (the HTML report stands)."""
     try:
-        render(folder / "report.html", folder / "report.pdf")
+        render(folder / "report.html", folder / "report.pdf", paper=paper)
     except PdfUnavailable as err:
         return str(err)
     except PdfError as err:
@@ -86,7 +93,7 @@ def _pdf(folder: Path) -> str:
 
 
 def build(
-    plan_: ReportPlan, *, executor: Executor | None = None, pdf: bool = False
+    plan_: ReportPlan, *, executor: Executor | None = None, pdf: bool | str = False
 ) -> ReportResult:
     """Execute a planned report and move the finished folder into place; with ``pdf``, also
     ``report.pdf`` (when a renderer is installed; ``ReportResult.pdf_note`` says otherwise).
@@ -129,7 +136,7 @@ def run(
     output_dir: str | os.PathLike[str] | None = None,
     settings: Settings | None = None,
     kernel_name: str | None = None,
-    pdf: bool = False,
+    pdf: bool | str = False,
     **parameters: Any,
 ) -> ReportResult:
     """Produce report ``name`` with ``parameters`` in ``<output_dir>/<name>/<slug>/``.
@@ -143,10 +150,12 @@ def run(
     kernel_name
         Jupyter kernelspec to run the notebook with (default: this Python).
     pdf
-        Also write ``report.pdf`` from the HTML (headless Chromium or WeasyPrint).
+        Also write ``report.pdf`` from the HTML (headless Chromium or WeasyPrint): True
+        (Letter paper) or the paper, ``"letter"`` or ``"a4"``.
     **parameters
         The notebook's parameters, e.g. ``occupation="29-2072", area="OH"``.
     """
+    paper_of(pdf)  # a bad paper fails before the report runs
     plan_ = plan(name, output_dir=output_dir, settings=settings, **parameters)
 
     executor = partial(execute_notebook, kernel_name=kernel_name)

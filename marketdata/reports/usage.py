@@ -15,6 +15,7 @@ REPORT_OPTIONS: tuple[tuple[str, str], ...] = (
     ("--output-dir DIR", "where the report folder goes (default ./outputs)"),
     ("--kernel NAME", "Jupyter kernel to run the notebook (default: this Python)"),
     ("--pdf", "also write report.pdf (headless Chromium, else WeasyPrint)"),
+    ("--paper letter|a4", "the PDF's paper (default letter; implies --pdf)"),
 )
 #: Options of ``marketdata batch`` besides the notebook's parameters.
 BATCH_OPTIONS: tuple[tuple[str, str], ...] = (
@@ -26,6 +27,7 @@ BATCH_OPTIONS: tuple[tuple[str, str], ...] = (
     ("--output-dir DIR", "where the report folders go (default ./outputs)"),
     ("--no-resume", "rebuild reports that are up to date"),
     ("--pdf", "also write each report.pdf"),
+    ("--paper letter|a4", "the PDFs' paper (default letter; implies --pdf)"),
 )  # fmt: skip
 
 

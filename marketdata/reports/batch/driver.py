@@ -44,6 +44,7 @@ from marketdata.reports.batch.workers import (
     run_local,
 )
 from marketdata.reports.folders import DEFAULT_OUTPUT_DIR
+from marketdata.reports.pdf import paper_of
 from marketdata.reports.planning import ReportPlan
 
 logger = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ def _triage(
     root: Path,
     settings: Settings,
     resume: bool,
-    pdf: bool = False,
+    pdf: bool | str = False,
 ) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
     """Plan every task here (fast, nothing written): bad parameters and reports that are up
     to date get their row now; the rest are returned as jobs for the workers."""
@@ -123,7 +124,7 @@ def _triage(
     return rows, jobs
 
 
-def _has_pdf(plan_: ReportPlan, wanted: bool) -> bool:
+def _has_pdf(plan_: ReportPlan, wanted: bool | str) -> bool:
     """A report asked for with ``--pdf`` is up to date only with its ``report.pdf``."""
     return not wanted or (plan_.target / "report.pdf").is_file()
 
@@ -139,7 +140,7 @@ def run(
     client: Any = None,
     output_dir: str | os.PathLike[str] | None = None,
     resume: bool = True,
-    pdf: bool = False,
+    pdf: bool | str = False,
     settings: Settings | None = None,
     progress: bool = False,
 ) -> BatchResult:
@@ -168,7 +169,8 @@ def run(
         Skip reports that are up to date (:func:`up_to_date`; with ``pdf``, only those that
         have their ``report.pdf``).
     pdf
-        Also write each report's ``report.pdf`` (headless Chromium or WeasyPrint).
+        Also write each report's ``report.pdf`` (headless Chromium or WeasyPrint): True
+        (Letter paper) or the paper, ``"letter"`` or ``"a4"``.
     progress
         Show a progress bar (:func:`marketdata.progress.bar`: text on stderr, a widget in
         Jupyter; never in CI or reports).
@@ -187,6 +189,7 @@ def run(
         raise ReportError(f"backend {backend!r}: use 'local' or 'dask'")
     if workers is not None and workers < 1:
         raise ReportError(f"workers={workers} must be at least 1")
+    paper_of(pdf)  # a bad paper fails before any report runs
     root = Path(output_dir if output_dir is not None else DEFAULT_OUTPUT_DIR).resolve()
     tasks = parameter_sets(name, over=over, params=params, settings=settings)
     keys = list(over)

@@ -73,7 +73,7 @@ def run_one(
     *,
     output_dir: Path,
     settings: Settings,
-    pdf: bool = False,
+    pdf: bool | str = False,
 ) -> dict[str, Any]:
     """Plan and build one report in this process with the in-process engine. Never raises
     for the report's failure: returns ``status`` (ok, error), ``error``, ``output``,
