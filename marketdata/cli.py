@@ -112,6 +112,7 @@ def cmd_salary(args: argparse.Namespace) -> int:
         print(f"What it takes (BLS Employment Projections{round_}, national): " + "; ".join(takes))
     for column in (
         "cert_note",
+        "cert_unavailable",
         "cert_source",
         "ors_text",
         "ors_note",

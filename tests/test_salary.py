@@ -257,7 +257,10 @@ def test_missing_sources_degrade_with_a_note(oews) -> None:
     with pytest.warns(OfflineDataWarning):
         frame = salary.breakdown(MRS, ["Ohio"], data=oews)
     row = frame.iloc[0]
-    assert "by occupation for 2025 unavailable" in row["cert_note"]
+    # why the CPS table by occupation could not be used: its own column, not a note
+    assert row["cert_unavailable"].startswith("CPS certification table by occupation for 2025")
+    assert "unavailable" not in row["cert_note"]
+    assert frame.attrs["column_info"]["cert_unavailable"]["kind"] == "derived from BLS figures"
     assert row["cert_basis"] == "education"
     assert row["cert_only_annual_low"] == pytest.approx(50990 * 1120 / 899)
     assert row["cps_group"] == "Healthcare practitioners and technical occupations"
@@ -358,3 +361,17 @@ def test_bad_user_factors_fail_before_any_download(bls_server, online_settings) 
     with pytest.raises(SourceFormatError, match="user_factors frame, line 2: factors must"):
         salary.breakdown(MRS, ["US"], user_factors=frame, settings=online_settings)
     assert bls_server.requests == []
+
+
+def test_report_notes_never_hold_the_reason_a_source_was_missing(oews) -> None:
+    """Whatever an error says, the pay-band notes a report shows leave it out: the reason
+    has its own column (``cert_unavailable``), which no report note reads."""
+    from marketdata.reports import tables as rt
+
+    with pytest.warns(OfflineDataWarning):
+        frame = salary.breakdown(MRS, ["Ohio", "US"], data=oews, what_it_takes=False)
+    odd = "Certification lookup broke: see https://example.invalid/x (KeyError 'median')"
+    frame["cert_unavailable"] = odd  # any wording at all
+    notes = rt.pay_band_notes(frame)
+    assert notes and not any("unavailable" in n or "example.invalid" in n for n in notes)
+    assert any(n.startswith("Estimate: area's OEWS annual median x CPS factor") for n in notes)

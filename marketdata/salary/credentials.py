@@ -9,7 +9,9 @@ attainment of its EP typical entry education in CPS table 54 (the bundled 2023 t
 offline), else table 54's all workers; with the group first, the education factor is beside
 it (``edu_cert_*``). ``cert_annual_low`` / ``_high`` apply the range over the statuses to the
 area's OEWS annual median, ``cert_only_annual_*`` the certification-only ratio, and
-``cert_source`` names the exact cells. User factors (a CSV with columns
+``cert_source`` names the exact cells, ``cert_note`` how the factors were chosen, and
+``cert_unavailable`` (apart from the notes) why a source could not be used. User factors
+(a CSV with columns
 ``credential, occupation_code, factor_low, factor_high, citation``) go to their own
 ``user_<credential>_*`` columns and are never combined with the BLS-derived ones.
 """
@@ -34,6 +36,10 @@ logger = logging.getLogger(__name__)
 
 CERT_METHOD = cert_estimates.CERT_METHOD
 USER_METHOD = "Estimate: area's OEWS annual median x user factor"
+#: ``cert_unavailable``: the technical reason (error text included) a credential source could
+#: not be used ("" when all could); for logs, the CLI and manifests, never a report's body,
+#: which names the gap in its About box instead.
+UNAVAILABLE_METHOD = "why a CPS source of the credential factors could not be used"
 
 
 USER_FACTOR_COLUMNS = ("credential", "occupation_code", "factor_low", "factor_high", "citation")
@@ -214,9 +220,14 @@ def credential_columns(
     )
     cols.add("cert_entry_education", education or "", DERIVED, "EP typical entry education", "EP")
     for name, (values, kind, method) in cert_estimates.columns(found, median, area_names).items():
-        if name == "cert_note":
-            values = "; ".join(filter(None, [why, missing, values]))
         cols.add(name, values, kind, method, "OEWS x CPS" if kind == ESTIMATE else "CPS")
+    cols.add(
+        "cert_unavailable",
+        "; ".join(filter(None, [why, missing])),
+        DERIVED,
+        UNAVAILABLE_METHOD,
+        "CPS",
+    )
     return list(found.provenance)
 
 

@@ -238,7 +238,8 @@ def certification_for(
     """The CPS certification table by occupation of the OEWS release's year for
     :func:`marketdata.salary.breakdown`, or (True, the error) when it cannot be had: the
     breakdown then falls back on a cached table or the bundled table 54, and the report
-    records the gap (:func:`pay_band_notes` leaves the error text out)."""
+    records the gap (the breakdown's ``cert_unavailable`` column, which holds the technical
+    reason, is not among the notes :func:`pay_band_notes` shows)."""
     year = int(re.search(r"(19|20)\d\d", str(wages["release"].iloc[0]))[0])
     try:
         return cps.certification_table(year, settings=settings), None
@@ -246,18 +247,22 @@ def certification_for(
         return True, exc
 
 
-#: How :func:`marketdata.salary.breakdown` words a missing CPS table (the report's About
-#: box says it instead, in plain words).
-_CPS_UNAVAILABLE = re.compile(r"^CPS certification table by occupation for \d{4} unavailable: ")
+#: Columns of a pay-band table whose text the report shows as notes: methods and sources the
+#: package writes. ``cert_unavailable`` (why a source could not be used, error text
+#: included) is never among them: the report's About box names that gap in plain words.
+PAY_BAND_NOTE_COLUMNS: tuple[str, ...] = (
+    "experience_method",
+    "cert_method",
+    "cert_note",
+    "cert_source",
+)
 
 
 def pay_band_notes(bands: pd.DataFrame) -> list[str]:
-    """How the estimates of a pay-band table were made, and what is missing, once each."""
+    """How the estimates of a pay-band table were made, once each (the columns of
+    :data:`PAY_BAND_NOTE_COLUMNS`)."""
     notes = []
-    for column in ("experience_method", "cert_method", "cert_note", "cert_source"):
+    for column in PAY_BAND_NOTE_COLUMNS:
         if column in bands.columns:
-            for value in bands[column].dropna().unique():
-                parts = [p for p in str(value).split("; ") if not _CPS_UNAVAILABLE.match(p)]
-                text = "; ".join(parts).strip()
-                notes += [text] if text else []
+            notes += [str(v).strip() for v in bands[column].dropna().unique() if str(v).strip()]
     return list(dict.fromkeys(notes))
