@@ -11,9 +11,8 @@ it (``edu_cert_*``). ``cert_annual_low`` / ``_high`` apply the range over the st
 area's OEWS annual median, ``cert_only_annual_*`` the certification-only ratio, and
 ``cert_source`` names the exact cells, ``cert_note`` how the factors were chosen, and
 ``cert_unavailable`` (apart from the notes) why a source could not be used. User factors
-(a CSV with columns
-``credential, occupation_code, factor_low, factor_high, citation``) go to their own
-``user_<credential>_*`` columns and are never combined with the BLS-derived ones.
+(a CSV with columns ``credential, occupation_code, factor_low, factor_high, citation``) go
+to their own ``user_<credential>_*`` columns and are never combined with the BLS-derived ones.
 """
 
 from __future__ import annotations
