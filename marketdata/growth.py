@@ -17,7 +17,7 @@ import importlib
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 from rapidfuzz import process
@@ -99,7 +99,9 @@ class Outlook:
     ``basis`` is ``"projected"`` (BLS or state projections), ``"observed"`` (OEWS employment
     change between two releases: ``employment_base`` and ``employment_projected`` then hold the
     first and last release's employment, nothing is projected) or ``"unavailable"`` (see
-    ``notes``). Counts are persons.
+    ``notes``). Counts are persons. ``unavailable``: for a state, metro or nonmetro area whose
+    state's projections could not be had, the error that kept them out (the figures are then
+    the nation's, said in ``notes``); None otherwise.
     """
 
     occupation_code: str
@@ -123,11 +125,15 @@ class Outlook:
     training: str | None = None
     notes: tuple[str, ...] = ()
     provenance: tuple[dict, ...] = field(default=(), repr=False)
+    unavailable: MarketdataError | None = field(default=None, repr=False, compare=False)
 
     def to_frame(self) -> pd.DataFrame:
         """One-row frame (notes joined by newlines); provenance in ``attrs``."""
-        data = asdict(self)
-        data.pop("provenance")
+        data = {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("provenance", "unavailable")
+        }
         data["notes"] = "\n".join(self.notes)
         frame = pd.DataFrame([data])
         return attach_provenance(frame, self.provenance)
@@ -311,7 +317,7 @@ def _national_instead(
         f"Fetch {name}'s with `{command}`{when}."
     )
     national = _national(occupation, round_="latest", settings=settings)
-    return dataclasses.replace(national, notes=(*notes, *national.notes))
+    return dataclasses.replace(national, notes=(*notes, *national.notes), unavailable=err)
 
 
 def _state_projected(

@@ -157,3 +157,28 @@ def test_growth_summary_names_fastest_and_most_openings() -> None:
 )
 def test_education_phrase(category: str, phrase: str) -> None:
     assert summary.education_phrase(category) == phrase
+
+
+def test_outlook_reads_the_state_projections_once(monkeypatch) -> None:
+    """Offline with no Ohio projections cached: one read of them, recorded as the gap on
+    the outlook itself (``Outlook.unavailable``), and only the nation's row is shown."""
+    from marketdata import growth
+    from marketdata.errors import OfflineError
+
+    calls: list[str] = []
+    real = projections.state_projections
+
+    def counted(state, **kwargs):
+        calls.append(str(state))
+        return real(state, **kwargs)
+
+    monkeypatch.setattr(projections, "state_projections", counted)
+    table, _, missing = rt.outlook_rows("29-2072", rt.area("OH"))
+    assert len(calls) == 1, calls
+    assert [type(e) for e in missing] == [OfflineError]
+    assert list(table["area_name"]) == ["United States"]
+    fallback = growth.outlook("29-2072", "OH")
+    assert isinstance(fallback.unavailable, OfflineError)
+    assert fallback.area == "US" and "these are national projections" in fallback.notes[0]
+    assert growth.outlook("29-2072", "US").unavailable is None
+    assert "unavailable" not in fallback.to_frame().columns

@@ -9,10 +9,10 @@ from typing import Any
 
 import pandas as pd
 
-from marketdata import codes, cps, growth, projections
+from marketdata import codes, cps, growth
 from marketdata.codes import NATIONAL_CODE, Area, Occupation
 from marketdata.config import Settings
-from marketdata.errors import ContactRequired, FetchError, MarketdataError
+from marketdata.errors import ContactRequired, MarketdataError
 from marketdata.formatting import format_value
 from marketdata.reports.tables.common import columns_of
 from marketdata.schema import attach_provenance, provenance_of
@@ -105,27 +105,23 @@ def outlook_rows(
     """Growth of one occupation in the nation and, for a state (or a metro's state), in the
     state: one row per area that has figures (none: an empty table), plain notes, and the
     errors of the projections that could not be had (the state's, when Projections Central
-    can't be reached or they are not cached offline: the report then shows the nation's
-    row once and says what is missing, instead of the national figures under the state)."""
+    can't be reached or they are not cached offline: :func:`marketdata.growth.outlook` then
+    gives the nation's figures with ``unavailable`` set, and the report shows the nation's
+    row once and says what is missing, instead of the national figures under the state).
+    The state's projections are read once."""
     wanted = [("US", "the nation")]
     if where.type != "national" and where.state_code:
-        try:
-            projections.state_projections(where.state_code, settings=settings)
-        except ContactRequired:
-            raise
-        except FetchError as exc:
-            missing: list[MarketdataError] = [exc]
-        else:
-            missing = []
-            state = codes.resolve_area(where.state_code).name
-            wanted.insert(0, (state, state))
-    else:
-        missing = []
-    found, notes = [], []
+        state = codes.resolve_area(where.state_code).name
+        wanted.insert(0, (state, state))
+    found, notes, missing = [], [], []
     for query, name in wanted:
         result, error = try_outlook(occupation_code, query, settings=settings)
+        if isinstance(error, ContactRequired):
+            raise error
         if error is not None:
             missing.append(error)
+        elif result.unavailable is not None:  # the nation's figures: not shown as the state's
+            missing.append(result.unavailable)
         elif result.basis == "unavailable":
             notes.append(f"No projection for {name}: {'; '.join(result.notes)}")
         else:
