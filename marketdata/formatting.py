@@ -28,6 +28,7 @@ MEASURE_FORMATS: dict[str, str] = {
     },
     "national_annual_median": "annual",
     "annual_median_rpp_adjusted": "annual",  # BEA-derived: the median in national prices
+    "rpp": "price_parity",  # BEA's regional price parity, three decimals as BEA prints it
     **{
         f"{band}_annual_{end}": "annual"
         for band in ("entry", "mid", "experienced", "cert", "cert_only", "edu_cert")
@@ -69,6 +70,8 @@ def format_value(value: float, measure: str, *, topcoded: bool = False) -> str:
         text = f"{value:,.0f}"
     elif "percent" in measure:
         text = f"{value:+.1f}%"
+    elif measure == "price_parity":
+        text = f"{value:.3f}"
     else:
         text = f"{value:,.2f}"
     return f"≥ {text}" if topcoded else text

@@ -34,7 +34,7 @@ NONMETRO_NOTE = (
     "no BEA price parity: BEA prices a state's whole nonmetropolitan portion, not OEWS's "
     "nonmetropolitan areas"
 )
-UNMATCHED_NOTE = "BEA publishes no price parity for this area code ({table}, {release})"
+UNMATCHED_NOTE = "BEA publishes no price parity for this area code ({table})"
 ADJUSTED_LABEL = "Annual median in national prices (OEWS median ÷ BEA RPP × 100; BEA-derived)"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _TABLE_OF = {"state": "SARPP", "metro": "MARPP", "national": "SARPP"}
@@ -126,9 +126,8 @@ def add_rpp(
             values["rpp"].append(float(row["rpp"]))
             values["rpp_note"].append(row["note"])
         else:
-            bea_release = year_values["release"].iloc[0] if len(year_values) else ""
             values["rpp"].append(float("nan"))
-            values["rpp_note"].append(UNMATCHED_NOTE.format(table=table, release=bea_release))
+            values["rpp_note"].append(UNMATCHED_NOTE.format(table=table))
         values["rpp_year"].append(used)
         values["rpp_source"].append(source)
     for name, column in values.items():

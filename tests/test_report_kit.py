@@ -165,15 +165,19 @@ def test_credential_columns_read_as_money_and_ratios(tmp_path: Path) -> None:
             "edu_cert_annual_low": [np.nan],
             "user_cpc_annual_low": [53539.5],
             "user_cpc_factor_high": [1.12],
+            "rpp": [100.0],
         }
     )
     with kit.writing_to(tmp_path), capture_output() as captured:
         kit.show_table(df, "credentials")
     html = html_of(captured.outputs)
-    for shown in ("1.25", "$63,533", "—", "$53,540", "1.12"):
-        assert f'<td class="md-num">{shown}</td>' in html or f">{shown}<" in html, shown
+    for shown in ("1.25", "$63,533", "$53,540", "1.12", "100.000"):
+        assert f'<td class="md-num">{shown}</td>' in html, shown
     assert "1.2458" not in html and "63532.6" not in html
-    assert "63532.62096774193" in (tmp_path / "tables" / "credentials.csv").read_text()
+    # a column with no value in any row says nothing: left off the page, kept in the CSV
+    assert "By entry education" not in html and "—" not in html
+    csv = (tmp_path / "tables" / "credentials.csv").read_text()
+    assert "63532.62096774193" in csv and "edu_cert_annual_low" in csv
 
 
 def test_section_lets_bugs_through(tmp_path: Path) -> None:

@@ -155,6 +155,7 @@ def test_unmatched_metro_says_why(oews_29_2072: pd.DataFrame, dec2024: pd.DataFr
     cleveland = oews_29_2072[oews_29_2072["area_code"] == "0017410"]
     out = local_pay.add_rpp(cleveland, dec2024).iloc[0]
     assert math.isnan(out["rpp"]) and out["rpp_note"].startswith("BEA publishes no price parity")
+    assert "updated" not in out["rpp_note"].lower()  # no raw file header in a reader's note
 
 
 def test_rank_metros_both_ways(oews_29_2072: pd.DataFrame, dec2024: pd.DataFrame) -> None:

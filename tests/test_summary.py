@@ -144,6 +144,25 @@ def test_growth_summary_names_fastest_and_most_openings() -> None:
     assert f"about {most['openings_annual']:,.0f} a year" in text
     assert "BLS Employment Projections 2024-34 (national)" in text
     assert 3 <= len(sentences) <= 6
+    # counts in plain words: every 29- occupation of EP 2024-34 grows, so no "0 to decline"
+    listed = group[group["occupation_code"].isin(table["occupation_code"])]
+    assert (listed["percent_change"] > 0).all()
+    assert f"All {len(table)} are projected to grow over 2024-34." in text
+    assert " 0 " not in f" {text} "
+    # the pay named is the table's OEWS "Median annual", said as an annual wage
+    pay = table.loc[table["openings_annual"].idxmax(), "annual_median"]
+    assert f"with a median annual wage of ${pay:,.0f} nationwide" in text
+
+
+def test_direction_sentence_names_only_counts_that_are_not_zero() -> None:
+    change = pd.Series([5.0, -2.0, 0.0, 3.0, float("nan")])
+    assert summary._direction_sentence(change, " over 2024-34") == (
+        "2 are projected to grow, 1 to decline and 1 to stay about the same over 2024-34."
+    )
+    assert summary._direction_sentence(pd.Series([-1.0]), "") == (
+        "The one occupation is projected to decline."
+    )
+    assert summary._direction_sentence(pd.Series([float("nan")]), "") == ""
 
 
 @pytest.mark.parametrize(

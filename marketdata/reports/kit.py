@@ -277,13 +277,14 @@ def show_table(
     """Display ``df`` (formatted, escaped) and write ``tables/<name>.csv`` (raw values and flags).
 
     ``labels`` adds to :data:`LABELS`, the column headings shown; the CSV keeps the column
-    names of the frame. Headings ending in ``*`` are estimates.
+    names of the frame. Headings ending in ``*`` are estimates. A column with no value in
+    any row is left out of the page (it would say nothing); the CSV keeps every column.
     """
     _check_name(name)
     record_provenance(df)
     csv = df.to_csv(index=False, lineterminator="\n")
     _write("tables", f"{name}.csv", csv.encode())
-    shown = display_frame(df)
+    shown = display_frame(df[[c for c in df.columns if not _empty(df[c])]] if len(df) else df)
     names = {**LABELS, **(labels or {})}
     headings = {c: names.get(c, c.replace("_", " ").capitalize()) for c in shown.columns}
     from IPython.display import HTML
@@ -294,6 +295,13 @@ def show_table(
         shown, columns=list(shown.columns), headings=headings, numeric=NUMERIC, caption=caption
     )
     _display(HTML(page))
+
+
+def _empty(column: pd.Series) -> bool:
+    """Whether ``column`` holds no value at all (missing or blank text in every row)."""
+    return bool(
+        column.map(lambda v: not v.strip() if isinstance(v, str) else bool(pd.isna(v))).all()
+    )
 
 
 def show_facts(

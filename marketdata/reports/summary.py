@@ -298,9 +298,8 @@ def growth_summary(
         + "."
     ]
     if len(projected):
-        growing = int((projected["percent_change"] > 0).sum())
-        declining = int((projected["percent_change"] < 0).sum())
-        sentences.append(f"{growing} are projected to grow and {declining} to decline{years}.")
+        direction = _direction_sentence(projected["percent_change"], years)
+        sentences += [direction] if direction else []
         fastest = projected.sort_values(
             ["percent_change", "occupation_title"], ascending=[False, True]
         ).iloc[0]
@@ -321,7 +320,7 @@ def growth_summary(
         where = most.get("area_name")
         if pay and isinstance(where, str):
             place = "nationwide" if where == "National" else f"in {where}"
-            text += f", with a median wage of {pay} {place}"
+            text += f", with a median annual wage of {pay} {place}"
         sentences.append(text + ".")
     said = _history_sentence(history)
     if said:
@@ -346,3 +345,25 @@ def _history_sentence(history: pd.DataFrame | None) -> str | None:
         f"Employment in the group {place} went from {count(first['employment'])} in "
         f"{first['release']} to {count(last['employment'])} in {last['release']}."
     )
+
+
+def _direction_sentence(change: pd.Series, years: str) -> str:
+    """How many occupations are projected to grow, decline or stay level, naming only the
+    counts that are not zero: "All 71 are projected to grow from 2024 to 2034." or "60 are
+    projected to grow, 8 to decline and 3 to stay about the same over 2024-34."."""
+    counts = [
+        (int((change > 0).sum()), "grow"),
+        (int((change < 0).sum()), "decline"),
+        (int((change == 0).sum()), "stay about the same"),
+    ]
+    said = [(n, verb) for n, verb in counts if n]
+    if not said:  # no percent change published
+        return ""
+    (first, verb), rest = said[0], said[1:]
+    if not rest:
+        whom = "The one occupation is" if first == 1 else f"All {first} are"
+        return f"{whom} projected to {verb}{years}."
+    head = f"{first} {'is' if first == 1 else 'are'} projected to {verb}"
+    tail = [f"{n} to {v}" for n, v in rest]
+    listed = ", ".join([head, *tail[:-1]]) + f" and {tail[-1]}"
+    return f"{listed}{years}."

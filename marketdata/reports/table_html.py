@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from marketdata.formatting import measure_of
+
 #: Columns holding codes (never broken across lines).
 CODE_COLUMNS = frozenset(
     {"occupation_code", "industry_code", "area_code", "state_code", "release", "round"}
@@ -23,7 +25,7 @@ def column_kind(column: str, numeric: frozenset[str]) -> str:
     """``code``, ``num`` or ``text``: how a column's cells are laid out."""
     if column in CODE_COLUMNS:
         return "code"
-    if column in numeric or column.startswith(("ratio", "cert_factor")):
+    if column in numeric or column.startswith("ratio") or measure_of(column):
         return "num"
     return "text"
 
