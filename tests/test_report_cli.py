@@ -83,3 +83,19 @@ def test_a_parameter_the_report_reads_as_a_list_may_repeat(capsys: pytest.Captur
     assert main([*argv, "--occupations", "29-1141", "--area", "Atlantis"]) == 2
     err = capsys.readouterr().err
     assert "takes one" not in err and "unknown OEWS area: 'Atlantis'" in err
+
+
+@pytest.mark.parametrize("command", ["report", "batch"])
+def test_paper_is_letter_or_a4(command: str, capsys: pytest.CaptureFixture[str], tmp_path):
+    """``--paper`` names the PDF's paper; anything else fails at once, in one line, before
+    any report runs."""
+    over = ["--over", "area=OH"] if command == "batch" else ["--area", "OH"]
+    argv = [command, "occupation_outlook", "--occupation", "29-2072", *over]
+    assert main([*argv, "--paper", "a5", "--output-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "paper 'a5': give one of letter, a4" in err and len(err.strip().splitlines()) == 1
+    assert not list(tmp_path.iterdir())
+    assert main([*argv, "--paper", "a4", "--paper", "letter"]) == 2
+    assert "--paper is given twice" in capsys.readouterr().err
+    assert main([command, "occupation_outlook", "--help"]) == 0
+    assert "--paper letter|a4" in capsys.readouterr().out

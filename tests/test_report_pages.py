@@ -5,6 +5,7 @@ in a real headless browser (1280 and 800 px) and as a PDF, and a report after
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -31,6 +32,21 @@ KINDS = {
     "regional_salary_report": {"area": "OH", "occupations": "29-0000"},
     "growth_explorer": {"soc_group": "29-0000", "area": "OH"},
 }
+
+#: The paper each kind is printed on in these tests (``pdf=True`` is Letter), and its width
+#: in points: Letter 8.5 in, A4 210 mm.
+PAPER = {"occupation_outlook": True, "regional_salary_report": "letter", "growth_explorer": "a4"}
+WIDTH = {True: 612, "letter": 612, "a4": 595}
+
+
+def page_bound(html: str) -> int:
+    """The most pages a sensible print of ``html`` takes: a page per two figures and per 18
+    table rows (a Letter or A4 page at the print stylesheet's 7 pt holds 40-60 rows; 18
+    leaves room for rows whose titles and notes wrap), plus one for the title, summary and
+    About box. A print that breaks before every section takes more: it gave 23, 21 and 16
+    pages for these three reports, against bounds of 16, 14 and 12."""
+    figures, rows = html.count("<img"), html.count("<tr>")
+    return math.ceil(figures / 2 + rows / 18 + 1)
 
 
 def body_text(path: Path) -> str:
@@ -60,7 +76,7 @@ def offline(tmp_path_factory) -> Settings:
 def built(offline: Settings, tmp_path_factory) -> dict[str, reports.ReportResult]:
     root = tmp_path_factory.mktemp("reports")
     return {
-        name: reports.run(name, output_dir=root, settings=offline, pdf=True, **params)
+        name: reports.run(name, output_dir=root, settings=offline, pdf=PAPER[name], **params)
         for name, params in KINDS.items()
     }
 
@@ -177,10 +193,16 @@ def test_report_pdf_holds_the_summary(built, name: str) -> None:
     assert result.pdf == result.directory / "report.pdf"
     reader = PdfReader(result.pdf)
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
-    first = result.summary[0]
-    assert first in text, first
+    for sentence in result.summary:  # the whole summary, and the About box
+        assert sentence in text, sentence
+    assert "About these data" in text and "Data sources: U.S. Bureau of Labor Statistics" in text
+    assert "bundled with marketdata" in text
     manifest = json.loads(result.manifest.read_text())
     assert "report.pdf" in manifest["files"] and manifest["pdf"]["written"]
+    assert manifest["pdf"]["paper"] == ("letter" if PAPER[name] is True else PAPER[name])
+    assert {round(float(p.mediabox.width)) for p in reader.pages} == {WIDTH[PAPER[name]]}
+    bound = page_bound(result.html.read_text(encoding="utf-8"))
+    assert len(reader.pages) <= bound, (len(reader.pages), bound)
 
 
 def test_batch_pdf_and_resume(offline: Settings, tmp_path: Path) -> None:
