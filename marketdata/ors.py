@@ -221,7 +221,7 @@ def occupation_credentials(
                     "fallback": fallback,
                     "release": release,
                     "note": "; ".join(
-                        p for p in (note, f"ORS publishes no estimate for {code} ({release})") if p
+                        p for p in (note, f"ORS publishes no estimate for {code} in {release}") if p
                     ),
                 }
             )

@@ -66,6 +66,9 @@ def test_2018_workbook_onet_soc_2010() -> None:
     table = ors.occupation_credentials("29-2071", creds)
     lic = table.set_index("measure").loc["license"]
     assert math.isnan(lic["share"]) and "publishes no estimate for 29-2071" in lic["note"]
+    assert (
+        "((" not in lic["note"] and "))" not in lic["note"]
+    )  # the release, not in nested parentheses
 
 
 def test_flat_files_give_the_workbook_values(parsed_2020: pd.DataFrame) -> None:

@@ -166,12 +166,13 @@ def test_credential_columns_read_as_money_and_ratios(tmp_path: Path) -> None:
             "user_cpc_annual_low": [53539.5],
             "user_cpc_factor_high": [1.12],
             "rpp": [100.0],
+            "share": [31.9],
         }
     )
     with kit.writing_to(tmp_path), capture_output() as captured:
         kit.show_table(df, "credentials")
     html = html_of(captured.outputs)
-    for shown in ("1.25", "$63,533", "$53,540", "1.12", "100.000"):
+    for shown in ("1.25", "$63,533", "$53,540", "1.12", "100.000", "31.9"):
         assert f'<td class="md-num">{shown}</td>' in html, shown
     assert "1.2458" not in html and "63532.6" not in html
     # a column with no value in any row says nothing: left off the page, kept in the CSV

@@ -54,6 +54,8 @@ NUMERIC: frozenset[str] = frozenset(
         "location_quotient",
         "jobs_per_1000",
         "ratio_to_nation",
+        "share",  # ORS: share of jobs (%)
+        "standard_error",
         "base_year",
         "projected_year",
         "year",
