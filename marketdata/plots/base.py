@@ -1,17 +1,60 @@
-"""What every chart shares: the figure (Agg canvas), column readers that keep gaps and top
-codes, axis labels of the OEWS measures, and the footnotes under the axes."""
+"""What every chart shares: the figure (Agg canvas, fixed layout), the colour-blind-safe
+palette, text measuring, row labels, column readers that keep gaps and top codes, axis labels
+of the OEWS measures, footnotes, and the figure's text alternative.
+
+Layout is computed, not searched for: every chart measures its labels once (FreeType metrics,
+cached) and places its axes with margins in inches, so saving a figure draws it once (no
+constrained-layout pass, no tight bounding box).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox, Transform
 
 PERCENTILES: tuple[str, ...] = ("p10", "p25", "median", "p75", "p90")
 
+#: Pixels per inch of every figure and its PNG: WIDTH inches make 760 px, inside an 800 px page.
+DPI = 100
+WIDTH = 7.6
+
+#: Okabe & Ito's colour-blind-safe palette (distinct under the common colour-vision
+#: deficiencies), plus a darker blue for a third step of one hue.
+COLORS: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "navy": "#003F66",
+    "grey": "#595959",
+}
+#: Line colours in order, for charts with several series.
+CYCLE: tuple[str, ...] = tuple(
+    COLORS[c] for c in ("blue", "orange", "green", "vermillion", "purple", "sky", "black")
+)
+
+#: Text drawn without hinting: a third less time per glyph, no visible loss at 100 dpi.
+RC: dict[str, object] = {"text.hinting": "no_hinting"}
+
+#: Font sizes (points).
+TITLE, LABEL, TICK, VALUE, NOTE = 11.0, 9.0, 8.5, 8.0, 7.5
 
 #: Axis labels of the OEWS measures.
 MEASURE_LABELS: dict[str, str] = {
@@ -41,12 +84,329 @@ NOT_COMPARABLE_NOTE = (
     "(occupation or area definitions changed)."
 )
 
+# Margins (inches) of the fixed layout.
+PAD = 0.1
+TITLE_HEIGHT = 0.36
+LEGEND_ROW = 0.24
+AXIS_BELOW = 0.62  # x tick labels and the x axis label
+NOTE_LINE = 0.15
 
-def new_figure(width: float, height: float) -> Figure:
-    """A figure of ``width`` x ``height`` inches on its own Agg canvas (no pyplot)."""
-    fig = Figure(figsize=(width, height), layout="constrained")
+
+def new_figure(width: float = WIDTH, height: float = 4.0) -> Figure:
+    """A figure on its own Agg canvas (no pyplot), no layout engine: :func:`finish` places it."""
+    fig = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(fig)
     return fig
+
+
+@contextmanager
+def drawing() -> Iterator[None]:
+    """Settings under which figures are measured and drawn (:data:`RC`)."""
+    with mpl.rc_context(RC):
+        yield
+
+
+@lru_cache(maxsize=1)
+def _renderer() -> RendererAgg:
+    return RendererAgg(1, 1, DPI)
+
+
+@lru_cache(maxsize=4096)
+def text_size(text: str, size: float = TICK, weight: str = "normal") -> tuple[float, float]:
+    """Width and height (inches) of ``text`` (lines split at newlines) in the default font,
+    with 3 % to spare (hinted and unhinted widths differ by a pixel or so)."""
+    prop = FontProperties(size=size, weight=weight)
+    lines = text.split("\n")
+    with drawing():
+        widths = [
+            _renderer().get_text_width_height_descent(line or " ", prop, ismath=False)[0]
+            for line in lines
+        ]
+    return 1.03 * max(widths) / DPI, len(lines) * size * 1.2 / 72
+
+
+def plain(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` without its ``attrs`` (provenance): pandas deep-copies attrs on every column
+    read, which costs more than the chart. A shallow copy; the caller's frame is untouched."""
+    out = df.copy(deep=False)
+    out.attrs = {}
+    return out
+
+
+def row_height(names: Sequence[str], single: float) -> float:
+    """Row pitch (inches): ``single``, or more when a name takes two lines."""
+    lines = max((n.count("\n") + 1 for n in names), default=1)
+    return max(single, lines * TICK * 1.2 / 72 + 0.12)
+
+
+def hbars(
+    ax: Axes,
+    ys: np.ndarray,
+    lefts: np.ndarray,
+    widths: np.ndarray,
+    *,
+    height: float,
+    colors: Sequence[str] | str,
+    hatched: Sequence[bool] | None = None,
+    gid: str | None = None,
+) -> list[Rectangle]:
+    """Horizontal bars as plain rectangles (limits are set by the chart, so no data-limit
+    update per bar as ``barh`` does); hatched bars get a black edge."""
+    bars = []
+    for i, (y, x, w) in enumerate(zip(ys, lefts, widths, strict=True)):
+        hatch = bool(hatched[i]) if hatched is not None else False
+        bar = Rectangle(
+            (x, y - height / 2),
+            w,
+            height,
+            facecolor=colors if isinstance(colors, str) else colors[i],
+            edgecolor=COLORS["black"] if hatch else "none",
+            linewidth=0.8 if hatch else 0,
+            hatch="//" if hatch else None,
+            gid=gid,
+        )
+        ax.add_artist(bar)
+        bars.append(bar)
+    return bars
+
+
+def wrap(text: str, width: int = 34) -> str:
+    """``text`` broken into lines of at most ``width`` characters (long names of rows)."""
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def label_margin(names: Sequence[str], size: float = TICK) -> float:
+    """Left margin (inches) that holds the widest of ``names`` as row labels."""
+    widest = max((text_size(n, size)[0] for n in names), default=0.0)
+    return widest + 2 * PAD
+
+
+@lru_cache(maxsize=8192)
+def _metrics(line: str, size: float, weight: str) -> tuple[float, float, float]:
+    """Width of ``line``, and height and descent of the font's line box, in pixels at DPI."""
+    prop = FontProperties(size=size, weight=weight)
+    with drawing():
+        width = _renderer().get_text_width_height_descent(line, prop, ismath=False)[0]
+        _, height, descent = _renderer().get_text_width_height_descent("lp", prop, ismath=False)
+    return width, height, descent
+
+
+class Labels(Artist):
+    """Short texts (row names, value labels, tile labels) drawn in one pass in one font.
+
+    A :class:`matplotlib.text.Text` per label measures and lays itself out again on every
+    draw; here the metrics come from a cache shared by all figures, so a label costs about
+    half as much. Positions are in ``transform`` coordinates (default: the axes' data),
+    shifted by ``offset`` points; ``ha`` (left, center, right) and ``va`` (top, center,
+    bottom) align each label's box as ``Text`` does; a label may have several lines. Empty
+    labels are dropped. Not clipped to the axes.
+    """
+
+    def __init__(
+        self,
+        ax: Axes,
+        xs: Sequence[float],
+        ys: Sequence[float],
+        texts: Sequence[str],
+        *,
+        ha: str = "left",
+        va: str = "center",
+        size: float = VALUE,
+        weight: str = "normal",
+        colors: Sequence[str] | str = "black",
+        offset: tuple[float, float] = (0.0, 0.0),
+        transform: Transform | None = None,
+        gid: str | None = None,
+    ) -> None:
+        super().__init__()
+        keep = [i for i, t in enumerate(texts) if t]
+        self.xs = [float(xs[i]) for i in keep]
+        self.ys = [float(ys[i]) for i in keep]
+        self.texts = [str(texts[i]) for i in keep]
+        self.colors = [colors if isinstance(colors, str) else colors[i] for i in keep]
+        self.ha, self.va, self.size, self.weight, self.offset = ha, va, size, weight, offset
+        self._prop = FontProperties(size=size, weight=weight)
+        self.set_transform(transform or ax.transData)
+        self.set_zorder(3)
+        self.set_gid(gid)
+        ax.add_artist(self)
+        self.set_clip_on(False)
+
+    def get_texts(self) -> list[str]:
+        """The labels' texts, in order."""
+        return list(self.texts)
+
+    def _lines(self, renderer) -> Iterator[tuple[str, str, float, float, float, float]]:
+        """(text, colour, x, baseline y, width, height) of every line, in display pixels."""
+        scale = renderer.dpi / DPI
+        dx, dy = (renderer.points_to_pixels(v) for v in self.offset)
+        points = self.get_transform().transform(np.column_stack([self.xs, self.ys]))
+        _, height, descent = (v * scale for v in _metrics("lp", self.size, self.weight))
+        pitch = self.size * 1.2 / 72 * renderer.dpi
+        for (px, py), text, color in zip(points, self.texts, self.colors, strict=True):
+            lines = text.split("\n")
+            block = height + pitch * (len(lines) - 1)
+            top = {"top": py, "bottom": py + block}.get(self.va, py + block / 2)
+            for k, line in enumerate(lines):
+                width = _metrics(line, self.size, self.weight)[0] * scale
+                x = px + dx - {"left": 0.0, "right": width}.get(self.ha, width / 2)
+                yield line, color, x, top + dy - k * pitch - height + descent, width, height
+
+    def extents(self, renderer) -> list[Bbox]:
+        """Display-space box of every line (for overlap checks)."""
+        scale = renderer.dpi / DPI
+        descent = _metrics("lp", self.size, self.weight)[2] * scale
+        return [
+            Bbox.from_bounds(x, y - descent, width, height)
+            for _, _, x, y, width, height in self._lines(renderer)
+        ]
+
+    def draw(self, renderer) -> None:
+        if not self.get_visible():
+            return
+        renderer.open_group("labels", gid=self.get_gid())
+        gc = renderer.new_gc()
+        flip, canvas_height = renderer.flipy(), renderer.get_canvas_width_height()[1]
+        for line, color, x, y, _, _ in self._lines(renderer):
+            gc.set_foreground(color)
+            y = canvas_height - y if flip else y
+            renderer.draw_text(gc, x, y, line, self._prop, 0.0, ismath=False)
+        gc.restore()
+        renderer.close_group("labels")
+        self.stale = False
+
+
+def row_labels(ax: Axes, ys: Sequence[float], names: Sequence[str], size: float = TICK) -> Labels:
+    """Names of the rows, right-aligned left of the axes (no tick objects)."""
+    ax.set_yticks([])
+    return Labels(
+        ax,
+        [0.0] * len(ys),
+        ys,
+        names,
+        ha="right",
+        size=size,
+        offset=(-5, 0),
+        transform=ax.get_yaxis_transform(),
+        gid="row-label",
+    )
+
+
+def room(
+    lows: np.ndarray,
+    highs: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    axes_width: float,
+    log: bool = False,
+) -> tuple[float, float]:
+    """x limits that fit labels ``left`` inches left of each of ``lows`` and ``right`` inches
+    right of each of ``highs`` inside an axes ``axes_width`` inches wide (linear or log)."""
+    t = np.log10 if log else (lambda v: v)
+    lo, hi = t(lows), t(highs)
+    known = ~(np.isnan(lo) | np.isnan(hi))
+    if not known.any():
+        return (1.0, 10.0) if log else (0.0, 1.0)
+    lo, hi, left, right = lo[known], hi[known], left[known], right[known]
+    span = max(float(hi.max() - lo.min()), 1e-9)
+    for _ in range(30):  # fixed point: the data per inch depends on the limits
+        per_inch = span / axes_width
+        a = float((lo - left * per_inch).min())
+        b = float((hi + right * per_inch).max())
+        span = b - a
+    return (10**a, 10**b) if log else (a, b)
+
+
+def finish(
+    fig: Figure,
+    axes: Sequence[Axes],
+    *,
+    left: float,
+    plot_height: float,
+    title: str,
+    notes: Sequence[str] = (),
+    legend: tuple[list, list[str]] | None = None,
+    legend_columns: int = 2,
+    right: float = 0.25,
+    gap: float = 0.35,
+    below: float = AXIS_BELOW,
+) -> None:
+    """Size ``fig`` and place ``axes`` side by side with fixed margins (inches).
+
+    From the top: the title, an optional legend (``(handles, labels)``) in rows of
+    ``legend_columns``, the axes (``plot_height`` tall), their x labels (``below``), then the
+    footnotes. ``left`` holds the row labels.
+    """
+    unique = list(dict.fromkeys(n for n in notes if n))
+    width = fig.get_figwidth()
+    if legend and legend[1]:
+        legend_columns = _legend_columns(legend[1], legend_columns, width - 2 * PAD)
+    legend_rows = -(-len(legend[1]) // legend_columns) if legend and legend[1] else 0
+    top = TITLE_HEIGHT + legend_rows * LEGEND_ROW + (PAD if legend_rows else 0)
+    bottom = below + len(unique) * NOTE_LINE + PAD
+    height = round((top + plot_height + bottom) * DPI) / DPI  # whole pixels
+    plot_height = height - top - bottom
+    fig.set_size_inches(width, height)
+    each = (width - left - right - gap * (len(axes) - 1)) / len(axes)
+    for i, ax in enumerate(axes):
+        x = left + i * (each + gap)
+        ax.set_position((x / width, (bottom) / height, each / width, plot_height / height))
+    fig.suptitle(title, x=PAD / width, y=1 - PAD / height, ha="left", va="top", fontsize=TITLE)
+    if legend_rows:
+        fig.legend(  # type: ignore[misc]
+            *legend,
+            loc="upper left",
+            bbox_to_anchor=(PAD / width, 1 - TITLE_HEIGHT / height),
+            ncols=legend_columns,
+            frameon=False,
+            fontsize=VALUE,
+            borderaxespad=0,
+            handlelength=1.6,
+        )
+    if unique:
+        fig.text(
+            PAD / width,
+            PAD / height,
+            "\n".join(unique),
+            ha="left",
+            va="bottom",
+            fontsize=NOTE,
+            color=COLORS["grey"],
+            linespacing=1.25,
+        )
+
+
+def _legend_columns(labels: Sequence[str], most: int, room: float) -> int:
+    """The most columns (up to ``most``) whose entries fit ``room`` inches side by side;
+    the legend fills column by column, each as wide as its widest entry."""
+    widths = [text_size(t, VALUE)[0] + 0.5 for t in labels]
+    for columns in range(min(most, len(widths)), 1, -1):
+        rows = -(-len(widths) // columns)
+        if sum(max(widths[c * rows : (c + 1) * rows], default=0) for c in range(columns)) <= room:
+            return columns
+    return 1
+
+
+def axes_width(left: float, right: float = 0.25, count: int = 1, gap: float = 0.35) -> float:
+    """Width (inches) of each of ``count`` axes side by side, as :func:`finish` places them."""
+    return (WIDTH - left - right - gap * (count - 1)) / count
+
+
+def describe(fig: Figure, text: str) -> Figure:
+    """Attach ``text`` as the figure's text alternative (``alt`` of the report's image)."""
+    fig.alt_text = " ".join(text.split())  # type: ignore[attr-defined]
+    return fig
+
+
+def alt_text(fig: Figure) -> str | None:
+    """The text alternative attached with :func:`describe`, if any."""
+    return getattr(fig, "alt_text", None)
+
+
+def listing(items: Sequence[str], limit: int = 12) -> str:
+    """``items`` joined with semicolons; past ``limit``, "and N more"."""
+    shown = "; ".join(items[:limit])
+    return shown + (f"; and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def floats(df: pd.DataFrame, column: str) -> np.ndarray:
@@ -76,16 +436,6 @@ def measure_name(measure: str) -> str:
     return label[0].lower() + label[1:]
 
 
-def add_notes(fig: Figure, notes: Sequence[str]) -> None:
-    """Footnotes under the axes (missing values, top codes, estimates)."""
-    unique = list(dict.fromkeys(n for n in notes if n))
-    if unique:
-        fig.text(0.01, 0.0, "\n".join(unique), ha="left", va="bottom", fontsize=8, color="0.3")
-        fig.get_layout_engine().set(
-            rect=(0, 0.03 * (len(unique) + 1), 1, 1 - 0.03 * (len(unique) + 1))
-        )
-
-
 def money_axis(ax, measure: str, axis: str = "x") -> None:
     """Dollar tick labels on the ``axis`` of a wage measure (cents for hourly wages)."""
     fmt = (
@@ -94,3 +444,19 @@ def money_axis(ax, measure: str, axis: str = "x") -> None:
     if measure.startswith(("hourly", "annual")):
         target = ax.xaxis if axis == "x" else ax.yaxis
         target.set_major_formatter(fmt)
+
+
+def few_ticks(ax: Axes, axis: str = "x", count: int = 5) -> None:
+    """At most ``count`` major ticks on ``axis`` (labels that never crowd), no minor ticks."""
+    from matplotlib.ticker import MaxNLocator, NullLocator
+
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(MaxNLocator(count, steps=[1, 2, 2.5, 5, 10]))
+    target.set_minor_locator(NullLocator())
+
+
+def style(ax: Axes) -> None:
+    """Light frame: no top and right spines, the palette as the colour cycle."""
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_prop_cycle(color=CYCLE)
+    ax.tick_params(labelsize=TICK)
