@@ -1,7 +1,7 @@
 """20 state outlook reports: ``marketdata batch`` against papermill + nbconvert, one by one.
 
 Both sides run as command lines (subprocesses), offline on the bundled May 2025 snapshot
-(an empty cache, so this needs no network and no /work/shared), for the same occupation and
+(an empty cache, so this needs no network and no ../shared/data), for the same occupation and
 the same states:
 
 - batch: ``marketdata batch occupation_outlook --occupation 29-2072 --over area=<20 states>``

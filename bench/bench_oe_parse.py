@@ -9,14 +9,20 @@ temporary cache as a user saving them by hand would, then times, alternating, in
   parsing them into the tidy frame and writing the Parquet (target: at most 2x the baseline);
 
 then the warm lookup of one occupation (29-2072) across all areas (Parquet read with filters;
-target under 100 ms). Medians of several runs. Skips with a message if the data is absent.
+target under 100 ms). Medians of several runs, their min-max, and the load average at the start
+(the machine is shared). Last, an exhaustive check: the frame parsed from the full file equals,
+value for value, the one of the parser before it was split and moved onto pyarrow's reader
+(``marketdata/sources/oe.py`` at commit ``OLD_PARSER``, read from git). Skips with a message if
+the data is absent.
 
-    python bench/bench_oe_parse.py [--runs N] [--flat-dir DIR]
+    python bench/bench_oe_parse.py [--runs N] [--flat-dir DIR] [--no-compare]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import os
 import shutil
 import statistics
 import subprocess
@@ -28,15 +34,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import pandas as pd
 import pyarrow.csv as pacsv
 
 from marketdata import cache, oews
 from marketdata.config import Settings
 from marketdata.sources import oe
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "oews-2025"
-if not SHARED.exists():
-    SHARED = Path("/work/shared/data/oews-2025")
+ROOT = Path(__file__).resolve().parents[1]
+#: The staged data: ``../shared/data`` beside the checkout.
+SHARED = ROOT.parent / "shared" / "data" / "oews-2025"
+#: The last commit with the single-module parser (byte parse in parallel parts).
+OLD_PARSER = "cdb6bdd"
 
 
 def timed(fn) -> tuple[float, float]:
@@ -50,7 +59,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--flat-dir", type=Path, help="already rebuilt flat files")
+    parser.add_argument("--no-compare", action="store_true", help="skip the exhaustive check")
     args = parser.parse_args()
+    load = os.getloadavg()
     builder = SHARED / "make_flat_files.py"
     if args.flat_dir is None and not builder.exists():
         print(f"skipped: {builder} not found (the real OEWS data is not staged here)")
@@ -90,28 +101,67 @@ def main() -> int:
         rows = len(oews.load(occupation="29-2072", settings=settings))
 
     size = data.size / 1e6
-    print(f"oe.data.0.Current: {size:.0f} MB, {args.runs} runs each, alternating")
+    print(
+        f"oe.data.0.Current: {size:.0f} MB, {args.runs} runs each, alternating; "
+        f"load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores"
+    )
     for what, index in (("wall-clock", 0), ("CPU (all threads)", 1)):
         base = statistics.median(r[index] for r in raw)
         full = statistics.median(o[index] for o in ours)
         print(
             f"{what}: pyarrow.csv.read_csv (baseline) median {base:.2f} s "
-            f"(runs {_fmt(r[index] for r in raw)})"
+            f"(min-max {_spread(r[index] for r in raw)})"
         )
         print(
             f"{what}: full parse into the cache      median {full:.2f} s "
-            f"(runs {_fmt(o[index] for o in ours)})"
+            f"(min-max {_spread(o[index] for o in ours)})"
         )
         print(f"{what}: ratio {full / base:.2f}x the baseline (target <= 2x)")
     print(
         f"warm lookup of 29-2072 across all areas ({rows} rows): median "
         f"{statistics.median(warm) * 1000:.0f} ms (min {min(warm) * 1000:.0f}; target < 100 ms)"
     )
+    if not args.no_compare:
+        flat = args.flat_dir
+        if flat is None:
+            print("exhaustive check skipped: it needs --flat-dir (the rebuilt files are gone)")
+        else:
+            compare(flat)
     return 0
 
 
-def _fmt(values: Iterable[float]) -> str:
-    return ", ".join(f"{v:.2f}" for v in values)
+def old_parser() -> object:
+    """The parser as it was at :data:`OLD_PARSER`, loaded as a module from git."""
+    source = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{OLD_PARSER}:marketdata/sources/oe.py"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    path = Path(tempfile.mkdtemp()) / "oe_old.py"
+    path.write_bytes(source)
+    spec = importlib.util.spec_from_file_location("oe_old", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["oe_old"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def compare(flat: Path) -> None:
+    """Every cell of the frame from the full file, new parser against the old one."""
+    paths = {name: flat / name for name in oe.FILES}
+    new, old = oe.parse(paths), old_parser().parse(paths)
+    pd.testing.assert_frame_equal(new, old, check_exact=True)
+    measures = new[list(oe.MEASURES)].to_numpy()
+    print(
+        f"exhaustive check: the {new.shape[0]} x {new.shape[1]} frame equals the old parser's "
+        f"exactly ({int((~pd.isna(measures)).sum())} published values, "
+        f"{int(pd.isna(measures).sum())} missing)"
+    )
+
+
+def _spread(values: Iterable[float]) -> str:
+    values = list(values)
+    return f"{min(values):.2f}-{max(values):.2f}"
 
 
 if __name__ == "__main__":

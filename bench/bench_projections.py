@@ -1,4 +1,5 @@
-"""Employment Projections on BLS's full files in /work/shared/data (skips if absent).
+"""Employment Projections on BLS's full files in ``../shared/data`` beside the checkout
+(skips if absent).
 
 Adds each real workbook and data-tool CSV to a temporary cache (as a user saving them by hand
 would), times the first parse and the Parquet reload, and checks that the workbook and the CSV
@@ -20,7 +21,7 @@ from marketdata import cache, projections
 from marketdata.config import Settings
 from marketdata.sources import ep
 
-SHARED = Path("/work/shared/data/ep")
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "ep"
 COMPARED = [
     "employment_base",
     "employment_projected",

@@ -9,32 +9,25 @@ The public modules load on first use, so ``import marketdata as md`` is cheap::
     md.growth.outlook("29-2072", "US")                  # growth, openings, education
     md.salary.breakdown("29-2072", ["OH", "Columbus, OH"])
     md.reports.run("occupation_outlook", occupation="29-2072", area="OH")
+
+Every module of the package is an attribute (``md.cps``, ``md.certification``,
+``md.schema``, ``md.formatting`` ...): :data:`PUBLIC_MODULES` lists them, ``dir(md)`` shows
+them, and none is imported (nor pandas) until it is first used.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import pkgutil
 from types import ModuleType
 
 __version__ = "0.1.0"
 
-#: Modules reachable as attributes of the package (imported on first use).
-PUBLIC_MODULES = (
-    "api",
-    "cache",
-    "change",
-    "codes",
-    "config",
-    "errors",
-    "growth",
-    "oews",
-    "oews_history",
-    "plots",
-    "projections",
-    "reports",
-    "salary",
-    "series_id",
+#: Modules and subpackages reachable as attributes of the package (imported on first use):
+#: every one whose name does not start with an underscore.
+PUBLIC_MODULES: tuple[str, ...] = tuple(
+    sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
 )
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -47,4 +40,4 @@ def __getattr__(name: str) -> ModuleType:
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *PUBLIC_MODULES])
+    return sorted({*globals(), *PUBLIC_MODULES})

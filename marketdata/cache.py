@@ -229,9 +229,8 @@ def fetch(
                 "`marketdata cache add PATH`.",
             )
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        os.close(fd)
-        tmp = Path(name)
+        tmp, resume = _partial(path, url, fresh=entry is None)
+        keep = False
         try:
             result = http.download(
                 url,
@@ -239,6 +238,7 @@ def fetch(
                 settings=settings,
                 etag=entry.etag if entry else None,
                 last_modified=entry.last_modified if entry else None,
+                resume=resume,
             )
             if result.status == 304 and entry is not None:
                 logger.info("%s is unchanged on the server (304)", key)
@@ -256,13 +256,51 @@ def fetch(
                 "added_by_hand": False,
             }
             return _store(tmp, path, meta)
-        except (FetchError, SourceFormatError) as err:
-            if entry is None or isinstance(err, ContactRequired):
+        except (FetchError, KeyboardInterrupt) as err:
+            keep = entry is None and _keep_partial(tmp, url, getattr(err, "resume", None))
+            if not isinstance(err, FetchError) or entry is None or isinstance(err, ContactRequired):
+                raise
+            logger.warning("could not refresh %s (%s); keeping the cached copy", key, err)
+            return entry
+        except SourceFormatError as err:
+            if entry is None:
                 raise
             logger.warning("could not refresh %s (%s); keeping the cached copy", key, err)
             return entry
         finally:
-            tmp.unlink(missing_ok=True)
+            if not keep:
+                tmp.unlink(missing_ok=True)
+                _resume_path(tmp).unlink(missing_ok=True)
+
+
+def _resume_path(tmp: Path) -> Path:
+    """Where the validator of an interrupted download's bytes is kept (not a ``.meta.json``:
+    the bytes are no cache entry)."""
+    return tmp.with_name(tmp.name + ".json")
+
+
+def _partial(path: Path, url: str, *, fresh: bool) -> tuple[Path, str | None]:
+    """Where a download of ``path`` is written, and the validator of the bytes an interrupted
+    download of the same URL left there (None: start from the first byte)."""
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        meta = json.loads(_resume_path(tmp).read_text()) if fresh else None
+    except (OSError, ValueError):
+        meta = None
+    if meta is None or meta.get("url") != url or not tmp.exists():
+        tmp.unlink(missing_ok=True)
+        return tmp, None
+    logger.info("resuming %s after %s bytes", url, f"{tmp.stat().st_size:,}")
+    return tmp, meta.get("validator")
+
+
+def _keep_partial(tmp: Path, url: str, validator: str | None) -> bool:
+    """Keep the bytes of an interrupted download for the next try, if the server named
+    the version they belong to (ETag or Last-Modified: ``validator``)."""
+    if validator is None or not tmp.exists() or tmp.stat().st_size == 0:
+        return False
+    _write_json(_resume_path(tmp), {"url": url, "validator": validator})
+    return True
 
 
 def add_file(
@@ -326,12 +364,6 @@ def verify(*, settings: Settings | None = None) -> dict[str, bool]:
             _meta_path(entry.path).unlink(missing_ok=True)
         result[entry.key] = intact
     return result
-
-
-def clear(*, settings: Settings | None = None) -> None:
-    """Remove the whole cache folder."""
-    settings = get_settings(settings)
-    shutil.rmtree(settings.cache_dir, ignore_errors=True)
 
 
 # Parsed frames ---------------------------------------------------------------------------

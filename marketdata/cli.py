@@ -12,12 +12,14 @@ import sys
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from marketdata import __version__
+from marketdata.config import Settings, get_settings
+from marketdata.errors import ConfigError, MarketdataError, MarketdataWarning, ReportError
 
-from marketdata import __version__, cache
-from marketdata.config import get_settings
-from marketdata.errors import MarketdataError, MarketdataWarning, ReportError
+if TYPE_CHECKING:  # pandas, matplotlib and the notebook tools load only in the commands
+    import pandas as pd
 
 WAGE_COLUMNS = [
     "area_name",
@@ -33,6 +35,8 @@ WAGE_COLUMNS = [
 
 
 def _print_frame(df: pd.DataFrame) -> None:
+    import pandas as pd
+
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         print(df.to_string(index=False))
 
@@ -47,8 +51,9 @@ def _print_provenance(df: pd.DataFrame) -> None:
         how = " (bundled snapshot)" if first.get("bundled") else ""
         how += " (added by hand)" if any(f.get("added_by_hand") for f in files) else ""
         more = f" and {len(files) - 1} mapping files" if len(files) > 1 else ""
+        agency = "" if program == "BEA" else "BLS "  # BEA's price parities are not BLS's
         print(
-            f"Source: BLS {program} {release}{how}: {first.get('source_url')}{more}, "
+            f"Source: {agency}{program} {release}{how}: {first.get('source_url')}{more}, "
             f"retrieved {first.get('retrieved')}"
         )
 
@@ -72,6 +77,8 @@ def cmd_wages(args: argparse.Namespace) -> int:
 
 def cmd_salary(args: argparse.Namespace) -> int:
     """Pay bands, regional comparison and credential factors of an occupation."""
+    import pandas as pd
+
     from marketdata import salary
 
     df = salary.breakdown(
@@ -86,11 +93,14 @@ def cmd_salary(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 200, "display.max_colwidth", 40):
         print(salary.display(df).to_string())
     print("* " + first["experience_method"])
-    for column in ("cert_note", "what_it_takes_note"):  # the same for every area
+    for column in ("cert_note", "ors_text", "ors_note", "what_it_takes_note"):  # every area's
         if isinstance(first.get(column), str) and first[column]:
             print(f"Note: {first[column]}")
     for area, text in zip(df["area_name"], df["bls_notes"], strict=True):
         if text:
+            print(f"Note ({area}): {text}")
+    for area, text in zip(df["area_name"], df.get("rpp_note", pd.Series(dtype=str)), strict=False):
+        if isinstance(text, str) and text:
             print(f"Note ({area}): {text}")
     _print_provenance(df)
     return 0
@@ -129,7 +139,13 @@ def cmd_growth(args: argparse.Namespace) -> int:
 
 def cmd_cache(args: argparse.Namespace) -> int:
     """Inspect, verify, fill or clear the cache."""
+    from marketdata import cache
+
     settings = get_settings()
+    if args.action == "add" and not args.paths:
+        args.parser.error("cache add needs the PATH of at least one file saved from BLS")
+    if args.action != "add" and args.paths:
+        args.parser.error(f"cache {args.action} takes no paths (only cache add does)")
     if args.action == "info":
         print(f"Cache folder: {settings.cache_dir}")
         for entry in cache.entries(settings=settings):
@@ -152,8 +168,34 @@ def cmd_cache(args: argparse.Namespace) -> int:
             )
             print(f"added {path} as {known.description} ({entry.key}, sha256 {entry.sha256})")
     elif args.action == "clear":
-        cache.clear(settings=settings)
-        print(f"removed {settings.cache_dir}")
+        return _clear_cache(settings, yes=args.yes)
+    return 0
+
+
+def _clear_cache(settings: Settings, *, yes: bool) -> int:
+    """Remove what marketdata wrote in the cache folder, after asking (unless ``yes``)."""
+    from marketdata import cache_clear
+
+    todo = cache_clear.plan(settings=settings)
+    if not todo.files:
+        print(f"Nothing to clear: no marketdata cache files in {todo.folder}")
+        return 0
+    what = (
+        f"{todo.entries} cached entries ({len(todo.files)} files, {todo.size / 1e6:,.1f} MB) "
+        f"that marketdata wrote in {todo.folder}"
+    )
+    if not yes:
+        if not sys.stdin.isatty():
+            raise ConfigError(
+                f"cache clear would remove {what}, and there is no terminal to ask: "
+                "add --yes to remove them"
+            )
+        answer = input(f"Remove {what}? Other files there are kept. [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing removed.")
+            return 1
+    cache_clear.clear(todo)
+    print(f"Removed {what}; other files there were kept.")
     return 0
 
 
@@ -180,10 +222,38 @@ def _report_parameters(tokens: Sequence[str]) -> dict[str, object]:
     return found
 
 
+def _wants_help(tokens: Sequence[str]) -> bool:
+    return any(t in ("-h", "--help") for t in tokens)
+
+
+def _single_values(name: str, params: dict[str, object], *, over: bool = False) -> None:
+    """ReportError if a parameter that takes one value was given several times."""
+    from marketdata import report_help
+
+    defaults = {p.name: p.default for p in report_help.parameters(name)}
+    for key, value in params.items():
+        if isinstance(value, list) and key in defaults and not isinstance(defaults[key], list):
+            option = "--" + key.replace("_", "-")
+            listed = ",".join(str(v) for v in value)
+            how = "add it to --over" if over else f"use `marketdata batch {name} --over"
+            raise ReportError(
+                f"report {name} takes one {key}, and {option} was given {len(value)} times "
+                f"({', '.join(map(str, value))}). To run the report for each, "
+                + (f"{how} ({key}={listed})" if over else f"{how} {key}={listed}`")
+            )
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Run a report notebook, or rerun one from its manifest and compare its tables."""
     from marketdata import reports
 
+    if _wants_help([args.manifest, *args.params]):
+        from marketdata import report_help
+
+        print(
+            report_help.rerun_help() if args.name == "rerun" else report_help.help_text(args.name)
+        )
+        return 0
     params = _report_parameters(args.params)
     output_dir = params.pop("output_dir", None)
     kernel = params.pop("kernel", None)
@@ -197,6 +267,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 0 if result.identical else 1
     if args.manifest:
         raise ReportError(f"unexpected {args.manifest!r}: give parameters as --name value")
+    _single_values(args.name, params)
     done = reports.run(args.name, output_dir=output_dir, kernel_name=kernel, **params)
     for section in done.unavailable:
         print(f"Not available: {section['section']}: {section['reason']}")
@@ -214,22 +285,28 @@ def cmd_batch(args: argparse.Namespace) -> int:
     """Run one report over many parameter sets; exit status 1 if any report failed."""
     from marketdata.reports import batch
 
+    if _wants_help(args.params):
+        from marketdata import report_help
+
+        print(report_help.help_text(args.name, command="batch"))
+        return 0
     tokens = [t for t in args.params if t != "--no-resume"]
     params = _report_parameters(tokens)
     overs = params.pop("over", None)
     if overs is None:
         raise ReportError("give what to run over, e.g. --over area=all-states")
-    over: dict[str, str] = {}
+    over: dict[str, list[str]] = {}  # --over given twice for one name: the values of both
     for item in overs if isinstance(overs, list) else [overs]:
         key, sep, value = str(item).partition("=")
         if not sep or not key.strip():
             raise ReportError(f"--over {item!r}: write NAME=VALUES, e.g. --over area=OH-metros")
-        over[key.strip().replace("-", "_")] = value
+        over.setdefault(key.strip().replace("-", "_"), []).extend(batch.split_list(value))
     workers = params.pop("workers", None)
     if workers is not None and not str(workers).isdigit():
         raise ReportError(f"--workers {workers!r} must be a whole number")
     output_dir = params.pop("output_dir", None)
     scheduler = params.pop("scheduler", None)
+    _single_values(args.name, params, over=True)
     result = batch.run(
         args.name,
         over=over,
@@ -251,6 +328,23 @@ def cmd_batch(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{n} {status}" for status, n in result.counts.items())
     print(f"{len(result.summary)} reports ({counts}) in {result.seconds:.0f}s: {result.output_dir}")
     return 0 if result.ok else 1
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    """Download and cache what reports need; exit status 1 if anything could not be had."""
+    from marketdata import fetch
+
+    settings = get_settings()
+    items = fetch.plan(
+        history=args.history, states=args.state, all_states=args.all_states, cps=not args.no_cps
+    )
+    outcomes = fetch.run(items, settings=settings, progress=True)
+    for outcome in outcomes:
+        mark = "ok    " if outcome.ok else "FAILED"
+        print(f"{mark}  {outcome.label}: {outcome.detail}")
+    print(f"Cache folder: {settings.cache_dir}")
+    _print_frame(fetch.cached_table(settings=settings))
+    return 0 if all(o.ok for o in outcomes) else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -310,14 +404,47 @@ def build_parser() -> argparse.ArgumentParser:
 
     growth_cmd = commands.add_parser("growth", help="projected growth, openings and education")
     growth_cmd.add_argument("occupation", help="SOC code (29-2072 or 292072) or title")
-    growth_cmd.add_argument("--area", default="US", help="US or a state (OH, Ohio, 39)")
+    growth_cmd.add_argument(
+        "--area",
+        default="US",
+        help="US, a state (OH, Ohio, 39), metro or nonmetro area ('Columbus, OH', 18140): "
+        "a metro's or nonmetro area's state projections",
+    )
     growth_cmd.add_argument("--round", default="latest", help="projection round, e.g. 2024-34")
     growth_cmd.set_defaults(run=cmd_growth)
 
-    cache_cmd = commands.add_parser("cache", help="inspect, verify, fill or clear the cache")
+    fetch_cmd = commands.add_parser(
+        "fetch",
+        help="download and cache what reports need, ahead of time",
+        description="Download and cache the current OEWS release, the current Employment "
+        "Projections round and the CPS certification table, plus past OEWS releases and state "
+        "projections if asked; later reports (also offline) use them. Interrupted downloads "
+        "resume. Exit status 1 if something could not be had.",
+    )
+    fetch_cmd.add_argument(
+        "--history", type=int, default=0, metavar="N", help="also the last N past OEWS releases"
+    )
+    fetch_cmd.add_argument(
+        "--state", action="append", default=[], help="a state's projections (repeatable): OH"
+    )
+    fetch_cmd.add_argument("--all-states", action="store_true", help="every state's projections")
+    fetch_cmd.add_argument("--no-cps", action="store_true", help="leave out the CPS table")
+    fetch_cmd.set_defaults(run=cmd_fetch)
+
+    cache_cmd = commands.add_parser(
+        "cache",
+        help="inspect, verify, fill or clear the cache",
+        description="info: what is cached. verify: check every file's SHA-256. add PATH ...: "
+        "add BLS files saved in a browser. clear: remove only what marketdata wrote in the "
+        "cache folder (its raw files, Parquet, JSON answers and locks; other files stay), "
+        "after asking; --yes removes without asking.",
+    )
     cache_cmd.add_argument("action", choices=["info", "verify", "add", "clear"])
     cache_cmd.add_argument("paths", nargs="*", help="with add: BLS files saved by hand")
-    cache_cmd.set_defaults(run=cmd_cache)
+    cache_cmd.add_argument(
+        "-y", "--yes", action="store_true", help="with clear: remove without asking"
+    )
+    cache_cmd.set_defaults(run=cmd_cache, parser=cache_cmd)
     return parser
 
 

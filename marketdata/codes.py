@@ -200,16 +200,57 @@ def _occupation(row: pd.Series) -> Occupation:
     )
 
 
+#: Words that say nothing about an occupation; a search ignores them.
+_FILLER = frozenset({"a", "an", "and", "the", "of", "or", "in", "for", "all", "other", "except"})
+#: Least share of the query's words (in percent) a title must match to be listed.
+SEARCH_THRESHOLD = 50.0
+
+
+_ENDINGS = ("", "s", "es", "er", "ers", "ing")
+
+
+def _word_credit(word: str, title_words: list[str]) -> float:
+    """1 if a title word is ``word`` or ``word`` with an ending (``record`` -> ``records``,
+    not ``nurse`` -> ``nursery``), else the best close spelling (``recrds``) as a fraction,
+    0 below 85 % similar."""
+    best = 0.0
+    for candidate in title_words:
+        if candidate.startswith(word) and candidate[len(word) :] in _ENDINGS:
+            return 1.0
+        similarity = fuzz.ratio(word, candidate)
+        if similarity >= 85:
+            best = max(best, similarity / 100)
+    return best
+
+
 def search_occupations(
     text: str, *, table: pd.DataFrame | None = None, limit: int = 10
 ) -> pd.DataFrame:
-    """Occupations whose title is close to ``text``, best first, with a ``score`` (0-100)."""
+    """Occupations whose titles hold the words of ``text``, best first.
+
+    ``score`` (0-100) is the share of the query's words found in the title (a word counts when
+    a title word is it or starts with it; a misspelling counts in part); titles matching less
+    than :data:`SEARCH_THRESHOLD` are left out. Ties go to the title closest to ``text`` as a
+    whole, then to detailed occupations.
+    """
     table = snapshot.occupations() if table is None else table
-    titles = table["occupation_title"].tolist()
-    found = process.extract(str(text), titles, scorer=fuzz.WRatio, limit=limit)
-    rows = table.iloc[[index for _, _, index in found]].copy()
-    rows["score"] = [round(score, 1) for _, score, _ in found]
-    return rows.reset_index(drop=True)
+    words = [w for w in _normal(text).split() if w not in _FILLER] or _normal(text).split()
+    if not words:
+        return table.iloc[:0].assign(score=pd.Series(dtype=float)).reset_index(drop=True)
+    titles = table["occupation_title"].astype(str)
+    score = titles.map(
+        lambda title: 100 * sum(_word_credit(w, _normal(title).split()) for w in words) / len(words)
+    )
+    closeness = titles.map(lambda title: fuzz.WRatio(str(text), title))
+    ranked = table.assign(
+        score=score.round(1),
+        _close=closeness,
+        _detailed=(table["occupation_level"] == "detailed").astype(int),
+    )
+    ranked = ranked[ranked["score"] >= SEARCH_THRESHOLD].sort_values(
+        ["score", "_close", "_detailed"], ascending=False, kind="stable"
+    )
+    return ranked.drop(columns=["_close", "_detailed"]).head(limit).reset_index(drop=True)
 
 
 # Areas -----------------------------------------------------------------------------------

@@ -18,7 +18,9 @@ All return the certification frame of :data:`marketdata.sources.cps.CERT_TABLE_C
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +30,7 @@ from marketdata.config import Settings, get_settings
 from marketdata.errors import FetchError, InputValueError, SourceFormatError
 from marketdata.schema import attach_provenance
 from marketdata.sources import cps as source
+from marketdata.sources import cps_timeseries as timeseries
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +174,36 @@ def certification_table(
     return attach_provenance(frame, [provenance])
 
 
+_TABLE_KEY = re.compile(r"^cps/aa(?P<year>\d{4})/cpsaat(?P<table>\d+[a-z]?)\.xlsx$")
+
+
+def cached_group_table(*, settings: Settings | None = None) -> pd.DataFrame | None:
+    """The newest certification-by-occupation-group frame the cache already holds, or None.
+
+    Tried in order, without any download: every cached annual table ``cpsaat<NN>.xlsx`` of
+    the newest year first (those that are not a certification table by occupation, such as
+    cpsaat11 or table 54, are skipped), then the LE series (:func:`certification_series`)
+    if all of its files are cached.
+    """
+    settings = get_settings(settings)
+    offline = dataclasses.replace(settings, offline=True)
+    found = [
+        (int(m["year"]), m["table"])
+        for entry in cache.entries(settings=settings)
+        if (m := _TABLE_KEY.match(entry.key)) and m["table"] != "54"
+    ]
+    for year, table in sorted(found, reverse=True):
+        try:
+            return certification_table(year, table=table, settings=offline)
+        except (FetchError, SourceFormatError) as err:
+            logger.debug("cached cpsaat%s (%s) is no certification table: %s", table, year, err)
+    try:
+        return certification_series("le", settings=offline)
+    except (FetchError, SourceFormatError, InputValueError) as err:
+        logger.debug("no cached LE certification series: %s", err)
+        return None
+
+
 def _fetch_ts(
     database: str, name: str, columns: tuple[str, ...], settings: Settings, refresh: bool
 ):
@@ -186,7 +219,7 @@ def _fetch_ts(
 
 def _mapping(entry: cache.CachedFile, code: str, *, database: str) -> dict[str, str]:
     text = code.replace("_code", "_text")
-    frame = source.parse_timeseries_file(entry.path, source=entry.url, required=(code, text))
+    frame = timeseries.parse_timeseries_file(entry.path, source=entry.url, required=(code, text))
     return dict(zip(frame[code], frame[text], strict=True))
 
 
@@ -206,7 +239,7 @@ def _pick_series(series: pd.DataFrame, database: str, earn_text: dict[str, str])
         if "tdat_code" in series:
             keep &= pd.to_numeric(series["tdat_code"], errors="coerce") == _LN_THOUSANDS
     picked = series[keep].copy()
-    picked["status"] = picked["cert_code"].map(source.cert_status)
+    picked["status"] = picked["cert_code"].map(timeseries.cert_status)
     if "seasonal" in picked:
         picked = picked.sort_values("seasonal", ascending=False)  # U before S
     dupes = picked.duplicated(["occupation_code", "status"])
@@ -280,7 +313,7 @@ def certification_series(
         fetched["earn"] = _fetch_ts(
             database, "le.earn", ("earn_code", "earn_text"), settings, refresh
         )
-    series = source.parse_timeseries_file(
+    series = timeseries.parse_timeseries_file(
         fetched["series"].path,
         source=fetched["series"].url,
         required=("series_id", "occupation_code", "cert_code"),
@@ -327,7 +360,7 @@ def certification_series(
         cached = f"cps/{database}-certification-values"
         values = cache.read_parquet(cached, inputs=inputs, settings=settings)
         if values is None:
-            values = source.parse_data(
+            values = timeseries.parse_data(
                 data_entry.path, source=data_entry.url, series_ids=ids, footnotes=footnotes
             )
             cache.write_parquet(values, cached, inputs=inputs, settings=settings)

@@ -12,157 +12,30 @@ projection).
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
-import math
 import re
+import shlex
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 from rapidfuzz import process
 
-from marketdata import projections, series_id
+from marketdata import codes, oews, projections, series_id
 from marketdata.config import Settings, get_settings
-from marketdata.errors import MarketdataError, UnknownCode, UnknownRelease
+from marketdata.errors import (
+    ContactRequired,
+    FetchError,
+    MarketdataError,
+    OfflineError,
+    UnknownCode,
+)
+from marketdata.growth_bands import GROWTH_BANDS, growth_category
 from marketdata.schema import attach_provenance, provenance_of
 
 logger = logging.getLogger(__name__)
-
-#: BLS's wording, fastest first (Occupational Outlook Handbook, "Job Outlook").
-CATEGORIES: tuple[str, ...] = (
-    "Much faster than average",
-    "Faster than average",
-    "As fast as average",
-    "Slower than average",
-    "Little or no change",
-    "Decline",
-)
-
-
-@dataclass(frozen=True)
-class GrowthBands:
-    """Lower bounds, in whole percent, of BLS's growth categories for one projection round.
-
-    A percent change is rounded to a whole percent (as the Occupational Outlook Handbook
-    prints it) and then falls in the highest band whose lower bound it reaches; below
-    ``slower_min`` and above ``decline_max`` is "Little or no change".
-    """
-
-    round: str
-    much_faster_min: int
-    faster_min: int
-    as_fast_min: int
-    slower_min: int
-    decline_max: int
-    source: str
-
-    def category(self, percent_change: float) -> str | None:
-        """BLS's wording for ``percent_change`` (None when it is missing)."""
-        if percent_change is None or (
-            isinstance(percent_change, float) and math.isnan(percent_change)
-        ):
-            return None
-        whole = _round_half_away(percent_change)
-        if whole >= self.much_faster_min:
-            return CATEGORIES[0]
-        if whole >= self.faster_min:
-            return CATEGORIES[1]
-        if whole >= self.as_fast_min:
-            return CATEGORIES[2]
-        if whole >= self.slower_min:
-            return CATEGORIES[3]
-        if whole > self.decline_max:
-            return CATEGORIES[4]
-        return CATEGORIES[5]
-
-
-#: Growth categories of each projection round whose thresholds are documented.
-#:
-#: 2024-34: the bands O*NET OnLine (U.S. Department of Labor) prints with BLS's 2024-34
-#: projections in every occupation summary, field "Projected growth (2024-2034)": "Much faster
-#: than average (7% or higher)", "Faster than average (5% to 6%)", "Average (3% to 4%)",
-#: "Slower than average (1% to 2%)", "Little or no change", "Decline (-1% or lower)". "Average"
-#: starts at the round's all-occupations rate (00-0000 in Table 1.2, rounded to a whole
-#: percent). Applied to BLS's published percent change rounded to a whole
-#: percent, these bands reproduce O*NET's band for every one of 55 occupations checked against
-#: ``occupation_2024-34.xlsx`` (tests/test_growth.py). The OOH says "As fast as average" where
-#: O*NET says "Average".
-#:
-#: Other rounds: the printed OOH documented fixed ranges ("Key phrases in the Handbook",
-#: www.bls.gov/oco/oco20016.htm; 2006-16: grow much faster than average 21 % or more, faster
-#: 14-20 %, about as fast 7-13 %, more slowly 3-6 %, little or no change -2 to 2 %, decline
-#: 3 % or more); since the 2012 redesign the OOH describes growth relative to each round's
-#: average, and we found no BLS table of those thresholds.
-#: Rounds without an entry here get no category (None) rather than a guess; add an entry once
-#: the round's thresholds are documented.
-GROWTH_BANDS: dict[str, GrowthBands] = {
-    "2024-34": GrowthBands(
-        round="2024-34",
-        much_faster_min=7,
-        faster_min=5,
-        as_fast_min=3,
-        slower_min=1,
-        decline_max=-1,
-        source="O*NET OnLine, 'Projected growth (2024-2034)' bands of BLS Employment Projections",
-    ),
-}
-
-
-def _round_half_away(value: float) -> int:
-    """Whole percent as BLS rounds (half away from zero): 4.5 -> 5, -1.5 -> -2."""
-    return math.floor(abs(value) + 0.5) * (1 if value >= 0 else -1)
-
-
-def growth_category(
-    percent_change: float,
-    *,
-    round: str,
-    average: float | None = None,
-) -> str | None:
-    """BLS's plain-language growth category of a projected percent change.
-
-    Parameters
-    ----------
-    percent_change
-        The occupation's projected employment change over the round, in percent.
-    round
-        The projection round (``"2024-34"``); the categories are relative to that round's
-        all-occupations growth (see :data:`GROWTH_BANDS` for the documented thresholds).
-    average
-        The round's all-occupations (``00-0000``) percent change as read from the data; if
-        given, it must fall in the round's "as fast as average" band (a check that the data and
-        the thresholds are of the same round).
-
-    Returns
-    -------
-    str or None
-        One of :data:`CATEGORIES`, or None when the round's thresholds are not documented
-        or ``percent_change`` is missing.
-
-    Notes
-    -----
-    2024-34 thresholds (O*NET OnLine's "Projected growth (2024-2034)" bands of BLS's
-    projections, in the OOH's wording): much faster than average 7 % or more, faster 5-6 %,
-    as fast as average 3-4 % (the all-occupations rate), slower 1-2 %, little or no change 0 %,
-    decline -1 % or less, on the percent change rounded to a whole percent. See
-    :data:`GROWTH_BANDS` for the sources and why other rounds return None.
-    """
-    bands = GROWTH_BANDS.get(round)
-    if bands is None:
-        return None
-    if average is not None and not (
-        bands.as_fast_min <= _round_half_away(average) < bands.faster_min
-    ):
-        raise UnknownRelease(
-            "all-occupations growth rate",
-            average,
-            hint=f"The {round} categories put the all-occupations rate at {bands.as_fast_min} "
-            f"to {bands.faster_min - 1} % (as fast as average); {average} % is from another "
-            "vintage of the projections.",
-        )
-    return bands.category(percent_change)
-
 
 # NEM -> SOC ------------------------------------------------------------------------------
 
@@ -316,17 +189,22 @@ def outlook(
     round: str = "latest",
     settings: Settings | None = None,
 ) -> Outlook:
-    """Projected growth of an occupation, nationally or in a state.
+    """Projected growth of an occupation, nationally or in a state, metro or nonmetro area.
 
     Parameters
     ----------
     occupation
         SOC / National Employment Matrix code (``"29-2072"``) or exact title.
     area
-        ``"US"`` (BLS Employment Projections) or a state (name, postal or FIPS code):
-        the state's long-term projections from Projections Central; where the state has none
-        for the occupation, the employment change observed in OEWS
+        Any area :func:`marketdata.oews.load` accepts (:func:`area_of`). ``"US"``: BLS
+        Employment Projections. A state (name, postal or FIPS code): the state's long-term
+        projections from Projections Central; where the state has none for the occupation,
+        the employment change observed in OEWS
         (:func:`marketdata.oews_history.observed_change`), labelled ``basis="observed"``.
+        A metro or nonmetro area (``"Columbus, OH"``, ``18140``): its state's projections
+        (for a metro spanning states, the state its name lists first), said in ``notes``.
+        When the state's projections can't be had (offline and not cached, or unreachable),
+        the national outlook, with a note naming the command that fetches the state's.
     round
         Projection round of the national figures (``"latest"``, ``"2024-34"``, ...). State
         projections are the states' current round.
@@ -341,7 +219,16 @@ def outlook(
     settings = get_settings(settings)
     if str(area).strip().lower() in _NATIONAL:
         return _national(occupation, round_=round, settings=settings)
-    return _state(occupation, area, settings=settings)
+    where = area_of(area, settings=settings)
+    if where.type == "national":
+        return _national(occupation, round_=round, settings=settings)
+    return _state(occupation, where, settings=settings)
+
+
+def area_of(area: str | int, *, settings: Settings | None = None) -> codes.Area:
+    """The OEWS area meant by ``area``, read as :func:`marketdata.oews.load` reads it
+    (:func:`marketdata.codes.resolve_area` on the current release's areas)."""
+    return codes.resolve_area(area, table=oews.areas(settings=settings))
 
 
 def _national(occupation: str, *, round_: str, settings: Settings) -> Outlook:
@@ -382,11 +269,24 @@ def _national(occupation: str, *, round_: str, settings: Settings) -> Outlook:
     )
 
 
-def _state(occupation: str, area: str, *, settings: Settings) -> Outlook:
-    fips = projections.state_fips(area)
+def _state(occupation: str, where: codes.Area, *, settings: Settings) -> Outlook:
+    fips = where.state_code
     name = series_id.STATES[fips][1]
-    frame = projections.state_projections(fips, settings=settings)
-    notes = list(frame.attrs.get("notes", []))
+    notes = []
+    if where.type != "state":
+        kind = "metropolitan" if where.type == "metro" else "nonmetropolitan"
+        main = " (the state its name lists first)" if "-" in where.name.rpartition(", ")[2] else ""
+        notes.append(
+            f"{where.name} is a {kind} area; projections are made for states: these are "
+            f"{name}'s{main}."
+        )
+    try:
+        frame = projections.state_projections(fips, settings=settings)
+    except ContactRequired:
+        raise
+    except FetchError as err:
+        return _national_instead(occupation, fips, notes, err, settings=settings)
+    notes += frame.attrs.get("notes", [])
     if not frame.empty:
         try:
             row = _find(frame, occupation, what=f"{name} long-term projections")
@@ -395,6 +295,24 @@ def _state(occupation: str, area: str, *, settings: Settings) -> Outlook:
         else:
             return _state_projected(row, frame, name, notes, settings=settings)
     return _observed(occupation, fips, name, notes, settings=settings)
+
+
+def _national_instead(
+    occupation: str, fips: str, notes: list[str], err: FetchError, *, settings: Settings
+) -> Outlook:
+    """The national outlook, with a note saying why and how to get the state's projections."""
+    postal, name = series_id.STATES[fips]
+    command = f"marketdata growth {shlex.quote(str(occupation))} --area {postal}"
+    if isinstance(err, OfflineError):
+        why, when = "are not cached and offline mode is on", " with MARKETDATA_OFFLINE unset"
+    else:
+        why, when = f"could not be downloaded ({str(err).splitlines()[0]})", " when online"
+    notes.append(
+        f"{name}'s long-term projections {why}: these are national projections. "
+        f"Fetch {name}'s with `{command}`{when}."
+    )
+    national = _national(occupation, round_="latest", settings=settings)
+    return dataclasses.replace(national, notes=(*notes, *national.notes))
 
 
 def _state_projected(

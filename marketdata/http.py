@@ -12,7 +12,6 @@ import email.utils
 import hashlib
 import json
 import logging
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,15 +22,14 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3
-from tqdm.auto import tqdm
 
-from marketdata import __version__
+from marketdata import __version__, progress
 from marketdata.config import Settings, get_settings
 from marketdata.errors import ContactRequired, FetchError, RateLimited, SourceFormatError
 
 logger = logging.getLogger(__name__)
 
-_CHUNK = 1 << 20
+_CHUNK = 1 << 16  # what a cut connection loses at most: the chunk being read
 _PROGRESS_MIN_BYTES = 8 << 20
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _UNREACHABLE_FOR = 300.0  # seconds a host that could not be reached is not asked again
@@ -205,6 +203,11 @@ def _request(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _resume_point(dest: Path, validator: str | None) -> int:
+    """Bytes of ``dest`` a download can continue from (0: start again)."""
+    return dest.stat().st_size if validator and dest.exists() else 0
+
+
 def download(
     url: str,
     dest: Path,
@@ -212,12 +215,19 @@ def download(
     settings: Settings | None = None,
     etag: str | None = None,
     last_modified: str | None = None,
+    resume: str | None = None,
 ) -> Download:
     """Stream ``url`` into ``dest``; with ``etag``/``last_modified`` ask only if changed.
 
-    The body's length is checked against Content-Length and a body cut short is retried
-    from the start. ``dest`` is overwritten; the caller decides where it lands (see
-    :mod:`marketdata.cache`).
+    When the download fails, the exception's ``resume`` attribute is the validator of the
+    bytes left in ``dest`` (pass it back as ``resume`` to continue), or None.
+
+    A body cut short is continued with a Range request (``If-Range`` with the server's ETag or
+    Last-Modified, so a file changed meanwhile comes whole) when the server sent a validator,
+    else retried from the start; its length is checked against Content-Length.
+    ``resume``: the validator of bytes already in ``dest`` from an earlier, interrupted
+    download; the download continues after them if the file is unchanged, else ``dest`` is
+    overwritten. The caller decides where ``dest`` lands (see :mod:`marketdata.cache`).
 
     Raises
     ------
@@ -227,11 +237,20 @@ def download(
         When retries are exhausted or the server refuses.
     """
     settings = get_settings(settings)
-    headers = {}
+    headers: dict[str, str] = {}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+
+    def ask_from(validator: str | None) -> None:
+        # the retry loop sends ``headers`` again: ask for what is still missing
+        have = _resume_point(dest, validator)
+        if have:
+            headers.update({"Range": f"bytes={have}-", "If-Range": str(validator)})
+        else:
+            headers.pop("Range", None)
+            headers.pop("If-Range", None)
 
     def save(response: requests.Response) -> Download:
         tags = {
@@ -240,25 +259,66 @@ def download(
         }
         if response.status_code == 304:
             return Download(status=304, **tags)
-        total = int(response.headers.get("Content-Length", 0)) or None
         digest = hashlib.sha256()
-        size = 0
-        show = bool(total and total >= _PROGRESS_MIN_BYTES and sys.stderr.isatty())
-        logger.info("Downloading %s from %s to %s", Path(urlsplit(url).path).name, url, dest)
+        start = _partial_start(response, headers)
+        if start:
+            with dest.open("rb") as f:
+                for block in iter(lambda: f.read(_CHUNK), b""):
+                    digest.update(block)
+        length = int(response.headers.get("Content-Length", 0)) or None
+        total = start + length if length is not None else None
+        size = start
+        small = not total or total < _PROGRESS_MIN_BYTES
+        name = Path(urlsplit(url).path).name
+        logger.info("Downloading %s from %s to %s", name, url, dest)
         with (
-            dest.open("wb") as out,
-            tqdm(total=total, unit="B", unit_scale=True, disable=not show, desc=dest.name) as bar,
+            dest.open("ab" if start else "wb") as out,
+            progress.bar(
+                total=total,
+                initial=start,
+                unit="B",
+                unit_scale=True,
+                disable=small,
+                desc=name,
+                settings=settings,
+            ) as bar,
         ):
-            for chunk in response.iter_content(_CHUNK):
-                out.write(chunk)
-                digest.update(chunk)
-                size += len(chunk)
-                bar.update(len(chunk))
+            try:
+                for chunk in response.iter_content(_CHUNK):
+                    out.write(chunk)
+                    digest.update(chunk)
+                    size += len(chunk)
+                    bar.update(len(chunk))
+            finally:
+                out.flush()
+                ranges = response.headers.get("Accept-Ranges", "bytes") != "none"
+                ask_from((tags["etag"] or tags["last_modified"]) if ranges else None)
         if total is not None and size != total:
             raise requests.exceptions.ChunkedEncodingError(f"received {size} of {total} bytes")
         return Download(status=200, size=size, sha256=digest.hexdigest(), **tags)
 
-    return _request("GET", url, settings=settings, on_response=save, headers=headers)
+    ask_from(resume)
+    try:
+        return _request("GET", url, settings=settings, on_response=save, headers=headers)
+    except BaseException as err:  # Ctrl-C included: the bytes in ``dest`` can still be resumed
+        err.resume = headers.get("If-Range")  # type: ignore[attr-defined]
+        raise
+
+
+def _partial_start(response: requests.Response, headers: dict[str, str]) -> int:
+    """Where the body of ``response`` starts in the file: the Range asked for on a 206
+    (checked against Content-Range), 0 on a whole body."""
+    if response.status_code != 206:
+        return 0
+    asked = int(headers.get("Range", "bytes=0-").removeprefix("bytes=").rstrip("-") or 0)
+    given = response.headers.get("Content-Range", "")
+    if not given.startswith(f"bytes {asked}-"):
+        headers.pop("Range", None)  # start again from the first byte
+        headers.pop("If-Range", None)
+        raise requests.exceptions.ChunkedEncodingError(
+            f"asked for bytes from {asked}, the server sent {given!r}"
+        )
+    return asked
 
 
 def _json(response: requests.Response, url: str) -> Any:

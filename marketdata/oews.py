@@ -196,7 +196,9 @@ def load(
     ----------
     release
         ``"latest"`` (BLS's current flat files), or a past release: ``2021``,
-        ``"May 2021"`` (from BLS's archives, :func:`marketdata.oews_history.load_release`).
+        ``"May 2021"`` (from BLS's archives, :func:`marketdata.oews_history.load_release`:
+        the national zip for the nation, the state and metro zips for their areas, all three
+        for every area, the all-data zip for industry rows).
     area
         One or more areas as people type them: ``"US"``, ``"OH"``, ``"Ohio"``, ``39``,
         ``"Columbus, OH"``, ``"18140"`` (see :func:`marketdata.codes.resolve_area`).
@@ -286,6 +288,15 @@ def _load_snapshot(
     return snapshot.read(filters=_filters(chosen))
 
 
+#: What each archive zip holds, for messages.
+_SCOPE_WORDS = {
+    "national": "the nation",
+    "state": "the states",
+    "metro": "the metro and nonmetro areas",
+    "all": "every area and the national industry estimates",
+}
+
+
 def _load_archived(
     release: str | int,
     area: Selection,
@@ -293,14 +304,25 @@ def _load_archived(
     industry: Selection,
     settings: Settings,
 ) -> pd.DataFrame:
+    """A past release from the archive zips the request needs: cross-industry rows from the
+    national, state and metro zips of the areas asked (all three for every area), industry
+    rows from the all-data zip."""
     from marketdata import oews_history
 
     rel = oews_history.parse_release(release)
     wanted = [oews_history.resolve_area(a, release=rel, settings=settings) for a in _as_list(area)]
-    scopes = {scope for scope, _ in wanted}
-    industry_rows = industry is not None and _as_list(industry) != [CROSS_INDUSTRY]
-    scope = scopes.pop() if len(scopes) == 1 and not industry_rows else "all"
-    df = oews_history.load_release(release, scope=scope, settings=settings)
+    if industry is not None and _as_list(industry) != [CROSS_INDUSTRY]:
+        scopes = ["all"]
+    else:
+        asked = {scope for scope, _ in wanted}
+        scopes = [s for s in ("national", "state", "metro") if not wanted or s in asked]
+    frames, seen = [], set()
+    for scope in scopes:
+        frame = _archived_scope(rel.label, scope, settings)
+        frames.append(frame[~frame["area_code"].isin(seen)])  # an area from one zip only
+        seen |= set(frame["area_code"])
+    df = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    attach_provenance(df, [p for f in frames for p in provenance_of(f)])
     tables = {
         "area": df[["area_code", "area_name", "area_type", "state_code"]].drop_duplicates(),
         "occupation": df[
@@ -314,6 +336,31 @@ def _load_archived(
     if wanted:
         chosen["area_code"] = [code for _, code in wanted]
     return attach_provenance(_select(df, chosen), provenance_of(df))
+
+
+def _archived_scope(label: str, scope: str, settings: Settings) -> pd.DataFrame:
+    """One archive zip of a release; a zip the archive lacks while the release's national
+    zip is there is a missing file, not an unknown release."""
+    from marketdata import oews_history
+
+    try:
+        return oews_history.load_release(label, scope=scope, settings=settings)
+    except UnknownRelease as err:
+        if scope == "national":
+            raise
+        try:
+            oews_history.load_release(label, scope="national", settings=settings)
+        except (UnknownRelease, FetchError):
+            raise err from None
+        rel = oews_history.parse_release(label)
+        raise FetchError(
+            f"the OEWS {label} release is in BLS's archive at {settings.bls_www_url} "
+            f"({rel.zip_name('national')}), but {rel.zip_name(scope)} ({_SCOPE_WORDS[scope]}) "
+            "is not (404)",
+            status=404,
+            hint="Ask for the areas you need (area='US' needs only the national zip), or save "
+            f"{rel.zip_name(scope)} in a browser and add it with `marketdata cache add PATH`.",
+        ) from None
 
 
 def wages_table(

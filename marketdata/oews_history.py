@@ -26,6 +26,7 @@ from marketdata.config import Settings, get_settings
 from marketdata.errors import (
     FetchError,
     NotComparableWarning,
+    OfflineError,
     UnknownArea,
     UnknownCode,
     UnknownRelease,
@@ -190,9 +191,11 @@ def soc_code(occupation: str) -> str:
 
 
 def latest_release(*, settings: Settings | None = None) -> ArchiveRelease:
-    """The newest archived release BLS publishes (tries last year's, then the year before)."""
+    """The newest archived release BLS publishes (tries last year's, then the year before);
+    offline, the newest of those in the cache."""
     settings = get_settings(settings)
     year = date.today().year
+    offline: OfflineError | None = None
     for candidate in (year - 1, year - 2):
         rel = release_for(candidate)
         try:
@@ -200,7 +203,13 @@ def latest_release(*, settings: Settings | None = None) -> ArchiveRelease:
         except UnknownRelease:
             logger.info("%s is not published yet", rel.label)
             continue
+        except OfflineError as err:
+            logger.info("%s is not cached (offline)", rel.label)
+            offline = err
+            continue
         return rel
+    if offline is not None:
+        raise offline
     raise UnknownRelease(
         "OEWS release", f"May {year - 2} or later", hint="Give end= a published release."
     )

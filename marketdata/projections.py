@@ -25,11 +25,12 @@ import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from marketdata import cache, series_id
+from marketdata import cache, codes, series_id
 from marketdata.cache import CachedFile
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
@@ -135,7 +136,7 @@ def _locate(
             )
             return _locate(fallback, refresh=False, templates=templates, settings=settings)
 
-    wanted = ep.normalize_round(round_)
+    wanted = check_round(round_)
     entry = cache.lookup(_hand_key(wanted), settings=settings)
     if entry is not None:
         return _Located(entry, "workbook")
@@ -168,6 +169,14 @@ def _locate(
     entry = cache.lookup(_csv_key(wanted), settings=settings)
     if entry is not None:
         return _Located(entry, "csv")
+    if settings.offline:
+        raise OfflineError(
+            f"the {wanted} projection round is not in the cache and offline mode is on",
+            url=archive_url,
+            hint=f"Fetch it by running the command again with MARKETDATA_OFFLINE unset (it is "
+            f"downloaded from {archive_url}), or save the round's occupation.xlsx in a browser "
+            "and add it with `marketdata cache add PATH`.",
+        )
     raise UnknownRelease(
         "projection round",
         wanted,
@@ -175,6 +184,22 @@ def _locate(
         hint="Not found: " + "; ".join(problems) + ". Download the round's occupation.xlsx or "
         "data-tool CSV in a browser and add it with `marketdata cache add PATH`.",
     )
+
+
+def check_round(round_: str) -> str:
+    """``round_`` as BLS writes it (``"2024-34"``) if it can be a published round (ten years,
+    starting before this year); UnknownRelease otherwise, before anything is downloaded."""
+    wanted = ep.normalize_round(round_)
+    base, projected = ep.round_years(wanted)
+    if projected - base != 10 or base >= date.today().year:
+        raise UnknownRelease(
+            "projection round",
+            round_,
+            [bundled.round_()],
+            hint=f"Not a projection round: BLS publishes one ten-year round a year, the first "
+            f"year already past (e.g. {bundled.round_()}, the bundled one).",
+        )
+    return wanted
 
 
 def _parse(located: _Located, table: str) -> pd.DataFrame:
@@ -335,16 +360,19 @@ def load_csv(path: Path | str, *, settings: Settings | None = None) -> pd.DataFr
 
 
 def state_fips(area: str | int) -> str:
-    """Two-digit FIPS code of a state given by name, postal code or FIPS code."""
-    code = series_id.area_code(area)
-    if series_id.area_type_of(code) != "S":
+    """Two-digit FIPS code of a state given by name, postal or FIPS code (read by
+    :func:`marketdata.codes.resolve_area`, as every area is)."""
+    where = codes.resolve_area(area)
+    if where.type != "state":
+        state = series_id.STATES.get(where.state_code, ("", ""))[1]
         raise UnknownArea(
             "state",
             area,
-            hint="Projections Central publishes states only: give a state name, postal or FIPS "
-            "code.",
+            [state] if state else [],
+            hint=f"Projections Central publishes states only; {where.name} is not a state "
+            "(growth.outlook reads any area and uses its state's projections).",
         )
-    return code[:2]
+    return where.state_code
 
 
 def _fetch_pages(url: str, key: str, *, refresh: bool, settings: Settings) -> list[CachedFile]:
@@ -371,11 +399,15 @@ def _rows(files: list[CachedFile]) -> list[dict]:
     return rows
 
 
-def _with_provenance(frame: pd.DataFrame, files: list[CachedFile]) -> pd.DataFrame:
+def _longterm(files: list[CachedFile], url: str, *, of: str) -> pd.DataFrame:
+    """The parsed answers, with provenance; an empty frame says so in ``attrs["notes"]``."""
+    frame = pc.parse_longterm(_rows(files), name=url)
     release = str(frame["round"].dropna().iloc[0]) if frame["round"].notna().any() else "long-term"
-    return attach_provenance(
-        frame, [f.provenance(program=STATE_PROGRAM, release=release) for f in files]
-    )
+    attach_provenance(frame, [f.provenance(program=STATE_PROGRAM, release=release) for f in files])
+    if frame.empty:
+        frame.attrs["notes"] = [f"Projections Central has no long-term projections for {of}."]
+        logger.warning(frame.attrs["notes"][0])
+    return frame
 
 
 def state_projections(
@@ -402,12 +434,7 @@ def state_projections(
         if err.status != 404:
             raise
         files = []
-    frame = _with_provenance(pc.parse_longterm(_rows(files), name=url), files)
-    if frame.empty:
-        note = f"Projections Central has no long-term projections for {name}."
-        logger.warning(note)
-        frame.attrs["notes"] = [note]
-    return frame
+    return _longterm(files, url, of=name)
 
 
 def occupation_across_states(
@@ -421,9 +448,4 @@ def occupation_across_states(
     files = _fetch_pages(
         url, f"projections-central/all-{soc}.json", refresh=refresh, settings=settings
     )
-    frame = _with_provenance(pc.parse_longterm(_rows(files), name=url), files)
-    if frame.empty:
-        note = f"Projections Central has no long-term projections for {soc}."
-        logger.warning(note)
-        frame.attrs["notes"] = [note]
-    return frame
+    return _longterm(files, url, of=soc)

@@ -122,6 +122,26 @@ class Crosswalks:
         return frozenset(current), one_to_one
 
 
+def _split_note(crosswalks: Crosswalks, code: str, native: str, found: str, version: str) -> str:
+    """Why ``found`` (a ``version`` code) does not compare with ``code`` (a ``native`` code):
+    which codes the SOC revision split it into or merged it with, per BLS's crosswalks."""
+    back = sorted(crosswalks.translate(found, version, native)[0])
+    counterparts = sorted(crosswalks.translate(code, native, version)[0])
+    parts = []
+    if len(back) > 1:
+        parts.append(f"the SOC revision split {version} {found} into {native} {', '.join(back)}")
+    if len(counterparts) > 1:
+        parts.append(f"{native} {code} combines {version} {', '.join(counterparts)}")
+    for other in back:
+        more = sorted(crosswalks.translate(other, native, version)[0] - {found})
+        if more and other != code:
+            parts.append(f"{native} {other} also takes in {version} {', '.join(more)}")
+    return (
+        f"not one-to-one: {'; '.join(parts)} (BLS's SOC crosswalks); figures of {version} "
+        f"{found} do not cover the same work as {native} {code}"
+    )
+
+
 def _title_in(title: str, text: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(title) + r"(?!\w)", text) is not None
 
@@ -174,13 +194,9 @@ def match(
             how = "same code" if found_code == code else "crosswalk"
             if comparable:
                 return Match(found_code, how, True)
-            back = sorted(crosswalks.translate(found_code, version, native)[0])
-            note = (
-                f"not one-to-one: {version} {found_code} covers {native} {', '.join(back)}; "
-                f"{native} {code} comes from {version} {', '.join(sorted(counterparts))} "
-                "(the SOC revision split or merged the occupation)"
+            return Match(
+                found_code, how, False, _split_note(crosswalks, code, native, found_code, version)
             )
-            return Match(found_code, how, False, note)
         if len(found) > 1:
             return Match(
                 None,
@@ -201,7 +217,8 @@ def match(
                     found[0],
                     f"hybrid code ({how})",
                     False,
-                    f"OEWS hybrid code {found[0]} ({release_soc}) combines {native} {code} with "
-                    f"other occupations (matched by {how})",
+                    f"OEWS hybrid code {found[0]} ({release_soc}): BLS's own aggregate, in "
+                    f"neither SOC crosswalk, combining {native} {code} with other occupations "
+                    f"(matched by {how})",
                 )
     return Match(None, "not published", False, f"no code for {native} {code} in this release")

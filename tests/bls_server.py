@@ -8,6 +8,7 @@ bodies cut short, slow answers).
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+logger = logging.getLogger(__name__)
 LAST_MODIFIED = formatdate(1778803200, usegmt=True)  # 2026-05-15, as BLS's files
 
 
@@ -47,16 +49,40 @@ Handler = Callable[[Request], Answer]
 
 
 def file_handler(body: bytes, content_type: str = "text/plain") -> Handler:
-    """Serve ``body`` with validators; answer conditional requests with 304."""
+    """Serve ``body`` with validators; answer conditional requests with 304 and range
+    requests (``Range: bytes=N-``, honouring ``If-Range``) with 206."""
     etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
 
     def handle(request: Request) -> Answer:
-        headers = {"ETag": etag, "Last-Modified": LAST_MODIFIED, "Content-Type": content_type}
+        headers = {
+            "ETag": etag,
+            "Last-Modified": LAST_MODIFIED,
+            "Content-Type": content_type,
+            "Accept-Ranges": "bytes",
+        }
         if request.headers.get("if-none-match") == etag:
             return Answer(304, headers)
+        wanted = request.headers.get("range", "")
+        same = request.headers.get("if-range", etag) in (etag, LAST_MODIFIED)
+        if wanted.startswith("bytes=") and wanted.endswith("-") and same:
+            start = int(wanted[6:-1])
+            if start < len(body):
+                headers["Content-Range"] = f"bytes {start}-{len(body) - 1}/{len(body)}"
+                return Answer(206, headers, body[start:] if request.method == "GET" else b"")
         return Answer(200, headers, body if request.method == "GET" else b"")
 
     return handle
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A threaded server that keeps quiet when a client hangs up mid-answer (tests make
+    clients time out and drop connections on purpose): socketserver would print
+    "Exception occurred during processing of request" and a traceback on stderr."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        logger.debug("request from %s ended early", client_address, exc_info=True)
 
 
 class BLSServer:
@@ -110,8 +136,7 @@ class BLSServer:
 
             do_GET = do_POST = do_HEAD = _serve  # noqa: N815
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.daemon_threads = True
+        self._server = _QuietServer(("127.0.0.1", 0), _Handler)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True

@@ -12,6 +12,26 @@ from tests.bls_server import BLSServer
 
 DATA = Path(__file__).parent / "data"
 CONTACT = "tests@example.org"
+#: Lines a test module wants shown after the run (pytest's terminal summary), not amid the dots.
+SUMMARY = pytest.StashKey[list[str]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[SUMMARY] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Show what test modules recorded with :func:`add_summary`, in its own section."""
+    lines = terminalreporter.config.stash.get(SUMMARY, [])
+    if lines:
+        terminalreporter.section("summaries", sep="-")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+def add_summary(config: pytest.Config, lines: list[str]) -> None:
+    """Record ``lines`` for the terminal summary at the end of the run."""
+    config.stash[SUMMARY].extend(lines)
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +46,7 @@ def _isolated_environment(
         "MARKETDATA_BLS_API_URL",
         "MARKETDATA_BLS_WWW_URL",
         "MARKETDATA_PROJECTIONS_CENTRAL_URL",
+        "MARKETDATA_BEA_URL",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("MARKETDATA_OFFLINE", "1")
@@ -54,6 +75,7 @@ def online_settings(bls_server: BLSServer, tmp_path: Path) -> Settings:
         bls_api_url=bls_server.url,
         bls_www_url=bls_server.url,
         projections_central_url=bls_server.url,
+        bea_url=bls_server.url,
         timeout=5.0,
         retries=3,
         backoff=0.01,

@@ -63,6 +63,21 @@ def test_search_occupations_ranks_by_similarity() -> None:
     assert found.score.is_monotonic_decreasing
 
 
+def test_search_occupations_ranks_by_matching_words_and_drops_weak_matches() -> None:
+    found = codes.search_occupations("medical records")
+    assert (found.iloc[0].occupation_code, found.iloc[0].score) == ("29-2072", 100.0)
+    titles = found.occupation_title.str.lower()
+    assert titles.str.contains(r"\bmedical\b|\brecords?\b").all(), titles.tolist()
+    assert not found.occupation_title.isin(["Actors", "Technical Writers"]).any()
+    assert not titles.str.contains("judges").any()
+    assert (found.score >= codes.SEARCH_THRESHOLD).all()
+    assert found.score.is_monotonic_decreasing
+    assert codes.search_occupations("medcal recrds").occupation_code.tolist() == ["29-2072"]
+    nurses = codes.search_occupations("nurse", limit=50).occupation_title
+    assert "Registered Nurses" in set(nurses) and not nurses.str.contains("Nursery").any()
+    assert codes.search_occupations("zzzz").empty
+
+
 @pytest.mark.parametrize("text", ["OH", "oh", "Ohio", "OHIO", "39", 39, "3900000"])
 def test_state_by_postal_name_or_fips(text: str | int) -> None:
     assert codes.resolve_area(text) == codes.Area("3900000", "Ohio", "state", "39")

@@ -20,6 +20,7 @@ from marketdata.errors import (
     UnknownCode,
 )
 from marketdata.sources import cps as source
+from marketdata.sources import cps_timeseries as timeseries
 from tests.bls_server import Answer, Request
 
 DATA = Path(__file__).parent / "data" / "cps"
@@ -266,24 +267,26 @@ def test_wrong_database_and_source() -> None:
 
 
 def test_timeseries_files_are_read_by_header_and_stripped() -> None:
-    series = source.parse_timeseries_file(
+    series = timeseries.parse_timeseries_file(
         (DATA / "ln" / "ln.series").read_bytes(), source="ln.series", required=("cert_code",)
     )
     assert len(series.columns) == 42
     assert series["series_id"].str.len().max() == 11  # padding to 30 removed
     assert set(series["cert_code"]) == {"00", "01", "02", "03", "04"}
-    assert {source.cert_status(c) for c in series["cert_code"]} == set(source.CERT_STATUS.values())
+    assert {timeseries.cert_status(c) for c in series["cert_code"]} == set(
+        timeseries.CERT_STATUS.values()
+    )
 
 
 def test_timeseries_file_missing_column_names_the_file() -> None:
     with pytest.raises(SourceFormatError, match=r"le\.cert, line 1: missing column\(s\) series_id"):
-        source.parse_timeseries_file(
+        timeseries.parse_timeseries_file(
             (DATA / "le" / "le.cert").read_bytes(), source="le.cert", required=("series_id",)
         )
 
 
 def test_data_values_and_footnoted_gaps() -> None:
-    data = source.parse_data(
+    data = timeseries.parse_data(
         (DATA / "le" / "le.data.1.AllData").read_bytes(),
         source="le.data.1.AllData",
         series_ids=["LEU0900000000", "LEU0901003000"],
@@ -297,4 +300,4 @@ def test_data_values_and_footnoted_gaps() -> None:
 
 def test_unknown_cert_code() -> None:
     with pytest.raises(SourceFormatError, match="0-4"):
-        source.cert_status("7")
+        timeseries.cert_status("7")

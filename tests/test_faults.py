@@ -42,7 +42,7 @@ from marketdata import api, cache, cps, oews, oews_history, projections
 from marketdata.config import Settings
 from marketdata.errors import MarketdataError, MarketdataWarning, OfflineDataWarning
 from tests.bls_server import Answer, BLSServer, Request, file_handler
-from tests.conftest import DATA
+from tests.conftest import DATA, add_summary
 
 TIMEOUT = 0.5  # seconds; the slow server answers after 1.5 x this
 SEEDS = (11, 22, 33)  # random cut points of dropped connections, per file
@@ -131,7 +131,7 @@ def _cps_anchor(df: pd.DataFrame) -> None:
 
 
 ARCHIVE = DATA / "oews_archive"
-CROSSWALKS = ARCHIVE / "crosswalk-fixture"
+CROSSWALKS = ARCHIVE / "crosswalk"
 SOURCES: tuple[Source, ...] = (
     Source(
         "oe",
@@ -417,7 +417,6 @@ def templates(server: BLSServer, tmp_path_factory: pytest.TempPathFactory) -> di
 def _summary(request: pytest.FixtureRequest) -> Iterator[None]:
     start = time.perf_counter()
     yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     kinds = ", ".join(
         f"{k.removeprefix('kind:')} {n}" for k, n in sorted(TALLY.items()) if k.startswith("kind:")
     )
@@ -433,12 +432,7 @@ def _summary(request: pytest.FixtureRequest) -> Iterator[None]:
         f"cached data {TALLY['fell back']}, optional file skipped {TALLY['skipped']}",
         f"  scenarios by kind: {kinds}",
     ]
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    if reporter is not None and capture is not None:
-        with capture.global_and_fixture_disabled():
-            reporter.write_line("")
-            for line in lines:
-                reporter.write_line(line)
+    add_summary(request.config, lines)
 
 
 # Checks -----------------------------------------------------------------------------------

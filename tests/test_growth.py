@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from marketdata import growth
+from marketdata import growth, growth_bands
 from marketdata.config import Settings
 from marketdata.errors import UnknownCode, UnknownRelease
 from tests.bls_server import Answer, BLSServer
@@ -66,23 +66,23 @@ def test_categories_match_published_bands(bls_server: BLSServer, online_settings
     average = by_code.loc["00-0000", "percent_change"]
     assert average == 3.1
     for code, band in ONET_2024_34.items():
-        got = growth.growth_category(
+        got = growth_bands.growth_category(
             by_code.loc[code, "percent_change"], round="2024-34", average=average
         )
         assert got == OOH_WORDING[band], (code, by_code.loc[code, "percent_change"])
-    assert set(OOH_WORDING.values()) | {"Little or no change"} == set(growth.CATEGORIES)
+    assert set(OOH_WORDING.values()) | {"Little or no change"} == set(growth_bands.CATEGORIES)
 
 
 def test_category_edges_and_rounds_without_thresholds():
-    assert growth.growth_category(6.5, round="2024-34") == "Much faster than average"  # 7 %
-    assert growth.growth_category(4.4, round="2024-34") == "As fast as average"
-    assert growth.growth_category(0.4, round="2024-34") == "Little or no change"
-    assert growth.growth_category(-0.4, round="2024-34") == "Little or no change"
-    assert growth.growth_category(-9.9, round="2024-34") == "Decline"
-    assert growth.growth_category(float("nan"), round="2024-34") is None
-    assert growth.growth_category(6.6, round="2021-31") is None  # no documented thresholds
+    assert growth_bands.growth_category(6.5, round="2024-34") == "Much faster than average"  # 7 %
+    assert growth_bands.growth_category(4.4, round="2024-34") == "As fast as average"
+    assert growth_bands.growth_category(0.4, round="2024-34") == "Little or no change"
+    assert growth_bands.growth_category(-0.4, round="2024-34") == "Little or no change"
+    assert growth_bands.growth_category(-9.9, round="2024-34") == "Decline"
+    assert growth_bands.growth_category(float("nan"), round="2024-34") is None
+    assert growth_bands.growth_category(6.6, round="2021-31") is None  # no documented thresholds
     with pytest.raises(UnknownRelease, match="another vintage"):
-        growth.growth_category(6.6, round="2024-34", average=5.3)
+        growth_bands.growth_category(6.6, round="2024-34", average=5.3)
 
 
 def test_national_outlook_medical_records_specialists(

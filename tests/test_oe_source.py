@@ -13,6 +13,7 @@ import pytest
 from marketdata.errors import SourceFormatError
 from marketdata.schema import OEWS_COLUMNS, OEWS_MEASURES, validate
 from marketdata.sources import oe
+from marketdata.sources.oe import values
 
 DATA = Path(__file__).parent / "data" / "oe"
 NATIONAL, OHIO, CALIFORNIA, ALABAMA = "0000000", "3900000", "0600000", "0100000"
@@ -182,16 +183,17 @@ def test_padding_trimmed_ids_still_parse(copy: Path) -> None:
     pd.testing.assert_frame_equal(oe.parse(paths(copy)), oe.parse(paths()))
 
 
-def test_parts_parsed_in_parallel_give_the_same_frame(
+def test_blocks_converted_in_parallel_give_the_same_frame(
     frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(oe, "_PART_BYTES", 2048)  # about 20 parts instead of one
-    assert len(oe._line_ranges(pa.py_buffer((DATA / oe.DATA_FILE).read_bytes()), 53)) > 10
+    monkeypatch.setattr(values, "_BLOCK_BYTES", 2048)  # about 20 blocks instead of one
+    table = values._read(DATA / oe.DATA_FILE, oe.DATA_FILE, {"series_id": pa.binary()})
+    assert table.column("series_id").num_chunks > 10
     pd.testing.assert_frame_equal(oe.parse(paths()), frame)
 
 
-def test_long_id_in_a_later_part_is_named(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(oe, "_PART_BYTES", 2048)
+def test_long_id_in_a_later_block_is_named(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(values, "_BLOCK_BYTES", 2048)
     data = copy / oe.DATA_FILE
     lines = _lines(data)
     lines[599] = b"OEUN0000000000000000000123456789\t2025\tA01\t        12.5\t"

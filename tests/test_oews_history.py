@@ -1,8 +1,9 @@
 """Past OEWS releases and occupation histories, served by a local BLS-like server.
 
 The zips in tests/data/oews_archive are real BLS archive members cut down to a few rows
-(make_slices.py); the SOC crosswalks there are FIXTURES in BLS's documented layout
-(make_crosswalk_fixtures.py), since BLS's own crosswalk files are not staged.
+(make_slices.py); the SOC crosswalks there are BLS's real files cut down to the rows of the
+followed occupations (make_crosswalk_slices.py). The link tests also read BLS's whole files
+in ../shared/data/soc when they are there.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from python_calamine import CalamineWorkbook
 
 from marketdata import cache, oews_history
 from marketdata.config import Settings
@@ -23,16 +25,22 @@ from marketdata.errors import (
     UnknownCode,
     UnknownRelease,
 )
+from marketdata.sources import soc_crosswalk
 from tests.bls_server import Answer, BLSServer
 
 DATA = Path(__file__).parent / "data" / "oews_archive"
 ZIPS = sorted(DATA.glob("*.zip"))
+SLICES = DATA / "crosswalk"
+FULL = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "soc"
+NAMES = ("soc_2000_to_2010_crosswalk.xls", "soc_2010_to_2018_crosswalk.xlsx")
+#: Where the real crosswalks are read from: the slices always, BLS's whole files if staged.
+REAL = [SLICES] + ([FULL] if all((FULL / n).exists() for n in NAMES) else [])
 
 
 def serve_all(server: BLSServer, *, folder: str = "oes/special-requests") -> None:
     for path in ZIPS:
         server.add(f"/{folder}/{path.name}", path, content_type="application/zip")
-    xw = DATA / "crosswalk-fixture"
+    xw = DATA / "crosswalk"
     server.add("/soc/soc_2000_to_2010_crosswalk.xls", xw / "soc_2000_to_2010_crosswalk.xls")
     server.add("/soc/2018/soc_2010_to_2018_crosswalk.xlsx", xw / "soc_2010_to_2018_crosswalk.xlsx")
 
@@ -268,3 +276,99 @@ def test_metro_rows_across_the_2024_redefinition_are_flagged() -> None:
     assert oews_history.area_note("metro", 2024, 2024) is None
     assert oews_history.area_note("metro", 2015, 2023) is None
     assert oews_history.area_note("state", 2015, 2024) is None
+
+
+# the SOC links, checked against BLS's real crosswalks ----------------------------------------
+
+
+def real_links(folder: Path) -> dict[tuple[str, str], set[tuple[str, str]]]:
+    """(old version, new version) -> set of (old code, new code), parsed from BLS's files."""
+    out = {}
+    for cw, name in zip(soc_crosswalk.CROSSWALKS, NAMES, strict=True):
+        table = soc_crosswalk.parse((folder / name).read_bytes(), crosswalk=cw, name=name)
+        out[(cw.old, cw.new)] = set(zip(table["old_code"], table["new_code"], strict=True))
+    return out
+
+
+def linked(links, code: str, version: str, target: str) -> bool:
+    """Whether a chain of real links leads from ``code`` (in ``version``) to SOC 2018 ``target``."""
+    reached = {code}
+    for old, new in list(links)[["SOC 2000", "SOC 2010", "SOC 2018"].index(version) :]:
+        reached = {n for o, n in links[(old, new)] if o in reached}
+    return target in reached
+
+
+@pytest.mark.parametrize("folder", REAL, ids=[p.name for p in REAL])
+def test_real_crosswalk_links_of_the_followed_occupations(folder: Path) -> None:
+    links = real_links(folder)
+    l10, l18 = links[("SOC 2000", "SOC 2010")], links[("SOC 2010", "SOC 2018")]
+    assert {n for o, n in l18 if o == "29-2071"} == {"29-2072", "29-9021"}  # the 2018 split
+    assert {o for o, n in l18 if n == "29-9021"} == {"29-2071", "29-9099"}
+    assert {o for o, n in l18 if n == "29-2072"} == {"29-2071"}
+    assert {n for o, n in l10 if o == "29-2071"} == {"29-2071"}
+    assert {o for o, n in l10 if n == "29-2071"} == {"29-2071"}
+    assert {n for o, n in l10 if o == "29-1111"} == {"29-1141", "29-1151", "29-1161", "29-1171"}
+    assert {o for o, n in l10 if n == "29-1141"} == {"29-1111"}
+    assert {n for o, n in l18 if o == "29-1141"} == {"29-1141"}
+    assert {o for o, n in l18 if n == "29-1141"} == {"29-1141"}
+    every_code = {c for pairs in links.values() for pair in pairs for c in pair}
+    assert "29-2098" not in every_code  # the OEWS hybrid is BLS's own aggregate
+    assert all(c == c.strip() and len(c) == 7 for c in every_code)
+    if folder == FULL:  # the slices hold only BLS's rows, and every link of these codes
+        sliced = real_links(SLICES)
+        for pair, pairs in links.items():
+            assert sliced[pair] <= pairs
+            for code in ("29-2071", "29-2072", "29-9021", "29-1111", "29-1141"):
+                assert {link for link in pairs if code in link} <= sliced[pair], (code, pair)
+
+
+def test_slices_keep_blss_stray_spaces() -> None:
+    book = CalamineWorkbook.from_path(str(SLICES / NAMES[0]))
+    rows = book.get_sheet_by_name(book.sheet_names[0]).to_python(skip_empty_area=False)
+    cells = {str(c) for r in rows for c in r}
+    assert {"13-1161  ", "47-2111 ", "Electricians*  "} <= cells
+    table = soc_crosswalk.parse(
+        (SLICES / NAMES[0]).read_bytes(), crosswalk=soc_crosswalk.CROSSWALKS[0]
+    )
+    electricians = table[table["old_code"] == "47-2111"]
+    assert set(electricians["new_code"]) == {"47-2111", "47-2231"}
+    assert set(electricians["old_title"]) == {"Electricians"}
+    assert set(electricians["old_mark"]) == {"*"}
+
+
+@pytest.mark.parametrize(
+    ("occupation", "start", "end"), [("29-2072", 2000, 2024), ("29-1141", 2009, 2013)]
+)
+def test_every_link_the_history_uses_is_in_blss_crosswalks(
+    served: Settings, occupation: str, start: int, end: int
+) -> None:
+    with pytest.warns(NotComparableWarning):
+        h = oews_history.history(occupation=occupation, start=start, end=end, settings=served)
+    checked = 0
+    for folder in REAL:
+        links = real_links(folder)
+        for r in h.itertuples(index=False):
+            if r.match.startswith("hybrid code"):
+                continue
+            versions = oews_history.versions_of(r.soc_version)
+            assert any(linked(links, r.occupation_code, v, occupation) for v in versions), (
+                r.year,
+                r.occupation_code,
+            )
+            checked += 1
+    assert checked >= len(REAL) * (len(h) - 2)
+
+
+def test_history_29_2072_shows_the_2018_split_and_the_hybrid(served: Settings) -> None:
+    with pytest.warns(NotComparableWarning):
+        h = oews_history.history(occupation="29-2072", start=2017, end=2021, settings=served)
+    by = h.set_index("year")
+    note = by.loc[2018, "comparability_note"]
+    assert not by.loc[2018, "is_comparable"]
+    assert "split SOC 2010 29-2071 into SOC 2018 29-2072, 29-9021" in note
+    assert "29-9021 also takes in SOC 2010 29-9099" in note
+    for year in (2019, 2020):
+        assert by.loc[year, "occupation_code"] == "29-2098"
+        assert not by.loc[year, "is_comparable"]
+        assert "BLS's own aggregate, in neither SOC crosswalk" in by.loc[year, "comparability_note"]
+    assert by.loc[2021, "is_comparable"]

@@ -18,6 +18,7 @@ from marketdata.config import Settings
 from marketdata.errors import (
     InputValueError,
     OfflineDataWarning,
+    OfflineError,
     SourceFormatError,
     UnknownRelease,
 )
@@ -128,8 +129,11 @@ def test_html_answer_never_enters_the_cache(bls_server: BLSServer, online_settin
 
 def test_offline(bls_server: BLSServer, online_settings: Settings, offline_settings: Settings):
     # a round that is neither cached nor bundled (the bundled one: test_projections_snapshot.py)
-    with pytest.raises(UnknownRelease, match="offline mode is on"):
+    # a valid round, not cached: says so and how to fetch it (not "unknown round")
+    with pytest.raises(OfflineError, match="2021-31 projection round is not in the cache") as err:
         projections.load("2021-31", settings=offline_settings)
+    assert "MARKETDATA_OFFLINE unset" in str(err.value)
+    assert not isinstance(err.value, UnknownRelease)
     bls_server.add(CURRENT, WB_2024, content_type=XLSX)
     projections.load(settings=online_settings)
     df = projections.load("2024-34", settings=offline_settings)

@@ -31,6 +31,7 @@ from marketdata.reports import folders
 from marketdata.sources import (
     api_answer,
     cps,
+    cps_timeseries,
     ep,
     oe,
     oews_archive,
@@ -52,8 +53,8 @@ OE = DATA / "oe"
 ARCHIVE = DATA / "oews_archive"
 EP_2024 = (DATA / "ep" / "occupation_2024-34.xlsx").read_bytes()
 CPS53 = (DATA / "cps" / "cpsaat53_layout_2025.xlsx").read_bytes()
-CROSSWALK_2018 = (ARCHIVE / "crosswalk-fixture" / "soc_2010_to_2018_crosswalk.xlsx").read_bytes()
-CROSSWALK_2010 = (ARCHIVE / "crosswalk-fixture" / "soc_2000_to_2010_crosswalk.xls").read_bytes()
+CROSSWALK_2018 = (ARCHIVE / "crosswalk" / "soc_2010_to_2018_crosswalk.xlsx").read_bytes()
+CROSSWALK_2010 = (ARCHIVE / "crosswalk" / "soc_2000_to_2010_crosswalk.xls").read_bytes()
 NV = (DATA / "projections_central" / "nv-longterm-2026-09-11-slice.json").read_bytes()
 LE = DATA / "cps" / "le"
 
@@ -170,7 +171,7 @@ def xlsx_or_noise(base: bytes) -> st.SearchStrategy[bytes]:
     return st.one_of(xlsx_cells(base), mutated(base), st.binary(max_size=300))
 
 
-# OEWS flat files (sources/oe.py) ----------------------------------------------------------
+# OEWS flat files (sources/oe/) ------------------------------------------------------------
 
 MAPPINGS = {name: (OE / name).read_bytes() for name in oe.MAPPING_FILES}
 OE_DATA = (OE / oe.DATA_FILE).read_bytes()
@@ -400,15 +401,18 @@ LE_FILES = {p.name: p.read_bytes() for p in LE.iterdir()}
 @given(name=st.sampled_from(sorted(LE_FILES)), data=st.data())
 def test_cps_timeseries_parsers(name: str, data: st.DataObject) -> None:
     raw = data.draw(st.one_of(mutated(LE_FILES[name]), st.binary(max_size=200)))
-    ours(lambda: cps.parse_timeseries_file(raw, source=name, required=("series_id",)), name)
-    ours(lambda: cps.parse_data(raw, source=name, footnotes={"7": "x"}), name)
+    ours(
+        lambda: cps_timeseries.parse_timeseries_file(raw, source=name, required=("series_id",)),
+        name,
+    )
+    ours(lambda: cps_timeseries.parse_data(raw, source=name, footnotes={"7": "x"}), name)
 
 
 @FAST
 @given(code=st.one_of(ANY_TEXT, st.integers()))
 def test_cps_cert_codes(code: object) -> None:
-    result = ours(lambda: cps.cert_status(code), *named(code))
-    assert isinstance(result, MarketdataError) or result in cps.STATUS_LABELS
+    result = ours(lambda: cps_timeseries.cert_status(code), *named(code))
+    assert isinstance(result, MarketdataError) or result in cps_timeseries.STATUS_LABELS
 
 
 # BLS API answers (api.py, sources/api_answer.py) --------------------------------------------

@@ -156,7 +156,7 @@ def test_outlook_html_hides_code_and_embeds_figures(outlook: reports.ReportResul
     html = outlook.html.read_text()
     assert "import marketdata" not in html and "kit.show" not in html
     images = re.findall(r'<img[^>]*src="data:image/png;base64,', html)
-    assert len(images) == len(outlook.figures) == 8
+    assert len(images) == len(outlook.figures) == 9
     assert not re.search(r"<script[^>]+src=", html)  # opens offline
     assert 'alt="Median annual wage by state"' in html
 
@@ -379,7 +379,7 @@ def test_growth_explorer_with_past_releases(bls_server, online_settings, tmp_pat
     BLS files cut down); the history section follows 29-0000 over the last releases."""
     for path in sorted((DATA / "oews_archive").glob("*.zip")):
         bls_server.add(f"/oes/special-requests/{path.name}", path)
-    crosswalks = DATA / "oews_archive" / "crosswalk-fixture"
+    crosswalks = DATA / "oews_archive" / "crosswalk"
     for name in ("soc_2000_to_2010_crosswalk.xls", "2018/soc_2010_to_2018_crosswalk.xlsx"):
         bls_server.add(f"/soc/{name}", crosswalks / Path(name).name)
     bls_server.add("/emp/ind-occ-matrix/occupation.xlsx", EP_2024)

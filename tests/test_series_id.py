@@ -27,7 +27,7 @@ from marketdata.series_id import (
 )
 
 DATA = Path(__file__).parent / "data" / "api"
-#: SHA-256 of BLS's oe.datatype (May 2025 release, /work/shared/data/oews-2025/manifest.json).
+#: SHA-256 of BLS's oe.datatype (May 2025 release, ../shared/data/oews-2025/manifest.json).
 OE_DATATYPE_SHA256 = "836929c3f516346ab42b161c72cb4511acd74e7e2f0244f861fbd5490de50db1"
 
 

@@ -61,6 +61,7 @@ from marketdata.salary.columns import (
     one_line,
     topcoded,
 )
+from marketdata.salary.context import price_columns, requirement_columns
 from marketdata.salary.credentials import (
     check_user_factors,
     cps_table,
@@ -285,6 +286,8 @@ def breakdown(
     certification: bool | pd.DataFrame = True,
     user_factors: str | Path | pd.DataFrame | None = None,
     what_it_takes: bool = True,
+    local_prices: bool | pd.DataFrame = True,
+    requirements: bool | pd.DataFrame = True,
     data: pd.DataFrame | None = None,
     settings: Settings | None = None,
 ) -> pd.DataFrame:
@@ -310,6 +313,14 @@ def breakdown(
     what_it_takes
         Add EP's education, experience and training assignments and attainment shares
         (national); left out with a note if EP data cannot be loaded.
+    local_prices
+        True: add BEA's regional price parity and the median in national prices
+        (:mod:`marketdata.salary.context`); False: leave them out; a frame of
+        :func:`marketdata.rpp.load_all`: use it.
+    requirements
+        True: add BLS ORS's shares of jobs requiring a credential, a certification and a
+        license (national); False: leave them out; a frame of
+        :func:`marketdata.ors.load_credentials`: use it.
     data
         An OEWS frame already loaded (columns of :data:`marketdata.schema.OEWS_COLUMNS` with
         ``is_topcoded_*`` and ``*_note``); default: :func:`marketdata.oews.load`.
@@ -369,6 +380,10 @@ def breakdown(
         user_columns(cols, occupation, median, factors)
     if what_it_takes:
         provenance += _ep(cols, occupation, settings)
+    if local_prices is not False:
+        provenance += price_columns(cols, out, local_prices, settings)
+    if requirements is not False:
+        provenance += requirement_columns(cols, occupation, requirements, settings)
     result = cols.frame
     result.attrs["column_info"] = cols.info
     return attach_provenance(result, provenance)

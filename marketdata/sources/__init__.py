@@ -15,10 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from marketdata.config import Settings, get_settings
-from marketdata.errors import SourceFormatError
+from marketdata.errors import MarketdataError, SourceFormatError
 
-#: Source modules asked, in order, by :func:`identify`.
-SOURCE_MODULES = ("oe", "oews_archive", "ep", "projections_central", "cps")
+#: Source modules asked, in order, by :func:`identify`, and what each accepts, in plain words
+#: with one example file name (listed when a file is none of them).
+SOURCE_MODULES: dict[str, str] = {
+    "oe": "OEWS flat files of the current release, e.g. oe.data.0.Current",
+    "oews_archive": "OEWS archive zips of past releases, e.g. oesm21nat.zip",
+    "ep": "Employment Projections workbooks, archives or data-tool CSVs, e.g. occupation.xlsx",
+    "projections_central": "Projections Central state projections (JSON), e.g. longterm-32.json",
+    "cps_table54": "CPS table 54, earnings by certification and licensing, e.g. cpsaat54.xlsx",
+    "cps": "CPS annual-average tables or time-series files, e.g. cpsaat11.xlsx",
+    "ors": "BLS ORS credential workbooks or or.* files, e.g. ors-complete-dataset.xlsx",
+    "bea_rpp": "BEA regional price parities (SARPP, MARPP), e.g. SARPP.zip",
+}
 
 
 @dataclass(frozen=True)
@@ -41,7 +51,10 @@ def identify(path: Path, *, settings: Settings | None = None) -> KnownFile:
     """
     settings = get_settings(settings)
     path = Path(path)
-    accepted = []
+    if not path.exists():
+        raise MarketdataError(f"{path}: no such file; check the path")
+    if not path.is_file():
+        raise MarketdataError(f"{path} is a folder: give the files in it, e.g. {path}/*")
     for name in SOURCE_MODULES:
         try:
             module = importlib.import_module(f"marketdata.sources.{name}")
@@ -50,12 +63,12 @@ def identify(path: Path, *, settings: Settings | None = None) -> KnownFile:
         finder = getattr(module, "identify", None)
         if finder is None:
             continue
-        accepted.append((module.__doc__ or name).strip().splitlines()[0])
         known = finder(path, settings=settings)
         if known is not None:
             return known
+    accepted = "".join(f"\n  - {what}" for what in SOURCE_MODULES.values())
     raise SourceFormatError(
-        "not a BLS file that marketdata knows. Accepted: " + "; ".join(accepted), source=str(path)
+        f"not a BLS file that marketdata knows. Accepted:{accepted}", source=str(path)
     )
 
 

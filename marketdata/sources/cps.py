@@ -1,21 +1,14 @@
-"""Parse BLS Current Population Survey (CPS) files: bytes in, frames out.
+"""Parse BLS's CPS annual-average tables ``cpsaat<NN>.xlsx``: bytes in, frames out.
 
-Two kinds of files carry the CPS certification and licensing dimension:
-
-- BLS's annual-average tables ``cpsaat<NN>.xlsx`` (``www.bls.gov/cps/aa<YEAR>/``):
-  a title cell (``HOUSEHOLD DATA / ANNUAL AVERAGES / 53. Certification ...``), a units line
-  (``[Numbers in thousands]``), two or three header rows joined by merged cells, row labels
-  whose hierarchy is the cell indent, ``–`` (en dash) for suppressed cells and ``NOTE`` /
-  footnote rows at the end. :func:`parse_cpsaat` reads any table in that layout into a long
-  frame; :func:`parse_certification_table` picks the certification columns out of it.
-- The LE (weekly earnings) and LN (labor force) time-series flat files
-  (``download.bls.gov/pub/time.series/le/`` and ``/ln/``): tab-separated, one header line,
-  padded fields. :func:`parse_timeseries_file` reads any of them (mapping files such as
-  ``le.cert``, series listings, data files); :func:`parse_data` turns values into numbers
-  with BLS's footnote as the reason when a value is missing.
-
-Certification status codes (``cert_code`` in ``le.series`` / ``ln.series``, labels in
-``le.cert`` / ``ln.cert``) map to :data:`CERT_STATUS`.
+BLS's tables (``www.bls.gov/cps/aa<YEAR>/``) share one layout: a title cell
+(``HOUSEHOLD DATA / ANNUAL AVERAGES / 53. Certification ...``), a units line
+(``[Numbers in thousands]``), two or three header rows joined by merged cells, row labels
+whose hierarchy is the cell indent, ``–`` (en dash) for suppressed cells and ``NOTE`` /
+footnote rows at the end. :func:`parse_cpsaat` reads any table in that layout into a long
+frame; :func:`parse_certification_table` picks the certification-by-occupation columns out
+of it. The LE/LN time-series files are read by :mod:`marketdata.sources.cps_timeseries`,
+table 54 (earnings by certification status and worker characteristics) by
+:mod:`marketdata.sources.cps_table54`.
 """
 
 from __future__ import annotations
@@ -23,7 +16,6 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -31,26 +23,9 @@ import pandas as pd
 from marketdata.config import Settings, get_settings
 from marketdata.errors import SourceFormatError
 from marketdata.sources import KnownFile
+from marketdata.sources.cps_timeseries import parse_timeseries_file
 
 logger = logging.getLogger(__name__)
-
-#: CPS certification and licensing status codes (``ln.cert`` / ``le.cert``) -> our status keys.
-CERT_STATUS: dict[int, str] = {
-    0: "total",
-    1: "without",
-    2: "with_either",
-    3: "cert_no_license",
-    4: "license",
-}
-
-#: Human labels of the status keys, worded as BLS words them in ``ln.cert`` and the tables.
-STATUS_LABELS: dict[str, str] = {
-    "total": "All workers",
-    "without": "Without a certification or license",
-    "with_either": "With a certification or license",
-    "cert_no_license": "With a certification, but no license",
-    "license": "With a license",
-}
 
 #: Columns of the certification frame (one row per occupation group).
 CERT_TABLE_COLUMNS: tuple[str, ...] = (
@@ -87,7 +62,8 @@ def _clean(text: object) -> str:
 # --------------------------------------------------------------------------- cpsaat tables
 
 
-def _load_sheet(data: bytes | Path, source: str):
+def load_sheet(data: bytes | Path, source: str):
+    """The first worksheet of a cpsaat workbook (SourceFormatError if not a workbook)."""
     import openpyxl
 
     try:
@@ -101,7 +77,7 @@ def _load_sheet(data: bytes | Path, source: str):
     return workbook.worksheets[0]
 
 
-def _merged_fill(sheet, rows: int, cols: int) -> list[list[object]]:
+def merged_fill(sheet, rows: int, cols: int) -> list[list[object]]:
     """Cell values of the first ``rows`` rows with merged ranges filled from their top-left."""
     grid = [[sheet.cell(row=r + 1, column=c + 1).value for c in range(cols)] for r in range(rows)]
     for merged in sheet.merged_cells.ranges:
@@ -159,7 +135,7 @@ def parse_cpsaat(data: bytes | Path, *, source: str, year: int | None = None) ->
     SourceFormatError
         If the bytes are not a workbook in BLS's cpsaat layout; names the sheet row.
     """
-    sheet = _load_sheet(data, source)
+    sheet = load_sheet(data, source)
     n_rows, n_cols = sheet.max_row, sheet.max_column
     first_data = None
     for r in range(1, n_rows + 1):
@@ -186,7 +162,7 @@ def parse_cpsaat(data: bytes | Path, *, source: str, year: int | None = None) ->
     table_no, title = match.group(1), _clean(match.group(2))
     title_year = re.search(r"\b((?:19|20)\d\d) annual averages", title)
 
-    grid = _merged_fill(sheet, first_data - 1, n_cols)
+    grid = merged_fill(sheet, first_data - 1, n_cols)
     header_rows, units = [], ""
     for r in range(1, first_data - 1):
         row = grid[r]
@@ -356,153 +332,6 @@ def parse_certification_table(data: bytes | Path, *, source: str) -> pd.DataFram
     return out
 
 
-# --------------------------------------------------------------------------- time series
-
-
-_CHUNK_ROWS = 1_000_000
-
-
-def parse_timeseries_file(
-    data: bytes | Path,
-    *,
-    source: str,
-    required: Iterable[str] = (),
-    series_ids: Iterable[str] | None = None,
-) -> pd.DataFrame:
-    """Read one BLS time-series flat file (mapping, series listing or data file).
-
-    BLS's layout: one header line, tab-separated fields, fields and header names padded
-    with spaces (``series_id`` to 30 characters, values right-aligned), CRLF line ends.
-    Every column comes back as stripped text (codes keep their leading zeros).
-
-    Parameters
-    ----------
-    series_ids
-        Keep only the lines of these series; the file is then read in chunks of a million
-        lines, so that a large ``*.data.*`` file never sits in memory whole.
-
-    Raises
-    ------
-    SourceFormatError
-        If the file is empty, is not tab-separated or lacks a ``required`` column.
-    """
-    handle = data if isinstance(data, Path) else io.BytesIO(data)
-    wanted = None if series_ids is None else set(series_ids)
-    try:
-        reader = pd.read_csv(
-            handle,
-            sep="\t",
-            dtype=str,
-            keep_default_na=False,
-            encoding="utf-8",
-            encoding_errors="replace",
-            chunksize=_CHUNK_ROWS,
-        )
-        parts = []
-        for chunk in reader:
-            chunk.columns = [c.strip() for c in chunk.columns]
-            if wanted is not None and "series_id" in chunk:
-                chunk = chunk[chunk["series_id"].str.strip().isin(wanted)]
-            parts.append(chunk)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
-        raise SourceFormatError(
-            f"not a BLS tab-separated time-series file ({err})", source=source
-        ) from None
-    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        head = ", ".join(frame.columns[:8]) or "(none)"
-        raise SourceFormatError(
-            f"missing column(s) {', '.join(missing)}; the header has {head}. "
-            "Is this the right file (e.g. an HTML error page saved under its name)?",
-            source=source,
-            line=1,
-        )
-    for column in frame.columns:
-        frame[column] = frame[column].str.strip()
-    frame.attrs["source"] = source
-    return frame
-
-
-def parse_data(
-    data: bytes | Path,
-    *,
-    source: str,
-    series_ids: Iterable[str] | None = None,
-    footnotes: dict[str, str] | None = None,
-) -> pd.DataFrame:
-    """Read a BLS time-series data file (``le.data.*``, ``ln.data.*``) into numbers.
-
-    Parameters
-    ----------
-    series_ids
-        Keep only these series (the file may hold many thousands).
-    footnotes
-        ``footnote_code -> text`` (from the database's ``.footnote`` file); missing values
-        get that text as their ``note``.
-
-    Returns
-    -------
-    DataFrame
-        ``series_id``, ``year`` (int), ``period``, ``value`` (float, NaN when BLS shows a
-        dash or no number), ``footnote_codes``, ``note``.
-    """
-    frame = parse_timeseries_file(
-        data,
-        source=source,
-        required=("series_id", "year", "period", "value"),
-        series_ids=series_ids,
-    )
-    if "footnote_codes" not in frame:
-        frame["footnote_codes"] = ""
-    value = pd.to_numeric(frame["value"].str.replace(",", ""), errors="coerce")
-    footnotes = footnotes or {}
-
-    def reason(codes: str) -> str:
-        texts = [
-            footnotes.get(code.strip(), f"footnote {code.strip()}") for code in codes.split(",")
-        ]
-        return "; ".join(t for t in texts if t.strip()) or "no value published"
-
-    note = frame["footnote_codes"].where(value.isna(), "")
-    note = note.map(lambda codes: reason(codes) if codes else "")
-    note = note.where(~(value.isna() & (note == "")), "no value published")
-    years = pd.to_numeric(frame["year"], errors="coerce")
-    if years.isna().any():
-        bad = frame[years.isna()].iloc[0]
-        raise SourceFormatError(
-            f"series {bad['series_id']}: year {bad['year']!r} is not a year", source=source
-        )
-    out = pd.DataFrame(
-        {
-            "series_id": frame["series_id"],
-            "year": years.astype("int64"),
-            "period": frame["period"],
-            "value": value.astype("float64"),
-            "footnote_codes": frame["footnote_codes"],
-            "note": note,
-        }
-    ).reset_index(drop=True)
-    out.attrs["source"] = source
-    return out
-
-
-def cert_status(code: str | int) -> str:
-    """The status key of a ``cert_code`` (``"01"`` or ``1`` -> ``"without"``).
-
-    Raises
-    ------
-    SourceFormatError
-        For a code that ``ln.cert`` does not list.
-    """
-    try:
-        return CERT_STATUS[int(str(code).strip())]
-    except (KeyError, ValueError):
-        raise SourceFormatError(
-            f"unknown cert_code {code!r}; ln.cert lists 0-4 ({', '.join(STATUS_LABELS.values())})"
-        ) from None
-
-
 _CPSAAT_NAME = re.compile(r"^cpsaat(?P<table>\d+[a-z]?)(?:[_-](?P<year>\d{4}))?\.xlsx$")
 _TIMESERIES_NAME = re.compile(r"^(?P<db>le|ln)\.[a-z0-9.]+$")
 
@@ -525,8 +354,8 @@ def identify(path: Path, *, settings: Settings | None = None) -> KnownFile | Non
             description=f"BLS CPS time-series file {name}",
             check=_parses(parse_timeseries_file, name),
         )
-    if (m := _CPSAAT_NAME.match(name)) is None:
-        return None
+    if (m := _CPSAAT_NAME.match(name)) is None or m["table"] == "54":
+        return None  # table 54 is read by marketdata.sources.cps_table54
     year = m["year"]
     if year is None:
         years = parse_cpsaat(Path(path), source=name)["year"].dropna().unique()

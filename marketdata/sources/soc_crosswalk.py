@@ -5,6 +5,12 @@ a header such as ``2010 SOC Code | 2010 SOC Title | 2018 SOC Code | 2018 SOC Tit
 (``2000 SOC code`` ... in the 2000 -> 2010 file). One row per link between an old and a
 new detailed occupation: an occupation split in two has two rows, two merged have two rows.
 The header is found by its names, not by its position.
+
+BLS's files carry quirks that the parser absorbs: codes and titles with stray trailing
+spaces (``'13-1161  '``, ``'47-2111 '`` in the 2000 -> 2010 file), a blank row under the
+header, and markers after titles (``*``, ``**`` in 2000 -> 2010; ``(#)``, ``(##)`` in
+2010 -> 2018), which the files do not explain: they are moved from the title to
+``old_mark`` / ``new_mark`` unchanged.
 """
 
 from __future__ import annotations
@@ -22,7 +28,15 @@ from marketdata.errors import SourceFormatError
 from marketdata.sources import is_reader_error
 
 #: Link table columns.
-COLUMNS: tuple[str, ...] = ("old_code", "old_title", "new_code", "new_title")
+COLUMNS: tuple[str, ...] = (
+    "old_code",
+    "old_title",
+    "new_code",
+    "new_title",
+    "old_mark",
+    "new_mark",
+)
+_MARK = re.compile(r"\s*(\*{1,3}|\(#{1,2}\))\s*$")
 _CODE = re.compile(r"\d{2}-\d{4}")
 _HEADER_SEARCH_ROWS = 50
 
@@ -97,9 +111,14 @@ def parse(content: bytes, *, crosswalk: Crosswalk, name: str | None = None) -> p
             if None in where:
                 continue
             picked = [
-                [str(r[i]).strip() if i < len(r) else "" for i in where] for r in rows[hi + 1 :]
+                [" ".join(str(r[i]).split()) if i < len(r) else "" for i in where]
+                for r in rows[hi + 1 :]
             ]
-            df = pd.DataFrame(picked, columns=list(COLUMNS))
+            df = pd.DataFrame(picked, columns=list(COLUMNS[:4]))
+            for side in ("old", "new"):
+                title = df[f"{side}_title"]
+                df[f"{side}_mark"] = title.str.extract(_MARK, expand=False).fillna("")
+                df[f"{side}_title"] = title.str.replace(_MARK, "", regex=True)
             ok = df["old_code"].str.fullmatch(_CODE) & df["new_code"].str.fullmatch(_CODE)
             df = df[ok].drop_duplicates(ignore_index=True)
             if df.empty:

@@ -1,4 +1,4 @@
-"""Cut the EP test slices from the real BLS files in /work/shared/data (run once; output committed).
+"""Cut the EP test slices from the real BLS files in ../shared/data (run once; output committed).
 
 Workbooks keep every sheet, its title row, header row, footnote and source rows and its cell
 styles; only data rows whose occupation code is not in KEEP are deleted. CSV slices keep the
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 
-SHARED = Path("/work/shared/data")
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "data"
 HERE = Path(__file__).parent
 CODE = re.compile(r"^\d{2}-\d{4}$")
 

@@ -1,6 +1,6 @@
 """Cut the OEWS flat-file test slice in this folder from the real May 2025 release.
 
-The real files: ``/work/shared/data/oews-2025/`` holds the May 2025 release and
+The real files: ``../shared/data/oews-2025/`` holds the May 2025 release and
 ``make_flat_files.py``, which rebuilds BLS's ``download.bls.gov/pub/time.series/oe/`` files
 (``oe.data.0.Current`` byte-identical to BLS's). This script rebuilds them in a temporary
 folder (or reads an existing folder given as FLATDIR) and keeps, byte for byte (CRLF line
@@ -31,7 +31,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SHARED = Path("/work/shared/data/oews-2025")
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "data" / "oews-2025"
 
 AREAS = {"0000000", "0100000", "0600000", "3900000", "0018140", "3900004"}
 INDUSTRIES = {"000000", "622000"}

@@ -1,7 +1,7 @@
 """Rebuild ``oews_2025_states.csv`` from the staged BLS May 2025 release.
 
-Source: /work/shared/data/oews-2025/oews-2025.sqlite.gz (BLS oe.* files of May 2025, see
-/work/shared/data/MANIFEST.md). Rows: national, the 51 states and DC plus Guam/Puerto Rico/
+Source: ../shared/data/oews-2025/oews-2025.sqlite.gz (BLS oe.* files of May 2025, see
+../shared/data/MANIFEST.md). Rows: national, the 51 states and DC plus Guam/Puerto Rico/
 Virgin Islands, and the metros of Ohio, cross-industry, for 29-2072 Medical Records
 Specialists and 29-1211 Anesthesiologists (suppressed and top-coded wages). Values are BLS's
 published text; "-" becomes empty, footnote 5 (top code) sets ``is_topcoded_<measure>``
@@ -20,7 +20,7 @@ import pandas as pd
 
 from marketdata.series_id import DATATYPES
 
-SRC = Path("/work/shared/data/oews-2025/oews-2025.sqlite.gz")
+SRC = Path(__file__).resolve().parents[4] / "shared" / "data" / "oews-2025" / "oews-2025.sqlite.gz"
 #: The datatypes the slice keeps: all but the two RSEs.
 MEASURES = {code: name for code, name in DATATYPES.items() if not name.endswith("_rse")}
 TYPES = {"N": "national", "S": "state", "M": "metro"}

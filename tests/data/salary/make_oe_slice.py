@@ -1,11 +1,11 @@
-"""Cut the real OEWS May 2025 slice of this folder from /work/shared/data/oews-2025.
+"""Cut the real OEWS May 2025 slice of this folder from ../shared/data/oews-2025.
 
-Writes BLS's oe.* time-series flat files (layout of /work/shared/data/oews-2025/make_flat_files.py:
+Writes BLS's oe.* time-series flat files (layout of ../shared/data/oews-2025/make_flat_files.py:
 tab-separated, header line, CRLF, series_id padded to 30, value right-aligned to 12) holding
 only the areas and occupations of AREAS x OCCUPATIONS (cross-industry). Every row is BLS's
 published row; mapping files keep only the rows these cells use.
 
-usage: python tests/data/salary/make_oe_slice.py   (needs /work/shared; about 1 s)
+usage: python tests/data/salary/make_oe_slice.py   (needs ../shared; about 1 s)
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-SHARED = Path("/work/shared/data/oews-2025/oews-2025.sqlite.gz")
+STAGED = Path(__file__).resolve().parents[4] / "shared" / "data"  # ../shared/data
+SHARED = STAGED / "oews-2025" / "oews-2025.sqlite.gz"
 OUT = Path(__file__).resolve().parent / "oe"
 YEAR = "2025"
 AREAS = (

@@ -1,0 +1,173 @@
+"""Pay with a credential: CPS certification factors applied to OEWS medians (estimates).
+
+The columns :func:`columns` returns are what a salary breakdown shows beside BLS's figures
+(one value per area), the sentence :func:`sentence` is what the reports print, and
+:func:`credential_table` is the per-occupation table of the group reports. Every figure is
+an estimate: an area's OEWS annual median times a ratio of CPS medians
+(:mod:`marketdata.cert_factors`), which is not a causal effect; each one names the CPS
+cells it comes from (``cert_source``). User-supplied factors are never mixed in.
+
+The factor used first (``cert_basis``) is the occupation group's when a certification table
+by occupation is cached, else the educational-attainment row(s) of the occupation's EP
+typical entry education in CPS table 54, else table 54's all-workers row; when the group
+comes first, the education factor is given beside it (``edu_cert_*``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from marketdata import cert_factors
+from marketdata.config import Settings, get_settings
+from marketdata.errors import MarketdataError
+
+logger = logging.getLogger(__name__)
+
+CERT_ONLY = ("cert_no_license",)
+CERT_METHOD = (
+    "Estimate: area's OEWS annual median x CPS factor (median weekly earnings of full-time "
+    "wage and salary workers with a certification but no license / a license / either, "
+    "divided by all workers' in the same CPS row: the occupation's CPS group, else the "
+    "educational attainment of its EP typical entry education, else all workers); a ratio "
+    "of medians, not a causal effect"
+)
+CERT_ONLY_METHOD = (
+    "Estimate: area's OEWS annual median x CPS ratio of median weekly earnings with a "
+    "certification but no license to all workers' in the same CPS row; a ratio of medians, "
+    "not a causal effect"
+)
+#: Column -> (kind, method) of :func:`columns` (kinds as in :mod:`marketdata.salary`).
+DERIVED = "derived from BLS figures"
+ESTIMATE = "estimate"
+
+
+def entry_education(occupation: str, *, settings: Settings | None = None) -> tuple[str | None, str]:
+    """EP's typical entry education of ``occupation`` and why it is missing (if it is).
+
+    Read from :func:`marketdata.projections.load` (the bundled round when BLS is out of reach).
+    """
+    from marketdata import projections
+
+    try:
+        frame = projections.load(table="projections", settings=settings)
+    except MarketdataError as err:
+        logger.info("EP unavailable for the education factor: %s", err)
+        return None, f"EP typical entry education unavailable ({' '.join(str(err).split())})"
+    rows = frame[frame["occupation_code"] == occupation]
+    if rows.empty or pd.isna(rows["typical_education"].iloc[0]):
+        return None, f"EP has no typical entry education for {occupation}"
+    return str(rows["typical_education"].iloc[0]), ""
+
+
+def _money(value: float) -> str:
+    return "" if pd.isna(value) else f"${value:,.0f}"
+
+
+def columns(
+    found: cert_factors.CertFactors, median: np.ndarray, area_names: Sequence[str]
+) -> dict[str, tuple[object, str, str]]:
+    """The credential columns of a breakdown: name -> (values, kind, method).
+
+    ``median``: each area's OEWS annual median (NaN where suppressed or top-coded).
+    """
+    median = np.asarray(median, dtype="float64")
+    basis = found.headline or "all workers"
+    every = found.range(basis)
+    cert = found.range(basis, CERT_ONLY)
+    out: dict[str, tuple[object, str, str]] = {
+        "cert_basis": (basis, DERIVED, "which CPS rows the factors come from"),
+        "cps_premium_low": (every.premium_low, DERIVED, "ratio of published CPS medians"),
+        "cps_premium_high": (every.premium_high, DERIVED, "ratio of published CPS medians"),
+        "cps_premium_either": (
+            found.range(basis, ("with_either",)).premium_low,
+            DERIVED,
+            "ratio of published CPS medians",
+        ),
+        "cert_factor_low": (every.factor_low, DERIVED, "ratio of published CPS medians"),
+        "cert_factor_high": (every.factor_high, DERIVED, "ratio of published CPS medians"),
+        "cert_annual_low": (median * every.factor_low, ESTIMATE, CERT_METHOD),
+        "cert_annual_high": (median * every.factor_high, ESTIMATE, CERT_METHOD),
+        "cert_only_factor_low": (cert.factor_low, DERIVED, "ratio of published CPS medians"),
+        "cert_only_factor_high": (cert.factor_high, DERIVED, "ratio of published CPS medians"),
+        "cert_only_annual_low": (median * cert.factor_low, ESTIMATE, CERT_ONLY_METHOD),
+        "cert_only_annual_high": (median * cert.factor_high, ESTIMATE, CERT_ONLY_METHOD),
+        "cert_only_text": (
+            [cert_factors.describe(cert, m, a) for m, a in zip(median, area_names, strict=True)],
+            ESTIMATE,
+            CERT_ONLY_METHOD,
+        ),
+    }
+    if basis == "occupation group" and "education" in found.bases:
+        edu = found.range("education")
+        out |= {
+            "edu_cert_factor_low": (edu.factor_low, DERIVED, "ratio of published CPS medians"),
+            "edu_cert_factor_high": (edu.factor_high, DERIVED, "ratio of published CPS medians"),
+            "edu_cert_annual_low": (median * edu.factor_low, ESTIMATE, CERT_METHOD),
+            "edu_cert_annual_high": (median * edu.factor_high, ESTIMATE, CERT_METHOD),
+            "edu_cert_source": (edu.cert_source, DERIVED, ""),
+        }
+    out |= {
+        "cert_method": (CERT_METHOD, ESTIMATE, CERT_METHOD),
+        "cert_source": (every.cert_source, DERIVED, ""),
+        "cert_note": ("; ".join(found.notes), DERIVED, ""),
+    }
+    return out
+
+
+def sentence(row: pd.Series | dict) -> str:
+    """The outlook's line: "With a certification: about $X–$Y a year (estimate: ...)"."""
+    text = row.get("cert_only_text", "")
+    if not isinstance(text, str) or not text:
+        return "With a certification: no estimate (no CPS certification figures)"
+    return f"With a certification: {text}"
+
+
+def credential_table(
+    table: pd.DataFrame, *, settings: Settings | None = None, table54: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Pay with a certification for each row of an occupation table (group reports).
+
+    ``table`` has ``occupation_code``, ``occupation_title``, ``annual_median`` and an area
+    name (``area_name``, or the same area for all rows). Returns one row per occupation:
+    its EP entry education, the basis, the CPS factor range with a certification but no
+    license, the annual estimate low/high and the exact CPS cells (``cert_source``).
+    """
+    settings = get_settings(settings)
+    if table54 is None:
+        from marketdata import cps_characteristics
+
+        table54 = cps_characteristics.load(settings=settings)
+    rows = []
+    for r in table.itertuples(index=False):
+        code = str(r.occupation_code)
+        education, why = entry_education(code, settings=settings)
+        try:
+            found = cert_factors.factors(code, education, settings=settings, table54=table54)
+        except MarketdataError as err:
+            rows.append({"occupation_code": code, "cert_note": str(err)})
+            continue
+        cert = found.range(found.headline or "all workers", CERT_ONLY)
+        median = float(r.annual_median) if pd.notna(r.annual_median) else np.nan
+        rows.append(
+            {
+                "occupation_code": code,
+                "occupation_title": r.occupation_title,
+                "entry_education": education or "",
+                "cert_basis": cert.basis,
+                "annual_median": median,
+                "cert_only_factor_low": cert.factor_low,
+                "cert_only_factor_high": cert.factor_high,
+                "cert_only_annual_low": median * cert.factor_low,
+                "cert_only_annual_high": median * cert.factor_high,
+                "cert_source": cert.cert_source,
+                "cert_note": "; ".join(filter(None, [why, *found.notes])),
+            }
+        )
+    out = pd.DataFrame(rows)
+    out.attrs["method"] = CERT_ONLY_METHOD
+    out.attrs["provenance"] = list(table54.attrs.get("provenance", []))
+    return out

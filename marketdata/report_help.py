@@ -1,0 +1,142 @@
+"""What a report takes: its parameters with type, default and description, read from the
+``parameters`` cell of its notebook (each line ``name = default  # description``), for
+``marketdata report NAME --help`` and ``marketdata batch NAME --help``."""
+
+from __future__ import annotations
+
+import ast
+import shlex
+from dataclasses import dataclass
+
+from marketdata import reports
+
+#: Options of ``marketdata report`` besides the notebook's parameters.
+REPORT_OPTIONS: tuple[tuple[str, str], ...] = (
+    ("--output-dir DIR", "where the report folder goes (default ./outputs)"),
+    ("--kernel NAME", "Jupyter kernel to run the notebook (default: this Python)"),
+)
+#: Options of ``marketdata batch`` besides the notebook's parameters.
+BATCH_OPTIONS: tuple[tuple[str, str], ...] = (
+    ("--over NAME=VALUES", "run once per value: a list a,b,c or, for areas, all-states, "
+     "all-territories, all-metros, all-nonmetros, OH-metros, OH-nonmetros; repeat --over "
+     "for every combination (values of one name repeated are merged)"),
+    ("--workers N", "worker processes (default: one per core)"),
+    ("--scheduler tcp://host:8786", "run on a Dask cluster"),
+    ("--output-dir DIR", "where the report folders go (default ./outputs)"),
+    ("--no-resume", "rebuild reports that are up to date"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One notebook parameter: ``name``, ``kind`` in words, ``default`` and ``description``."""
+
+    name: str
+    kind: str
+    default: object
+    description: str
+
+    @property
+    def option(self) -> str:
+        """The command-line option: ``--comparison-areas``."""
+        return "--" + self.name.replace("_", "-")
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "whole number"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, list | tuple):
+        return "list (repeat the option, one value each)"
+    if value is None:
+        return "optional"
+    return "text"
+
+
+def parameters(name: str) -> list[Parameter]:
+    """The parameters of report ``name``, in the order of its ``parameters`` cell.
+
+    Raises :class:`~marketdata.errors.ReportError` (with close names) for an unknown report.
+    """
+    from papermill.inspection import inspect_notebook
+
+    found = inspect_notebook(str(reports.notebook_path(name)))
+    listed = []
+    for key, item in found.items():
+        default = ast.literal_eval(item["default"])
+        listed.append(Parameter(key, _kind(default), default, str(item.get("help") or "").strip()))
+    return listed
+
+
+def _value(value: object) -> str:
+    """A value as typed on the command line."""
+    text = value if isinstance(value, str) else str(value)
+    return shlex.quote(text)
+
+
+def _table(rows: list[tuple[str, str]]) -> list[str]:
+    width = max(len(left) for left, _ in rows)
+    return [f"  {left.ljust(width)}  {right}" for left, right in rows]
+
+
+def help_text(name: str, *, command: str = "report") -> str:
+    """The help of ``marketdata report NAME`` (``command="report"``) or of
+    ``marketdata batch NAME`` (``command="batch"``)."""
+    listed = parameters(name)
+    rows = [
+        (
+            f"{p.option} VALUE",
+            f"{p.kind}; default {p.default!r}" + (f": {p.description}" if p.description else ""),
+        )
+        for p in listed
+    ]
+    options = BATCH_OPTIONS if command == "batch" else REPORT_OPTIONS
+    simple = [p for p in listed if isinstance(p.default, str)]
+    if command == "batch":
+        over = next((p for p in simple if p.name == "area"), simple[0] if simple else None)
+        rest = [p for p in simple if p is not over][:1]
+        example = f"marketdata batch {name}"
+        example += "".join(f" {p.option} {_value(p.default)}" for p in rest)
+        if over is not None:
+            values = "OH-metros" if over.name == "area" else f"{over.default},..."
+            example += f" --over {over.name}={values}"
+        usage = f"usage: marketdata batch {name} --over NAME=VALUES [--PARAMETER VALUE ...]"
+    else:
+        example = f"marketdata report {name}" + "".join(
+            f" {p.option} {_value('OH' if p.name == 'area' else p.default)}" for p in simple[:2]
+        )
+        usage = f"usage: marketdata report {name} [--PARAMETER VALUE ...]"
+    lines = [
+        usage,
+        "",
+        f"Parameters of report {name} (from its notebook's parameters cell):",
+        *_table(rows),
+        "",
+        "Options:",
+        *_table(list(options)),
+        "",
+        f"Example: {example}",
+    ]
+    return "\n".join(lines)
+
+
+def rerun_help() -> str:
+    """The help of ``marketdata report rerun``."""
+    return "\n".join(
+        [
+            "usage: marketdata report rerun MANIFEST [--kernel NAME]",
+            "",
+            "Run a report again with the parameters recorded in MANIFEST (the manifest.json in "
+            "its folder) and compare every table with the one in the folder; the folder is "
+            "left unchanged. Exit status 0 if the tables are identical, 1 if not.",
+            "",
+            "Options:",
+            *_table([REPORT_OPTIONS[1]]),
+            "",
+            "Example: marketdata report rerun outputs/occupation_outlook/"
+            "29-2072-ohio-may-2025/manifest.json",
+        ]
+    )

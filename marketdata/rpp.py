@@ -1,0 +1,124 @@
+"""BEA regional price parities (all items), fetched, cached, or bundled.
+
+>>> from marketdata import rpp
+>>> states = rpp.load("SARPP")  # doctest: +SKIP
+
+BEA's zips ``SARPP.zip`` (states) and ``MARPP.zip`` (metro areas) come from
+``{settings.bea_url}/regional/zip/`` (``MARKETDATA_BEA_URL``) through the cache; a copy saved
+by hand enters with ``marketdata cache add SARPP.zip`` (or the CSV inside it). If BEA cannot be
+reached and nothing is cached, the bundled values (:mod:`marketdata.snapshot.context`) are
+used with an :class:`~marketdata.errors.OfflineDataWarning`.
+
+These are Bureau of Economic Analysis (BEA) figures, not BLS's: every frame says so in its
+provenance (``program="BEA"``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import datetime
+
+import pandas as pd
+
+from marketdata import cache
+from marketdata.config import Settings, get_settings
+from marketdata.errors import ContactRequired, FetchError, InputValueError, OfflineDataWarning
+from marketdata.schema import attach_provenance
+from marketdata.snapshot import context
+from marketdata.sources import bea_rpp
+
+PROGRAM = "BEA"
+TABLES = tuple(bea_rpp.TABLES)
+
+
+def _table(table: str) -> str:
+    name = str(table).upper()
+    if name not in TABLES:
+        raise InputValueError("BEA RPP table", table, suggestions=TABLES)
+    return name
+
+
+def load(
+    table: str = "SARPP", *, settings: Settings | None = None, refresh: bool = False
+) -> pd.DataFrame:
+    """All-items regional price parities of ``table`` (``SARPP`` states, ``MARPP`` metros).
+
+    Returns
+    -------
+    DataFrame
+        :data:`marketdata.sources.bea_rpp.COLUMNS`, all-items rows only, every year BEA
+        publishes; ``attrs["provenance"]`` names BEA's file and its "Last updated" release.
+
+    Raises
+    ------
+    ContactRequired
+        The server refused the download (403).
+
+    Warns
+    -----
+    OfflineDataWarning
+        BEA could not be reached and the table is not cached: bundled values are used.
+    """
+    settings = get_settings(settings)
+    table = _table(table)
+    try:
+        entry = cache.fetch(
+            bea_rpp.zip_url(table, settings=settings),
+            key=bea_rpp.cache_key(table),
+            settings=settings,
+            refresh=refresh,
+            check=bea_rpp.checker(table),
+        )
+    except ContactRequired:
+        raise
+    except FetchError as err:
+        return _bundled(table, f"BEA could not be reached ({str(err).splitlines()[0]})")
+    parsed = bea_rpp.parse(entry.path, source=entry.url)
+    if _updated(parsed.attrs["updated"]) < _updated(_bundled_updated(table)):
+        return _bundled(
+            table,
+            f"the cached {table} (updated {parsed.attrs['updated']}) is older than the bundled "
+            "one; load with refresh=True for BEA's current file",
+        )
+    frame = bea_rpp.all_items(parsed)
+    release = release_name(table, parsed.attrs["updated"])
+    return attach_provenance(frame, [entry.provenance(program=PROGRAM, release=release)])
+
+
+def release_name(table: str, updated: str) -> str:
+    """How a BEA file's release is named in provenance: ``"SARPP, last updated <date>"``."""
+    return f"{table}, last updated {updated}" if updated else table
+
+
+def _updated(text: str) -> datetime:
+    return datetime.strptime(text, "%B %d, %Y") if text else datetime.min
+
+
+def _bundled_updated(table: str) -> str:
+    source = next(s for s in context.manifest()["bea_rpp"]["sources"] if table in s["url"])
+    found = bea_rpp.UPDATED.search(source["release"])
+    return found[1] if found else ""
+
+
+def _bundled(table: str, reason: str) -> pd.DataFrame:
+    frame = context.read("bea_rpp")
+    provenance = frame.attrs["provenance"]
+    frame = frame[frame["table"] == table].reset_index(drop=True)
+    chosen = [
+        p | {"release": release_name(table, _bundled_updated(table))}
+        for p in provenance
+        if table in p["source_url"]
+    ]
+    warnings.warn(
+        f"{reason}; using the bundled {table} regional price parities ({chosen[0]['release']}).",
+        OfflineDataWarning,
+        stacklevel=3,
+    )
+    return attach_provenance(frame, chosen)
+
+
+def load_all(*, settings: Settings | None = None, refresh: bool = False) -> pd.DataFrame:
+    """States (SARPP) and metro areas (MARPP) in one frame, provenance of both."""
+    parts = [load(t, settings=settings, refresh=refresh) for t in TABLES]
+    frame = pd.concat(parts, ignore_index=True)
+    return attach_provenance(frame, [p for part in parts for p in part.attrs["provenance"]])

@@ -1,0 +1,64 @@
+"""The bundled counselor context: BEA regional price parities and BLS ORS credential shares.
+
+Used by :mod:`marketdata.rpp` and :mod:`marketdata.ors` when BEA or BLS cannot be reached (or
+offline mode is on) and nothing newer is cached, with an
+:class:`~marketdata.errors.OfflineDataWarning`; provenance says ``bundled``. Files:
+
+- ``bea-rpp-all-items.parquet``: the "RPPs: All items" rows (:func:`marketdata.sources.bea_rpp.
+  all_items`) of the latest staged SARPP (states) and MARPP (metro areas) files, every year.
+- ``ors-credentials.parquet``: every credential row (any credential, certification, license,
+  educational certificate) of the latest staged ORS complete-dataset workbook
+  (:func:`marketdata.sources.ors.parse_workbook`, then :func:`marketdata.sources.ors.credentials`).
+- ``context_manifest.json``: for each, the source files (name, URL, size, SHA-256, where the
+  copy came from), the release and how the file was built.
+
+Rebuild with ``python -m marketdata.snapshot.build_context SHARED_DATA_DIR``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from marketdata.schema import Provenance, attach_provenance
+
+HERE = Path(__file__).resolve().parent
+MANIFEST = HERE / "context_manifest.json"
+FILES = {"bea_rpp": HERE / "bea-rpp-all-items.parquet", "ors": HERE / "ors-credentials.parquet"}
+
+
+@lru_cache(maxsize=1)
+def _manifest() -> dict[str, Any]:
+    return json.loads(MANIFEST.read_text())
+
+
+def manifest() -> dict[str, Any]:
+    """The bundled context's manifest (a copy)."""
+    return json.loads(json.dumps(_manifest()))
+
+
+def provenance(name: str) -> list[Provenance]:
+    """One record per source file of the bundled ``name`` (``bea_rpp`` or ``ors``)."""
+    entry = _manifest()[name]
+    return [
+        Provenance(
+            program=entry["program"],
+            release=source["release"],
+            source_url=source["url"],
+            retrieved=source["retrieved"],
+            sha256=source["sha256"],
+            bundled=True,
+        )
+        for source in entry["sources"]
+    ]
+
+
+def read(name: str) -> pd.DataFrame:
+    """The bundled frame ``name`` (``bea_rpp`` or ``ors``) with its provenance."""
+    frame = pq.read_table(FILES[name]).to_pandas()
+    return attach_provenance(frame, provenance(name))

@@ -1,0 +1,102 @@
+"""The "About these data" box from real provenance and real errors (the loaders run offline
+on the bundled data and raise what a report section meets)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from marketdata import about, cps, oews, oews_history, projections
+from marketdata.errors import FetchError, OfflineDataWarning
+
+DATA = Path(__file__).parent / "data"
+URL = re.compile(r"https?://|www\.|\.gov|\.org")
+
+
+def failure(call) -> FetchError:
+    with pytest.raises(FetchError) as err:
+        call()
+    return err.value
+
+
+def as_record(section: str, exc: FetchError) -> dict:
+    """What the report kit records for a section that could not be filled."""
+    return {"section": section, "reason": str(exc), "error": type(exc).__name__, "url": exc.url}
+
+
+@pytest.fixture
+def gaps() -> list[dict]:
+    return [
+        as_record(
+            "Industries that employ it",
+            failure(lambda: oews.load(industry="all", occupation="29-2072")),
+        ),
+        as_record("Projected growth in Ohio", failure(lambda: projections.state_projections("OH"))),
+        as_record("Change over past releases", failure(lambda: oews_history.load_release(2020))),
+        as_record("Pay with a certification", failure(lambda: cps.certification_table(2025))),
+    ]
+
+
+def bundled_provenance() -> list[dict]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OfflineDataWarning)
+        frames = [oews.load(occupation="29-2072", area="OH"), projections.load()]
+    return [p for f in frames for p in f.attrs["provenance"]]
+
+
+def test_box_names_sources_gaps_and_one_command(gaps: list[dict]) -> None:
+    box = about.about(bundled_provenance(), gaps, offline=True)
+    assert [g.kind for g in box.gaps] == ["oews", "state", "history", "cps"]
+    assert box.gaps[1].state == "OH"
+    assert box.command() == "marketdata fetch --history 5 --state OH"
+    lines = box.lines()
+    assert lines[0] == "OEWS May 2025: bundled with marketdata (BLS's files retrieved 2026-09-26)."
+    assert lines[1].startswith("EP 2024-34: bundled with marketdata")
+    assert (
+        "Not available: Projected growth in Ohio: Ohio's long-term projections (Projections "
+        "Central) were not available (offline mode is on)." in lines
+    )
+    assert lines[-1] == (
+        "To fill these sections, run `marketdata fetch --history 5 --state OH` while online, "
+        "then the report again."
+    )
+    body = box.html()
+    assert "<code>marketdata fetch --history 5 --state OH</code>" in body
+    for text in [*lines, body]:
+        assert not URL.search(text), text
+        assert "Error" not in text and "is not in the cache" not in text
+
+
+def test_technical_detail_goes_to_the_manifest(gaps: list[dict]) -> None:
+    records = about.about([], gaps, offline=True).manifest()
+    assert [r["section"] for r in records] == [g["section"] for g in gaps]
+    assert records[1]["detail"].startswith(
+        "projections-central/longterm-39.json is not in the cache"
+    )
+    assert records[1]["error"] == "OfflineError"
+    assert records[1]["command"] == "marketdata fetch --state OH"
+    assert all(r["detail"] for r in records)
+
+
+def test_downloaded_or_cached(bls_server, online_settings) -> None:
+    bls_server.add("/emp/ind-occ-matrix/occupation.xlsx", DATA / "ep" / "occupation_2024-34.xlsx")
+    before = datetime.now(UTC) - timedelta(seconds=2)
+    frame = projections.load(settings=online_settings)
+    after = datetime.now(UTC) + timedelta(seconds=2)
+    provenance = frame.attrs["provenance"]
+    today = datetime.now(UTC).date().isoformat()
+    assert about.sources(provenance, started=before)[0].sentence() == (
+        f"EP 2024-34: downloaded from BLS on {today}."
+    )
+    assert about.sources(provenance, started=after)[0].origin == "cached"
+
+
+def test_unknown_failures_get_no_made_up_command() -> None:
+    box = about.about([], [{"section": "Quick facts", "reason": "no rows", "error": "SchemaError"}])
+    assert box.command() is None
+    assert box.gaps[0].sentence() == "Quick facts: the data this section needs were not available."
+    assert box.lines()[-1].startswith("Not available: Quick facts")

@@ -1,0 +1,99 @@
+"""What a bare ``import marketdata`` and the CLI's help and usage errors load (issues 16, 13.11).
+
+Each check runs a fresh interpreter on this checkout and prints, from inside, which heavy
+libraries ended up in ``sys.modules``: none may, so that ``marketdata --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import marketdata
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("pandas", "matplotlib", "papermill", "nbconvert", "pyarrow", "numpy", "nbformat")
+#: Runs the CLI (``python -m marketdata.cli ARGS``) and prints the heavy modules it loaded.
+PROBE = """
+import json, runpy, sys
+heavy, code = set(json.loads(sys.argv[2])), None
+sys.argv = ["marketdata", *json.loads(sys.argv[1])]
+try:
+    runpy.run_module("marketdata.cli", run_name="__main__", alter_sys=True)
+except SystemExit as done:
+    code = done.code
+loaded = sorted({m.split(".")[0] for m in sys.modules} & heavy)
+print(json.dumps({"code": code, "heavy": loaded}), file=sys.__stderr__)
+"""
+
+
+def _probe(args: list[str]) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args), json.dumps(HEAVY)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    return json.loads(done.stderr.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["--version"],
+        ["wages", "--help"],
+        ["salary", "--help"],
+        ["growth", "--help"],
+        ["report", "--help"],
+        ["batch", "--help"],
+        ["cache", "--help"],
+        [],
+        ["wages"],  # missing occupation
+        ["cache", "tidy"],  # not an action
+        ["nonsense"],
+    ],
+)
+def test_help_and_usage_errors_import_no_heavy_library(args: list[str]) -> None:
+    result = _probe(args)
+    assert result["code"] in (0, 2)
+    assert result["heavy"] == [], f"marketdata {' '.join(args)} imported {result['heavy']}"
+
+
+def test_the_probe_sees_a_command_that_does_load_pandas() -> None:
+    """The check can fail: a real command loads pandas (and answers from the bundled data)."""
+    result = _probe(["wages", "29-2072", "--area", "OH"])
+    assert result["code"] is None or result["code"] == 0
+    assert "pandas" in result["heavy"]
+
+
+def test_bare_import_loads_no_heavy_library() -> None:
+    code = (
+        "import json, sys, marketdata as md; "
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=True,
+        timeout=120,
+    )
+    assert json.loads(done.stdout) == []
+
+
+@pytest.mark.parametrize("name", ["cps", "certification", "schema", "formatting", "oews", "api"])
+def test_documented_modules_are_attributes_of_the_package(name: str) -> None:
+    """``md.cps`` and the like (every public module: tests/test_package.py)."""
+    module = getattr(marketdata, name)
+    assert module.__name__ == f"marketdata.{name}"
+    assert name in dir(marketdata)

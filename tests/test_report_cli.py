@@ -1,0 +1,74 @@
+"""``marketdata report`` and ``batch`` as a new user meets them: ``--help`` lists a report's
+parameters from its notebook, and a one-value parameter given twice is a clear error."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import nbformat
+import pytest
+
+from marketdata import reports
+from marketdata.cli import main
+
+
+def _parameters_cell(name: str) -> list[tuple[str, object, str]]:
+    """(name, default, comment) of each line of the notebook's parameters cell."""
+    notebook = nbformat.read(reports.notebook_path(name), as_version=4)
+    cell = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+    found = []
+    for line in cell.source.splitlines():
+        m = re.match(r"^(\w+) = (.+?)  # (.+)$", line)
+        if m:
+            found.append((m[1], ast.literal_eval(m[2]), m[3]))
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(reports.REPORTS))
+@pytest.mark.parametrize("command", ["report", "batch"])
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help_lists_the_reports_parameters(
+    capsys: pytest.CaptureFixture[str], name: str, command: str, flag: str
+):
+    assert main([command, name, flag]) == 0
+    out = capsys.readouterr().out
+    cell = _parameters_cell(name)
+    assert cell, "the notebook has a parameters cell"
+    for key, default, comment in cell:
+        line = next(
+            x for x in out.splitlines() if x.strip().startswith(f"--{key.replace('_', '-')} ")
+        )
+        assert f"default {default!r}" in line
+        assert comment in line
+        kind = {str: "text", int: "whole number", list: "list"}[type(default)]
+        assert kind in line
+    example = next(x for x in out.splitlines() if x.startswith("Example: "))
+    assert example.startswith(f"Example: marketdata {command} {name} --")
+    if command == "batch":
+        assert "--over" in example and "--workers N" in out
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_rerun_help(capsys: pytest.CaptureFixture[str], flag: str):
+    assert main(["report", "rerun", flag]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: marketdata report rerun MANIFEST")
+    assert "Example: marketdata report rerun outputs/" in out
+
+
+def test_help_of_an_unknown_report_suggests_the_name(capsys: pytest.CaptureFixture[str]):
+    assert main(["report", "occupation_outloo", "--help"]) == 2
+    assert "Did you mean: occupation_outlook?" in capsys.readouterr().err
+
+
+def test_one_value_parameter_given_twice_points_to_batch(capsys: pytest.CaptureFixture[str]):
+    argv = ["report", "occupation_outlook", "--occupation", "29-2072", "--occupation", "29-1141"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "report occupation_outlook takes one occupation" in err
+    assert "--over occupation=29-2072,29-1141" in err
+    assert "must be str" not in err
+    argv = ["batch", "occupation_outlook", "--over", "area=OH", *argv[2:]]
+    assert main(argv) == 2
+    assert "takes one occupation" in capsys.readouterr().err
