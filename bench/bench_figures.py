@@ -11,7 +11,10 @@ its own child process, alternating, ``--rounds`` children each, ``--runs`` timed
 child. Printed: per figure and in total per report, the median and min-max over all passes,
 and the ratio of the medians.
 
-    python bench/bench_figures.py [--base 3bbceb9] [--rounds 3] [--runs 5]
+    python bench/bench_figures.py [--base c421ba7] [--rounds 3] [--runs 5]
+
+The default baseline, c421ba7, is ``main`` before the charts work was merged: the same
+notebook and figures, drawn with constrained layout at 110 dpi.
 """
 
 from __future__ import annotations
@@ -53,6 +56,20 @@ def figure_makers() -> list[tuple[str, object]]:
         ("metros_best_paying", lambda: plots.top_metros(metros, measure="annual_median")),
         ("metros_largest", lambda: plots.top_metros(metros, measure="employment")),
     ]
+    try:  # the outlook's third map, where the tree has it (BEA price parities)
+        adjusted = rt.of_type(rt.local_prices(wages), "state")
+        makers.append(
+            (
+                "map_pay_local_prices",
+                lambda: plots.tile_map(
+                    adjusted,
+                    measure="annual_median_rpp_adjusted",
+                    title="Median annual pay in national prices by state (BEA-derived)",
+                ),
+            )
+        )
+    except (AttributeError, MarketdataError):
+        pass
     try:
         by_industry = oews.load(
             "latest", occupation=occ.code, area="US", industry=oews.ALL_INDUSTRIES
@@ -149,7 +166,7 @@ def report(clock: str, results: dict[str, list[dict]]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", default="3bbceb9", help="baseline commit (default 3bbceb9)")
+    parser.add_argument("--base", default="c421ba7", help="baseline commit (default c421ba7)")
     parser.add_argument("--rounds", type=int, default=3, help="children per side")
     parser.add_argument("--runs", type=int, default=5, help="timed passes per child")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)

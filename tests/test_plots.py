@@ -80,8 +80,8 @@ def test_tile_map_has_51_tiles_and_notes(oews):
     fig = plots.tile_map(states, measure="annual_median")
     _render(fig)
     ax = fig.axes[0]
-    tiles = [p for p in ax.patches if p.get_gid() == "tile"]
-    assert len(tiles) == 51
+    tiles = [c for c in ax.collections if c.get_gid() == "tile"]
+    assert sum(len(c.get_paths()) for c in tiles) == 51
     texts = _texts(fig)
     assert {"DC", "OH", "AK", "HI"} <= set(texts)
     assert "$50,990" in texts
@@ -98,7 +98,12 @@ def test_tile_map_marks_missing_and_topcoded(oews):
     texts = _texts(fig)
     assert "n/a" in texts
     assert "≥ $239,200" in texts
-    hatched = [p for p in fig.axes[0].patches if p.get_gid() == "tile" and p.get_hatch()]
+    hatched = [
+        path
+        for c in fig.axes[0].collections
+        if c.get_gid() == "tile" and c.get_hatch()
+        for path in c.get_paths()
+    ]
     missing = int(
         states["state_code"].isin(plots.STATE_TILES).sum() - states["annual_median"].notna().sum()
     )

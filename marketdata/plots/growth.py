@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from marketdata.formatting import format_value
 from marketdata.plots import base
@@ -82,12 +81,10 @@ def history(
         parts.append(f"{key}: {said}" if key is not None else said)
     ax.set_xlabel(x.replace("_", " ").capitalize(), fontsize=base.LABEL)
     ax.set_ylabel(base.MEASURE_LABELS.get(measure, measure.replace("_", " ")), fontsize=base.LABEL)
-    base.few_ticks(ax, "y")
-    ax.xaxis.set_major_locator(MaxNLocator(8, integer=True))
-    base.money_axis(ax, measure, axis="y")
-    if not measure.startswith(("hourly", "annual")):
-        ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
-    ax.grid(alpha=0.3)
+    ax.set_xlim(ax.get_xlim())  # autoscaled from the data, then fixed for the ticks
+    ax.set_ylim(ax.get_ylim())
+    base.ticks(ax, "y", base.number_text(measure))
+    base.ticks(ax, "x", lambda v: f"{v:.0f}", count=8, integer=True)
     legend = None
     if group and group in df.columns and df[group].nunique() > 1:
         legend = ax.get_legend_handles_labels()
@@ -176,8 +173,12 @@ def growth_openings(
         ax.set_ylim(-0.6, n - 0.4)
         ax.set_yticks([])
         ax.axvline(0, color="0.3", linewidth=0.8)
-        ax.grid(axis="x", alpha=0.3)
-        base.few_ticks(ax, count=4)
+        base.ticks(
+            ax,
+            "x",
+            (lambda v: f"{v:g}") if measure == "percent_change" else (lambda v: f"{v:,.0f}"),
+            count=4,
+        )
     legend = None
     if average is not None:
         line = left.axvline(average, color=base.COLORS["black"], linestyle="--", linewidth=1)
@@ -185,7 +186,6 @@ def growth_openings(
     base.row_labels(left, ys, names)
     left.set_xlabel("Projected employment change (percent)", fontsize=base.LABEL)
     right.set_xlabel("Openings per year (projected average)", fontsize=base.LABEL)
-    right.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     heading = title or "Projected growth and openings"
     base.finish(
         fig,
@@ -258,11 +258,11 @@ def growth_vs_pay(
     ax.axvline(0, color="0.5", linewidth=0.8)
     ax.set_xlabel("Projected employment change (percent)", fontsize=base.LABEL)
     ax.set_ylabel(base.MEASURE_LABELS.get(y, y.replace("_", " ")), fontsize=base.LABEL)
-    base.few_ticks(ax, "x", 6)
-    base.few_ticks(ax, "y", 6)
-    base.money_axis(ax, y, axis="y")
-    ax.grid(alpha=0.3)
     ax.margins(0.12)
+    ax.set_xlim(ax.get_xlim())  # autoscaled from the data, then fixed for the ticks
+    ax.set_ylim(ax.get_ylim())
+    base.ticks(ax, "x", lambda v: f"{v:g}", count=6)
+    base.ticks(ax, "y", base.number_text(y), count=6)
     heading = title or "Growth and pay" + (" (point size: openings per year)" if size else "")
     base.finish(fig, [ax], left=1.1, plot_height=4.2, title=heading, notes=notes, legend=legend)
     order = np.argsort(-(np.nan_to_num(sizes, nan=-1) if size else np.nan_to_num(ys, nan=-1)))

@@ -8,7 +8,6 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FixedLocator, NullLocator
 
 from marketdata.formatting import format_value
 from marketdata.plots import base
@@ -28,14 +27,13 @@ def _compact_money(value: float, hourly: bool) -> str:
     return f"${value / 1000:,.0f}k" if value < 1e6 else f"${value / 1e6:,.1f}M"
 
 
-def _log_ticks(ax, low: float, high: float, hourly: bool) -> None:
+def _log_ticks(low: float, high: float) -> list[float]:
+    """Ticks of a log wage axis: 1, 2, 3, 5 per decade (1, 2, 5 when that is too many)."""
     decades = range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
     ticks = [s * 10**d for d in decades for s in _STEPS if low <= s * 10**d <= high]
-    if len(ticks) > 7:  # crowded: keep 1, 2, 5
+    if len(ticks) > 7:
         ticks = [t for t in ticks if round(t / 10 ** np.floor(np.log10(t)), 1) in (1, 2, 5)]
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.xaxis.set_major_formatter(lambda v, _: _compact_money(v, hourly))
+    return ticks
 
 
 def wage_distribution(
@@ -233,14 +231,13 @@ def wage_distribution(
     ax.set_ylim(-0.6, n - 0.35)
     ax.set_xlim(*xlim)
     if log:
-        _log_ticks(ax, *xlim, hourly=basis == "hourly")
+        hourly = basis == "hourly"
+        base.ticks(ax, "x", lambda v: _compact_money(v, hourly), locations=_log_ticks(*xlim))
     else:
-        base.few_ticks(ax)
-        base.money_axis(ax, columns[0])
+        base.ticks(ax, "x", base.number_text(columns[0]))
     ax.set_xlabel(
         f"{basis.capitalize()} wage (USD)" + (", log scale" if log else ""), fontsize=base.LABEL
     )
-    ax.grid(axis="x", alpha=0.3)
     ax.spines["left"].set_visible(False)
     heading = title or f"{basis.capitalize()} wage distribution" + (
         ", highest median first" if sort else ""
@@ -368,12 +365,10 @@ def pay_bands(
     base.row_labels(ax, ys + lift, names)
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_xlim(*xlim)
-    base.few_ticks(ax)
-    base.money_axis(ax, "annual")
+    base.ticks(ax, "x", base.number_text("annual"))
     ax.set_xlabel(
         "Annual pay (USD), estimates by experience level and credential", fontsize=base.LABEL
     )
-    ax.grid(axis="x", alpha=0.3)
     ax.spines["left"].set_visible(False)
     heading = title or "Pay by experience level and with a credential (estimates)"
     base.finish(

@@ -90,12 +90,8 @@ def bars(
     base.row_labels(ax, ys, names)
     ax.set_ylim(-0.6, len(data) - 0.4)
     ax.set_xlim(0, max(right, top_value * 1.02))
-    base.few_ticks(ax)
     ax.set_xlabel(base.MEASURE_LABELS.get(measure, measure.replace("_", " ")), fontsize=base.LABEL)
-    base.money_axis(ax, measure)
-    if not measure.startswith(("hourly", "annual")):
-        ax.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}" if v == int(v) else f"{v:,.2f}")
-    ax.grid(axis="x", alpha=0.3)
+    base.ticks(ax, "x", base.number_text(measure))
     base.finish(
         fig,
         [ax],

@@ -269,7 +269,13 @@ def show_figure(fig: Figure, name: str, *, alt: str | None = None, dpi: int | No
         alt = base.alt_text(fig) or "; ".join(t for t in titles if t) or name.replace("_", " ")
     buffer = io.BytesIO()
     with base.drawing():
-        fig.savefig(buffer, format="png", dpi=dpi or base.DPI, metadata={"Software": None})
+        fig.savefig(
+            buffer,
+            format="png",
+            dpi=dpi or base.DPI,
+            metadata={"Software": None},
+            pil_kwargs={"compress_level": 3},  # smaller and faster than the default here
+        )
     data = buffer.getvalue()
     _write("figures", f"{name}.png", data)
     from IPython.display import Image
