@@ -249,7 +249,8 @@ def test_pay_bands_are_labelled_estimates(oews):
     fig = plots.pay_bands(bands)
     _render(fig)
     ax = fig.axes[0]
-    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    (key,) = [b for b in fig.findobj(plots.base.Labels) if b.get_gid() == "key"]
+    legend = key.get_texts()
     assert all("estimate" in t for t in legend if t != "Median (published)")
     assert "With a certification or license (estimate)" in legend
     assert "estimates" in ax.get_xlabel() and _top_down(ax) == ["Ohio", "National"]

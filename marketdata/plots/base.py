@@ -206,7 +206,7 @@ class Labels(Artist):
 
     def __init__(
         self,
-        ax: Axes,
+        ax: Axes | Figure,
         xs: Sequence[float],
         ys: Sequence[float],
         texts: Sequence[str],
@@ -228,7 +228,7 @@ class Labels(Artist):
         self.colors = [colors if isinstance(colors, str) else colors[i] for i in keep]
         self.ha, self.va, self.size, self.weight, self.offset = ha, va, size, weight, offset
         self._prop = FontProperties(size=size, weight=weight)
-        self.set_transform(transform or ax.transData)
+        self.set_transform(transform or ax.transData)  # type: ignore[union-attr]
         self.set_zorder(3)
         self.set_gid(gid)
         ax.add_artist(self)
@@ -327,23 +327,23 @@ def finish(
     plot_height: float,
     title: str,
     notes: Sequence[str] = (),
-    legend: tuple[list, list[str]] | None = None,
-    legend_columns: int = 2,
+    legend: tuple[Sequence[Artist], Sequence[str]] | None = None,
     right: float = 0.25,
     gap: float = 0.35,
     below: float = AXIS_BELOW,
 ) -> None:
     """Size ``fig`` and place ``axes`` side by side with fixed margins (inches).
 
-    From the top: the title, an optional legend (``(handles, labels)``) in rows of
-    ``legend_columns``, the axes (``plot_height`` tall), their x labels (``below``), then the
-    footnotes. ``left`` holds the row labels.
+    From the top: the title, an optional key (``(handles, labels)``: lines, patches or line
+    collections of the chart, shown as small samples; entries flow in rows), the axes
+    (``plot_height`` tall), their x labels (``below``), then the footnotes. ``left`` holds the
+    row labels.
     """
     unique = list(dict.fromkeys(n for n in notes if n))
     width = fig.get_figwidth()
-    if legend and legend[1]:
-        legend_columns = _legend_columns(legend[1], legend_columns, width - 2 * PAD)
-    legend_rows = -(-len(legend[1]) // legend_columns) if legend and legend[1] else 0
+    handles, labels = legend if legend else ([], [])
+    places = _key_places(labels, width)
+    legend_rows = 1 + max((row for row, _ in places), default=-1)
     top = TITLE_HEIGHT + legend_rows * LEGEND_ROW + (PAD if legend_rows else 0)
     bottom = below + len(unique) * NOTE_LINE + PAD
     height = round((top + plot_height + bottom) * DPI) / DPI  # whole pixels
@@ -355,16 +355,7 @@ def finish(
         ax.set_position((x / width, (bottom) / height, each / width, plot_height / height))
     fig.suptitle(title, x=PAD / width, y=1 - PAD / height, ha="left", va="top", fontsize=TITLE)
     if legend_rows:
-        fig.legend(  # type: ignore[misc]
-            *legend,
-            loc="upper left",
-            bbox_to_anchor=(PAD / width, 1 - TITLE_HEIGHT / height),
-            ncols=legend_columns,
-            frameon=False,
-            fontsize=VALUE,
-            borderaxespad=0,
-            handlelength=1.6,
-        )
+        _key(fig, handles, labels, places, height - TITLE_HEIGHT - LEGEND_ROW / 2)
     if unique:
         fig.text(
             PAD / width,
@@ -378,15 +369,80 @@ def finish(
         )
 
 
-def _legend_columns(labels: Sequence[str], most: int, room: float) -> int:
-    """The most columns (up to ``most``) whose entries fit ``room`` inches side by side;
-    the legend fills column by column, each as wide as its widest entry."""
-    widths = [text_size(t, VALUE)[0] + 0.5 for t in labels]
-    for columns in range(min(most, len(widths)), 1, -1):
-        rows = -(-len(widths) // columns)
-        if sum(max(widths[c * rows : (c + 1) * rows], default=0) for c in range(columns)) <= room:
-            return columns
-    return 1
+KEY_SAMPLE = 0.28  # inches: the width of a key's sample line or box
+
+
+def _key_places(labels: Sequence[str], width: float) -> list[tuple[int, float]]:
+    """(row, x in inches) of each key entry, flowing left to right within ``width``."""
+    places, row, x = [], 0, PAD
+    for label in labels:
+        size = KEY_SAMPLE + 0.08 + text_size(label, VALUE)[0] + 0.3
+        if x > PAD and x + size > width - PAD:
+            row, x = row + 1, PAD
+        places.append((row, x))
+        x += size
+    return places
+
+
+def _key(
+    fig: Figure,
+    handles: Sequence[Artist],
+    labels: Sequence[str],
+    places: Sequence[tuple[int, float]],
+    first_row: float,
+) -> None:
+    """The chart's key: for each handle a sample of its style, then its label (a legend
+    without the cost of matplotlib's: no offset boxes, no Text objects)."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    inches = fig.dpi_scale_trans
+    xs, ys = [], []
+    for handle, (row, x) in zip(handles, places, strict=True):
+        y = first_row - row * LEGEND_ROW
+        if isinstance(handle, Patch):
+            sample: Artist = Rectangle(
+                (x, y - 0.06),
+                KEY_SAMPLE,
+                0.12,
+                facecolor=handle.get_facecolor(),
+                edgecolor=handle.get_edgecolor(),
+                linewidth=handle.get_linewidth(),
+                hatch=handle.get_hatch(),
+                transform=inches,
+            )
+        elif isinstance(handle, Line2D):
+            marker = handle.get_marker()
+            line = handle.get_linestyle() not in ("None", "none", "")
+            sample = Line2D(
+                [x, x + KEY_SAMPLE] if line else [x + KEY_SAMPLE / 2],
+                [y, y] if line else [y],
+                color=handle.get_color(),
+                linestyle=handle.get_linestyle(),
+                linewidth=handle.get_linewidth(),
+                marker=marker,
+                markersize=handle.get_markersize(),
+                markerfacecolor=handle.get_markerfacecolor(),
+                markeredgecolor=handle.get_markeredgecolor(),
+                markeredgewidth=handle.get_markeredgewidth(),
+                transform=inches,
+            )
+        elif isinstance(handle, LineCollection):
+            sample = Line2D(
+                [x, x + KEY_SAMPLE],
+                [y, y],
+                color=handle.get_color()[0],
+                linewidth=float(handle.get_linewidth()[0]),
+                transform=inches,
+            )
+        else:
+            raise TypeError(f"no key sample for a {type(handle).__name__}")
+        sample.set_gid("key")
+        fig.add_artist(sample)
+        xs.append(x + KEY_SAMPLE + 0.08)
+        ys.append(y)
+    Labels(fig, xs, ys, list(labels), transform=inches, gid="key")
 
 
 def axes_width(left: float, right: float = 0.25, count: int = 1, gap: float = 0.35) -> float:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from marketdata.formatting import format_value
 from marketdata.plots import base
@@ -97,7 +98,6 @@ def history(
         title=heading,
         notes=notes,
         legend=legend,
-        legend_columns=3,
     )
     return base.describe(fig, f"Line chart: {heading}. {base.listing(parts)}.")
 
@@ -195,7 +195,6 @@ def growth_openings(
         title=heading,
         notes=notes,
         legend=legend,
-        legend_columns=1,
     )
     parts = [
         f"{name}: change {format_value(c, 'percent_change')}, "
@@ -241,7 +240,7 @@ def growth_vs_pay(
     )
     legend = None
     if bound.any():
-        marks = ax.scatter(
+        ax.scatter(
             xs[bound],
             ys[bound],
             s=60,
@@ -249,7 +248,16 @@ def growth_vs_pay(
             facecolor="none",
             edgecolor=base.COLORS["vermillion"],
         )
-        legend = ([marks], ["pay at or above BLS's top code"])
+        sample = Line2D(
+            [],
+            [],
+            marker="^",
+            linestyle="none",
+            markerfacecolor="none",
+            markeredgecolor=base.COLORS["vermillion"],
+            markersize=7,
+        )
+        legend = ([sample], ["pay at or above BLS's top code"])
         notes.append(base.BOUND_NOTE)
     if (~known).any():
         notes.append(

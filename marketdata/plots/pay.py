@@ -250,7 +250,6 @@ def wage_distribution(
         title=heading,
         notes=notes,
         legend=(handles, keys),
-        legend_columns=len(keys),
     )
     parts = []
     for i, name in enumerate(base.text_labels(data, label)):
@@ -379,7 +378,6 @@ def pay_bands(
         title=heading,
         notes=notes,
         legend=(list(handles.values()), list(handles)),
-        legend_columns=2,
     )
     parts = []
     for i, name in enumerate(base.text_labels(df, label)):
