@@ -26,7 +26,7 @@ from matplotlib.transforms import Bbox
 
 from marketdata import oews, plots
 from marketdata.errors import OfflineDataWarning
-from marketdata.plots import base
+from marketdata.plots import base, layout
 from marketdata.reports import kit
 from marketdata.reports import tables as rt
 
@@ -83,7 +83,7 @@ def drawn_texts(fig: Figure) -> list[tuple[str, Bbox]]:
         for t in fig.findobj(Text)
         if t.get_visible() and t.get_text().strip() and id(t) not in ticks
     ]
-    for batch in fig.findobj(base.Labels):
+    for batch in fig.findobj(layout.Labels):
         lines = [line for text in batch.get_texts() for line in text.split("\n")]
         boxes += list(zip(lines, batch.extents(renderer), strict=True))
     return boxes
@@ -114,7 +114,7 @@ def test_regional_chart_sorted_by_median_every_band_visible(ohio_29: pd.DataFram
     fig = regional(shown)
     assert_readable(fig)
     ax = fig.axes[0]
-    (rows,) = [b for b in ax.findobj(base.Labels) if b.get_gid() == "row-label"]
+    (rows,) = [b for b in ax.findobj(layout.Labels) if b.get_gid() == "row-label"]
     top_down = [
         t.replace("\n", " ") for _, t in sorted(zip(rows.ys, rows.texts, strict=True), reverse=True)
     ]
@@ -234,7 +234,7 @@ def test_labels_measure_as_text_does() -> None:
     ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
     for ha, va in itertools.product(("left", "center", "right"), ("top", "center", "bottom")):
         text = ax.text(0.5, 0.5, "$48,110", ha=ha, va=va, fontsize=8, parse_math=False)
-        batch = base.Labels(ax, [0.5], [0.5], ["$48,110"], ha=ha, va=va, size=8)
+        batch = layout.Labels(ax, [0.5], [0.5], ["$48,110"], ha=ha, va=va, size=8)
         with base.drawing():
             fig.canvas.draw()
         renderer = fig.canvas.get_renderer()

@@ -29,7 +29,7 @@ def oews() -> pd.DataFrame:
 def _texts(fig: Figure) -> list[str]:
     """Every text of the figure: Text artists and the lines of label batches."""
     texts = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
-    for batch in fig.findobj(plots.base.Labels):
+    for batch in fig.findobj(plots.layout.Labels):
         texts += [line for text in batch.get_texts() for line in [text, *text.split("\n")]]
     return texts
 
@@ -42,7 +42,7 @@ def _render(fig: Figure) -> None:
 
 def _top_down(ax) -> list[str]:
     """Row labels from the top of the axes down."""
-    (rows,) = [b for b in ax.findobj(plots.base.Labels) if b.get_gid() == "row-label"]
+    (rows,) = [b for b in ax.findobj(plots.layout.Labels) if b.get_gid() == "row-label"]
     return [text for _, text in sorted(zip(rows.ys, rows.texts, strict=True), reverse=True)]
 
 
@@ -249,7 +249,7 @@ def test_pay_bands_are_labelled_estimates(oews):
     fig = plots.pay_bands(bands)
     _render(fig)
     ax = fig.axes[0]
-    (key,) = [b for b in fig.findobj(plots.base.Labels) if b.get_gid() == "key"]
+    (key,) = [b for b in fig.findobj(plots.layout.Labels) if b.get_gid() == "key"]
     legend = key.get_texts()
     assert all("estimate" in t for t in legend if t != "Median (published)")
     assert "With a certification or license (estimate)" in legend

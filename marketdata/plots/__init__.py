@@ -3,7 +3,8 @@
 ``marketdata.plots.<function>`` (e.g. ``plots.tile_map``, ``plots.wage_distribution``) is the
 public path; notebooks use it. By chart family: :mod:`.pay` (pay distributions, pay bands),
 :mod:`.rankings` (bars by area, metro, industry), :mod:`.maps` (U.S. tile-grid map),
-:mod:`.growth` (history, projected growth); :mod:`.base` holds what they share.
+:mod:`.growth` (history, projected growth); :mod:`.base` holds what they share and
+:mod:`.layout` places titles, keys, axes, labels and notes with fixed margins.
 
 Nothing here fetches data. Figures are built with :class:`matplotlib.figure.Figure` and the
 Agg canvas (no pyplot, no global state), so they are safe in scripts, tests and kernels.

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from marketdata.formatting import format_value
-from marketdata.plots import base
+from marketdata.plots import base, layout
 from marketdata.schema import validate
 
 #: Height (inches) of one row of :func:`growth_openings`.
@@ -84,13 +84,13 @@ def history(
     ax.set_ylabel(base.MEASURE_LABELS.get(measure, measure.replace("_", " ")), fontsize=base.LABEL)
     ax.set_xlim(ax.get_xlim())  # autoscaled from the data, then fixed for the ticks
     ax.set_ylim(ax.get_ylim())
-    base.ticks(ax, "y", base.number_text(measure))
-    base.ticks(ax, "x", lambda v: f"{v:.0f}", count=8, integer=True)
+    layout.ticks(ax, "y", base.number_text(measure))
+    layout.ticks(ax, "x", lambda v: f"{v:.0f}", count=8, integer=True)
     legend = None
     if group and group in df.columns and df[group].nunique() > 1:
         legend = ax.get_legend_handles_labels()
     heading = title or f"{base.measure_name(measure).capitalize()} over time"
-    base.finish(
+    layout.finish(
         fig,
         [ax],
         left=1.25,
@@ -120,8 +120,8 @@ def growth_openings(
     full = base.text_labels(df, label)
     names = [base.wrap(n, 28) for n in full]
     change, opens = base.floats(df, growth), base.floats(df, openings)
-    margin = base.label_margin(names)
-    each = base.axes_width(margin, count=2)
+    margin = layout.label_margin(names)
+    each = layout.axes_width(margin, count=2)
     fig = base.new_figure()
     left, right = fig.subplots(1, 2)
     n = max(len(df), 1)
@@ -133,7 +133,7 @@ def growth_openings(
         texts = ["n/a" if np.isnan(v) else format_value(v, measure) for v in values]
         widths = np.array([base.text_size(t, base.VALUE)[0] + 0.1 for t in texts])
         ends = np.nan_to_num(values, nan=0.0)
-        lo, hi = base.room(
+        lo, hi = layout.room(
             np.minimum(ends, 0.0),
             np.maximum(ends, 0.0),
             np.where(ends < 0, widths, 0.0),
@@ -157,7 +157,7 @@ def growth_openings(
         )
         colors = ["black" if k else base.COLORS["grey"] for k in known]
         for side, ha, dx in ((ends >= 0, "left", 4), (ends < 0, "right", -4)):
-            base.Labels(
+            layout.Labels(
                 ax,
                 ends,
                 ys,
@@ -173,7 +173,7 @@ def growth_openings(
         ax.set_ylim(-0.6, n - 0.4)
         ax.set_yticks([])
         ax.axvline(0, color="0.3", linewidth=0.8)
-        base.ticks(
+        layout.ticks(
             ax,
             "x",
             (lambda v: f"{v:g}") if measure == "percent_change" else (lambda v: f"{v:,.0f}"),
@@ -183,15 +183,15 @@ def growth_openings(
     if average is not None:
         line = left.axvline(average, color=base.COLORS["black"], linestyle="--", linewidth=1)
         legend = ([line], [f"All occupations {format_value(average, 'percent_change')}"])
-    base.row_labels(left, ys, names)
+    layout.row_labels(left, ys, names)
     left.set_xlabel("Projected employment change (percent)", fontsize=base.LABEL)
     right.set_xlabel("Openings per year (projected average)", fontsize=base.LABEL)
     heading = title or "Projected growth and openings"
-    base.finish(
+    layout.finish(
         fig,
         [left, right],
         left=margin,
-        plot_height=(n + 0.1) * base.row_height(names, ROW),
+        plot_height=(n + 0.1) * layout.row_height(names, ROW),
         title=heading,
         notes=notes,
         legend=legend,
@@ -269,10 +269,10 @@ def growth_vs_pay(
     ax.margins(0.12)
     ax.set_xlim(ax.get_xlim())  # autoscaled from the data, then fixed for the ticks
     ax.set_ylim(ax.get_ylim())
-    base.ticks(ax, "x", lambda v: f"{v:g}", count=6)
-    base.ticks(ax, "y", base.number_text(y), count=6)
+    layout.ticks(ax, "x", lambda v: f"{v:g}", count=6)
+    layout.ticks(ax, "y", base.number_text(y), count=6)
     heading = title or "Growth and pay" + (" (point size: openings per year)" if size else "")
-    base.finish(fig, [ax], left=1.1, plot_height=4.2, title=heading, notes=notes, legend=legend)
+    layout.finish(fig, [ax], left=1.1, plot_height=4.2, title=heading, notes=notes, legend=legend)
     order = np.argsort(-(np.nan_to_num(sizes, nan=-1) if size else np.nan_to_num(ys, nan=-1)))
     named = _name_points(ax, [i for i in order if known[i]][:annotate], xs, ys, names)
     shown = [

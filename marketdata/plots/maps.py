@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from marketdata.errors import SchemaError
 from marketdata.formatting import format_value
-from marketdata.plots import base
+from marketdata.plots import base, layout
 from marketdata.schema import validate
 from marketdata.series_id import STATES
 
@@ -108,7 +108,7 @@ def tile_map(
         notes.append("Grey tiles: not released by BLS (suppressed or not published).")
     if (bound & ~missing).any():
         notes.append(base.BOUND_NOTE)
-    base.Labels(
+    layout.Labels(
         ax,
         cells[:, 1] + 0.46,
         -cells[:, 0] + 0.46,
@@ -134,7 +134,7 @@ def tile_map(
     ax.set_axis_off()  # no spines, ticks or axis labels to lay out and draw
     heading = title or f"{base.measure_name(measure).capitalize()} by state"
     width = base.WIDTH - 2 * base.PAD
-    base.finish(
+    layout.finish(
         fig,
         [ax],
         left=base.PAD,
@@ -182,7 +182,7 @@ def _colour_key(ax, norm: Normalize, scale, measure: str, label: str) -> None:
     )
     for frac, ha in ((0.0, "left"), (0.5, "center"), (1.0, "right")):
         value = norm.vmin + frac * (norm.vmax - norm.vmin)
-        base.Labels(
+        layout.Labels(
             ax,
             [x0 + frac * (x1 - x0)],
             [y0 - 0.06],

@@ -10,7 +10,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from marketdata.formatting import format_value
-from marketdata.plots import base
+from marketdata.plots import base, layout
 from marketdata.schema import validate
 
 #: Height (inches) of one row of :func:`wage_distribution` and of :func:`pay_bands`.
@@ -113,9 +113,9 @@ def wage_distribution(
     room_right = np.array(
         [base.text_size(t, base.VALUE)[0] + gap + 0.05 if t else 0 for t in right_text]
     )
-    margin = base.label_margin(names)
-    width = base.axes_width(margin)
-    xlim = base.room(
+    margin = layout.label_margin(names)
+    width = layout.axes_width(margin)
+    xlim = layout.room(
         lows,
         highs,
         np.maximum(room_left, half_mid) + 0.04,
@@ -173,7 +173,7 @@ def wage_distribution(
         notes.append(base.GAP_NOTE)
     missing = ~some
     if missing.any():
-        base.Labels(
+        layout.Labels(
             ax,
             [0.5] * int(missing.sum()),
             ys[missing],
@@ -188,7 +188,7 @@ def wage_distribution(
         (right_text, highs, (GAP_POINTS + 3, 0), "left", "center"),
         (mid_text, values[:, 2], (0, 7), "center", "bottom"),
     ):
-        base.Labels(
+        layout.Labels(
             ax,
             np.nan_to_num(xs, nan=1.0),
             ys,
@@ -227,14 +227,14 @@ def wage_distribution(
             )
         )
         keys.append(reference_label)
-    base.row_labels(ax, ys, names)
+    layout.row_labels(ax, ys, names)
     ax.set_ylim(-0.6, n - 0.35)
     ax.set_xlim(*xlim)
     if log:
         hourly = basis == "hourly"
-        base.ticks(ax, "x", lambda v: _compact_money(v, hourly), locations=_log_ticks(*xlim))
+        layout.ticks(ax, "x", lambda v: _compact_money(v, hourly), locations=_log_ticks(*xlim))
     else:
-        base.ticks(ax, "x", base.number_text(columns[0]))
+        layout.ticks(ax, "x", base.number_text(columns[0]))
     ax.set_xlabel(
         f"{basis.capitalize()} wage (USD)" + (", log scale" if log else ""), fontsize=base.LABEL
     )
@@ -242,7 +242,7 @@ def wage_distribution(
     heading = title or f"{basis.capitalize()} wage distribution" + (
         ", highest median first" if sort else ""
     )
-    base.finish(
+    layout.finish(
         fig,
         [ax],
         left=margin,
@@ -321,7 +321,7 @@ def pay_bands(
         )
         handles[text] = drawn[0]
         if top[ok].any():
-            base.Labels(
+            layout.Labels(
                 ax,
                 high[ok & top],
                 ys[ok & top] + lift,
@@ -353,24 +353,24 @@ def pay_bands(
             color=base.COLORS["orange"],
             linewidth=4,
         )
-        base.Labels(
+        layout.Labels(
             ax, np.nan_to_num(cert_high), ys - 0.25, cert_text, offset=(4, 0), gid="value-label"
         )
         widths = np.array([base.text_size(t, base.VALUE)[0] + 0.1 if t else 0 for t in cert_text])
         right = np.maximum(right, widths)
         lows, highs = np.fmin(lows, cert_low), np.fmax(highs, cert_high)
-    margin = base.label_margin(names)
-    xlim = base.room(lows, highs, np.full(n, 0.1), right + 0.05, base.axes_width(margin))
-    base.row_labels(ax, ys + lift, names)
+    margin = layout.label_margin(names)
+    xlim = layout.room(lows, highs, np.full(n, 0.1), right + 0.05, layout.axes_width(margin))
+    layout.row_labels(ax, ys + lift, names)
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_xlim(*xlim)
-    base.ticks(ax, "x", base.number_text("annual"))
+    layout.ticks(ax, "x", base.number_text("annual"))
     ax.set_xlabel(
         "Annual pay (USD), estimates by experience level and credential", fontsize=base.LABEL
     )
     ax.spines["left"].set_visible(False)
     heading = title or "Pay by experience level and with a credential (estimates)"
-    base.finish(
+    layout.finish(
         fig,
         [ax],
         left=margin,

@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from marketdata.formatting import format_value
-from marketdata.plots import base
+from marketdata.plots import base, layout
 from marketdata.schema import validate
 
 #: Height (inches) of one bar.
@@ -45,13 +45,13 @@ def bars(
         "not released" if np.isnan(v) else format_value(v, measure, topcoded=bool(t))
         for v, t in zip(values, tops, strict=True)
     ]
-    margin = base.label_margin(names)
+    margin = layout.label_margin(names)
     widths = np.array([base.text_size(t, base.VALUE)[0] + 0.12 for t in texts])
     finite = values[~np.isnan(values)]
     top_value = float(finite.max()) if finite.size else 1.0
     ends = np.where(np.isnan(values), 0.0, np.maximum(values, 0.0))
-    _, right = base.room(
-        np.zeros(len(data)), ends, np.zeros(len(data)), widths, base.axes_width(margin)
+    _, right = layout.room(
+        np.zeros(len(data)), ends, np.zeros(len(data)), widths, layout.axes_width(margin)
     )
     fig = base.new_figure()
     ax = fig.add_subplot()
@@ -78,7 +78,7 @@ def bars(
         notes.append(base.BOUND_NOTE)
     if (~known).any():
         notes.append(base.GAP_NOTE)
-    base.Labels(
+    layout.Labels(
         ax,
         ends,
         ys,
@@ -87,16 +87,16 @@ def bars(
         colors=["black" if k else base.COLORS["grey"] for k in known],
         gid="value-label",
     )
-    base.row_labels(ax, ys, names)
+    layout.row_labels(ax, ys, names)
     ax.set_ylim(-0.6, len(data) - 0.4)
     ax.set_xlim(0, max(right, top_value * 1.02))
     ax.set_xlabel(base.MEASURE_LABELS.get(measure, measure.replace("_", " ")), fontsize=base.LABEL)
-    base.ticks(ax, "x", base.number_text(measure))
-    base.finish(
+    layout.ticks(ax, "x", base.number_text(measure))
+    layout.finish(
         fig,
         [ax],
         left=margin,
-        plot_height=(len(data) + 0.1) * base.row_height(names, ROW),
+        plot_height=(len(data) + 0.1) * layout.row_height(names, ROW),
         title=title,
         notes=notes,
     )
