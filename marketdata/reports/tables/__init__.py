@@ -3,7 +3,8 @@
 Notebooks import this package (``from marketdata.reports import tables as rt``); the names
 below (what the notebooks use) are its public API. By report: :mod:`.common` (parameters,
 OEWS rows shared by all), :mod:`.outlook`, :mod:`.regional`, :mod:`.growth`; :mod:`.context`
-(ORS credentials, pay in national prices).
+(ORS credentials, pay in national prices); :mod:`.credentials` (pay with a certification,
+in every report).
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ from marketdata.reports.tables.context import (
     local_prices,
     metro_ranking,
     regional_local_prices,
+)
+from marketdata.reports.tables.credentials import LABELS as CREDENTIAL_LABELS
+from marketdata.reports.tables.credentials import (
+    credential_columns,
+    credential_lines,
+    group_credentials,
 )
 from marketdata.reports.tables.growth import (
     group_history,
@@ -52,12 +59,16 @@ from marketdata.reports.tables.regional import (
 
 __all__ = [
     "CONTEXT_LABELS",
+    "CREDENTIAL_LABELS",
     "area",
     "area_row",
     "areas",
     "comparison_codes",
     "comparison_title",
+    "credential_columns",
+    "credential_lines",
     "credential_table",
+    "group_credentials",
     "group_history",
     "group_outlook",
     "growth_columns",

@@ -8,7 +8,7 @@ import ast
 import shlex
 from dataclasses import dataclass
 
-from marketdata import reports
+from marketdata.reports.catalogue import REPORTS, notebook_path
 
 #: Options of ``marketdata report`` besides the notebook's parameters.
 REPORT_OPTIONS: tuple[tuple[str, str], ...] = (
@@ -29,12 +29,14 @@ BATCH_OPTIONS: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class Parameter:
-    """One notebook parameter: ``name``, ``kind`` in words, ``default`` and ``description``."""
+    """One notebook parameter: ``name``, ``kind`` in words, ``default``, ``description``, and
+    whether it takes several values (``many``: a list default, or a report that reads a list)."""
 
     name: str
     kind: str
     default: object
     description: str
+    many: bool = False
 
     @property
     def option(self) -> str:
@@ -63,11 +65,17 @@ def parameters(name: str) -> list[Parameter]:
     """
     from papermill.inspection import inspect_notebook
 
-    found = inspect_notebook(str(reports.notebook_path(name)))
+    found = inspect_notebook(str(notebook_path(name)))
+    lists = REPORTS[name].lists
     listed = []
     for key, item in found.items():
         default = ast.literal_eval(item["default"])
-        listed.append(Parameter(key, _kind(default), default, str(item.get("help") or "").strip()))
+        many = isinstance(default, list | tuple) or key in lists
+        kind = _kind(default) if not many or isinstance(default, list | tuple) else "text or list"
+        if kind == "text or list":
+            kind += " (repeat the option, one value each)"
+        description = str(item.get("help") or "").strip()
+        listed.append(Parameter(key, kind, default, description, many))
     return listed
 
 
