@@ -23,6 +23,9 @@ from marketdata.errors import MarketdataError, MarketdataWarning, ReportError
 if TYPE_CHECKING:  # pandas, matplotlib and the notebook tools load only in the commands
     import pandas as pd
 
+if TYPE_CHECKING:
+    from marketdata.reports import ReportResult
+
 WAGE_COLUMNS = [
     "area_name",
     "employment",
@@ -166,7 +169,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
         print(usage.rerun_help() if args.name == "rerun" else usage.help_text(args.name))
         return 0
-    params = report_parameters(args.params)
+    tokens = [t for t in args.params if t != "--pdf"]
+    params = report_parameters(tokens)
     output_dir = params.pop("output_dir", None)
     kernel = params.pop("kernel", None)
     if args.name == "rerun":
@@ -180,11 +184,26 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.manifest:
         raise ReportError(f"unexpected {args.manifest!r}: give parameters as --name value")
     single_values(args.name, params)
-    done = reports.run(args.name, output_dir=output_dir, kernel_name=kernel, **params)
-    for section in done.unavailable:
-        print(f"Not available: {section['section']}: {section['reason']}")
+    pdf = len(tokens) < len(args.params)
+    done = reports.run(args.name, output_dir=output_dir, kernel_name=kernel, pdf=pdf, **params)
+    _closing_lines(done)
     print(f"Report written to {done.html}")
     return 0
+
+
+def _closing_lines(done: ReportResult) -> None:
+    """What a finished report used and could not fill (the words of its About box), and its
+    PDF; technical detail stays in manifest.json."""
+    import json
+
+    from marketdata.reports.about import closing_lines
+
+    for line in closing_lines(json.loads(done.manifest.read_text())):
+        print(line)
+    if done.pdf is not None:
+        print(f"PDF written to {done.pdf}")
+    elif done.pdf_note:
+        print(f"marketdata: {done.pdf_note}", file=sys.stderr)
 
 
 def _format_warning(
@@ -202,7 +221,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
         print(usage.help_text(args.name, command="batch"))
         return 0
-    tokens = [t for t in args.params if t != "--no-resume"]
+    tokens = [t for t in args.params if t not in ("--no-resume", "--pdf")]
     params = report_parameters(tokens)
     overs = params.pop("over", None)
     if overs is None:
@@ -226,7 +245,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         output_dir=output_dir,
         scheduler=scheduler,
         workers=int(workers) if workers is not None else None,
-        resume=len(tokens) == len(args.params),
+        resume="--no-resume" not in args.params,
+        pdf="--pdf" in args.params,
         progress=True,
     )
     shown = result.summary.drop(columns=["error"])
@@ -291,7 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="run a report notebook: NAME --param value ... (or: rerun MANIFEST)",
         description="Reports: occupation_outlook, regional_salary_report, growth_explorer. "
         "Parameters as in the notebook, e.g. --occupation 29-2072 --area OH; repeat one to "
-        "give a list. --output-dir DIR (default ./outputs), --kernel NAME (default this Python). "
+        "give a list. --output-dir DIR (default ./outputs), --kernel NAME (default this Python), "
+        "--pdf (also report.pdf, with headless Chromium or WeasyPrint). "
         "'marketdata report rerun MANIFEST' runs a report again and compares its tables.",
     )
     report.add_argument("name", help="report name, or 'rerun'")
@@ -308,7 +329,8 @@ def build_parser() -> argparse.ArgumentParser:
         "followed by a space stays in a name: 'Columbus, OH,Dayton, OH'). Other parameters "
         "as for 'marketdata report'. Options: --workers N (default: one per core), "
         "--scheduler tcp://host:8786 (a Dask cluster), --output-dir DIR, --no-resume (rebuild "
-        "reports that are up to date). Exit status 1 if any report failed.",
+        "reports that are up to date), --pdf (also each report.pdf). Exit status 1 if any "
+        "report failed.",
     )
     batch_cmd.add_argument("name", help="report name")
     batch_cmd.add_argument("params", nargs=argparse.REMAINDER, help="--over NAME=VALUES ...")

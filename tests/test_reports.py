@@ -170,9 +170,19 @@ def test_outlook_html_hides_code_and_embeds_figures(outlook: reports.ReportResul
 
 def test_outlook_degrades_sections_it_cannot_fill(outlook: reports.ReportResult) -> None:
     missing = {s["section"]: s for s in outlook.unavailable}
-    assert set(missing) == {"Industries that employ it"}
-    assert "not bundled" in missing["Industries that employ it"]["reason"]
-    assert "Not available: industries that employ it" in outlook.html.read_text()
+    # offline on the bundled data: industry detail, Ohio's projections and the CPS table
+    assert set(missing) == {
+        "Industries that employ it",
+        "Projected growth and openings",
+        "Pay with a certification",
+    }
+    assert "not bundled" in missing["Industries that employ it"]["reason"]  # technical, kept
+    assert missing["Projected growth and openings"]["state"] == "OH"
+    assert missing["Pay with a certification"]["needs"] == "cps"
+    html = outlook.html.read_text()
+    assert html.count("Not available here:") == 3
+    assert "Not available here: industry detail from BLS" in html
+    assert "To fill them, run <code>marketdata fetch --state OH</code>" in html
 
 
 def test_secrets_are_never_written(outlook: reports.ReportResult) -> None:

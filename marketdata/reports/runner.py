@@ -9,7 +9,7 @@ import os
 import shutil
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from marketdata.reports.export import html
 from marketdata.reports.folders import place, scratch
 from marketdata.reports.kernel import Executor, execute_notebook
 from marketdata.reports.manifest import manifest_of
+from marketdata.reports.pdf import PdfError, PdfUnavailable, render
 from marketdata.reports.planning import ReportPlan, plan
 
 logger = logging.getLogger(__name__)
@@ -40,10 +41,17 @@ class ReportResult:
     figures: dict[str, Path]
     unavailable: list[dict[str, str]]
     seconds: float
+    summary: list[str] = field(default_factory=list)
+    pdf: Path | None = None
+    #: Why no PDF was written when one was asked for (what to install), else "".
+    pdf_note: str = ""
 
 
-def execute_to(plan_: ReportPlan, folder: Path, executor: Executor, run_id: str) -> dict[str, Any]:
-    """Run the notebook into ``folder`` and write the HTML and the manifest there."""
+def execute_to(
+    plan_: ReportPlan, folder: Path, executor: Executor, run_id: str, *, pdf: bool = False
+) -> dict[str, Any]:
+    """Run the notebook into ``folder`` and write the HTML (and, with ``pdf``, ``report.pdf``
+    from it) and the manifest there."""
     nb = executor(
         plan_.notebook,
         folder / "report.ipynb",
@@ -54,15 +62,34 @@ def execute_to(plan_: ReportPlan, folder: Path, executor: Executor, run_id: str)
     nb.metadata.setdefault("marketdata", {})["run_id"] = run_id
     nbformat.write(nb, folder / "report.ipynb")
     (folder / "report.html").write_text(html(nb, plan_.title), encoding="utf-8")
+    note = _pdf(folder) if pdf else ""
     manifest = manifest_of(plan_, folder, nb, run_id)
+    if pdf:
+        manifest["pdf"] = {"written": not note, "note": note}
     (folder / "manifest.json").write_text(
         json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
     )
     return manifest
 
 
-def build(plan_: ReportPlan, *, executor: Executor | None = None) -> ReportResult:
-    """Execute a planned report and move the finished folder into place.
+def _pdf(folder: Path) -> str:
+    """Write ``report.pdf`` beside ``report.html``; "" if written, else the one line saying
+    what to install (the HTML report stands)."""
+    try:
+        render(folder / "report.html", folder / "report.pdf")
+    except PdfUnavailable as err:
+        return str(err)
+    except PdfError as err:
+        logger.warning("%s", err)
+        return f"no PDF written: {err}"
+    return ""
+
+
+def build(
+    plan_: ReportPlan, *, executor: Executor | None = None, pdf: bool = False
+) -> ReportResult:
+    """Execute a planned report and move the finished folder into place; with ``pdf``, also
+    ``report.pdf`` (when a renderer is installed; ``ReportResult.pdf_note`` says otherwise).
 
     Nothing appears at ``plan_.target`` unless every file was written.
     """
@@ -70,7 +97,7 @@ def build(plan_: ReportPlan, *, executor: Executor | None = None) -> ReportResul
     run_id = uuid.uuid4().hex
     tmp = scratch(plan_.target, plan_.slug, "partial")
     try:
-        manifest = execute_to(plan_, tmp, executor or execute_notebook, run_id)
+        manifest = execute_to(plan_, tmp, executor or execute_notebook, run_id, pdf=pdf)
         # one move at a time per folder: two runs finishing together would otherwise rename
         # onto each other (ENOTEMPTY) and lose a report
         with cache.lock(f"report:{plan_.target}", settings=plan_.settings):
@@ -90,6 +117,9 @@ def build(plan_: ReportPlan, *, executor: Executor | None = None) -> ReportResul
         figures={Path(f).stem: target / f for f in files if f.startswith("figures/")},
         unavailable=manifest["unavailable"],
         seconds=time.perf_counter() - started,
+        summary=manifest["summary"],
+        pdf=target / "report.pdf" if "report.pdf" in files else None,
+        pdf_note=manifest.get("pdf", {}).get("note", ""),
     )
 
 
@@ -99,6 +129,7 @@ def run(
     output_dir: str | os.PathLike[str] | None = None,
     settings: Settings | None = None,
     kernel_name: str | None = None,
+    pdf: bool = False,
     **parameters: Any,
 ) -> ReportResult:
     """Produce report ``name`` with ``parameters`` in ``<output_dir>/<name>/<slug>/``.
@@ -111,6 +142,8 @@ def run(
         Root folder of reports (default ``./outputs``).
     kernel_name
         Jupyter kernelspec to run the notebook with (default: this Python).
+    pdf
+        Also write ``report.pdf`` from the HTML (headless Chromium or WeasyPrint).
     **parameters
         The notebook's parameters, e.g. ``occupation="29-2072", area="OH"``.
     """
@@ -118,6 +151,6 @@ def run(
 
     executor = partial(execute_notebook, kernel_name=kernel_name)
 
-    result = build(plan_, executor=executor)
+    result = build(plan_, executor=executor, pdf=pdf)
     logger.info("report %s written to %s in %.1f s", name, result.directory, result.seconds)
     return result

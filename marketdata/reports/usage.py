@@ -14,6 +14,7 @@ from marketdata.reports.catalogue import REPORTS, notebook_path
 REPORT_OPTIONS: tuple[tuple[str, str], ...] = (
     ("--output-dir DIR", "where the report folder goes (default ./outputs)"),
     ("--kernel NAME", "Jupyter kernel to run the notebook (default: this Python)"),
+    ("--pdf", "also write report.pdf (headless Chromium, else WeasyPrint)"),
 )
 #: Options of ``marketdata batch`` besides the notebook's parameters.
 BATCH_OPTIONS: tuple[tuple[str, str], ...] = (
@@ -24,6 +25,7 @@ BATCH_OPTIONS: tuple[tuple[str, str], ...] = (
     ("--scheduler tcp://host:8786", "run on a Dask cluster"),
     ("--output-dir DIR", "where the report folders go (default ./outputs)"),
     ("--no-resume", "rebuild reports that are up to date"),
+    ("--pdf", "also write each report.pdf"),
 )  # fmt: skip
 
 

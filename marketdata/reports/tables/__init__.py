@@ -38,9 +38,11 @@ from marketdata.reports.tables.growth import (
     group_history,
     group_outlook,
     history_columns,
+    try_group_outlook,
 )
 from marketdata.reports.tables.outlook import (
     area_row,
+    certification_for,
     comparison_codes,
     comparison_title,
     growth_columns,
@@ -50,6 +52,7 @@ from marketdata.reports.tables.outlook import (
     pay_band_columns,
     pay_band_notes,
     quick_facts,
+    require_rows,
     try_outlook,
 )
 from marketdata.reports.tables.regional import (
@@ -63,6 +66,7 @@ __all__ = [
     "area",
     "area_row",
     "areas",
+    "certification_for",
     "comparison_codes",
     "comparison_title",
     "credential_columns",
@@ -89,8 +93,10 @@ __all__ = [
     "regional_local_prices",
     "regional_notes",
     "regional_table",
+    "require_rows",
     "rows_for",
     "top",
+    "try_group_outlook",
     "try_outlook",
     "wage_columns",
 ]
