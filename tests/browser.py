@@ -162,9 +162,16 @@ class Browser:
             self._events.append(json.loads(self._ws.recv()))
 
     def inspect(
-        self, page: Path, width: int, *, height: int = 900, screenshot: Path | None = None
+        self,
+        page: Path,
+        width: int,
+        *,
+        height: int = 900,
+        screenshot: Path | None = None,
+        media: str = "screen",
     ) -> PageReport:
-        """Open ``page`` in a fresh tab ``width`` CSS pixels wide and report on it."""
+        """Open ``page`` in a fresh tab ``width`` CSS pixels wide and report on it;
+        ``media="print"`` applies the print stylesheet (as a PDF is laid out)."""
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
             "sessionId"
@@ -177,6 +184,7 @@ class Browser:
                 {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
                 session=session,
             )
+            self.send("Emulation.setEmulatedMedia", {"media": media}, session=session)
             self._events.clear()
             self.send("Page.navigate", {"url": Path(page).resolve().as_uri()}, session=session)
             self._wait_for("Page.loadEventFired", session)

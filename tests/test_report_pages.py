@@ -182,6 +182,11 @@ def test_report_in_a_real_browser(built, name: str, tmp_path: Path) -> None:
             assert page.console_errors == []
             assert " ".join(result.summary) in " ".join(page.text.split())  # the summary
             assert shot.read_bytes()[:4] == b"\x89PNG"
+        # printed, nothing may scroll: every table fits A4's text width (210 mm less the
+        # 11 mm margins, 188 mm = 710 CSS px; Letter's is wider), none is cut
+        printed = browser.inspect(result.html, 710, media="print")
+        assert printed.overflow == 0 and printed.wide == [], printed.wide
+        assert printed.scrolled == [], printed.scrolled
 
 
 @pytest.mark.parametrize("name", list(KINDS))
