@@ -253,18 +253,22 @@ def cmd_report(args: argparse.Namespace) -> int:
     params = _report_parameters(args.params)
     output_dir = params.pop("output_dir", None)
     kernel = params.pop("kernel", None)
+    # in this process unless a kernel is asked for: no kernel to start, the same files
+    engine = params.pop("engine", "kernel" if kernel is not None else "inprocess")
     if args.name == "rerun":
         if not args.manifest or params:
             raise ReportError(
                 "usage: marketdata report rerun outputs/<report>/<slug>/manifest.json"
             )
-        result = reports.rerun(args.manifest, kernel_name=kernel)
+        result = reports.rerun(args.manifest, engine=engine, kernel_name=kernel)
         print(result.summary())
         return 0 if result.identical else 1
     if args.manifest:
         raise ReportError(f"unexpected {args.manifest!r}: give parameters as --name value")
     _single_values(args.name, params)
-    done = reports.run(args.name, output_dir=output_dir, kernel_name=kernel, **params)
+    done = reports.run(
+        args.name, output_dir=output_dir, engine=engine, kernel_name=kernel, **params
+    )
     for section in done.unavailable:
         print(f"Not available: {section['section']}: {section['reason']}")
     print(f"Report written to {done.html}")
@@ -375,7 +379,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="run a report notebook: NAME --param value ... (or: rerun MANIFEST)",
         description="Reports: occupation_outlook, regional_salary_report, growth_explorer. "
         "Parameters as in the notebook, e.g. --occupation 29-2072 --area OH; repeat one to "
-        "give a list. --output-dir DIR (default ./outputs), --kernel NAME (default this Python). "
+        "give a list. --output-dir DIR (default ./outputs), --engine inprocess|kernel (default "
+        "inprocess: no kernel to start), --kernel NAME (with --engine kernel). "
         "'marketdata report rerun MANIFEST' runs a report again and compares its tables.",
     )
     report.add_argument("name", help="report name, or 'rerun'")
@@ -444,8 +449,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _skip_slow_optional_imports() -> None:
+    """Leave out ``rfc3987_syntax``, an optional checker of jsonschema (installed with the
+    Jupyter stack) that compiles 39 grammars when nbformat imports jsonschema: about 1 s of
+    every report command. jsonschema then skips the "iri" string formats, which no notebook
+    or report uses. Only in this command's process, never on ``import marketdata``."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    _skip_slow_optional_imports()
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"

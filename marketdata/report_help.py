@@ -13,8 +13,10 @@ from marketdata import reports
 #: Options of ``marketdata report`` besides the notebook's parameters.
 REPORT_OPTIONS: tuple[tuple[str, str], ...] = (
     ("--output-dir DIR", "where the report folder goes (default ./outputs)"),
-    ("--kernel NAME", "Jupyter kernel to run the notebook (default: this Python)"),
-)
+    ("--engine inprocess|kernel", "run the notebook in this process (default, no kernel to "
+     "start) or in a fresh Jupyter kernel; the files are the same"),
+    ("--kernel NAME", "with --engine kernel: the Jupyter kernel (default: this Python)"),
+)  # fmt: skip
 #: Options of ``marketdata batch`` besides the notebook's parameters.
 BATCH_OPTIONS: tuple[tuple[str, str], ...] = (
     ("--over NAME=VALUES", "run once per value: a list a,b,c or, for areas, all-states, "
@@ -127,14 +129,14 @@ def rerun_help() -> str:
     """The help of ``marketdata report rerun``."""
     return "\n".join(
         [
-            "usage: marketdata report rerun MANIFEST [--kernel NAME]",
+            "usage: marketdata report rerun MANIFEST [--engine inprocess|kernel] [--kernel NAME]",
             "",
             "Run a report again with the parameters recorded in MANIFEST (the manifest.json in "
             "its folder) and compare every table with the one in the folder; the folder is "
             "left unchanged. Exit status 0 if the tables are identical, 1 if not.",
             "",
             "Options:",
-            *_table([REPORT_OPTIONS[1]]),
+            *_table(REPORT_OPTIONS[1:]),
             "",
             "Example: marketdata report rerun outputs/occupation_outlook/"
             "29-2072-ohio-may-2025/manifest.json",

@@ -168,8 +168,8 @@ def shell() -> InteractiveShell:
     if InteractiveShell.initialized() and not isinstance(InteractiveShell.instance(), _Shell):
         raise ReportError(
             "in-process reports cannot run inside another IPython session (e.g. a Jupyter "
-            "kernel); use marketdata.reports.run, or marketdata.reports.batch.run with a "
-            "worker pool"
+            "kernel); use marketdata.reports.run with engine='kernel', or "
+            "marketdata.reports.batch.run with a worker pool"
         )
     cfg = Config()
     cfg.HistoryManager.enabled = False

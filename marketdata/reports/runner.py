@@ -1,5 +1,12 @@
 """Run a report: execute its notebook in a scratch folder, export the HTML, write the
-manifest, and move the finished folder into place as ``<output_dir>/<report>/<slug>/``."""
+manifest, and move the finished folder into place as ``<output_dir>/<report>/<slug>/``.
+
+Two engines run the notebook (:data:`ENGINES`): ``kernel`` (papermill with a fresh Jupyter
+kernel; the default of :func:`run`, which leaves the calling process as it was) and
+``inprocess`` (this process's IPython shell, :mod:`marketdata.reports.inprocess`: no kernel
+to start, as batch workers and ``marketdata report`` run reports). Both write the same
+tables, figures and HTML.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +25,7 @@ import nbformat
 
 from marketdata import cache
 from marketdata.config import Settings
+from marketdata.errors import ReportError
 from marketdata.reports.export import html
 from marketdata.reports.folders import place, scratch
 from marketdata.reports.kernel import Executor, execute_notebook
@@ -25,6 +33,9 @@ from marketdata.reports.manifest import manifest_of
 from marketdata.reports.planning import ReportPlan, plan
 
 logger = logging.getLogger(__name__)
+
+#: How a report's notebook can be run.
+ENGINES = ("inprocess", "kernel")
 
 
 @dataclass(frozen=True)
@@ -93,11 +104,28 @@ def build(plan_: ReportPlan, *, executor: Executor | None = None) -> ReportResul
     )
 
 
+def executor_for(engine: str = "kernel", kernel_name: str | None = None) -> Executor:
+    """The :class:`Executor` of ``engine`` (one of :data:`ENGINES`); ``kernel_name`` is the
+    kernel engine's kernelspec (default: this Python)."""
+    if engine not in ENGINES:
+        raise ReportError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    if engine == "kernel":
+        return partial(execute_notebook, kernel_name=kernel_name)
+    if kernel_name is not None:
+        raise ReportError(
+            f"kernel {kernel_name!r} is for the kernel engine; drop it or use engine 'kernel'"
+        )
+    from marketdata.reports import inprocess
+
+    return inprocess.execute_notebook
+
+
 def run(
     name: str,
     *,
     output_dir: str | os.PathLike[str] | None = None,
     settings: Settings | None = None,
+    engine: str = "kernel",
     kernel_name: str | None = None,
     **parameters: Any,
 ) -> ReportResult:
@@ -109,15 +137,16 @@ def run(
         Report (notebook) name, e.g. ``"occupation_outlook"``; see :func:`available`.
     output_dir
         Root folder of reports (default ``./outputs``).
+    engine
+        ``"kernel"`` (a fresh Jupyter kernel) or ``"inprocess"`` (this process's IPython
+        shell: faster, the same files; not inside another IPython session such as Jupyter).
     kernel_name
-        Jupyter kernelspec to run the notebook with (default: this Python).
+        Jupyter kernelspec for the kernel engine (default: this Python).
     **parameters
         The notebook's parameters, e.g. ``occupation="29-2072", area="OH"``.
     """
+    executor = executor_for(engine, kernel_name)
     plan_ = plan(name, output_dir=output_dir, settings=settings, **parameters)
-
-    executor = partial(execute_notebook, kernel_name=kernel_name)
-
     result = build(plan_, executor=executor)
     logger.info("report %s written to %s in %.1f s", name, result.directory, result.seconds)
     return result
