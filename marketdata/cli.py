@@ -283,13 +283,13 @@ def _format_warning(
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Run one report over many parameter sets; exit status 1 if any report failed."""
-    from marketdata.reports import batch
-
     if _wants_help(args.params):
         from marketdata import report_help
 
         print(report_help.help_text(args.name, command="batch"))
         return 0
+    from marketdata.reports import batch
+
     tokens = [t for t in args.params if t != "--no-resume"]
     params = _report_parameters(tokens)
     overs = params.pop("over", None)

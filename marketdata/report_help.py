@@ -4,11 +4,10 @@
 
 from __future__ import annotations
 
-import ast
 import shlex
 from dataclasses import dataclass
 
-from marketdata import reports
+from marketdata.reports.catalogue import parameter_cell
 
 #: Options of ``marketdata report`` besides the notebook's parameters.
 REPORT_OPTIONS: tuple[tuple[str, str], ...] = (
@@ -63,14 +62,10 @@ def parameters(name: str) -> list[Parameter]:
 
     Raises :class:`~marketdata.errors.ReportError` (with close names) for an unknown report.
     """
-    from papermill.inspection import inspect_notebook
-
-    found = inspect_notebook(str(reports.notebook_path(name)))
-    listed = []
-    for key, item in found.items():
-        default = ast.literal_eval(item["default"])
-        listed.append(Parameter(key, _kind(default), default, str(item.get("help") or "").strip()))
-    return listed
+    return [
+        Parameter(key, _kind(default), default, description)
+        for key, default, description in parameter_cell(name)
+    ]
 
 
 def _value(value: object) -> str:

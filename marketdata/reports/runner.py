@@ -19,18 +19,18 @@ import uuid
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from marketdata import cache
 from marketdata.config import Settings
 from marketdata.errors import ReportError
-from marketdata.reports.export import html
 from marketdata.reports.folders import place, scratch
-from marketdata.reports.kernel import Executor, execute_notebook
-from marketdata.reports.manifest import manifest_of
 from marketdata.reports.planning import ReportPlan, plan
+
+if TYPE_CHECKING:  # Jupyter, nbformat and nbconvert load when a report runs, not for errors
+    import nbformat
+
+    from marketdata.reports.kernel import Executor
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +55,11 @@ class ReportResult:
 
 def execute_to(plan_: ReportPlan, folder: Path, executor: Executor, run_id: str) -> dict[str, Any]:
     """Run the notebook into ``folder`` and write the HTML and the manifest there."""
+    import nbformat
+
+    from marketdata.reports.export import html
+    from marketdata.reports.manifest import manifest_of
+
     nb = executor(
         plan_.notebook,
         folder / "report.ipynb",
@@ -81,7 +86,7 @@ def build(plan_: ReportPlan, *, executor: Executor | None = None) -> ReportResul
     run_id = uuid.uuid4().hex
     tmp = scratch(plan_.target, plan_.slug, "partial")
     try:
-        manifest = execute_to(plan_, tmp, executor or execute_notebook, run_id)
+        manifest = execute_to(plan_, tmp, executor or executor_for("kernel"), run_id)
         # one move at a time per folder: two runs finishing together would otherwise rename
         # onto each other (ENOTEMPTY) and lose a report
         with cache.lock(f"report:{plan_.target}", settings=plan_.settings):
@@ -106,18 +111,29 @@ def build(plan_: ReportPlan, *, executor: Executor | None = None) -> ReportResul
 
 def executor_for(engine: str = "kernel", kernel_name: str | None = None) -> Executor:
     """The :class:`Executor` of ``engine`` (one of :data:`ENGINES`); ``kernel_name`` is the
-    kernel engine's kernelspec (default: this Python)."""
+    kernel engine's kernelspec (default: this Python). The engine's modules are imported
+    when it first runs a notebook."""
     if engine not in ENGINES:
         raise ReportError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
     if engine == "kernel":
-        return partial(execute_notebook, kernel_name=kernel_name)
+        return partial(_in_kernel, kernel_name=kernel_name)
     if kernel_name is not None:
         raise ReportError(
             f"kernel {kernel_name!r} is for the kernel engine; drop it or use engine 'kernel'"
         )
+    return _in_process
+
+
+def _in_kernel(*args: Any, **kwargs: Any) -> nbformat.NotebookNode:
+    from marketdata.reports.kernel import execute_notebook
+
+    return execute_notebook(*args, **kwargs)
+
+
+def _in_process(*args: Any, **kwargs: Any) -> nbformat.NotebookNode:
     from marketdata.reports import inprocess
 
-    return inprocess.execute_notebook
+    return inprocess.execute_notebook(*args, **kwargs)
 
 
 def run(
