@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from marketdata import __version__
-from marketdata.config import Settings, get_settings
-from marketdata.errors import ConfigError, MarketdataError, MarketdataWarning, ReportError
+from marketdata.cli_cache import cmd_cache
+from marketdata.cli_params import report_parameters, single_values, wants_help
+from marketdata.config import get_settings
+from marketdata.errors import MarketdataError, MarketdataWarning, ReportError
 
 if TYPE_CHECKING:  # pandas, matplotlib and the notebook tools load only in the commands
     import pandas as pd
@@ -51,8 +53,9 @@ def _print_provenance(df: pd.DataFrame) -> None:
         how = " (bundled snapshot)" if first.get("bundled") else ""
         how += " (added by hand)" if any(f.get("added_by_hand") for f in files) else ""
         more = f" and {len(files) - 1} mapping files" if len(files) > 1 else ""
+        agency = "" if program == "BEA" else "BLS "  # BEA's price parities are not BLS's
         print(
-            f"Source: BLS {program} {release}{how}: {first.get('source_url')}{more}, "
+            f"Source: {agency}{program} {release}{how}: {first.get('source_url')}{more}, "
             f"retrieved {first.get('retrieved')}"
         )
 
@@ -92,11 +95,26 @@ def cmd_salary(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 200, "display.max_colwidth", 40):
         print(salary.display(df).to_string())
     print("* " + first["experience_method"])
-    for column in ("cert_note", "what_it_takes_note"):  # the same for every area
+    takes = [
+        f"{label}: {first[column]}"
+        for label, column in (
+            ("typical entry education", "typical_education"),
+            ("work experience", "work_experience"),
+            ("on-the-job training", "training"),
+        )
+        if isinstance(first.get(column), str) and first[column]
+    ]
+    if takes:
+        round_ = f" {first['ep_round']}" if isinstance(first.get("ep_round"), str) else ""
+        print(f"What it takes (BLS Employment Projections{round_}, national): " + "; ".join(takes))
+    for column in ("cert_note", "ors_text", "ors_note", "what_it_takes_note"):  # every area's
         if isinstance(first.get(column), str) and first[column]:
             print(f"Note: {first[column]}")
     for area, text in zip(df["area_name"], df["bls_notes"], strict=True):
         if text:
+            print(f"Note ({area}): {text}")
+    for area, text in zip(df["area_name"], df.get("rpp_note", pd.Series(dtype=str)), strict=False):
+        if isinstance(text, str) and text:
             print(f"Note ({area}): {text}")
     _print_provenance(df)
     return 0
@@ -133,124 +151,16 @@ def cmd_growth(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_cache(args: argparse.Namespace) -> int:
-    """Inspect, verify, fill or clear the cache."""
-    from marketdata import cache
-
-    settings = get_settings()
-    if args.action == "add" and not args.paths:
-        args.parser.error("cache add needs the PATH of at least one file saved from BLS")
-    if args.action != "add" and args.paths:
-        args.parser.error(f"cache {args.action} takes no paths (only cache add does)")
-    if args.action == "info":
-        print(f"Cache folder: {settings.cache_dir}")
-        for entry in cache.entries(settings=settings):
-            hand = " (added by hand)" if entry.added_by_hand else ""
-            print(f"{entry.key}\t{entry.size:>12,d} B\t{entry.retrieved}\t{entry.url}{hand}")
-    elif args.action == "verify":
-        result = cache.verify(settings=settings)
-        bad = [k for k, ok in result.items() if not ok]
-        print(f"{len(result)} files checked, {len(bad)} damaged and removed")
-        for key in bad:
-            print(f"damaged: {key}")
-        return 1 if bad else 0
-    elif args.action == "add":
-        from marketdata.sources import identify
-
-        for path in args.paths:
-            known = identify(Path(path), settings=settings)
-            entry = cache.add_file(
-                Path(path), key=known.key, url=known.url, settings=settings, check=known.check
-            )
-            print(f"added {path} as {known.description} ({entry.key}, sha256 {entry.sha256})")
-    elif args.action == "clear":
-        return _clear_cache(settings, yes=args.yes)
-    return 0
-
-
-def _clear_cache(settings: Settings, *, yes: bool) -> int:
-    """Remove what marketdata wrote in the cache folder, after asking (unless ``yes``)."""
-    from marketdata import cache_clear
-
-    todo = cache_clear.plan(settings=settings)
-    if not todo.files:
-        print(f"Nothing to clear: no marketdata cache files in {todo.folder}")
-        return 0
-    what = (
-        f"{todo.entries} cached entries ({len(todo.files)} files, {todo.size / 1e6:,.1f} MB) "
-        f"that marketdata wrote in {todo.folder}"
-    )
-    if not yes:
-        if not sys.stdin.isatty():
-            raise ConfigError(
-                f"cache clear would remove {what}, and there is no terminal to ask: "
-                "add --yes to remove them"
-            )
-        answer = input(f"Remove {what}? Other files there are kept. [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            print("Nothing removed.")
-            return 1
-    cache_clear.clear(todo)
-    print(f"Removed {what}; other files there were kept.")
-    return 0
-
-
-def _report_parameters(tokens: Sequence[str]) -> dict[str, object]:
-    """``--name value`` pairs (also ``--name=value``) as notebook parameters; ``-`` in names
-    becomes ``_``; a name given twice makes a list."""
-    found: dict[str, object] = {}
-    items = list(tokens)
-    while items:
-        token = items.pop(0)
-        if not token.startswith("--") or len(token) < 3:
-            raise ReportError(f"expected --name value, got {token!r}")
-        name, equals, value = token[2:].partition("=")
-        if not equals:
-            if not items or items[0].startswith("--"):
-                raise ReportError(f"--{name} needs a value")
-            value = items.pop(0)
-        key = name.replace("-", "_")
-        if key in found:
-            before = found[key]
-            found[key] = [*before, value] if isinstance(before, list) else [before, value]
-        else:
-            found[key] = value
-    return found
-
-
-def _wants_help(tokens: Sequence[str]) -> bool:
-    return any(t in ("-h", "--help") for t in tokens)
-
-
-def _single_values(name: str, params: dict[str, object], *, over: bool = False) -> None:
-    """ReportError if a parameter that takes one value was given several times."""
-    from marketdata import report_help
-
-    defaults = {p.name: p.default for p in report_help.parameters(name)}
-    for key, value in params.items():
-        if isinstance(value, list) and key in defaults and not isinstance(defaults[key], list):
-            option = "--" + key.replace("_", "-")
-            listed = ",".join(str(v) for v in value)
-            how = "add it to --over" if over else f"use `marketdata batch {name} --over"
-            raise ReportError(
-                f"report {name} takes one {key}, and {option} was given {len(value)} times "
-                f"({', '.join(map(str, value))}). To run the report for each, "
-                + (f"{how} ({key}={listed})" if over else f"{how} {key}={listed}`")
-            )
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     """Run a report notebook, or rerun one from its manifest and compare its tables."""
     from marketdata import reports
 
-    if _wants_help([args.manifest, *args.params]):
-        from marketdata import report_help
+    if wants_help([args.manifest, *args.params]):
+        from marketdata.reports import usage
 
-        print(
-            report_help.rerun_help() if args.name == "rerun" else report_help.help_text(args.name)
-        )
+        print(usage.rerun_help() if args.name == "rerun" else usage.help_text(args.name))
         return 0
-    params = _report_parameters(args.params)
+    params = report_parameters(args.params)
     output_dir = params.pop("output_dir", None)
     kernel = params.pop("kernel", None)
     # in this process unless a kernel is asked for: no kernel to start, the same files
@@ -265,7 +175,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 0 if result.identical else 1
     if args.manifest:
         raise ReportError(f"unexpected {args.manifest!r}: give parameters as --name value")
-    _single_values(args.name, params)
+    single_values(args.name, params)
     done = reports.run(
         args.name, output_dir=output_dir, engine=engine, kernel_name=kernel, **params
     )
@@ -283,15 +193,15 @@ def _format_warning(
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Run one report over many parameter sets; exit status 1 if any report failed."""
-    if _wants_help(args.params):
-        from marketdata import report_help
+    if wants_help(args.params):
+        from marketdata.reports import usage
 
-        print(report_help.help_text(args.name, command="batch"))
+        print(usage.help_text(args.name, command="batch"))
         return 0
     from marketdata.reports import batch
 
     tokens = [t for t in args.params if t != "--no-resume"]
-    params = _report_parameters(tokens)
+    params = report_parameters(tokens)
     overs = params.pop("over", None)
     if overs is None:
         raise ReportError("give what to run over, e.g. --over area=all-states")
@@ -306,7 +216,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise ReportError(f"--workers {workers!r} must be a whole number")
     output_dir = params.pop("output_dir", None)
     scheduler = params.pop("scheduler", None)
-    _single_values(args.name, params, over=True)
+    single_values(args.name, params, over=True)
     result = batch.run(
         args.name,
         over=over,

@@ -16,11 +16,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from tqdm.auto import tqdm
 
 from marketdata import cache
 from marketdata.config import Settings, get_settings
 from marketdata.errors import MarketdataError, OfflineDataWarning, OfflineError
+from marketdata.progress import bar as progress_bar
 from marketdata.series_id import STATES
 
 logger = logging.getLogger(__name__)
@@ -146,7 +146,9 @@ def run(
         )
     items = list(items)
     outcomes = []
-    with tqdm(items, desc="fetch", unit="item", disable=not progress) as bar:
+    with progress_bar(
+        iterable=items, desc="fetch", unit="item", disable=not progress, settings=settings
+    ) as bar:
         for item in bar:
             bar.set_postfix_str(item.label)
             try:

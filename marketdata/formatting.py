@@ -27,6 +27,7 @@ MEASURE_FORMATS: dict[str, str] = {
         )
     },
     "national_annual_median": "annual",
+    "annual_median_rpp_adjusted": "annual",  # BEA-derived: the median in national prices
     **{
         f"{band}_annual_{end}": "annual"
         for band in ("entry", "mid", "experienced", "cert")

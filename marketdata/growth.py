@@ -16,7 +16,6 @@ import dataclasses
 import importlib
 import logging
 import re
-import shlex
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
@@ -302,7 +301,7 @@ def _national_instead(
 ) -> Outlook:
     """The national outlook, with a note saying why and how to get the state's projections."""
     postal, name = series_id.STATES[fips]
-    command = f"marketdata growth {shlex.quote(str(occupation))} --area {postal}"
+    command = f"marketdata fetch --state {postal}"
     if isinstance(err, OfflineError):
         why, when = "are not cached and offline mode is on", " with MARKETDATA_OFFLINE unset"
     else:

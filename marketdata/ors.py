@@ -38,7 +38,7 @@ from marketdata.sources import ors as source
 PROGRAM = "ORS"
 #: The measures shown, in order, and how a sentence names them.
 MEASURES: dict[str, str] = {
-    "any": "a credential (certification, license or educational certificate)",
+    "any": "a certification, license or educational certificate",
     "certification": "a certification",
     "license": "a license",
 }
@@ -53,7 +53,9 @@ def _from_entry(entry: cache.CachedFile, settings: Settings) -> pd.DataFrame:
         frame.attrs = {k: parsed.attrs[k] for k in ("release", "year", "released")}
         cache.write_parquet(frame, name, inputs=[entry], settings=settings)
     release = str(frame.attrs.get("release") or frame["release"].iloc[0])
-    return attach_provenance(frame, [entry.provenance(program=PROGRAM, release=release)])
+    return attach_provenance(
+        frame, [entry.provenance(program=PROGRAM, release=release.removeprefix("ORS "))]
+    )
 
 
 def _hand_added(settings: Settings, year: int | None = None) -> cache.CachedFile | None:
@@ -72,8 +74,8 @@ def _year_of(entry: cache.CachedFile) -> int:
 
 
 def _bundled_year() -> int:
-    """Reference year of the bundled release (``"ORS 2020 (preliminary)"`` -> 2020)."""
-    return int(context.manifest()["ors"]["sources"][0]["release"].split()[1])
+    """Reference year of the bundled release (``"2020 (preliminary)"`` -> 2020)."""
+    return int(context.manifest()["ors"]["sources"][0]["release"][:4])
 
 
 def _bundled(reason: str) -> pd.DataFrame:
@@ -100,7 +102,7 @@ def _timeseries(settings: Settings, refresh: bool) -> pd.DataFrame:
     }
     parsed = source.parse_timeseries({n: e.path for n, e in entries.items()}, source="or")
     frame = source.credentials(parsed)
-    release = parsed.attrs["release"]
+    release = parsed.attrs["release"].removeprefix("ORS ")
     return attach_provenance(
         frame, [e.provenance(program=PROGRAM, release=release) for e in entries.values()]
     )

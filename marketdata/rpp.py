@@ -81,8 +81,13 @@ def load(
             "one; load with refresh=True for BEA's current file",
         )
     frame = bea_rpp.all_items(parsed)
-    release = frame["release"].iloc[0] if len(frame) else ""
+    release = release_name(table, parsed.attrs["updated"])
     return attach_provenance(frame, [entry.provenance(program=PROGRAM, release=release)])
+
+
+def release_name(table: str, updated: str) -> str:
+    """How a BEA file's release is named in provenance: ``"SARPP, last updated <date>"``."""
+    return f"{table}, last updated {updated}" if updated else table
 
 
 def _updated(text: str) -> datetime:
@@ -99,7 +104,11 @@ def _bundled(table: str, reason: str) -> pd.DataFrame:
     frame = context.read("bea_rpp")
     provenance = frame.attrs["provenance"]
     frame = frame[frame["table"] == table].reset_index(drop=True)
-    chosen = [p for p in provenance if table in p["source_url"]] or provenance
+    chosen = [
+        p | {"release": release_name(table, _bundled_updated(table))}
+        for p in provenance
+        if table in p["source_url"]
+    ]
     warnings.warn(
         f"{reason}; using the bundled {table} regional price parities ({chosen[0]['release']}).",
         OfflineDataWarning,

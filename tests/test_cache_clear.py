@@ -60,7 +60,7 @@ def test_clear_removes_only_what_marketdata_wrote(
     _use(monkeypatch, folder)
     assert main(["cache", "clear", "--yes"]) == 0
     out = capsys.readouterr().out
-    assert "Removed 3 cached entries" in out
+    assert "Removed 8 files that marketdata wrote" in out and "(3 cached entries" in out
     assert all(path.exists() for path in mine), [p for p in mine if not p.exists()]
     assert mine[0].read_text() == "my notes"
     left = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())

@@ -4,11 +4,13 @@ Central bytes from a local server, or the bundled data offline)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from marketdata import growth, projections
 from marketdata.cli import main
-from marketdata.config import Settings
+from marketdata.config import Settings, reset_settings
 from marketdata.errors import OfflineError, UnknownRelease
 from tests.bls_server import BLSServer
 from tests.conftest import DATA
@@ -65,7 +67,7 @@ def test_growth_accepts_every_area_wages_accepts(capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     assert "Employment 2024-2034: 194,800 -> 208,600" in out  # national, said in a note
     if area != "US":
-        assert "Fetch Ohio's with `marketdata growth 29-2072 --area OH`" in out
+        assert "Fetch Ohio's with `marketdata fetch --state OH`" in out
 
 
 @pytest.mark.parametrize("area", ["Columbus", "Atlantis"])
@@ -86,17 +88,25 @@ def test_state_growth_offline_is_the_national_outlook_with_the_fetch_command(
     out = capsys.readouterr().out
     assert "29-2072 Medical records specialists, United States (projected)" in out
     assert "Nevada's long-term projections are not cached and offline mode is on" in out
-    assert "Fetch Nevada's with `marketdata growth 29-2072 --area NV`" in out
+    assert "Fetch Nevada's with `marketdata fetch --state NV`" in out
 
 
 def test_the_named_command_fetches_the_state_for_later_offline_use(
-    bls_server: BLSServer, online_settings: Settings, offline_settings: Settings
+    bls_server: BLSServer,
+    online_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ):
-    before = growth.outlook("29-2072", "NV", settings=offline_settings)
-    assert before.area == "US" and "Fetch Nevada's" in before.notes[0]
+    before = growth.outlook("29-2072", "NV", settings=online_settings.replace(offline=True))
+    assert before.area == "US"
+    command = re.search(r"`marketdata (fetch [^`]+)`", before.notes[0])[1].split()
     _serve(bls_server)
-    growth.outlook("29-2072", "NV", settings=online_settings)  # what the command runs online
-    after = growth.outlook("29-2072", "NV", settings=offline_settings)
+    for name, value in online_settings.to_env().items():  # the command line, online
+        monkeypatch.setenv(name, value)
+    reset_settings()
+    main([*command, "--no-cps"])  # the OEWS files are not served here: only NV matters
+    capsys.readouterr()
+    after = growth.outlook("29-2072", "NV", settings=online_settings.replace(offline=True))
     assert (after.area_name, after.basis, after.employment_base) == ("Nevada", "projected", 3050)
 
 

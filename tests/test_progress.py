@@ -3,6 +3,7 @@ and never a ``TqdmWarning: IProgress not found`` (checked in a real Jupyter kern
 
 from __future__ import annotations
 
+import ast
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,3 +119,21 @@ def test_text_bar_outside_jupyter(monkeypatch: pytest.MonkeyPatch):
     auto = Settings(cache_dir=Path("/c"))
     monkeypatch.setattr("sys.stderr.isatty", lambda: False, raising=False)
     assert not progress.shown(auto)
+
+
+def test_no_module_imports_tqdm_auto():
+    """``tqdm.auto`` warns in Jupyter without ipywidgets: every bar goes through progress."""
+    auto = {"tqdm.auto", "tqdm.autonotebook"}
+    users = []
+    for path in (ROOT / "marketdata").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            if auto & set(names):
+                users.append(path.relative_to(ROOT).as_posix())
+    assert users == []

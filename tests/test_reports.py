@@ -156,7 +156,7 @@ def test_outlook_html_hides_code_and_embeds_figures(outlook: reports.ReportResul
     html = outlook.html.read_text()
     assert "import marketdata" not in html and "kit.show" not in html
     images = re.findall(r'<img[^>]*src="data:image/png;base64,', html)
-    assert len(images) == len(outlook.figures) == 8
+    assert len(images) == len(outlook.figures) == 9
     assert not re.search(r"<script[^>]+src=", html)  # opens offline
     assert 'alt="Median annual wage by state"' in html
 

@@ -283,6 +283,9 @@ def test_end_to_end_from_bls_files(bls_server, online_settings) -> None:
         bls_server.add(f"/pub/time.series/oe/{path.name}", path)
     bls_server.add("/cps/aa2025/cpsaat53.xlsx", TABLE)
     bls_server.add("/emp/ind-occ-matrix/occupation.xlsx", DATA / "ep" / "occupation_2024-34.xlsx")
+    bls_server.add("/web/ors/ors-complete-dataset.xlsx", DATA / "ors" / "ors-2020-slice.xlsx")
+    bls_server.add("/regional/zip/SARPP.zip", DATA / "bea_rpp" / "SARPP_STATE_2008_2024.csv")
+    bls_server.add("/regional/zip/MARPP.zip", DATA / "bea_rpp" / "MARPP_MSA_2008_2023.csv")
     frame = salary.breakdown(
         "medical records specialists", ["Columbus, OH", "OH"], settings=online_settings
     )
@@ -292,8 +295,14 @@ def test_end_to_end_from_bls_files(bls_server, online_settings) -> None:
     assert columbus["ratio_to_nation"] == pytest.approx(51230 / 51140)
     assert columbus["cert_annual_low"] == pytest.approx(51230 * 1200 / 1400)
     assert columbus["typical_education"] == "Postsecondary nondegree award"
+    # BEA's price parities (2023 for metros, 2024 for states: closest to May 2025) and ORS
+    assert (columbus["rpp"], columbus["rpp_year"]) == (94.516, 2023)
+    assert (ohio["rpp"], ohio["rpp_year"]) == (92.774, 2024)
+    assert ohio["annual_median_rpp_adjusted"] == round(50990 / 92.774 * 100)
+    assert (ohio["ors_certification_share"], ohio["ors_certification_se"]) == (26.3, 7.5)
+    assert frame.attrs["column_info"]["rpp"]["kind"] == "derived from BEA figures"
     programs = {p["program"] for p in frame.attrs["provenance"]}
-    assert programs == {"OEWS", "CPS", "EP"}
+    assert programs == {"OEWS", "CPS", "EP", "BEA", "ORS"}
     assert not any(p["bundled"] for p in frame.attrs["provenance"])
 
 
@@ -303,7 +312,9 @@ def test_offline_uses_the_bundled_oews_snapshot() -> None:
         frame = salary.breakdown(MRS, ["US", "Columbus, OH"])
     assert frame["annual_median"].tolist() == [51140, 51230]
     assert all(p["bundled"] for p in frame.attrs["provenance"] if p["program"] == "OEWS")
-    assert "EP data unavailable" in frame["what_it_takes_note"].iloc[0]
+    # "what it takes" from the bundled EP round; only its missing attainment table is noted
+    assert frame["typical_education"].iloc[0] == "Postsecondary nondegree award"
+    assert "EP attainment table unavailable" in frame["what_it_takes_note"].iloc[0]
 
 
 def test_cli_salary(capsys) -> None:

@@ -22,6 +22,7 @@ MEASURE_LABELS: dict[str, str] = {
     "annual_mean": "Mean annual wage (USD)",
     "hourly_median": "Median hourly wage (USD)",
     "annual_median": "Median annual wage (USD)",
+    "annual_median_rpp_adjusted": "Median annual wage in national prices (USD, BEA-derived)",
     **{
         f"{b}_{p}": f"{p[1:]}th percentile {b} wage (USD)"
         for b in ("hourly", "annual")

@@ -206,7 +206,10 @@ def show_provenance() -> None:
     if table.empty:
         show_note("No data source was recorded for this report.")
         return
-    show_table(table, "provenance", caption="Data sources (U.S. Bureau of Labor Statistics)")
+    caption = "Data sources (U.S. Bureau of Labor Statistics"
+    if "BEA" in set(table.get("program", ())):
+        caption += "; regional price parities: U.S. Bureau of Economic Analysis"
+    show_table(table, "provenance", caption=caption + ")")
 
 
 # --------------------------------------------------------------------------- display and write

@@ -68,6 +68,27 @@ def _describe_difference(old: Path, new: Path) -> str:
     return f"{cells} cell(s) differ" if cells else "same values, different bytes"
 
 
+def _read_manifest(path: Path) -> tuple[str, dict, dict]:
+    """Report name, parameters and the whole manifest; one clear ReportError otherwise."""
+    wanted = "give the manifest.json a report run wrote (outputs/<report>/<slug>/manifest.json)"
+    try:
+        manifest = json.loads(path.read_text())
+    except OSError as exc:
+        raise ReportError(f"cannot read report manifest {path}: {exc.strerror or exc}") from None
+    except ValueError:
+        raise ReportError(f"{path} is not JSON, so not a report manifest: {wanted}") from None
+    fields = {"report": str, "parameters": dict}
+    if not isinstance(manifest, dict):
+        manifest = {}
+    missing = [k for k, kind in fields.items() if not isinstance(manifest.get(k), kind)]
+    if missing:
+        raise ReportError(
+            f"{path} is not a report manifest: it has no {' or '.join(map(repr, missing))} "
+            f"(the report's name and parameters); {wanted}"
+        )
+    return manifest["report"], manifest["parameters"], manifest
+
+
 def rerun(
     manifest_path: str | os.PathLike[str],
     *,
@@ -80,11 +101,7 @@ def rerun(
 
     ``engine`` and ``kernel_name``: as for :func:`marketdata.reports.run`."""
     manifest_path = Path(manifest_path)
-    try:
-        manifest = json.loads(manifest_path.read_text())
-        name, parameters = manifest["report"], manifest["parameters"]
-    except (OSError, ValueError, KeyError) as exc:
-        raise ReportError(f"cannot read report manifest {manifest_path}: {exc}") from None
+    name, parameters, manifest = _read_manifest(manifest_path)
     folder = manifest_path.resolve().parent
     plan_ = plan(name, output_dir=folder.parent.parent, settings=settings, **parameters)
     work = scratch(plan_.target, plan_.slug, "rerun")

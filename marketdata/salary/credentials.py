@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ import pandas as pd
 from marketdata import cps
 from marketdata.certification import cps_group, premium_for
 from marketdata.config import Settings
-from marketdata.errors import MarketdataError, SourceFormatError
+from marketdata.errors import MarketdataError, MarketdataWarning, SourceFormatError
 from marketdata.salary.columns import DERIVED, ESTIMATE, USER, Columns, one_line
 from marketdata.schema import provenance_of
 
@@ -62,8 +63,31 @@ def read_user_factors(path: str | Path) -> pd.DataFrame:
     except FileNotFoundError:
         raise SourceFormatError("file not found", source=str(path)) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise SourceFormatError(f"not a readable CSV file ({err})", source=str(path)) from None
+        raise _unreadable(err, path) from None
     return check_user_factors(frame, source=str(path))
+
+
+_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _unreadable(err: Exception, path: Path) -> SourceFormatError:
+    """One line on why ``path`` is no CSV of credential factors (no parser internals)."""
+    hint = f"; its first line must be the header {','.join(USER_FACTOR_COLUMNS)}"
+    if m := _FIELDS.search(str(err)):
+        return SourceFormatError(
+            f"not a CSV of credential factors: {m[3]} fields where the first line has {m[1]}"
+            + hint,
+            source=str(path),
+            line=int(m[2]),
+        )
+    why = (
+        "it is not UTF-8 text"
+        if isinstance(err, UnicodeDecodeError)
+        else "the file is empty"
+        if isinstance(err, pd.errors.EmptyDataError)
+        else one_line(err)
+    )
+    return SourceFormatError(f"not a CSV of credential factors: {why}" + hint, source=str(path))
 
 
 def check_user_factors(frame: pd.DataFrame, *, source: str = "user factors") -> pd.DataFrame:
@@ -192,7 +216,16 @@ def credential_columns(
 def user_columns(cols: Columns, occupation: str, median: np.ndarray, factors: pd.DataFrame) -> None:
     """User-supplied credential columns, ``user_<credential>_*``: never mixed with BLS's."""
     where = factors.attrs.get("source", "user")
-    for row in factors[factors["occupation_code"] == occupation].itertuples(index=False):
+    mine = factors[factors["occupation_code"] == occupation]
+    if mine.empty and len(factors):
+        others = ", ".join(sorted(set(factors["occupation_code"])))
+        warnings.warn(
+            f"{where} has no credential factor for {occupation} (it lists {others}); "
+            "no user factor is applied",
+            MarketdataWarning,
+            stacklevel=3,
+        )
+    for row in mine.itertuples(index=False):
         slug = f"user_{_slug(row.credential)}"
         for end in ("low", "high"):
             factor = float(getattr(row, f"factor_{end}"))

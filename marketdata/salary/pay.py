@@ -61,6 +61,7 @@ from marketdata.salary.columns import (
     one_line,
     topcoded,
 )
+from marketdata.salary.context import price_columns, requirement_columns
 from marketdata.salary.credentials import (
     check_user_factors,
     cps_table,
@@ -148,10 +149,15 @@ def _what_it_takes(occupation: str, settings: Settings) -> tuple[dict[str, objec
     for table in ("projections", "attainment"):
         try:
             frame = projections.load(table=table, settings=settings)
-        except FetchError as err:  # the workbook itself is out of reach: no table will do
-            logger.info("EP data unavailable: %s", err)
-            notes.append(f"EP data unavailable: {one_line(err)}")
-            break
+        except FetchError as err:
+            if not values:  # the workbook itself is out of reach, bundled round included
+                logger.info("EP data unavailable: %s", err)
+                notes.append(f"EP data unavailable: {one_line(err)}")
+                break
+            # the projections came (e.g. from the bundled round); only this table is missing
+            logger.info("EP %s table unavailable: %s", table, err)
+            notes.append(f"EP {table} table unavailable: {str(err).splitlines()[0]}")
+            continue
         except MarketdataError as err:
             logger.info("EP %s table unavailable: %s", table, err)
             notes.append(f"EP {table} table unavailable: {one_line(err)}")
@@ -285,6 +291,8 @@ def breakdown(
     certification: bool | pd.DataFrame = True,
     user_factors: str | Path | pd.DataFrame | None = None,
     what_it_takes: bool = True,
+    local_prices: bool | pd.DataFrame = True,
+    requirements: bool | pd.DataFrame = True,
     data: pd.DataFrame | None = None,
     settings: Settings | None = None,
 ) -> pd.DataFrame:
@@ -310,6 +318,14 @@ def breakdown(
     what_it_takes
         Add EP's education, experience and training assignments and attainment shares
         (national); left out with a note if EP data cannot be loaded.
+    local_prices
+        True: add BEA's regional price parity and the median in national prices
+        (:mod:`marketdata.salary.context`); False: leave them out; a frame of
+        :func:`marketdata.rpp.load_all`: use it.
+    requirements
+        True: add BLS ORS's shares of jobs requiring a credential, a certification and a
+        license (national); False: leave them out; a frame of
+        :func:`marketdata.ors.load_credentials`: use it.
     data
         An OEWS frame already loaded (columns of :data:`marketdata.schema.OEWS_COLUMNS` with
         ``is_topcoded_*`` and ``*_note``); default: :func:`marketdata.oews.load`.
@@ -369,6 +385,10 @@ def breakdown(
         user_columns(cols, occupation, median, factors)
     if what_it_takes:
         provenance += _ep(cols, occupation, settings)
+    if local_prices is not False:
+        provenance += price_columns(cols, out, local_prices, settings)
+    if requirements is not False:
+        provenance += requirement_columns(cols, occupation, requirements, settings)
     result = cols.frame
     result.attrs["column_info"] = cols.info
     return attach_provenance(result, provenance)

@@ -34,6 +34,11 @@ _ROWS: tuple[tuple[str, str, str], ...] = (
     ("CPS premium, with / without credential (BLS-derived)", "cps_premium", "factor_range"),
     ("CPS factor, with credential / all workers (BLS-derived)", "cert_factor", "factor_range"),
     ("Pay with credential*", "cert_annual", "money_range"),
+    ("BEA price parity, all items (U.S. = 100)", "rpp", "rpp"),
+    ("Median in national prices (BEA-derived)", "annual_median_rpp_adjusted", "money"),
+    ("ORS: jobs requiring any credential", "ors_any_share", "percent"),
+    ("ORS: jobs requiring a certification", "ors_certification_share", "percent"),
+    ("ORS: jobs requiring a license", "ors_license_share", "percent"),
 )
 
 
@@ -62,6 +67,14 @@ def _cell(row: pd.Series, column: str, style: str) -> str:
         return "n/a" if pd.isna(value) else f"{value:,.0f}"
     if style.startswith("number"):  # as BLS prints them: 3 decimals (per 1,000), 2 (LQ)
         return "n/a" if pd.isna(value) else f"{value:,.{style[-1]}f}"
+    if style == "rpp":  # BEA's all-items parity and its year: "91.8 (2023)"
+        year = row.get("rpp_year", pd.NA)
+        return "n/a" if pd.isna(value) else f"{value:.1f} ({int(year)})"
+    if style == "percent":  # ORS share with its standard error
+        se = row.get(column.replace("_share", "_se"), np.nan)
+        if pd.isna(value):
+            return "n/a"
+        return f"{value:.1f}%" + ("" if pd.isna(se) else f" (SE {se:.1f})")
     if style == "ratio":
         return "-" if pd.isna(value) else f"{value:.3f}"
     low, high = row.get(f"{column}_low", np.nan), row.get(f"{column}_high", np.nan)

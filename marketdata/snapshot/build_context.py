@@ -123,7 +123,7 @@ def build(data: Path, out: Path) -> dict[str, object]:
             "released": parsed.attrs["released"],
             "how_built": "marketdata.sources.ors.parse_workbook + credentials (the live "
             "path's parser) on the latest staged workbook; every credential row.",
-            "sources": [_source(path, ORS_URL, parsed.attrs["release"])],
+            "sources": [_source(path, ORS_URL, parsed.attrs["release"].removeprefix("ORS "))],
         },
     }
     (out / context.MANIFEST.name).write_text(json.dumps(manifest, indent=1) + "\n")

@@ -31,6 +31,7 @@ import pandas as pd
 
 from marketdata.config import Settings, get_settings
 from marketdata.errors import ReportError
+from marketdata.progress import bar as progress_bar
 from marketdata.reports import plan
 from marketdata.reports.batch.params import parameter_sets
 from marketdata.reports.batch.resume import up_to_date
@@ -158,7 +159,8 @@ def run(
     resume
         Skip reports that are up to date (:func:`up_to_date`).
     progress
-        Show a progress bar (tqdm, on stderr).
+        Show a progress bar (:func:`marketdata.progress.bar`: text on stderr, a widget in
+        Jupyter; never in CI or reports).
 
     Raises
     ------
@@ -166,8 +168,6 @@ def run(
         Unknown report or parameter, a bad ``over`` or backend, Dask missing or its
         scheduler unreachable. A report's own failure is a row of the summary instead.
     """
-    from tqdm.auto import tqdm
-
     started = time.perf_counter()
     settings = get_settings(settings)
     if scheduler or client is not None:
@@ -184,12 +184,13 @@ def run(
     cluster_client, owned = (
         dask_client(scheduler, client, count) if jobs and backend == "dask" else (None, [])
     )
-    bar = tqdm(
+    bar = progress_bar(
         total=len(tasks),
         initial=len(tasks) - len(jobs),
         unit="report",
         desc=name,
         disable=not progress,
+        settings=settings,
     )
 
     def done(index: int, row: dict[str, Any]) -> None:

@@ -2,7 +2,8 @@
 
 Notebooks import this package (``from marketdata.reports import tables as rt``); the names
 below (what the notebooks use) are its public API. By report: :mod:`.common` (parameters,
-OEWS rows shared by all), :mod:`.outlook`, :mod:`.regional`, :mod:`.growth`.
+OEWS rows shared by all), :mod:`.outlook`, :mod:`.regional`, :mod:`.growth`; :mod:`.context`
+(ORS credentials, pay in national prices).
 """
 
 from __future__ import annotations
@@ -16,6 +17,15 @@ from marketdata.reports.tables.common import (
     rows_for,
     top,
     wage_columns,
+)
+from marketdata.reports.tables.context import LABELS as CONTEXT_LABELS
+from marketdata.reports.tables.context import (
+    credential_table,
+    local_price_columns,
+    local_price_notes,
+    local_prices,
+    metro_ranking,
+    regional_local_prices,
 )
 from marketdata.reports.tables.growth import (
     group_history,
@@ -41,17 +51,23 @@ from marketdata.reports.tables.regional import (
 )
 
 __all__ = [
+    "CONTEXT_LABELS",
     "area",
     "area_row",
     "areas",
     "comparison_codes",
     "comparison_title",
+    "credential_table",
     "group_history",
     "group_outlook",
     "growth_columns",
     "history_columns",
     "industry_columns",
     "industry_rows",
+    "local_price_columns",
+    "local_price_notes",
+    "local_prices",
+    "metro_ranking",
     "occupation",
     "occupation_list",
     "of_type",
@@ -59,6 +75,7 @@ __all__ = [
     "pay_band_columns",
     "pay_band_notes",
     "quick_facts",
+    "regional_local_prices",
     "regional_notes",
     "regional_table",
     "rows_for",

@@ -1,7 +1,7 @@
 """Write CPS table 54 in BLS's workbook and web-page layouts, from the transcribed 2023 figures.
 
 No copy of BLS's own ``cpsaat54.xlsx`` or ``cpsaat54.htm`` could be had (see
-``/work/shared/data/MANIFEST.md``). These two files put the *real* 2023 figures of
+``../shared/data/MANIFEST.md``). These two files put the *real* 2023 figures of
 ``cpsaat54_2023_transcribed.csv`` (a transcription of a public copy, see README.md) into the
 layouts BLS serves, so that the xlsx and htm readers are tested on BLS's numbers:
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
-from marketdata.reports.catalogue import parameter_cell
+from marketdata.reports.catalogue import REPORTS, parameter_cell
 
 #: Options of ``marketdata report`` besides the notebook's parameters.
 REPORT_OPTIONS: tuple[tuple[str, str], ...] = (
@@ -30,12 +30,14 @@ BATCH_OPTIONS: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class Parameter:
-    """One notebook parameter: ``name``, ``kind`` in words, ``default`` and ``description``."""
+    """One notebook parameter: ``name``, ``kind`` in words, ``default``, ``description``, and
+    whether it takes several values (``many``: a list default, or a report that reads a list)."""
 
     name: str
     kind: str
     default: object
     description: str
+    many: bool = False
 
     @property
     def option(self) -> str:
@@ -62,10 +64,16 @@ def parameters(name: str) -> list[Parameter]:
 
     Raises :class:`~marketdata.errors.ReportError` (with close names) for an unknown report.
     """
-    return [
-        Parameter(key, _kind(default), default, description)
-        for key, default, description in parameter_cell(name)
-    ]
+    cell = parameter_cell(name)  # also raises for an unknown report
+    lists = REPORTS[name].lists
+    listed = []
+    for key, default, description in cell:
+        many = isinstance(default, list | tuple) or key in lists
+        kind = _kind(default) if not many or isinstance(default, list | tuple) else "text or list"
+        if kind == "text or list":
+            kind += " (repeat the option, one value each)"
+        listed.append(Parameter(key, kind, default, description, many))
+    return listed
 
 
 def _value(value: object) -> str:

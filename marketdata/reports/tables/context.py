@@ -1,8 +1,8 @@
 """Report tables and notes for the counselor context: ORS credential shares and OEWS pay
 adjusted for local prices (BEA regional price parities).
 
-Used by the occupation outlook and ``marketdata salary``; every function takes frames from
-:mod:`marketdata.ors` and :mod:`marketdata.local_pay` and returns what a report shows.
+Used by the occupation outlook; every function takes frames from :mod:`marketdata.ors` and
+:mod:`marketdata.local_pay` and returns what a report shows.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from marketdata import local_pay, ors
+from marketdata.codes import Area
 from marketdata.config import Settings
 from marketdata.errors import MarketdataError
 from marketdata.schema import attach_provenance, provenance_of
@@ -39,6 +40,24 @@ RANK_COLUMNS = (
     "rank_adjusted",
     "rank_change",
 )
+#: Column headings of these tables (``kit.show_table(..., labels=LABELS)``).
+LABELS: dict[str, str] = {
+    "requirement": "Requirement",
+    "share": "Share of jobs (%)",
+    "standard_error": "Standard error (pct. points)",
+    "figures_for": "Figures for",
+    "release": "Release",
+    "note": "Note",
+    "rpp": "BEA price parity (U.S. = 100)",
+    "rpp_year": "RPP year",
+    "annual_median_rpp_adjusted": "Median annual in national prices (BEA-derived)",
+    "rpp_source": "Price parity source",
+    "rpp_note": "Why no price parity",
+    "rank_nominal": "Rank, as paid",
+    "rank_adjusted": "Rank, in national prices",
+    "rank_change": "Places gained by adjusting",
+    "national_annual_median": "U.S. median annual",
+}
 BEA_NOTE = (
     "Pay in national prices = OEWS median ÷ BEA regional price parity (all items, U.S. = 100) "
     "× 100. The price parities are the Bureau of Economic Analysis' (BEA), not BLS's; the "
@@ -51,29 +70,28 @@ ORS_NOTE = (
 )
 
 
-def credentials(
+def credential_table(
     occupation: str, *, settings: Settings | None = None
 ) -> tuple[pd.DataFrame, list[str]]:
-    """ORS credential shares of ``occupation`` as a report table, and one sentence per share.
+    """ORS credential shares of ``occupation`` as a report table, and what to say about them.
 
-    Returns the table (:data:`CREDENTIAL_COLUMNS`, provenance attached) and the sentences of
-    :func:`marketdata.ors.credential_sentence`.
+    Returns the table (:data:`CREDENTIAL_COLUMNS`, provenance attached) and the lines to show
+    under it: one sentence per share (:func:`marketdata.ors.credential_sentence`), then
+    :data:`ORS_NOTE`.
     """
     rows = ors.occupation_credentials(occupation, settings=settings)
     table = pd.DataFrame(
         {
             "requirement": rows["measure"].map(CREDENTIAL_LABELS),
-            "share": rows["share"].map(lambda v: "—" if pd.isna(v) else f"{v:.1f}%"),
-            "standard_error": rows["standard_error"].map(
-                lambda v: "—" if pd.isna(v) else f"{v:.1f}"
-            ),
+            "share": rows["share"],
+            "standard_error": rows["standard_error"],
             "figures_for": rows["soc_code"] + " " + rows["occupation"],
             "release": rows["release"],
             "note": rows["note"],
         }
     )
-    sentences = [ors.credential_sentence(r) for r in rows.to_dict("records")]
-    return attach_provenance(table, provenance_of(rows)), sentences
+    lines = [ors.credential_sentence(r) for r in rows.to_dict("records")] + [ORS_NOTE]
+    return attach_provenance(table, provenance_of(rows)), lines
 
 
 def local_prices(
@@ -81,6 +99,49 @@ def local_prices(
 ) -> pd.DataFrame:
     """OEWS rows with BEA's price parity and the median in national prices added."""
     return local_pay.with_rpp(frame, year=year, settings=settings)
+
+
+def regional_local_prices(
+    table: pd.DataFrame,
+    where: Area,
+    *,
+    release: str,
+    year: int | None = None,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """Each occupation of a regional pay table (:func:`~marketdata.reports.tables.regional.
+    regional_table`) with the area's price parity and its median in national prices.
+
+    One parity per area, so the adjustment moves every occupation by the same factor; the
+    national median is shown beside it unadjusted (the nation is 100).
+    """
+    rows = pd.DataFrame(
+        {
+            "occupation_code": table["occupation_code"],
+            "occupation_title": table["occupation_title"],
+            "area_code": where.code,
+            "area_name": where.name,
+            "area_type": where.type,
+            "release": release,
+            "annual_median": table["annual_median"].where(~table["is_topcoded_annual_median"]),
+            "national_annual_median": table["national_annual_median"],
+        }
+    )
+    rows.attrs["provenance"] = provenance_of(table)
+    adjusted = local_pay.with_rpp(rows, year=year, settings=settings)
+    keep = [
+        "occupation_code",
+        "occupation_title",
+        "area_name",
+        "annual_median",
+        "rpp",
+        "rpp_year",
+        "annual_median_rpp_adjusted",
+        "national_annual_median",
+        "rpp_source",
+        "rpp_note",
+    ]
+    return attach_provenance(adjusted[keep].reset_index(drop=True), provenance_of(adjusted))
 
 
 def local_price_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -105,7 +166,7 @@ def local_price_notes(frame: pd.DataFrame) -> list[str]:
     used = frame.loc[frame["rpp_source"] != "", "rpp_source"].drop_duplicates()
     if len(used):
         notes.append("Price parities used: " + "; ".join(sorted(used)) + ".")
-    nonmetro = int((frame["rpp_note"] == local_pay.NONMETRO_NOTE).sum())
+    nonmetro = frame.loc[frame["rpp_note"] == local_pay.NONMETRO_NOTE, "area_name"].nunique()
     if nonmetro:
         notes.append(f"{nonmetro} nonmetropolitan area(s): {local_pay.NONMETRO_NOTE}.")
     unmatched = frame[
@@ -114,7 +175,7 @@ def local_price_notes(frame: pd.DataFrame) -> list[str]:
         & (frame["rpp_source"] != "")
     ]
     if len(unmatched):
-        names = ", ".join(unmatched["area_name"].astype(str))
+        names = ", ".join(unmatched["area_name"].astype(str).drop_duplicates())
         notes.append(
             f"No BEA price parity for {names}: BEA publishes none for these area codes "
             "(U.S. territories, or metro areas OMB redrew after the delineation BEA uses)."
