@@ -163,8 +163,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     params = report_parameters(args.params)
     output_dir = params.pop("output_dir", None)
     kernel = params.pop("kernel", None)
-    # in this process unless a kernel is asked for: no kernel to start, the same files
-    engine = params.pop("engine", "kernel" if kernel is not None else "inprocess")
+    # in this process unless a kernel is asked for (or this runs inside IPython): no kernel
+    # to start, the same files
+    engine = params.pop("engine", None)
+    if engine is None:
+        engine = "kernel" if kernel is not None else reports.default_engine()
     if args.name == "rerun":
         if not args.manifest or params:
             raise ReportError(

@@ -7,7 +7,10 @@ of other tests is not touched), as a warm batch worker would."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -89,3 +92,28 @@ def test_the_command_line_names_the_engines(
     assert "unknown engine 'fast': choose one of inprocess, kernel" in capsys.readouterr().err
     assert cli.main(["report", "growth_explorer", "--help"]) == 0
     assert "--engine inprocess|kernel" in capsys.readouterr().out
+
+
+def test_the_command_line_uses_a_kernel_inside_another_ipython_session() -> None:
+    """``marketdata report`` runs in-process, except where an IPython shell already runs
+    (the command line called from a Jupyter kernel): there it starts a kernel."""
+    code = (
+        "import sys\n"
+        "from marketdata import reports\n"
+        "print(reports.default_engine())\n"
+        "if sys.argv[1] == 'shell':\n"
+        "    from IPython.core.interactiveshell import InteractiveShell\n"
+        "    InteractiveShell.instance()\n"
+        "    print(reports.default_engine())\n"
+    )
+    root = str(Path(__file__).resolve().parents[1])
+    for mode, expected in (("bare", ["inprocess"]), ("shell", ["inprocess", "kernel"])):
+        done = subprocess.run(
+            [sys.executable, "-c", code, mode],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": root},
+            timeout=120,
+        )
+        assert done.stdout.split() == expected

@@ -45,6 +45,7 @@ _HOME = {
     "RerunResult": "reproduce",
     "rerun": "reproduce",
     "ENGINES": "runner",
+    "default_engine": "runner",
     "ReportResult": "runner",
     "build": "runner",
     "run": "runner",

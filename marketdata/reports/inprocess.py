@@ -163,9 +163,15 @@ class _Shell(InteractiveShell):
         )
 
 
+def available() -> bool:
+    """Whether reports can run in this process: no other IPython shell (e.g. a Jupyter
+    kernel's) runs here."""
+    return not InteractiveShell.initialized() or isinstance(InteractiveShell.instance(), _Shell)
+
+
 def shell() -> InteractiveShell:
     """This process's shell (created on first use, without a history file)."""
-    if InteractiveShell.initialized() and not isinstance(InteractiveShell.instance(), _Shell):
+    if not available():
         raise ReportError(
             "in-process reports cannot run inside another IPython session (e.g. a Jupyter "
             "kernel); use marketdata.reports.run with engine='kernel', or "

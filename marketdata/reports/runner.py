@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -107,6 +108,16 @@ def build(plan_: ReportPlan, *, executor: Executor | None = None) -> ReportResul
         unavailable=manifest["unavailable"],
         seconds=time.perf_counter() - started,
     )
+
+
+def default_engine() -> str:
+    """``inprocess`` unless another IPython shell runs in this process (e.g. the command line
+    called from a Jupyter kernel), then ``kernel``."""
+    if "IPython" not in sys.modules:  # no shell can exist yet
+        return "inprocess"
+    from marketdata.reports import inprocess
+
+    return "inprocess" if inprocess.available() else "kernel"
 
 
 def executor_for(engine: str = "kernel", kernel_name: str | None = None) -> Executor:
