@@ -4,6 +4,7 @@ Layout under ``settings.cache_dir``::
 
     raw/<key>                 the bytes as BLS served them (never changed)
     raw/<key>.meta.json       URL, size, SHA-256, ETag, Last-Modified, retrieval time
+    raw/.<key>.partial(.json) bytes of an interrupted download and their ETag (to resume)
     parquet/<name>.parquet    parsed frames, valid while their inputs' SHA-256 are unchanged
     parquet/<name>.meta.json  the inputs' SHA-256 and the frame's ``attrs`` (provenance)
     json/<name>.json          small JSON answers (e.g. BLS API)
@@ -256,14 +257,10 @@ def fetch(
                 "added_by_hand": False,
             }
             return _store(tmp, path, meta)
-        except (FetchError, KeyboardInterrupt) as err:
-            keep = entry is None and _keep_partial(tmp, url, getattr(err, "resume", None))
-            if not isinstance(err, FetchError) or entry is None or isinstance(err, ContactRequired):
-                raise
-            logger.warning("could not refresh %s (%s); keeping the cached copy", key, err)
-            return entry
-        except SourceFormatError as err:
-            if entry is None:
+        except (FetchError, SourceFormatError, KeyboardInterrupt) as err:
+            resumable = entry is None and not isinstance(err, SourceFormatError)
+            keep = resumable and _keep_partial(tmp, url, getattr(err, "resume", None))
+            if isinstance(err, KeyboardInterrupt | ContactRequired) or entry is None:
                 raise
             logger.warning("could not refresh %s (%s); keeping the cached copy", key, err)
             return entry
@@ -274,8 +271,7 @@ def fetch(
 
 
 def _resume_path(tmp: Path) -> Path:
-    """Where the validator of an interrupted download's bytes is kept (not a ``.meta.json``:
-    the bytes are no cache entry)."""
+    """Where the validator of an interrupted download's bytes is kept (no ``.meta.json``)."""
     return tmp.with_name(tmp.name + ".json")
 
 

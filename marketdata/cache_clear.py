@@ -9,7 +9,8 @@ layout in :mod:`marketdata.cache`):
   its inputs;
 - ``json/<name>.json`` documents written by :func:`marketdata.cache.write_json` (recognised by
   their exact formatting);
-- ``locks/<hash>.lock`` and the ``.<name>.*.part`` temporary files of interrupted writes.
+- ``locks/<hash>.lock``, the ``.<name>.*.part`` temporary files of interrupted writes and
+  the ``.<name>.partial`` bytes (with ``.partial.json``) kept to resume a download.
 
 :func:`clear` removes them and then the folders they leave empty. It refuses ``/``, the home
 folder (and the folders above it), and a folder that holds no marketdata cache.
@@ -27,7 +28,7 @@ from marketdata.errors import ConfigError
 
 _META = ".meta.json"
 _LOCK = re.compile(r"^[0-9a-f]{24}\.lock$")
-_PART = re.compile(r"^\..+\.part$")
+_PART = re.compile(r"^\..+\.(part|partial|partial\.json)$")
 _FOLDERS = ("raw", "parquet", "json", "locks")
 
 
@@ -117,7 +118,7 @@ def plan(*, settings: Settings | None = None) -> ClearPlan:
         p
         for name in _FOLDERS
         if (folder / name).is_dir()
-        for p in (folder / name).rglob(".*.part")
+        for p in (folder / name).rglob(".*.part*")
         if _PART.match(p.name) and p.is_file()
     ]
     files = tuple(dict.fromkeys([*raw, *frames, *docs, *sorted(locks), *parts]))

@@ -45,22 +45,31 @@ DERIVED = "derived from BLS figures"
 ESTIMATE = "estimate"
 
 
-def entry_education(occupation: str, *, settings: Settings | None = None) -> tuple[str | None, str]:
-    """EP's typical entry education of ``occupation`` and why it is missing (if it is).
-
-    Read from :func:`marketdata.projections.load` (the bundled round when BLS is out of reach).
-    """
+def entry_educations(*, settings: Settings | None = None) -> tuple[dict[str, str], str]:
+    """EP's typical entry education of every occupation (code -> category), and why it is
+    missing if it is. Read from :func:`marketdata.projections.load` (the bundled round when
+    BLS is out of reach)."""
     from marketdata import projections
 
     try:
         frame = projections.load(table="projections", settings=settings)
     except MarketdataError as err:
         logger.info("EP unavailable for the education factor: %s", err)
-        return None, f"EP typical entry education unavailable ({' '.join(str(err).split())})"
-    rows = frame[frame["occupation_code"] == occupation]
-    if rows.empty or pd.isna(rows["typical_education"].iloc[0]):
+        return {}, f"EP typical entry education unavailable ({' '.join(str(err).split())})"
+    known = frame.dropna(subset=["typical_education"])
+    return dict(
+        zip(known["occupation_code"], known["typical_education"].astype(str), strict=True)
+    ), ""
+
+
+def entry_education(occupation: str, *, settings: Settings | None = None) -> tuple[str | None, str]:
+    """EP's typical entry education of ``occupation`` and why it is missing (if it is)."""
+    found, why = entry_educations(settings=settings)
+    if why:
+        return None, why
+    if occupation not in found:
         return None, f"EP has no typical entry education for {occupation}"
-    return str(rows["typical_education"].iloc[0]), ""
+    return found[occupation], ""
 
 
 def _money(value: float) -> str:
@@ -131,27 +140,47 @@ def credential_table(
 ) -> pd.DataFrame:
     """Pay with a certification for each row of an occupation table (group reports).
 
-    ``table`` has ``occupation_code``, ``occupation_title``, ``annual_median`` and an area
-    name (``area_name``, or the same area for all rows). Returns one row per occupation:
+    ``table`` has ``occupation_code``, ``occupation_title`` and ``annual_median`` (with
+    ``is_topcoded_annual_median`` if any are top-coded: a bound is not multiplied), and
+    ``typical_education`` if known (else EP's is looked up). Returns one row per occupation:
     its EP entry education, the basis, the CPS factor range with a certification but no
     license, the annual estimate low/high and the exact CPS cells (``cert_source``).
     """
     settings = get_settings(settings)
     if table54 is None:
-        from marketdata import cps_characteristics
+        from marketdata import cps, cps_characteristics
 
         table54 = cps_characteristics.load(settings=settings)
+        group_table = cps.cached_group_table(settings=settings)
+    else:
+        group_table = None
+    if "typical_education" in table:
+        educations, why = (
+            dict(zip(table["occupation_code"], table["typical_education"], strict=True)),
+            "",
+        )
+    else:
+        educations, why = entry_educations(settings=settings)
+    topcoded = table.get("is_topcoded_annual_median", pd.Series(False, index=table.index))
     rows = []
-    for r in table.itertuples(index=False):
+    for r, capped in zip(table.itertuples(index=False), topcoded.fillna(False), strict=True):
         code = str(r.occupation_code)
-        education, why = entry_education(code, settings=settings)
+        education = educations.get(code)
+        education = education if isinstance(education, str) and education else None
         try:
-            found = cert_factors.factors(code, education, settings=settings, table54=table54)
+            found = cert_factors.factors(
+                code,
+                education,
+                settings=settings,
+                group_table=group_table if group_table is not None else False,
+                table54=table54,
+            )
         except MarketdataError as err:
-            rows.append({"occupation_code": code, "cert_note": str(err)})
+            rows.append({"occupation_code": code, "cert_note": " ".join(str(err).split())})
             continue
         cert = found.range(found.headline or "all workers", CERT_ONLY)
-        median = float(r.annual_median) if pd.notna(r.annual_median) else np.nan
+        median = float(r.annual_median) if pd.notna(r.annual_median) and not capped else np.nan
+        missing = why or ("" if education else f"EP has no typical entry education for {code}")
         rows.append(
             {
                 "occupation_code": code,
@@ -164,10 +193,13 @@ def credential_table(
                 "cert_only_annual_low": median * cert.factor_low,
                 "cert_only_annual_high": median * cert.factor_high,
                 "cert_source": cert.cert_source,
-                "cert_note": "; ".join(filter(None, [why, *found.notes])),
+                "cert_note": "; ".join(filter(None, [missing, *found.notes])),
             }
         )
     out = pd.DataFrame(rows)
     out.attrs["method"] = CERT_ONLY_METHOD
-    out.attrs["provenance"] = list(table54.attrs.get("provenance", []))
+    sources = list(table54.attrs.get("provenance", []))
+    if group_table is not None:
+        sources += list(group_table.attrs.get("provenance", []))
+    out.attrs["provenance"] = sources
     return out

@@ -50,9 +50,9 @@ import pandas as pd
 from rapidfuzz import process
 
 from marketdata import cps, cps_characteristics
-from marketdata.certification import cps_group
+from marketdata.certification import cps_group, premium_for
 from marketdata.config import Settings, get_settings
-from marketdata.errors import InputValueError, SchemaError
+from marketdata.errors import InputValueError
 from marketdata.schema import provenance_of
 
 BASES = ("occupation group", "education", "all workers")
@@ -178,7 +178,7 @@ class CertFactors:
             premium_high=float(ok["premium"].max()) if len(ok) else nan,
             factor_low=float(ok["factor"].min()) if len(ok) else nan,
             factor_high=float(ok["factor"].max()) if len(ok) else nan,
-            cert_source="; ".join(ok["cert_source"]),
+            cert_source=_cells_text(ok),
             cells=tuple(
                 zip(
                     ok["row"],
@@ -190,6 +190,30 @@ class CertFactors:
                 )
             ),
         )
+
+
+def _cells_text(rows: pd.DataFrame) -> str:
+    """The exact CPS cells behind a range, once per table row: "<table>, <year> annual
+    averages, median weekly earnings of full-time wage and salary workers: <block> / <row>:
+    <status> $x, ..., without a certification or license $y, all workers $z; ..."."""
+    if rows.empty:
+        return ""
+    first = rows.iloc[0]
+    parts = []
+    for (block, row), cells in rows.groupby(["block", "row"], sort=False):
+        statuses = ", ".join(
+            f"{STATUS_LABELS[s]} {_money(m)}"
+            for s, m in zip(cells["status"], cells["median_status"], strict=True)
+        )
+        c = cells.iloc[0]
+        parts.append(
+            f"{block} / {row}: {statuses}, without a certification or license "
+            f"{_money(c['median_without'])}, all workers {_money(c['median_total'])}"
+        )
+    return (
+        f"{first['table']}, {first['year']} annual averages, median weekly earnings of "
+        f"full-time wage and salary workers: {'; '.join(parts)}"
+    )
 
 
 def _norm(text: str) -> str:
@@ -273,31 +297,21 @@ def _table54_records(
 
 
 def _group_records(occupation: str, table: pd.DataFrame) -> tuple[list[dict], list[str]]:
-    missing = [
-        c for c in ("group", "median_weekly_without", "median_weekly_total") if c not in table
-    ]
-    if missing:
-        raise SchemaError(f"certification table is missing columns: {', '.join(missing)}")
+    """Records of the occupation's CPS group row, chosen as
+    :func:`marketdata.certification.premium_for` chooses it (a parent if BLS suppressed it)."""
+    premium = premium_for(occupation, table)  # SchemaError for a frame without the medians
+    notes = [premium.note] if premium.note else []
+    if not premium.group:
+        return [], notes
     attrs = table.attrs
     name = f"{SURVEY} table {attrs['table']}" if attrs.get("table") else f"{SURVEY} LE series"
-    year = table["year"].dropna().iloc[0] if table["year"].notna().any() else None
     keys = table["group"].map(lambda g: " ".join(str(g).lower().split()))
-    notes = []
-    for group in cps_group(occupation):
-        rows = table[keys == " ".join(group.lower().split())]
-        if rows.empty:
-            notes.append(f"{name}: no row {group}")
-            continue
-        row = rows.iloc[0]
-        if pd.isna(row["median_weekly_without"]) or all(
-            pd.isna(row[f"median_weekly_{s}"]) for s in STATUSES
-        ):
-            notes.append(f"{name}: {group} suppressed ({row.get('note', '') or 'no values'})")
-            continue
-        return [
-            _record("occupation group", name, year, "Occupation", group, row, s) for s in STATUSES
-        ], notes
-    return [], notes
+    row = table[keys == " ".join(premium.group.lower().split())].iloc[0]
+    group = premium.group
+    return [
+        _record("occupation group", name, premium.year, "Occupation", group, row, s)
+        for s in STATUSES
+    ], notes
 
 
 def factors(
@@ -385,8 +399,9 @@ def describe(found: FactorRange, median: float, area: str) -> str:
         for row, _, m, total, without in found.cells
     ]
     statuses = " / ".join(STATUS_LABELS[s] for s in found.statuses)
+    whose = "the national" if area.lower() in ("national", "us", "united states") else f"{area}'s"
     return (
-        f"about {amount} a year (estimate: {area}'s median × the CPS {found.year} ratio, "
+        f"about {amount} a year (estimate: {whose} median × the CPS {found.year} ratio, "
         f"{statuses}, for full-time workers with {'; or with '.join(parts)}; "
         "a ratio of medians, not a causal effect)"
     )

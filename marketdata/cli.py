@@ -23,6 +23,9 @@ from marketdata.errors import MarketdataError, MarketdataWarning, ReportError
 if TYPE_CHECKING:  # pandas, matplotlib and the notebook tools load only in the commands
     import pandas as pd
 
+if TYPE_CHECKING:
+    from marketdata.reports import ReportResult
+
 WAGE_COLUMNS = [
     "area_name",
     "employment",
@@ -107,7 +110,13 @@ def cmd_salary(args: argparse.Namespace) -> int:
     if takes:
         round_ = f" {first['ep_round']}" if isinstance(first.get("ep_round"), str) else ""
         print(f"What it takes (BLS Employment Projections{round_}, national): " + "; ".join(takes))
-    for column in ("cert_note", "ors_text", "ors_note", "what_it_takes_note"):  # every area's
+    for column in (
+        "cert_note",
+        "cert_source",
+        "ors_text",
+        "ors_note",
+        "what_it_takes_note",
+    ):  # every area's
         if isinstance(first.get(column), str) and first[column]:
             print(f"Note: {first[column]}")
     for area, text in zip(df["area_name"], df["bls_notes"], strict=True):
@@ -160,7 +169,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
         print(usage.rerun_help() if args.name == "rerun" else usage.help_text(args.name))
         return 0
-    params = report_parameters(args.params)
+    tokens = [t for t in args.params if t != "--pdf"]
+    params = report_parameters(tokens)
     output_dir = params.pop("output_dir", None)
     kernel = params.pop("kernel", None)
     # in this process unless a kernel is asked for (or this runs inside IPython): no kernel
@@ -179,13 +189,28 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.manifest:
         raise ReportError(f"unexpected {args.manifest!r}: give parameters as --name value")
     single_values(args.name, params)
+    pdf = len(tokens) < len(args.params)
     done = reports.run(
-        args.name, output_dir=output_dir, engine=engine, kernel_name=kernel, **params
+        args.name, output_dir=output_dir, engine=engine, kernel_name=kernel, pdf=pdf, **params
     )
-    for section in done.unavailable:
-        print(f"Not available: {section['section']}: {section['reason']}")
+    _closing_lines(done)
     print(f"Report written to {done.html}")
     return 0
+
+
+def _closing_lines(done: ReportResult) -> None:
+    """What a finished report used and could not fill (the words of its About box), and its
+    PDF; technical detail stays in manifest.json."""
+    import json
+
+    from marketdata.reports.about import closing_lines
+
+    for line in closing_lines(json.loads(done.manifest.read_text())):
+        print(line)
+    if done.pdf is not None:
+        print(f"PDF written to {done.pdf}")
+    elif done.pdf_note:
+        print(f"marketdata: {done.pdf_note}", file=sys.stderr)
 
 
 def _format_warning(
@@ -203,7 +228,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 0
     from marketdata.reports import batch
 
-    tokens = [t for t in args.params if t != "--no-resume"]
+    tokens = [t for t in args.params if t not in ("--no-resume", "--pdf")]
     params = report_parameters(tokens)
     overs = params.pop("over", None)
     if overs is None:
@@ -227,7 +252,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         output_dir=output_dir,
         scheduler=scheduler,
         workers=int(workers) if workers is not None else None,
-        resume=len(tokens) == len(args.params),
+        resume="--no-resume" not in args.params,
+        pdf="--pdf" in args.params,
         progress=True,
     )
     shown = result.summary.drop(columns=["error"])
@@ -293,7 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Reports: occupation_outlook, regional_salary_report, growth_explorer. "
         "Parameters as in the notebook, e.g. --occupation 29-2072 --area OH; repeat one to "
         "give a list. --output-dir DIR (default ./outputs), --engine inprocess|kernel (default "
-        "inprocess: no kernel to start), --kernel NAME (with --engine kernel). "
+        "inprocess: no kernel to start), --kernel NAME (with --engine kernel), "
+        "--pdf (also report.pdf, with headless Chromium or WeasyPrint). "
         "'marketdata report rerun MANIFEST' runs a report again and compares its tables.",
     )
     report.add_argument("name", help="report name, or 'rerun'")
@@ -310,7 +337,8 @@ def build_parser() -> argparse.ArgumentParser:
         "followed by a space stays in a name: 'Columbus, OH,Dayton, OH'). Other parameters "
         "as for 'marketdata report'. Options: --workers N (default: one per core), "
         "--scheduler tcp://host:8786 (a Dask cluster), --output-dir DIR, --no-resume (rebuild "
-        "reports that are up to date). Exit status 1 if any report failed.",
+        "reports that are up to date), --pdf (also each report.pdf). Exit status 1 if any "
+        "report failed.",
     )
     batch_cmd.add_argument("name", help="report name")
     batch_cmd.add_argument("params", nargs=argparse.REMAINDER, help="--over NAME=VALUES ...")

@@ -184,7 +184,7 @@ def load(
     if cached and not refresh:
         return fetch(max(cached), settings=settings)
     reasons = []
-    for candidate in range(date.today().year - 1, newest, -1):
+    for candidate in range(date.today().year - 1, newest - 1, -1):  # BLS's file beats ours
         try:
             return fetch(candidate, settings=settings, refresh=refresh)
         except ContactRequired:
@@ -196,7 +196,7 @@ def load(
         return fetch(max(cached), settings=settings)
     info = _manifest()
     warnings.warn(
-        f"no CPS table 54 newer than {newest} is cached or could be fetched "
+        f"no CPS table 54 of {newest} or later is cached or could be fetched "
         f"({'; '.join(reasons[:2]) or 'none tried'}); using the bundled {newest} table 54, "
         f"a transcription of a public copy ({info['copied_from']}) of {info['bls_url']}",
         OfflineDataWarning,

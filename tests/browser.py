@@ -21,7 +21,7 @@ from typing import Any
 
 import websocket
 
-from marketdata.pdf import chromium as find_chromium
+from marketdata.reports.pdf import chromium as find_chromium
 
 __all__ = ["Browser", "PageReport", "find_chromium"]
 _LISTENING = re.compile(r"DevTools listening on (ws://\S+)")
@@ -47,7 +47,8 @@ _MEASURE = """(() => {
     alt: i.getAttribute('alt'), loaded: i.complete && i.naturalWidth > 0,
     width: i.getBoundingClientRect().width}));
   const scrolled = [...document.querySelectorAll('body *')].filter(el =>
-    ['auto', 'scroll'].includes(getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1
+    ['auto', 'scroll'].includes(getComputedStyle(el).overflowX)
+    && el.scrollWidth > el.clientWidth + 1
   ).map(el => (el.className || el.tagName) + ': ' + el.scrollWidth + ' in ' + el.clientWidth);
   return {overflow: doc.scrollWidth - doc.clientWidth, width: width, wide: wide, scrolled: scrolled,
           images: images, text: document.body ? document.body.innerText : ''};

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from marketdata import about, cps, oews, oews_history, projections
+from marketdata import cps, oews, oews_history, projections
 from marketdata.errors import FetchError, OfflineDataWarning
+from marketdata.reports import about
 
 DATA = Path(__file__).parent / "data"
 URL = re.compile(r"https?://|www\.|\.gov|\.org")
@@ -52,20 +53,20 @@ def test_box_names_sources_gaps_and_one_command(gaps: list[dict]) -> None:
     box = about.about(bundled_provenance(), gaps, offline=True)
     assert [g.kind for g in box.gaps] == ["oews", "state", "history", "cps"]
     assert box.gaps[1].state == "OH"
-    assert box.command() == "marketdata fetch --history 5 --state OH"
+    assert box.command() == "marketdata fetch --history 6 --state OH"
     lines = box.lines()
     assert lines[0] == "OEWS May 2025: bundled with marketdata (BLS's files retrieved 2026-09-26)."
     assert lines[1].startswith("EP 2024-34: bundled with marketdata")
     assert (
-        "Not available: Projected growth in Ohio: Ohio's long-term projections (Projections "
-        "Central) were not available (offline mode is on)." in lines
+        "Not available: Projected growth in Ohio: needs Ohio's long-term projections "
+        "(Projections Central), which could not be had because offline mode is on." in lines
     )
     assert lines[-1] == (
-        "To fill these sections, run `marketdata fetch --history 5 --state OH` while online, "
+        "To fill these sections, run `marketdata fetch --history 6 --state OH` while online, "
         "then the report again."
     )
     body = box.html()
-    assert "<code>marketdata fetch --history 5 --state OH</code>" in body
+    assert "<code>marketdata fetch --history 6 --state OH</code>" in body
     for text in [*lines, body]:
         assert not URL.search(text), text
         assert "Error" not in text and "is not in the cache" not in text
@@ -74,12 +75,16 @@ def test_box_names_sources_gaps_and_one_command(gaps: list[dict]) -> None:
 def test_technical_detail_goes_to_the_manifest(gaps: list[dict]) -> None:
     records = about.about([], gaps, offline=True).manifest()
     assert [r["section"] for r in records] == [g["section"] for g in gaps]
-    assert records[1]["detail"].startswith(
+    assert records[1]["reason"].startswith(
         "projections-central/longterm-39.json is not in the cache"
-    )
+    )  # the technical reason, as raised
+    assert records[1]["url"].endswith("/Projections/LongTermRestJson/39?items_per_page=1000")
     assert records[1]["error"] == "OfflineError"
+    assert (records[1]["needs"], records[1]["state"]) == ("state", "OH")
     assert records[1]["command"] == "marketdata fetch --state OH"
-    assert all(r["detail"] for r in records)
+    assert records[1]["plain"].startswith("Projected growth in Ohio: needs Ohio's long-term")
+    assert all(r["reason"] for r in records)
+    assert about.about([], records, offline=True).manifest() == records  # read back the same
 
 
 def test_downloaded_or_cached(bls_server, online_settings) -> None:
@@ -98,5 +103,5 @@ def test_downloaded_or_cached(bls_server, online_settings) -> None:
 def test_unknown_failures_get_no_made_up_command() -> None:
     box = about.about([], [{"section": "Quick facts", "reason": "no rows", "error": "SchemaError"}])
     assert box.command() is None
-    assert box.gaps[0].sentence() == "Quick facts: the data this section needs were not available."
+    assert box.gaps[0].sentence() == "Quick facts: its data could not be loaded."
     assert box.lines()[-1].startswith("Not available: Quick facts")

@@ -79,3 +79,43 @@ def test_credential_table_for_a_group_report() -> None:
     assert rn["cert_only_factor_low"] == pytest.approx(1661 / 1493)
     assert math.isnan(rn["cert_only_annual_low"])
     assert "not a causal effect" in out.attrs["method"]
+
+
+STAGED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "cps"
+
+
+def test_offline_breakdown_fills_the_credential_columns_from_the_bundled_table() -> None:
+    """The issue's check: offline, salary.breakdown("29-2072", ["US", "OH", "Columbus, OH"])
+    has credential columns from the 2023 table 54, the cells named in cert_source; one value
+    recomputed by hand from the staged CSV (its tests/data copy when ../shared is absent)."""
+    import csv
+
+    from marketdata import salary
+
+    with pytest.warns(OfflineDataWarning):
+        frame = salary.breakdown("29-2072", ["US", "OH", "Columbus, OH"])
+    path = STAGED / "cpsaat54_2023_transcribed.csv"
+    path = path if path.exists() else DATA / "cpsaat54_2023_transcribed.csv"
+    with path.open(newline="") as f:
+        rows = {r[0]: r for r in csv.reader(f) if r}
+    some = rows["Some college, no degree"]
+    by_hand = int(some[4].replace(",", "")) / int(some[2])  # 1,236 / 992
+    ohio = frame.iloc[1]
+    assert ohio["area_name"] == "Ohio" and ohio["annual_median"] == OHIO_MEDIAN
+    assert ohio["cert_basis"] == "education"
+    assert ohio["cert_entry_education"] == "Postsecondary nondegree award"
+    assert ohio["cert_only_annual_high"] == pytest.approx(OHIO_MEDIAN * by_hand, rel=1e-12)
+    assert frame["cert_only_annual_low"].notna().all()
+    source = ohio["cert_source"]
+    assert "table 54 (bundled transcription of a public copy), 2023 annual averages" in source
+    assert "Educational attainment / Some college, no degree" in source
+    assert "Educational attainment / High school graduates, no college" in source
+    assert "with a certification, but no license $1,236" in source
+    info = frame.attrs["column_info"]
+    assert info["cert_only_annual_low"]["kind"] == "estimate"
+    assert "not a causal effect" in info["cert_only_annual_low"]["method"]
+    cps = [p for p in frame.attrs["provenance"] if p["program"] == "CPS"]
+    assert cps and all(p["bundled"] for p in cps)
+    assert "transcription" in cps[0]["release"]
+    shown = salary.display(frame)
+    assert shown.loc["Pay with a certification, no license*", "Ohio"].startswith("$63,5")

@@ -243,6 +243,7 @@ def test_latest_tries_newer_years_then_bundles(
         frame = cps_characteristics.load(settings=online_settings)
     assert frame.attrs["provenance"][0]["bundled"]
     assert bls_server.count("/cps/aa2024/cpsaat54.xlsx") == 1
+    assert bls_server.count("/cps/aa2023/cpsaat54.xlsx") == 1  # BLS's own file is tried
 
 
 def test_html_instead_of_the_workbook_is_not_cached(

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from marketdata import cache, cli, fetch, growth, oews_history
-from marketdata import report_tables as rt
+from marketdata import cache, cache_clear, cli, fetch, growth, oews_history
 from marketdata.config import Settings, reset_settings
 from marketdata.errors import FetchError, UnknownArea
+from marketdata.reports import tables as rt
 from tests.bls_server import Answer, BLSServer, Request, file_handler
 
 DATA = Path(__file__).parent / "data"
@@ -51,7 +51,10 @@ def test_fetch_state_then_offline_outlook_has_state_projections(
     reset_settings()
     offline = online_env.replace(offline=True)
     asked = len(bls_server.requests)
-    table, notes = rt.outlook_rows("29-1141", rt.area("OH", settings=offline), settings=offline)
+    table, notes, missing = rt.outlook_rows(
+        "29-1141", rt.area("OH", settings=offline), settings=offline
+    )
+    assert missing == []
     ohio = table[table["area_name"] == "Ohio"].iloc[0]
     # Projections Central's figures for Ohio (the fixture's row, as published)
     assert (ohio["employment_base"], ohio["employment_projected"]) == (139710, 141760)
@@ -75,7 +78,7 @@ def test_fetch_history_then_offline(bls_server, online_env: Settings, capsys) ->
     serve_reports_data(bls_server)
     for path in sorted((DATA / "oews_archive").glob("*.zip")):
         bls_server.add(f"/oes/special-requests/{path.name}", path)
-    crosswalks = DATA / "oews_archive" / "crosswalk-fixture"
+    crosswalks = DATA / "oews_archive" / "crosswalk"
     for name in ("soc_2000_to_2010_crosswalk.xls", "2018/soc_2010_to_2018_crosswalk.xlsx"):
         bls_server.add(f"/soc/{name}", crosswalks / Path(name).name)
     assert cli.main(["fetch", "--history", "3", "--no-cps"]) == 0
@@ -151,6 +154,8 @@ def test_an_interrupted_download_resumes_in_the_next_run(bls_server, online_sett
         cache.fetch(url, key="t/f", settings=online_settings)
     assert cache.lookup("t/f", settings=online_settings) is None  # no half-written entry
     assert [e.key for e in cache.entries(settings=online_settings)] == []
+    cleared = {p.name for p in cache_clear.plan(settings=online_settings).files}
+    assert {".f.partial", ".f.partial.json"} <= cleared  # `cache clear` would remove them
     entry = cache.fetch(url, key="t/f", settings=online_settings)
     assert resumed_from(seen[-1]) > 0
     assert entry.path.read_bytes() == BODY

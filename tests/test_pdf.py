@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from marketdata import pdf
+from marketdata.reports import pdf
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>t</title></head><body>
 <h1>Medical Records Specialists (29-2072) in Ohio</h1>

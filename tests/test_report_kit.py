@@ -14,7 +14,13 @@ from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 from matplotlib.figure import Figure
 
-from marketdata.errors import OfflineDataWarning, OfflineError, ReportError
+from marketdata.config import reset_settings
+from marketdata.errors import (
+    OfflineDataWarning,
+    OfflineError,
+    ReportError,
+    SuppressedValuesWarning,
+)
 from marketdata.reports import kit
 
 PROVENANCE = {
@@ -77,23 +83,77 @@ def test_show_figure_writes_the_png_it_displays(tmp_path: Path) -> None:
     assert shown.metadata["image/png"]["alt"] == "Median annual wage by state"
 
 
-def test_section_degrades_and_records_why(tmp_path: Path) -> None:
+def test_section_degrades_in_plain_words_and_records_why(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("MARKETDATA_OFFLINE", "1")
+    reset_settings()
+    url = "https://download.bls.gov/pub/time.series/oe/oe.area"
+    error = OfflineError(
+        "industry-specific OEWS estimates are not bundled and BLS could not be reached "
+        "(oe/oe.area is not in the cache and offline mode is on)",
+        url=url,
+    )
     with kit.writing_to(tmp_path), capture_output() as captured:
         with kit.section("Industries that employ it"):
-            raise OfflineError("industry-specific OEWS estimates are not bundled")
+            raise error
         with kit.section("Quick facts"):
             kit.show_note("fine")
     html = html_of(captured.outputs)
-    assert "Not available: industries that employ it — industry-specific" in html
+    assert (
+        "Not available here: industry detail from BLS&#x27;s full OEWS files (not in the "
+        "bundled data), because offline mode is on." in html
+    )
+    assert "not in the cache" not in html and "http" not in html and "OfflineError" not in html
     assert "fine" in html
-    records = json.loads((tmp_path / kit.SECTIONS_FILE).read_text())
-    assert records == [
+    [record] = json.loads((tmp_path / kit.SECTIONS_FILE).read_text())
+    assert record["section"] == "Industries that employ it"
+    assert record["reason"] == " ".join(str(error).split())  # the technical detail, kept
+    assert (record["error"], record["url"], record["needs"]) == ("OfflineError", url, "oews")
+    assert record["command"] == "marketdata fetch"
+
+
+def test_summary_missing_parts_and_the_about_box(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("MARKETDATA_OFFLINE", "1")
+    reset_settings()
+    error = OfflineError(
+        "projections-central/longterm-39.json is not in the cache and offline mode is on",
+        url="https://public.projectionscentral.org/Projections/LongTermRestJson/39",
+    )
+    with kit.writing_to(tmp_path), capture_output() as captured:
+        kit.start()
+        kit.show_summary(["Ohio pays about what the nation pays.", "It grows."])
+        kit.show_table(frame(), "t")
+        kit.show_missing("Projected growth and openings", error)
+        kit.show_about()
+    html = html_of(captured.outputs)
+    assert '<section class="md-summary"' in html
+    assert "Ohio pays about what the nation pays. It grows." in html
+    box = html[html.index('<aside class="md-about"') :]
+    assert "OEWS May 2025: bundled with marketdata (BLS&#x27;s files retrieved 2026-09-26)." in box
+    assert "needs Ohio&#x27;s long-term projections (Projections Central)" in box
+    assert "<code>marketdata fetch --state OH</code>" in box
+    assert "http" not in box and "sha256" not in box.lower()
+    record = json.loads((tmp_path / kit.SUMMARY_FILE).read_text())
+    assert record["summary"] == ["Ohio pays about what the nation pays.", "It grows."]
+    provenance = pd.read_csv(tmp_path / "tables" / "provenance.csv")
+    assert provenance["source_url"].tolist() == [PROVENANCE["source_url"]]  # kept in the CSV
+
+
+def test_tables_scroll_in_their_own_box_and_codes_do_not_wrap(tmp_path: Path) -> None:
+    df = pd.DataFrame(
         {
-            "section": "Industries that employ it",
-            "reason": "industry-specific OEWS estimates are not bundled",
-            "error": "OfflineError",
+            "occupation_code": ["29-1123"],
+            "occupation_title": ["Physical therapists"],
+            "employment": [9870.0],
         }
-    ]
+    )
+    with kit.writing_to(tmp_path), capture_output() as captured:
+        kit.show_table(df, "codes")
+    html = html_of(captured.outputs)
+    assert html.startswith('<div class="md-scroll"')
+    assert '<td class="md-code">29-1123</td>' in html
+    assert '<td class="md-num">9,870</td>' in html
+    assert '<td class="md-text">Physical therapists</td>' in html
+    assert "<thead>" in html  # repeated on every printed page
 
 
 def test_section_lets_bugs_through(tmp_path: Path) -> None:
@@ -112,10 +172,13 @@ def test_package_warnings_become_one_note_each(tmp_path: Path) -> None:
         with kit.writing_to(tmp_path), capture_output() as captured:
             kit.start()
             for _ in range(2):
+                warnings.warn("3 values not released", SuppressedValuesWarning, stacklevel=1)
                 warnings.warn("using the bundled snapshot", OfflineDataWarning, stacklevel=1)
     finally:
         warnings.showwarning = previous
-    assert html_of(captured.outputs).count("using the bundled snapshot") == 1
+    html = html_of(captured.outputs)
+    assert html.count("3 values not released") == 1
+    assert "bundled snapshot" not in html  # said once, in the About box
 
 
 def test_without_a_folder_it_only_displays(monkeypatch, tmp_path: Path) -> None:

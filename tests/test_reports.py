@@ -8,6 +8,7 @@ Expected figures are BLS's published ones, read from tests/data/plots/oews_2025_
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import json
 import re
@@ -163,9 +164,19 @@ def test_outlook_html_hides_code_and_embeds_figures(outlook: reports.ReportResul
 
 def test_outlook_degrades_sections_it_cannot_fill(outlook: reports.ReportResult) -> None:
     missing = {s["section"]: s for s in outlook.unavailable}
-    assert set(missing) == {"Industries that employ it"}
-    assert "not bundled" in missing["Industries that employ it"]["reason"]
-    assert "Not available: industries that employ it" in outlook.html.read_text()
+    # offline on the bundled data: industry detail, Ohio's projections and the CPS table
+    assert set(missing) == {
+        "Industries that employ it",
+        "Projected growth and openings",
+        "Pay with a certification",
+    }
+    assert "not bundled" in missing["Industries that employ it"]["reason"]  # technical, kept
+    assert missing["Projected growth and openings"]["state"] == "OH"
+    assert missing["Pay with a certification"]["needs"] == "cps"
+    html = outlook.html.read_text()
+    assert html.count("Not available here:") == 3
+    assert "Not available here: industry detail from BLS" in html
+    assert "To fill them, run <code>marketdata fetch --state OH</code>" in html
 
 
 def test_secrets_are_never_written(outlook: reports.ReportResult) -> None:
@@ -247,6 +258,53 @@ def test_growth_explorer(explorer: reports.ReportResult) -> None:
     missing = {s["section"]: s["reason"] for s in explorer.unavailable}
     assert set(missing) == {"Change over past releases"}
     assert "offline" in missing["Change over past releases"]
+
+
+# --------------------------------------------------------------------------- credentials
+
+
+def test_outlook_shows_the_credential_estimate_offline(outlook: reports.ReportResult) -> None:
+    """Offline: the bundled CPS 2023 table 54 (a transcription), the rows of EP's entry
+    education for 29-2072 (postsecondary nondegree award: high school, some college)."""
+    ohio = published("3900000", "29-2072", "annual_median")
+    low, high = money(ohio * 1120 / 899), money(ohio * 1236 / 992)
+    text = html.unescape(outlook.html.read_text())
+    assert (
+        f"Ohio — With a certification: about {low}–{high} a year (estimate: Ohio's median × "
+        "the CPS 2023 ratio, with a certification, but no license, for full-time workers with "
+        "a high school diploma but no college, $1,120 vs $899 a week for all workers"
+    ) in text
+    assert "some college but no degree, $1,236 vs $992 a week for all workers" in text
+    assert "a ratio of medians, not a causal effect" in text
+    creds = read_csv(outlook.tables["credentials"]).set_index("area_name")
+    assert creds.loc["Ohio", "cert_basis"] == "education"
+    assert float(creds.loc["Ohio", "cert_only_annual_high"]) == pytest.approx(ohio * 1236 / 992)
+    sources = read_csv(outlook.tables["provenance"])
+    cps = sources[sources["program"] == "CPS"]
+    assert len(cps) == 1 and "transcription" in cps["release"].iloc[0]
+
+
+def test_group_reports_show_credential_rows(
+    explorer: reports.ReportResult, report_settings: Settings, tmp_path: Path
+) -> None:
+    creds = read_csv(explorer.tables["credentials"]).set_index("occupation_code")
+    assert creds.loc["29-2072", "entry_education"] == "Postsecondary nondegree award"
+    assert float(creds.loc["29-2072", "cert_only_annual_high"]) == pytest.approx(51140 * 1236 / 992)
+    regional = reports.run(
+        "regional_salary_report",
+        output_dir=tmp_path,
+        settings=report_settings,
+        area="AK",
+        occupations=["29-2072", "29-1211"],
+    )
+    assert "Pay with a certification (estimates)" not in {
+        s["section"] for s in regional.unavailable
+    }
+    rows = read_csv(regional.tables["credentials"]).set_index("occupation_code")
+    alaska = published("0200000", "29-2072", "annual_median")
+    assert float(rows.loc["29-2072", "cert_only_annual_low"]) == pytest.approx(alaska * 1120 / 899)
+    assert rows.loc["29-1211", "cert_only_annual_low"] == ""  # a top-coded median: no estimate
+    assert "not a causal effect" in html.unescape(regional.html.read_text())
 
 
 # --------------------------------------------------------------------------- bad parameters

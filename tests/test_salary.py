@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from marketdata import salary
+from marketdata.config import Settings
 from marketdata.errors import OfflineDataWarning, SourceFormatError, UnknownArea, UnknownCode
 from marketdata.salary.columns import DERIVED, EP, ESTIMATE, PUBLISHED, USER
 from marketdata.salary.pay import BANDS
@@ -33,14 +34,19 @@ def cert_table() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def mrs(oews, cert_table) -> pd.DataFrame:
-    return salary.breakdown(
-        MRS,
-        ["US", "Ohio", "Columbus, OH", "Elmira, NY"],
-        data=oews,
-        certification=cert_table,
-        what_it_takes=False,
-    )
+def mrs(oews, cert_table, tmp_path_factory) -> pd.DataFrame:
+    """Offline (module fixtures run before the per-test offline environment): EP's entry
+    education and CPS table 54 come from the bundled data."""
+    offline = Settings(cache_dir=tmp_path_factory.mktemp("mrs-cache"), offline=True)
+    with pytest.warns(OfflineDataWarning):
+        return salary.breakdown(
+            MRS,
+            ["US", "Ohio", "Columbus, OH", "Elmira, NY"],
+            data=oews,
+            certification=cert_table,
+            what_it_takes=False,
+            settings=offline,
+        )
 
 
 def test_bands_equal_the_published_percentiles(mrs, oews) -> None:
@@ -245,12 +251,15 @@ def test_unknown_area_and_occupation(oews) -> None:
 
 
 def test_missing_sources_degrade_with_a_note(oews) -> None:
-    """Offline with an empty cache: no CPS table (said in a note); EP's assignments come from
-    the bundled 2024-34 round, marked as bundled; the breakdown still comes."""
+    """Offline with an empty cache: no CPS table by occupation (said in a note), so the
+    credential factor comes from the bundled CPS 2023 table 54 by EP's entry education;
+    EP's assignments come from the bundled 2024-34 round, marked as bundled."""
     with pytest.warns(OfflineDataWarning):
         frame = salary.breakdown(MRS, ["Ohio"], data=oews)
     row = frame.iloc[0]
-    assert "unavailable" in row["cert_note"] and math.isnan(row["cert_annual_low"])
+    assert "by occupation for 2025 unavailable" in row["cert_note"]
+    assert row["cert_basis"] == "education"
+    assert row["cert_only_annual_low"] == pytest.approx(50990 * 1120 / 899)
     assert row["cps_group"] == "Healthcare practitioners and technical occupations"
     assert row["typical_education"] == "Postsecondary nondegree award"
     assert row["ep_round"] == "2024-34"
@@ -282,6 +291,7 @@ def test_end_to_end_from_bls_files(bls_server, online_settings) -> None:
     for path in (DATA / "oe").glob("oe.*"):
         bls_server.add(f"/pub/time.series/oe/{path.name}", path)
     bls_server.add("/cps/aa2025/cpsaat53.xlsx", TABLE)
+    bls_server.add("/cps/aa2023/cpsaat54.xlsx", DATA / "cps" / "cpsaat54_2023_rebuilt.xlsx")
     bls_server.add("/emp/ind-occ-matrix/occupation.xlsx", DATA / "ep" / "occupation_2024-34.xlsx")
     bls_server.add("/web/ors/ors-complete-dataset.xlsx", DATA / "ors" / "ors-2020-slice.xlsx")
     bls_server.add("/regional/zip/SARPP.zip", DATA / "bea_rpp" / "SARPP_STATE_2008_2024.csv")
@@ -294,6 +304,8 @@ def test_end_to_end_from_bls_files(bls_server, online_settings) -> None:
     assert (columbus["entry_annual_low"], columbus["experienced_annual_high"]) == (40300, 80470)
     assert columbus["ratio_to_nation"] == pytest.approx(51230 / 51140)
     assert columbus["cert_annual_low"] == pytest.approx(51230 * 1200 / 1400)
+    assert columbus["cert_basis"] == "occupation group"
+    assert columbus["edu_cert_factor_high"] == pytest.approx(1236 / 992)  # table 54 beside
     assert columbus["typical_education"] == "Postsecondary nondegree award"
     # BEA's price parities (2023 for metros, 2024 for states: closest to May 2025) and ORS
     assert (columbus["rpp"], columbus["rpp_year"]) == (94.516, 2023)

@@ -1,5 +1,5 @@
 """Plain-language summaries, on real frames: the bundled May 2025 OEWS snapshot and the
-bundled EP 2024-34 round, read through the same report_tables functions the notebooks use.
+bundled EP 2024-34 round, read through the same reports.tables functions the notebooks use.
 
 Expected figures come from BLS's files (tests/data/plots/oews_2025_states.csv, cut from the
 May 2025 oe.* files; tests/data/ep/occupation_2024-34.xlsx, BLS's workbook cut down), not
@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from marketdata import oews, projections, summary
-from marketdata import report_tables as rt
+from marketdata import oews, projections
 from marketdata.errors import OfflineDataWarning
+from marketdata.reports import summary
+from marketdata.reports import tables as rt
 from marketdata.sources import ep
 
 DATA = Path(__file__).parent / "data"
@@ -43,7 +44,7 @@ def outlook_frames(code: str, area: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     occ, where = rt.occupation(code), rt.area(area)
     wages = oews.load(occupation=occ.code)
     compared = rt.rows_for(wages, rt.comparison_codes(where))
-    growth, _ = rt.outlook_rows(occ.code, where)
+    growth, _, _ = rt.outlook_rows(occ.code, where)
     return compared, growth
 
 
@@ -122,14 +123,14 @@ def test_regional_summary_on_a_soc_group() -> None:
         in (sentences[1])
     )
     nurses = table.set_index("occupation_code").loc["29-1141", "employment"]  # the table's own
-    assert any(f"Registered nurses, employed about {nurses:,.0f} people" in s for s in sentences)
+    assert any(f"registered nurses, employed about {nurses:,.0f} people" in s for s in sentences)
     unpublished = int((table["employment"].isna() & table["annual_median"].isna()).sum())
     assert sentences[-1].startswith(f"BLS did not publish {unpublished} occupations")
     assert 3 <= len(sentences) <= 6
 
 
 def test_growth_summary_names_fastest_and_most_openings() -> None:
-    table, notes = rt.group_outlook("29-0000", rt.area("US"))
+    table, notes, _ = rt.group_outlook("29-0000", rt.area("US"))
     sentences = summary.growth_summary(
         table, "Healthcare Practitioners and Technical Occupations", notes=notes
     )

@@ -12,6 +12,19 @@ from matplotlib.figure import Figure
 
 PERCENTILES: tuple[str, ...] = ("p10", "p25", "median", "p75", "p90")
 
+#: Okabe & Ito (2008), "Color Universal Design": told apart with protan, deutan and tritan
+#: vision; every chart takes its colours from here (maps use viridis/cividis, also safe).
+PALETTE: dict[str, str] = {
+    "blue": "#0072B2",
+    "sky_blue": "#56B4E9",
+    "dark_blue": "#003A5D",
+    "orange": "#E69F00",
+    "vermillion": "#D55E00",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "purple": "#CC79A7",
+}
+
 
 #: Axis labels of the OEWS measures.
 MEASURE_LABELS: dict[str, str] = {

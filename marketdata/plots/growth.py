@@ -107,8 +107,8 @@ def growth_openings(
                 ax.text(0, y, " n/a", va="center", fontsize=8, color="0.4")
                 notes.append("n/a: not published in the projections.")
                 continue
-            color = "#54A24B" if v >= 0 else "#E45756"
-            ax.barh(y, v, color=color if measure == "percent_change" else "#4C78A8")
+            color = base.PALETTE["blue"] if v >= 0 else base.PALETTE["vermillion"]
+            ax.barh(y, v, color=color if measure == "percent_change" else base.PALETTE["blue"])
             ax.text(
                 v + (span * 0.02 if v >= 0 else -span * 0.02),
                 y,
@@ -169,7 +169,14 @@ def growth_vs_pay(
     scale = 600 / finite.max() if finite.size and finite.max() > 0 else 0.0
     area = np.where(np.isnan(sizes), 30, 15 + sizes * scale)
     plain, bound = known & ~tops, known & tops
-    ax.scatter(xs[plain], ys[plain], s=area[plain], alpha=0.6, color="#4C78A8", edgecolor="white")
+    ax.scatter(
+        xs[plain],
+        ys[plain],
+        s=area[plain],
+        alpha=0.6,
+        color=base.PALETTE["blue"],
+        edgecolor="white",
+    )
     if bound.any():
         ax.scatter(
             xs[bound],
@@ -177,7 +184,7 @@ def growth_vs_pay(
             s=60,
             marker="^",
             facecolor="none",
-            edgecolor="#D62728",
+            edgecolor=base.PALETTE["vermillion"],
             label="pay at or above BLS's top code",
         )
         ax.legend(fontsize=8)

@@ -68,8 +68,8 @@ def wage_distribution(
                     (row[1], y - 0.2),
                     row[3] - row[1],
                     0.4,
-                    facecolor="#4C78A8",
-                    edgecolor="#2C4F78",
+                    facecolor=base.PALETTE["blue"],
+                    edgecolor=base.PALETTE["dark_blue"],
                     hatch="//" if top[3] else None,
                     zorder=2,
                 )
@@ -83,7 +83,7 @@ def wage_distribution(
                 row[j],
                 y,
                 marker=marker,
-                color="#D62728" if pct == "median" else "black",
+                color=base.PALETTE["vermillion"] if pct == "median" else "black",
                 markersize=8 if pct == "median" else 12,
                 zorder=3,
             )
@@ -113,7 +113,7 @@ def wage_distribution(
             ys,
             "o",
             markerfacecolor="none",
-            markeredgecolor="#F58518",
+            markeredgecolor=base.PALETTE["orange"],
             markersize=9,
             markeredgewidth=2,
             linestyle="none",
@@ -147,9 +147,9 @@ def pay_bands(
     """
     validate(df, [label], table="salary breakdown")
     bands = (
-        ("entry", "Entry level, 10th-25th pct (estimate)", "#9ECAE9"),
-        ("mid", "Mid-career, 25th-75th pct (estimate)", "#4C78A8"),
-        ("experienced", "Experienced, 75th-90th pct (estimate)", "#1F3B5A"),
+        ("entry", "Entry level, 10th-25th pct (estimate)", base.PALETTE["sky_blue"]),
+        ("mid", "Mid-career, 25th-75th pct (estimate)", base.PALETTE["blue"]),
+        ("experienced", "Experienced, 75th-90th pct (estimate)", base.PALETTE["dark_blue"]),
     )
     names = base.text_labels(df, label)
     fig = base.new_figure(8.5, 1.6 + 1.0 * len(df))
@@ -184,7 +184,7 @@ def pay_bands(
                 point,
                 y + 0.12,
                 "D",
-                color="#D62728",
+                color=base.PALETTE["vermillion"],
                 markersize=7,
                 label=None if "median" in seen else "Median (published)",
             )
@@ -194,7 +194,7 @@ def pay_bands(
             ax.plot(
                 [low, high],
                 [y - 0.25, y - 0.25],
-                color="#F58518",
+                color=base.PALETTE["orange"],
                 linewidth=4,
                 solid_capstyle="butt",
                 label=None if "cert" in seen else "With a certification or license (estimate)",

@@ -47,7 +47,11 @@ def bars(
             ax.text(0, y, " not released", va="center", fontsize=8, color="0.4")
             notes.append(base.GAP_NOTE)
             continue
-        color = "#F58518" if highlight is not None and name == highlight else "#4C78A8"
+        color = (
+            base.PALETTE["orange"]
+            if highlight is not None and name == highlight
+            else base.PALETTE["blue"]
+        )
         ax.barh(
             y,
             v,

@@ -1,15 +1,18 @@
 """Helpers used inside report notebooks: show a table or figure AND write it to the report folder.
 
-A notebook calls :func:`start` once, then :func:`show_table`, :func:`show_figure`,
-:func:`show_note` and :func:`section`. Where files go:
+A notebook calls :func:`start` once, then :func:`show_summary`, :func:`show_table`,
+:func:`show_figure`, :func:`show_note`, :func:`section` and :func:`show_missing`, and ends
+with :func:`show_about` (the "About these data" box). Where files go:
 
 - the folder set with :func:`writing_to` (used by in-process engines), else
 - the folder named by the environment variable ``MARKETDATA_REPORT_DIR`` (set by
   :mod:`marketdata.reports` for the kernel it starts), else
 - nowhere: opened by hand in Jupyter, the notebook only displays.
 
-Files written: ``tables/<name>.csv``, ``figures/<name>.png`` and two small records the
-runner folds into ``manifest.json`` (``_provenance.json``, ``_sections.json``).
+Files written: ``tables/<name>.csv``, ``figures/<name>.png`` and small records the runner
+folds into ``manifest.json`` (``_provenance.json``, ``_sections.json``, ``_summary.json``).
+What could not be filled is said in plain words; URLs and exception text go to the manifest
+and the log only.
 
 Everything shown is escaped: BLS titles and notes never become markup.
 """
@@ -23,15 +26,19 @@ import logging
 import os
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 from matplotlib.figure import Figure
 
-from marketdata.errors import MarketdataError, MarketdataWarning, ReportError
-from marketdata.formatting import display_frame
+from marketdata.config import get_settings
+from marketdata.errors import MarketdataError, MarketdataWarning, OfflineDataWarning, ReportError
+from marketdata.formatting import MEASURE_FORMATS, display_frame
+from marketdata.reports import about
+from marketdata.reports.table_html import table_html
 from marketdata.schema import provenance_of
 
 logger = logging.getLogger(__name__)
@@ -39,6 +46,19 @@ logger = logging.getLogger(__name__)
 ENV_VAR = "MARKETDATA_REPORT_DIR"
 PROVENANCE_FILE = "_provenance.json"
 SECTIONS_FILE = "_sections.json"
+SUMMARY_FILE = "_summary.json"
+#: Columns laid out as numbers (right-aligned, never wrapped) besides the formatted measures.
+NUMERIC: frozenset[str] = frozenset(
+    {
+        *MEASURE_FORMATS,
+        "location_quotient",
+        "jobs_per_1000",
+        "ratio_to_nation",
+        "base_year",
+        "projected_year",
+        "year",
+    }
+)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 #: Column headings of the HTML tables (CSV files keep the column names).
 LABELS: dict[str, str] = {
@@ -91,7 +111,13 @@ LABELS: dict[str, str] = {
     "value": "",
 }
 
-_state: dict[str, object] = {"dir": None, "provenance": [], "sections": [], "warnings": set()}
+_state: dict[str, object] = {
+    "dir": None,
+    "provenance": [],
+    "sections": [],
+    "warnings": set(),
+    "started": None,
+}
 
 
 # --------------------------------------------------------------------------- where files go
@@ -122,20 +148,24 @@ def reset() -> None:
     _state["provenance"] = []
     _state["sections"] = []
     _state["warnings"] = set()
+    _state["started"] = datetime.now(UTC)
 
 
 def start() -> None:
     """Call once at the top of a report notebook.
 
-    Resets the records, and shows the package's warnings (suppressed values, offline data)
-    as notes in the report instead of raw text on stderr.
+    Resets the records, and shows the package's warnings (suppressed values) as notes in the
+    report instead of raw text on stderr; that bundled data were used (an
+    :class:`~marketdata.errors.OfflineDataWarning`) is said once, in the About box.
     """
     reset()
     warnings.showwarning = _show_warning
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    if issubclass(category, MarketdataWarning):
+    if issubclass(category, OfflineDataWarning):
+        logger.info("%s", message)
+    elif issubclass(category, MarketdataWarning):
         shown: set[str] = _state["warnings"]  # type: ignore[assignment]
         if str(message) not in shown:
             shown.add(str(message))
@@ -200,16 +230,38 @@ def provenance() -> pd.DataFrame:
     return pd.DataFrame(_state["provenance"], columns=columns)
 
 
-def show_provenance() -> None:
-    """Provenance footer: every source file, its URL, release and SHA-256."""
+def show_about() -> None:
+    """The "About these data" box: the data used (downloaded, cached or bundled, release,
+    retrieval date), the sections that could not be filled and the one command that fills
+    them. Every source file's URL and SHA-256 go to ``tables/provenance.csv`` and the manifest."""
     table = provenance()
-    if table.empty:
-        show_note("No data source was recorded for this report.")
-        return
-    caption = "Data sources (U.S. Bureau of Labor Statistics"
-    if "BEA" in set(table.get("program", ())):
-        caption += "; regional price parities: U.S. Bureau of Economic Analysis"
-    show_table(table, "provenance", caption=caption + ")")
+    _write("tables", "provenance.csv", table.to_csv(index=False, lineterminator="\n").encode())
+    box = about.about(
+        _state["provenance"],  # type: ignore[arg-type]
+        _state["sections"],  # type: ignore[arg-type]
+        started=_state["started"],  # type: ignore[arg-type]
+        offline=get_settings().offline,
+    )
+    from IPython.display import HTML
+
+    _display(HTML(box.html()))
+
+
+def show_summary(sentences: Sequence[str]) -> None:
+    """The plain-language summary at the top of the report (one paragraph), recorded for the
+    manifest and the terminal."""
+    from IPython.display import HTML
+
+    text = " ".join(sentences) or "No figure of this report could be summarised."
+    started = _state["started"]
+    record = {"summary": list(sentences), "started": started.isoformat() if started else None}
+    _write("", SUMMARY_FILE, json.dumps(record, indent=2).encode())
+    _display(
+        HTML(
+            '<section class="md-summary" aria-label="Summary"><h2>Summary</h2>'
+            f"<p>{html.escape(text)}</p></section>"
+        )
+    )
 
 
 # --------------------------------------------------------------------------- display and write
@@ -233,14 +285,15 @@ def show_table(
     _write("tables", f"{name}.csv", csv.encode())
     shown = display_frame(df)
     names = {**LABELS, **(labels or {})}
-    shown = shown.rename(columns=lambda c: names.get(c, c.replace("_", " ").capitalize()))
+    headings = {c: names.get(c, c.replace("_", " ").capitalize()) for c in shown.columns}
     from IPython.display import HTML
 
     if caption:
         show_note(caption, kind="caption")
-    _display(
-        HTML(shown.to_html(index=False, escape=True, na_rep="—", border=0, classes="md-table"))
+    page = table_html(
+        shown, columns=list(shown.columns), headings=headings, numeric=NUMERIC, caption=caption
     )
+    _display(HTML(page))
 
 
 def show_facts(
@@ -285,17 +338,36 @@ def show_heading(text: str, *, level: int = 2) -> None:
     _display(HTML(f"<h{level}>{html.escape(text)}</h{level}>"))
 
 
+def _gap(section_: str, error: BaseException) -> about.Gap:
+    """Record that ``section_`` (or a part of it) could not be filled because of ``error``."""
+    found = about.gap(
+        section_,
+        " ".join(str(error).split()) or type(error).__name__,
+        error=type(error).__name__,
+        url=getattr(error, "url", None),
+        offline=get_settings().offline,
+    )
+    logger.info("not available: %s: %s", section_, found.detail)
+    records: list[dict[str, object]] = _state["sections"]  # type: ignore[assignment]
+    records.append(found.record())
+    _write("", SECTIONS_FILE, json.dumps(records, indent=2).encode())
+    return found
+
+
+def show_missing(section_: str, error: BaseException) -> None:
+    """A part of a section that could not be filled (e.g. the state's projections next to
+    the nation's): a plain note here, the detail in the manifest and the About box."""
+    show_note(_gap(section_, error).note())
+
+
 @contextmanager
 def section(title: str) -> Iterator[None]:
     """A report section that degrades: if its data is not available (a package error, or a
-    part of the package that is not installed), it says "Not available: ..." and why, and
-    the rest of the report goes on. Recorded in the manifest under ``unavailable``."""
+    part of the package that is not installed), it says so in plain words and the rest of
+    the report goes on. Recorded in the manifest under ``unavailable`` (with the technical
+    reason) and listed in the About box with the command that fills it."""
     show_heading(title)
     try:
         yield
     except (MarketdataError, ImportError) as exc:
-        reason = " ".join(str(exc).split()) or type(exc).__name__
-        show_note(f"Not available: {title.lower()} — {reason}")
-        records: list[dict[str, str]] = _state["sections"]  # type: ignore[assignment]
-        records.append({"section": title, "reason": reason, "error": type(exc).__name__})
-        _write("", SECTIONS_FILE, json.dumps(records, indent=2).encode())
+        show_note(_gap(title, exc).note())

@@ -1,5 +1,6 @@
 """The report's ``manifest.json``: parameters, package version, notebook, data sources (URL,
-SHA-256), sections not available, time, run id and the SHA-256 of every file written."""
+SHA-256), sections not available (plain words, the technical reason and the command that
+fills them), the summary, time, run id and the SHA-256 of every file written."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 import nbformat
 
 from marketdata import __version__
-from marketdata.reports.kit import PROVENANCE_FILE, SECTIONS_FILE
+from marketdata.reports.kit import PROVENANCE_FILE, SECTIONS_FILE, SUMMARY_FILE
 from marketdata.reports.planning import ReportPlan
 
 
@@ -32,7 +33,8 @@ def manifest_of(
     the notebook kit wrote there."""
     data = _read_json(folder / PROVENANCE_FILE, [])
     unavailable = _read_json(folder / SECTIONS_FILE, [])
-    for record in (PROVENANCE_FILE, SECTIONS_FILE):
+    summary = _read_json(folder / SUMMARY_FILE, {})
+    for record in (PROVENANCE_FILE, SECTIONS_FILE, SUMMARY_FILE):
         (folder / record).unlink(missing_ok=True)
     files = sorted(p for p in folder.rglob("*") if p.is_file())
     pm = nb.metadata.get("papermill", {})
@@ -47,6 +49,8 @@ def manifest_of(
         "notebook": {"name": plan_.notebook.name, "sha256": sha256(plan_.notebook)},
         "data": data,
         "unavailable": unavailable,
+        "summary": summary.get("summary", []),
+        "started": summary.get("started"),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "run_id": run_id,
         "papermill": {"version": pm.get("version"), "duration": pm.get("duration")},

@@ -5,8 +5,7 @@ Two engines run the notebook (:data:`ENGINES`): ``kernel`` (papermill with a fre
 kernel; the default of :func:`run`, which leaves the calling process as it was) and
 ``inprocess`` (this process's IPython shell, :mod:`marketdata.reports.inprocess`: no kernel
 to start, as batch workers and ``marketdata report`` run reports). Both write the same
-tables, figures and HTML.
-"""
+tables, figures and HTML."""
 
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ import shutil
 import sys
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,7 @@ from marketdata import cache
 from marketdata.config import Settings
 from marketdata.errors import ReportError
 from marketdata.reports.folders import place, scratch
+from marketdata.reports.pdf import PdfError, PdfUnavailable, render
 from marketdata.reports.planning import ReportPlan, plan
 
 if TYPE_CHECKING:  # Jupyter, nbformat and nbconvert load when a report runs, not for errors
@@ -52,10 +52,17 @@ class ReportResult:
     figures: dict[str, Path]
     unavailable: list[dict[str, str]]
     seconds: float
+    summary: list[str] = field(default_factory=list)
+    pdf: Path | None = None
+    #: Why no PDF was written when one was asked for (what to install), else "".
+    pdf_note: str = ""
 
 
-def execute_to(plan_: ReportPlan, folder: Path, executor: Executor, run_id: str) -> dict[str, Any]:
-    """Run the notebook into ``folder`` and write the HTML and the manifest there."""
+def execute_to(
+    plan_: ReportPlan, folder: Path, executor: Executor, run_id: str, *, pdf: bool = False
+) -> dict[str, Any]:
+    """Run the notebook into ``folder`` and write the HTML (and, with ``pdf``, ``report.pdf``
+    from it) and the manifest there."""
     import nbformat
 
     from marketdata.reports.export import html
@@ -71,15 +78,34 @@ def execute_to(plan_: ReportPlan, folder: Path, executor: Executor, run_id: str)
     nb.metadata.setdefault("marketdata", {})["run_id"] = run_id
     nbformat.write(nb, folder / "report.ipynb")
     (folder / "report.html").write_text(html(nb, plan_.title), encoding="utf-8")
+    note = _pdf(folder) if pdf else ""
     manifest = manifest_of(plan_, folder, nb, run_id)
+    if pdf:
+        manifest["pdf"] = {"written": not note, "note": note}
     (folder / "manifest.json").write_text(
         json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
     )
     return manifest
 
 
-def build(plan_: ReportPlan, *, executor: Executor | None = None) -> ReportResult:
-    """Execute a planned report and move the finished folder into place.
+def _pdf(folder: Path) -> str:
+    """Write ``report.pdf`` beside ``report.html``; "" if written, else the one line saying
+    what to install (the HTML report stands)."""
+    try:
+        render(folder / "report.html", folder / "report.pdf")
+    except PdfUnavailable as err:
+        return str(err)
+    except PdfError as err:
+        logger.warning("%s", err)
+        return f"no PDF written: {err}"
+    return ""
+
+
+def build(
+    plan_: ReportPlan, *, executor: Executor | None = None, pdf: bool = False
+) -> ReportResult:
+    """Execute a planned report and move the finished folder into place; with ``pdf``, also
+    ``report.pdf`` (when a renderer is installed; ``ReportResult.pdf_note`` says otherwise).
 
     Nothing appears at ``plan_.target`` unless every file was written.
     """
@@ -87,7 +113,7 @@ def build(plan_: ReportPlan, *, executor: Executor | None = None) -> ReportResul
     run_id = uuid.uuid4().hex
     tmp = scratch(plan_.target, plan_.slug, "partial")
     try:
-        manifest = execute_to(plan_, tmp, executor or executor_for("kernel"), run_id)
+        manifest = execute_to(plan_, tmp, executor or executor_for("kernel"), run_id, pdf=pdf)
         # one move at a time per folder: two runs finishing together would otherwise rename
         # onto each other (ENOTEMPTY) and lose a report
         with cache.lock(f"report:{plan_.target}", settings=plan_.settings):
@@ -107,6 +133,9 @@ def build(plan_: ReportPlan, *, executor: Executor | None = None) -> ReportResul
         figures={Path(f).stem: target / f for f in files if f.startswith("figures/")},
         unavailable=manifest["unavailable"],
         seconds=time.perf_counter() - started,
+        summary=manifest["summary"],
+        pdf=target / "report.pdf" if "report.pdf" in files else None,
+        pdf_note=manifest.get("pdf", {}).get("note", ""),
     )
 
 
@@ -154,6 +183,7 @@ def run(
     settings: Settings | None = None,
     engine: str = "kernel",
     kernel_name: str | None = None,
+    pdf: bool = False,
     **parameters: Any,
 ) -> ReportResult:
     """Produce report ``name`` with ``parameters`` in ``<output_dir>/<name>/<slug>/``.
@@ -169,11 +199,13 @@ def run(
         shell: faster, the same files; not inside another IPython session such as Jupyter).
     kernel_name
         Jupyter kernelspec for the kernel engine (default: this Python).
+    pdf
+        Also write ``report.pdf`` from the HTML (headless Chromium or WeasyPrint).
     **parameters
         The notebook's parameters, e.g. ``occupation="29-2072", area="OH"``.
     """
     executor = executor_for(engine, kernel_name)
     plan_ = plan(name, output_dir=output_dir, settings=settings, **parameters)
-    result = build(plan_, executor=executor)
+    result = build(plan_, executor=executor, pdf=pdf)
     logger.info("report %s written to %s in %.1f s", name, result.directory, result.seconds)
     return result

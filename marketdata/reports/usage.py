@@ -15,6 +15,7 @@ REPORT_OPTIONS: tuple[tuple[str, str], ...] = (
     ("--engine inprocess|kernel", "run the notebook in this process (default, no kernel to "
      "start) or in a fresh Jupyter kernel; the files are the same"),
     ("--kernel NAME", "with --engine kernel: the Jupyter kernel (default: this Python)"),
+    ("--pdf", "also write report.pdf (headless Chromium, else WeasyPrint)"),
 )  # fmt: skip
 #: Options of ``marketdata batch`` besides the notebook's parameters.
 BATCH_OPTIONS: tuple[tuple[str, str], ...] = (
@@ -25,6 +26,7 @@ BATCH_OPTIONS: tuple[tuple[str, str], ...] = (
     ("--scheduler tcp://host:8786", "run on a Dask cluster"),
     ("--output-dir DIR", "where the report folders go (default ./outputs)"),
     ("--no-resume", "rebuild reports that are up to date"),
+    ("--pdf", "also write each report.pdf"),
 )  # fmt: skip
 
 

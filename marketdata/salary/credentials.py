@@ -1,10 +1,15 @@
 """Credential factors of a salary breakdown: BLS-derived (CPS) and the user's own.
 
-The BLS-derived factor comes from CPS (:mod:`marketdata.certification`): the occupation's
-CPS group, median weekly earnings of full-time wage and salary workers with a certification
-but no license, with a license, or with either, each divided by the group's median for all
-workers; the range is the lowest and highest of the published ones. ``cert_annual_low`` /
-``_high`` apply it to the area's OEWS annual median. User factors (a CSV with columns
+The BLS-derived factors come from CPS (:mod:`marketdata.cert_factors`,
+:mod:`marketdata.cert_estimates`): median weekly earnings of full-time wage and salary
+workers with a certification but no license, with a license, or with either, each divided by
+the median of all workers in the same CPS row. The row (``cert_basis``) is the occupation's
+CPS group when a certification table by occupation is at hand, else the educational
+attainment of its EP typical entry education in CPS table 54 (the bundled 2023 table
+offline), else table 54's all workers; with the group first, the education factor is beside
+it (``edu_cert_*``). ``cert_annual_low`` / ``_high`` apply the range over the statuses to the
+area's OEWS annual median, ``cert_only_annual_*`` the certification-only ratio, and
+``cert_source`` names the exact cells. User factors (a CSV with columns
 ``credential, occupation_code, factor_low, factor_high, citation``) go to their own
 ``user_<credential>_*`` columns and are never combined with the BLS-derived ones.
 """
@@ -19,21 +24,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from marketdata import cps
-from marketdata.certification import cps_group, premium_for
+from marketdata import cert_estimates, cert_factors, cps
+from marketdata.certification import cps_group
 from marketdata.config import Settings
 from marketdata.errors import MarketdataError, MarketdataWarning, SourceFormatError
 from marketdata.salary.columns import DERIVED, ESTIMATE, USER, Columns, one_line
-from marketdata.schema import provenance_of
 
 logger = logging.getLogger(__name__)
 
-CERT_METHOD = (
-    "Estimate: area's OEWS annual median x CPS factor (median weekly earnings of full-time "
-    "wage and salary workers with a certification but no license / a license / either, "
-    "divided by all workers', in the occupation's CPS group); a ratio of medians, not a "
-    "causal effect"
-)
+CERT_METHOD = cert_estimates.CERT_METHOD
 USER_METHOD = "Estimate: area's OEWS annual median x user factor"
 
 
@@ -168,49 +167,57 @@ def _slug(text: str) -> str:
 def cps_table(
     certification_arg: bool | pd.DataFrame, year: int, settings: Settings
 ) -> tuple[pd.DataFrame | None, str]:
-    """The CPS certification table to use (the one given, else the release year's), or None
-    and why it is unavailable."""
+    """The CPS certification table by occupation to use: the one given, else the release
+    year's (fetched or cached), else any the cache holds; or None and why."""
     if isinstance(certification_arg, pd.DataFrame):
         return certification_arg, ""
     try:
         return cps.certification_table(year, settings=settings), ""
     except MarketdataError as err:
         logger.info("CPS certification table unavailable: %s", err)
-        return None, f"CPS certification table for {year} unavailable: {one_line(err)}"
+        cached = cps.cached_group_table(settings=settings)
+        if cached is not None:
+            return cached, ""
+        return (
+            None,
+            f"CPS certification table by occupation for {year} unavailable: {one_line(err)}",
+        )
 
 
 def credential_columns(
     cols: Columns,
     occupation: str,
     median: np.ndarray,
+    area_names: list[str],
     table: pd.DataFrame | None,
     why: str,
+    *,
+    entry_education: str | None,
+    settings: Settings,
 ) -> list:
-    """The BLS-derived (CPS) credential columns; returns the CPS provenance."""
-    if table is None:
-        premium = None
-        group, source, note = cps_group(occupation)[0], "", why
-    else:
-        premium = premium_for(occupation, table)
-        group, source, note = premium.group or premium.mapped_group, premium.source, premium.note
-    ratios = {
-        "cps_premium_low": "premium_low",
-        "cps_premium_high": "premium_high",
-        "cps_premium_either": "premium_with_either",
-        "cert_factor_low": "factor_low",
-        "cert_factor_high": "factor_high",
-    }
-    cols.add("cps_group", group, DERIVED, "SOC major group -> CPS occupation group", "CPS")
-    for column, field in ratios.items():
-        value = getattr(premium, field) if premium is not None else np.nan
-        cols.add(column, value, DERIVED, "ratio of published CPS medians", "CPS")
-    for end in ("low", "high"):
-        factor = cols.frame[f"cert_factor_{end}"].to_numpy()
-        cols.add(f"cert_annual_{end}", median * factor, ESTIMATE, CERT_METHOD, "OEWS x CPS")
-    cols.add("cert_method", CERT_METHOD, ESTIMATE, CERT_METHOD)
-    cols.add("cert_source", source, DERIVED, "", "CPS")
-    cols.add("cert_note", note, DERIVED, "", "CPS")
-    return provenance_of(table) if table is not None else []
+    """The BLS-derived (CPS) credential columns; returns the CPS provenance.
+
+    ``entry_education``: EP's typical entry education of the occupation (None: looked up).
+    """
+    education, missing = entry_education, ""
+    if education is None:
+        education, missing = cert_estimates.entry_education(occupation, settings=settings)
+    found = cert_factors.factors(
+        occupation, education, settings=settings, group_table=table if table is not None else False
+    )
+    cols.add(
+        "cps_group",
+        cps_group(occupation)[0],
+        DERIVED,
+        "SOC major group -> CPS occupation group",
+        "CPS",
+    )
+    cols.add("cert_entry_education", education or "", DERIVED, "EP typical entry education", "EP")
+    for name, (values, kind, method) in cert_estimates.columns(found, median, area_names).items():
+        if name == "cert_note":
+            values = "; ".join(filter(None, [why, missing, values]))
+        cols.add(name, values, kind, method, "OEWS x CPS" if kind == ESTIMATE else "CPS")
+    return list(found.provenance)
 
 
 def user_columns(cols: Columns, occupation: str, median: np.ndarray, factors: pd.DataFrame) -> None:

@@ -310,9 +310,11 @@ def breakdown(
     release
         OEWS release (``"latest"``, ``"May 2025"``, ...), passed to :func:`marketdata.oews.load`.
     certification
-        True: add the CPS certification factor (BLS table of the release's year, fetched
-        and cached); False: leave it out; a certification frame (e.g. from
-        :func:`marketdata.cps.certification_series`): use it.
+        True: add the CPS certification factors: the occupation group's from BLS's table of
+        the release's year (fetched or cached, else any cached one), the EP entry
+        education's and all workers' from CPS table 54 (the bundled 2023 table offline, with
+        an OfflineDataWarning); False: leave them out; a certification frame by occupation
+        (e.g. from :func:`marketdata.cps.certification_series`): use it for the group.
     user_factors
         Path to a user credential-factor CSV (see :func:`read_user_factors`) or its frame.
     what_it_takes
@@ -377,14 +379,26 @@ def breakdown(
     _sampling(cols, out)
     _bands(cols, out)
     provenance = list(provenance_of(frame))
+    education = None
+    if what_it_takes:
+        provenance += _ep(cols, occupation, settings)
+        education = cols.frame["typical_education"].iloc[0]
+        education = education if isinstance(education, str) and education else None
     if certification is not False:
         year = _release_year(out["release"].iloc[0])
         table, why = cps_table(certification, year, settings)
-        provenance += credential_columns(cols, occupation, median, table, why)
+        provenance += credential_columns(
+            cols,
+            occupation,
+            median,
+            list(out["area_name"]),
+            table,
+            why,
+            entry_education=education,
+            settings=settings,
+        )
     if factors is not None:
         user_columns(cols, occupation, median, factors)
-    if what_it_takes:
-        provenance += _ep(cols, occupation, settings)
     if local_prices is not False:
         provenance += price_columns(cols, out, local_prices, settings)
     if requirements is not False:

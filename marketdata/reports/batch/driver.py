@@ -44,6 +44,7 @@ from marketdata.reports.batch.workers import (
     run_local,
 )
 from marketdata.reports.folders import DEFAULT_OUTPUT_DIR
+from marketdata.reports.planning import ReportPlan
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ def _triage(
     root: Path,
     settings: Settings,
     resume: bool,
+    pdf: bool = False,
 ) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
     """Plan every task here (fast, nothing written): bad parameters and reports that are up
     to date get their row now; the rest are returned as jobs for the workers."""
@@ -112,13 +114,18 @@ def _triage(
                     error=f"same report folder as {_describe(tasks[first], keys)} "
                     f"({plan_.target}): the report's labels do not tell them apart",
                 )
-            elif resume and attempt(row, lambda p=plan_: up_to_date(p)):
+            elif resume and attempt(row, lambda p=plan_: up_to_date(p) and _has_pdf(p, pdf)):
                 row["status"] = "skipped"
             elif not row["status"]:
                 jobs[index] = task
         row["seconds"] = round(time.perf_counter() - started, 3)
         rows.append(row)
     return rows, jobs
+
+
+def _has_pdf(plan_: ReportPlan, wanted: bool) -> bool:
+    """A report asked for with ``--pdf`` is up to date only with its ``report.pdf``."""
+    return not wanted or (plan_.target / "report.pdf").is_file()
 
 
 def run(
@@ -132,6 +139,7 @@ def run(
     client: Any = None,
     output_dir: str | os.PathLike[str] | None = None,
     resume: bool = True,
+    pdf: bool = False,
     settings: Settings | None = None,
     progress: bool = False,
 ) -> BatchResult:
@@ -157,7 +165,10 @@ def run(
     output_dir
         Root of the report folders (default ``./outputs``), as for ``reports.run``.
     resume
-        Skip reports that are up to date (:func:`up_to_date`).
+        Skip reports that are up to date (:func:`up_to_date`; with ``pdf``, only those that
+        have their ``report.pdf``).
+    pdf
+        Also write each report's ``report.pdf`` (headless Chromium or WeasyPrint).
     progress
         Show a progress bar (:func:`marketdata.progress.bar`: text on stderr, a widget in
         Jupyter; never in CI or reports).
@@ -179,7 +190,7 @@ def run(
     root = Path(output_dir if output_dir is not None else DEFAULT_OUTPUT_DIR).resolve()
     tasks = parameter_sets(name, over=over, params=params, settings=settings)
     keys = list(over)
-    rows, jobs = _triage(name, tasks, keys, root, settings, resume)
+    rows, jobs = _triage(name, tasks, keys, root, settings, resume, pdf)
     count = min(workers or cores(), len(jobs))
     cluster_client, owned = (
         dask_client(scheduler, client, count) if jobs and backend == "dask" else (None, [])
@@ -200,7 +211,7 @@ def run(
         if failed:
             bar.set_postfix(errors=failed)
 
-    common = {"name": name, "output_dir": root, "settings": settings}
+    common = {"name": name, "output_dir": root, "settings": settings, "pdf": pdf}
     try:
         if cluster_client is not None:
             run_dask(jobs, cluster_client, common, done)

@@ -68,7 +68,12 @@ def attempt(row: dict[str, Any], step) -> Any:
 
 
 def run_one(
-    name: str, parameters: dict[str, Any], *, output_dir: Path, settings: Settings
+    name: str,
+    parameters: dict[str, Any],
+    *,
+    output_dir: Path,
+    settings: Settings,
+    pdf: bool = False,
 ) -> dict[str, Any]:
     """Plan and build one report in this process with the in-process engine. Never raises
     for the report's failure: returns ``status`` (ok, error), ``error``, ``output``,
@@ -82,7 +87,7 @@ def run_one(
         warm(settings)
         plan_ = reports.plan(name, output_dir=output_dir, settings=settings, **parameters)
         row.update(report=labels(plan_), output=str(plan_.target))
-        reports.build(plan_, executor=inprocess.execute_notebook)
+        reports.build(plan_, executor=inprocess.execute_notebook, pdf=pdf)
 
     attempt(row, build)
     row["seconds"] = round(time.perf_counter() - started, 3)

@@ -3,7 +3,8 @@
 Notebooks import this package (``from marketdata.reports import tables as rt``); the names
 below (what the notebooks use) are its public API. By report: :mod:`.common` (parameters,
 OEWS rows shared by all), :mod:`.outlook`, :mod:`.regional`, :mod:`.growth`; :mod:`.context`
-(ORS credentials, pay in national prices).
+(ORS credentials, pay in national prices); :mod:`.credentials` (pay with a certification,
+in every report).
 """
 
 from __future__ import annotations
@@ -27,13 +28,21 @@ from marketdata.reports.tables.context import (
     metro_ranking,
     regional_local_prices,
 )
+from marketdata.reports.tables.credentials import LABELS as CREDENTIAL_LABELS
+from marketdata.reports.tables.credentials import (
+    credential_columns,
+    credential_lines,
+    group_credentials,
+)
 from marketdata.reports.tables.growth import (
     group_history,
     group_outlook,
     history_columns,
+    try_group_outlook,
 )
 from marketdata.reports.tables.outlook import (
     area_row,
+    certification_for,
     comparison_codes,
     comparison_title,
     growth_columns,
@@ -43,6 +52,7 @@ from marketdata.reports.tables.outlook import (
     pay_band_columns,
     pay_band_notes,
     quick_facts,
+    require_rows,
     try_outlook,
 )
 from marketdata.reports.tables.regional import (
@@ -52,12 +62,17 @@ from marketdata.reports.tables.regional import (
 
 __all__ = [
     "CONTEXT_LABELS",
+    "CREDENTIAL_LABELS",
     "area",
     "area_row",
     "areas",
+    "certification_for",
     "comparison_codes",
     "comparison_title",
+    "credential_columns",
+    "credential_lines",
     "credential_table",
+    "group_credentials",
     "group_history",
     "group_outlook",
     "growth_columns",
@@ -78,8 +93,10 @@ __all__ = [
     "regional_local_prices",
     "regional_notes",
     "regional_table",
+    "require_rows",
     "rows_for",
     "top",
+    "try_group_outlook",
     "try_outlook",
     "wage_columns",
 ]

@@ -55,16 +55,22 @@ def projections_table(
     return attach_provenance(out, sources)
 
 
+#: Past releases the growth explorer's history goes back (the newest plus these).
+HISTORY_YEARS = 5
+
+
 def group_outlook(
     group: str, where: Area, *, release: str = "latest", settings: Settings | None = None
-) -> tuple[pd.DataFrame, list[str]]:
-    """Projections of a SOC group's occupations with their pay in ``where``, and notes.
+) -> tuple[pd.DataFrame, list[str], list[MarketdataError]]:
+    """Projections of a SOC group's occupations with their pay in ``where``, plain notes,
+    and the errors of what could not be had (the state's projections).
 
     Projections are the state's (Projections Central) for a state when it publishes them,
     else BLS's national Employment Projections (said in the notes); pay is the OEWS annual
     median in ``where``.
     """
     notes: list[str] = []
+    missing: list[MarketdataError] = []
     frame = None
     if where.type == "state":
         try:
@@ -77,10 +83,7 @@ def group_outlook(
                     f"Projections: {where.name}'s long-term projections (Projections Central)."
                 )
         except MarketdataError as exc:
-            notes.append(
-                f"{where.name}'s projections are not available ({str(exc).splitlines()[0]}); "
-                "national projections shown."
-            )
+            missing.append(exc)  # the notes then name the national projections shown
     elif where.type != "national":
         notes.append(
             "Projections are published for the nation and the states; national ones shown."
@@ -97,11 +100,21 @@ def group_outlook(
             f"the projections loaded ({notes[-1].removeprefix('Projections: ').rstrip('.')}) "
             f"hold no occupation of {group}"
         )
-    return table, notes
+    return table, notes, missing
+
+
+def try_group_outlook(
+    group: str, where: Area, *, release: str = "latest", settings: Settings | None = None
+) -> tuple[pd.DataFrame | None, list[str], list[MarketdataError]]:
+    """:func:`group_outlook`, or (None, [], [the error]) when no projection could be had."""
+    try:
+        return group_outlook(group, where, release=release, settings=settings)
+    except MarketdataError as exc:
+        return None, [], [exc]
 
 
 def group_history(
-    group: str, where: Area, *, years: int = 5, settings: Settings | None = None
+    group: str, where: Area, *, years: int = HISTORY_YEARS, settings: Settings | None = None
 ) -> pd.DataFrame:
     """Employment and pay of a SOC group in ``where`` over the last ``years`` + 1 releases
     (BLS's archived OEWS releases, :func:`marketdata.oews_history.history`)."""

@@ -3,15 +3,16 @@ industries that employ the occupation, its growth, quick facts and pay bands."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
-from marketdata import codes, growth
+from marketdata import codes, cps, growth, projections
 from marketdata.codes import NATIONAL_CODE, Area, Occupation
 from marketdata.config import Settings
-from marketdata.errors import MarketdataError
+from marketdata.errors import ContactRequired, FetchError, MarketdataError
 from marketdata.formatting import format_value
 from marketdata.reports.tables.common import columns_of
 from marketdata.schema import attach_provenance, provenance_of
@@ -90,40 +91,55 @@ def industry_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 def try_outlook(
     occupation_code: str, where: str = "US", *, settings: Settings | None = None
-) -> tuple[Any | None, str]:
-    """(:func:`marketdata.growth.outlook`, "") or (None, why it is not available)."""
+) -> tuple[Any | None, MarketdataError | None]:
+    """(:func:`marketdata.growth.outlook`, None) or (None, the error that kept it out)."""
     try:
-        return growth.outlook(occupation_code, where, settings=settings), ""
+        return growth.outlook(occupation_code, where, settings=settings), None
     except MarketdataError as exc:
-        return None, str(exc).strip().splitlines()[0]
+        return None, exc
 
 
 def outlook_rows(
     occupation_code: str, where: Area, *, settings: Settings | None = None
-) -> tuple[pd.DataFrame, list[str]]:
+) -> tuple[pd.DataFrame, list[str], list[MarketdataError]]:
     """Growth of one occupation in the nation and, for a state (or a metro's state), in the
-    state: one row per area that has figures, and notes on those that have none."""
+    state: one row per area that has figures (none: an empty table), plain notes, and the
+    errors of the projections that could not be had (the state's, when Projections Central
+    can't be reached or they are not cached offline: the report then shows the nation's
+    row once and says what is missing, instead of the national figures under the state)."""
     wanted = [("US", "the nation")]
     if where.type != "national" and where.state_code:
-        state = codes.resolve_area(where.state_code)
-        wanted.insert(0, (state.name, state.name))
+        try:
+            projections.state_projections(where.state_code, settings=settings)
+        except ContactRequired:
+            raise
+        except FetchError as exc:
+            missing: list[MarketdataError] = [exc]
+        else:
+            missing = []
+            state = codes.resolve_area(where.state_code).name
+            wanted.insert(0, (state, state))
+    else:
+        missing = []
     found, notes = [], []
     for query, name in wanted:
-        result, why = try_outlook(occupation_code, query, settings=settings)
-        if result is None or result.basis == "unavailable":
-            notes.append(f"No projection for {name}: {why or '; '.join(result.notes)}")
+        result, error = try_outlook(occupation_code, query, settings=settings)
+        if error is not None:
+            missing.append(error)
+        elif result.basis == "unavailable":
+            notes.append(f"No projection for {name}: {'; '.join(result.notes)}")
         else:
             found.append(result)
             notes.extend(result.notes)
-    table = outlook_table(found)
-    if not found:
-        raise projections_unavailable(notes)
-    return table, notes
+    return outlook_table(found), notes, missing
 
 
-def projections_unavailable(notes: Sequence[str]) -> MarketdataError:
-    """The error a report section shows when no projection could be had."""
-    return MarketdataError("; ".join(notes) or "no employment projections could be loaded")
+def require_rows(table: pd.DataFrame | None, missing: Sequence[MarketdataError]) -> pd.DataFrame:
+    """``table`` if it has rows, else the first error that kept them out (the section then
+    says it is not available)."""
+    if table is None or table.empty:
+        raise missing[0] if missing else MarketdataError("no employment projection was found")
+    return table
 
 
 def _money(row: pd.Series, column: str) -> str:
@@ -135,18 +151,11 @@ def _money(row: pd.Series, column: str) -> str:
     )
 
 
-def quick_facts(
-    row: pd.Series,
-    national: Any | None = None,
-    *,
-    unavailable: str = "",
-) -> dict[str, str]:
+def quick_facts(row: pd.Series, national: Any | None = None) -> dict[str, str]:
     """Headline facts of one occupation in one area, like the Occupational Outlook Handbook's
     quick facts: employment and pay in the area (OEWS), growth, openings and typical entry
-    education (national Employment Projections, a :class:`marketdata.growth.Outlook`).
-
-    ``unavailable`` says why the projections are missing when ``national`` is None.
-    """
+    education (national Employment Projections, a :class:`marketdata.growth.Outlook`;
+    "not available" when None)."""
     where = str(row["area_name"])
     employment = row.get("employment")
     facts = {
@@ -158,7 +167,7 @@ def quick_facts(
         "Median annual pay": _money(row, "annual_median"),
         "Median hourly pay": _money(row, "hourly_median"),
     }
-    missing = f"not available ({unavailable})" if unavailable else "not available"
+    missing = "not available"
     if national is None or national.basis != "projected":
         facts["Projected growth (U.S.)"] = missing
         facts["Openings per year (U.S.)"] = missing
@@ -223,10 +232,32 @@ def pay_band_columns(bands: pd.DataFrame) -> pd.DataFrame:
     return columns_of(bands, PAY_BAND_COLUMNS)
 
 
+def certification_for(
+    wages: pd.DataFrame, *, settings: Settings | None = None
+) -> tuple[pd.DataFrame | bool, MarketdataError | None]:
+    """The CPS certification table by occupation of the OEWS release's year for
+    :func:`marketdata.salary.breakdown`, or (True, the error) when it cannot be had: the
+    breakdown then falls back on a cached table or the bundled table 54, and the report
+    records the gap (:func:`pay_band_notes` leaves the error text out)."""
+    year = int(re.search(r"(19|20)\d\d", str(wages["release"].iloc[0]))[0])
+    try:
+        return cps.certification_table(year, settings=settings), None
+    except MarketdataError as exc:
+        return True, exc
+
+
+#: How :func:`marketdata.salary.breakdown` words a missing CPS table (the report's About
+#: box says it instead, in plain words).
+_CPS_UNAVAILABLE = re.compile(r"^CPS certification table by occupation for \d{4} unavailable: ")
+
+
 def pay_band_notes(bands: pd.DataFrame) -> list[str]:
     """How the estimates of a pay-band table were made, and what is missing, once each."""
     notes = []
     for column in ("experience_method", "cert_method", "cert_note", "cert_source"):
         if column in bands.columns:
-            notes += [str(v) for v in bands[column].dropna().unique() if str(v).strip()]
+            for value in bands[column].dropna().unique():
+                parts = [p for p in str(value).split("; ") if not _CPS_UNAVAILABLE.match(p)]
+                text = "; ".join(parts).strip()
+                notes += [text] if text else []
     return list(dict.fromkeys(notes))

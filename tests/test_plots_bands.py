@@ -9,9 +9,10 @@ import warnings
 import numpy as np
 import pytest
 
-from marketdata import oews, pay_chart
-from marketdata import report_tables as rt
+from marketdata import oews
 from marketdata.errors import OfflineDataWarning
+from marketdata.plots import bands as pay_chart
+from marketdata.reports import tables as rt
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def test_every_band_is_visible_and_labels_never_overlap(table) -> None:
 
 
 def test_alt_text_names_the_extremes(table) -> None:
-    text = pay_chart.alt_text(table, area_name="Ohio")
+    text = pay_chart.pay_band_alt(table, area_name="Ohio")
     paid = table.dropna(subset=["annual_median"])
     low = paid.loc[paid["annual_median"].idxmin()]
     assert text.startswith(f"Chart of annual pay bands of {len(table)} occupations in Ohio")

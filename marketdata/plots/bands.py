@@ -3,7 +3,7 @@
 Rows are sorted by median; the wage axis is logarithmic, so a $40,000-$60,000 band is as
 wide as a $200,000-$300,000 one and every band stays visible next to a surgeon's; each row's
 median is written in a column of its own at the right, so value labels never overlap.
-Colours are the Okabe-Ito palette, told apart with every common colour-vision deficiency.
+Colours: :data:`marketdata.plots.base.PALETTE` (Okabe-Ito).
 """
 
 from __future__ import annotations
@@ -12,39 +12,15 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FixedLocator, NullFormatter
 
 from marketdata.formatting import format_value
+from marketdata.plots import base
 
-#: Okabe & Ito (2008), "Color Universal Design": safe for protan, deutan and tritan vision.
-OKABE_ITO: dict[str, str] = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "purple": "#CC79A7",
-}
-PERCENTILES: tuple[str, ...] = ("p10", "p25", "median", "p75", "p90")
 ROW_INCHES = 0.26
 _TICKS = (10_000, 20_000, 30_000, 50_000, 100_000, 200_000, 300_000, 500_000, 1_000_000)
-
-
-def _floats(df: pd.DataFrame, column: str) -> np.ndarray:
-    if column not in df.columns:
-        return np.full(len(df), np.nan)
-    return pd.to_numeric(df[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-
-
-def _flags(df: pd.DataFrame, column: str) -> np.ndarray:
-    if column not in df.columns:
-        return np.zeros(len(df), dtype=bool)
-    return df[column].astype("boolean").fillna(False).to_numpy(dtype=bool)
 
 
 def sorted_rows(df: pd.DataFrame, *, label: str = "occupation_title") -> pd.DataFrame:
@@ -70,13 +46,12 @@ def pay_band_chart(
     Top-coded values are hatched and written ``≥ $239,200``; rows BLS did not publish say so.
     """
     rows = sorted_rows(df, label=label)
-    columns = [f"annual_{p}" for p in PERCENTILES]
-    values = np.column_stack([_floats(rows, c) for c in columns])
-    tops = np.column_stack([_flags(rows, f"is_topcoded_{c}") for c in columns])
-    marks = _floats(rows, reference) if reference else np.full(len(rows), np.nan)
+    columns = [f"annual_{p}" for p in base.PERCENTILES]
+    values = np.column_stack([base.floats(rows, c) for c in columns])
+    tops = np.column_stack([base.flags(rows, f"is_topcoded_{c}") for c in columns])
+    marks = base.floats(rows, reference) if reference else np.full(len(rows), np.nan)
     n = len(rows)
-    fig = Figure(figsize=(9, 1.6 + ROW_INCHES * max(n, 3)), layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = base.new_figure(9, 1.6 + ROW_INCHES * max(n, 3))
     ax = fig.add_subplot()
     known = values[~np.isnan(values)]
     if not np.isnan(marks).all():
@@ -106,8 +81,8 @@ def pay_band_chart(
                     (row[1], y - 0.32),
                     row[3] - row[1],
                     0.64,
-                    facecolor=OKABE_ITO["sky_blue"],
-                    edgecolor=OKABE_ITO["blue"],
+                    facecolor=base.PALETTE["sky_blue"],
+                    edgecolor=base.PALETTE["blue"],
                     hatch="///" if top[3] else None,
                     zorder=2,
                 )
@@ -116,7 +91,7 @@ def pay_band_chart(
             if not np.isnan(row[j]):
                 ax.plot(row[j], y, marker="|", color="0.15", markersize=7, zorder=3)
         if not np.isnan(row[2]):
-            ax.plot(row[2], y, marker="D", color=OKABE_ITO["vermillion"], markersize=5, zorder=4)
+            ax.plot(row[2], y, marker="D", color=base.PALETTE["vermillion"], markersize=5, zorder=4)
         bounds |= bool(top.any())
         gaps |= bool(np.isnan(row).any())
         median = row[2]
@@ -134,7 +109,7 @@ def pay_band_chart(
             ys,
             "o",
             markerfacecolor="none",
-            markeredgecolor=OKABE_ITO["orange"],
+            markeredgecolor=base.PALETTE["orange"],
             markeredgewidth=1.6,
             markersize=6,
             linestyle="none",
@@ -176,7 +151,7 @@ def _right_label(ax, y: float, text: str) -> None:
     ax.text(1.01, y, text, transform=ax.get_yaxis_transform(), ha="left", va="center", fontsize=8)
 
 
-def alt_text(df: pd.DataFrame, *, area_name: str, label: str = "occupation_title") -> str:
+def pay_band_alt(df: pd.DataFrame, *, area_name: str, label: str = "occupation_title") -> str:
     """A text alternative of :func:`pay_band_chart`: what it shows and its extremes."""
     rows = sorted_rows(df, label=label)
     paid = rows[pd.to_numeric(rows["annual_median"], errors="coerce").notna()]

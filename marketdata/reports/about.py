@@ -10,25 +10,29 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from marketdata.reports.tables.growth import HISTORY_YEARS
 from marketdata.series_id import STATES
 
-#: How many past OEWS releases ``marketdata fetch --history`` gets when a report needs them.
-HISTORY_RELEASES = 5
+#: How many OEWS releases ``marketdata fetch --history`` gets when a report needs them: the
+#: growth explorer's history (the newest and the years before it).
+HISTORY_RELEASES = HISTORY_YEARS + 1
 _STATE_KEY = re.compile(r"longterm-(\d{2})\b")
 _POSTAL = {fips: postal for fips, (postal, _name) in STATES.items()}
 #: Data kind -> what the reader is told is missing.
 WHAT: dict[str, str] = {
-    "oews": "BLS's full OEWS files (industry detail is not in the bundled data)",
+    "oews": "industry detail from BLS's full OEWS files (not in the bundled data)",
     "ep": "BLS's Employment Projections",
     "history": "past OEWS releases (BLS's archive)",
     "cps": "the CPS certification and licensing table",
     "state": "{state}'s long-term projections (Projections Central)",
-    "other": "the data this section needs",
+    "other": "the data of this section",
 }
+#: Programs whose files another agency publishes (BLS otherwise).
+PUBLISHERS: dict[str, str] = {"BEA": "BEA", "Projections Central": "Projections Central"}
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("projections-central", "state"),
     ("projectionscentral", "state"),
@@ -55,12 +59,18 @@ class SourceNote:
     retrieved: str
     files: int
 
+    @property
+    def publisher(self) -> str:
+        """Who publishes the files: BLS, or the program's own agency."""
+        return PUBLISHERS.get(self.program, "BLS")
+
     def sentence(self) -> str:
-        """``OEWS May 2025: bundled with marketdata (BLS's files of 2026-09-26).``"""
+        """``OEWS May 2025: bundled with marketdata (BLS's files retrieved 2026-09-26).``"""
+        who = self.publisher
         how = {
-            "bundled": f"bundled with marketdata (BLS's files retrieved {self.retrieved})",
-            "downloaded": f"downloaded from BLS on {self.retrieved}",
-            "cached": f"from the cache (downloaded from BLS on {self.retrieved})",
+            "bundled": f"bundled with marketdata ({who}'s files retrieved {self.retrieved})",
+            "downloaded": f"downloaded from {who} on {self.retrieved}",
+            "cached": f"from the cache (downloaded from {who} on {self.retrieved})",
             "added by hand": f"from files added by hand on {self.retrieved}",
         }[self.origin]
         return f"{self.program} {self.release}: {how}."
@@ -73,9 +83,10 @@ class Gap:
     section: str
     kind: str
     state: str | None = None  # postal code, for state projections
-    reason: str = ""
-    detail: str = ""
+    reason: str = ""  # plain: "offline mode is on"
+    detail: str = ""  # technical: the exception's text (manifest and log only)
     error: str = ""
+    url: str | None = None
 
     @property
     def what(self) -> str:
@@ -84,10 +95,33 @@ class Gap:
         return WHAT.get(self.kind, WHAT["other"]).format(state=name)
 
     def sentence(self) -> str:
-        """``Industries that employ it: BLS's full OEWS files ... were not available
-        (offline mode is on).``"""
-        why = f" ({self.reason})" if self.reason else ""
-        return f"{self.section}: {self.what} were not available{why}."
+        """``Industries that employ it: needs industry detail from BLS's full OEWS files
+        (not in the bundled data), which could not be had because offline mode is on.``"""
+        why = f" because {self.reason}" if self.reason else ""
+        if self.kind == "other":
+            return f"{self.section}: its data could not be loaded{why}."
+        return f"{self.section}: needs {self.what}, which could not be had{why}."
+
+    def note(self) -> str:
+        """What the section itself says, pointing to the box."""
+        why = f", because {self.reason}" if self.reason else ""
+        return (
+            f"Not available here: {self.what}{why}. “About these data” at the end of the "
+            "report says how to fill this section."
+        )
+
+    def record(self) -> dict[str, Any]:
+        """The gap for ``manifest.json``: plain words, technical detail and the command."""
+        return {
+            "section": self.section,
+            "reason": self.detail,
+            "error": self.error,
+            "url": self.url,
+            "needs": self.kind,
+            "state": self.state,
+            "plain": self.sentence(),
+            "command": fetch_command([self]),
+        }
 
 
 @dataclass(frozen=True)
@@ -120,6 +154,7 @@ class AboutData:
         parts = [
             '<aside class="md-about" aria-label="About these data">',
             "<h2>About these data</h2>",
+            f"<p>{html.escape(self.agencies())}</p>",
             f"<ul>{items}</ul>" if items else "<p>No data source was recorded.</p>",
         ]
         if self.gaps:
@@ -135,20 +170,19 @@ class AboutData:
         parts.append("</aside>")
         return "".join(parts)
 
+    def agencies(self) -> str:
+        """Who published the data: ``Data sources: U.S. Bureau of Labor Statistics; ...``."""
+        programs = {s.program for s in self.sources}
+        text = "Data sources: U.S. Bureau of Labor Statistics"
+        if "Projections Central" in programs:
+            text += "; state projections: Projections Central (the states' labor market offices)"
+        if "BEA" in programs:
+            text += "; regional price parities: U.S. Bureau of Economic Analysis"
+        return text + "."
+
     def manifest(self) -> list[dict[str, Any]]:
         """The gaps with their technical detail, for ``manifest.json``."""
-        return [
-            {
-                "section": g.section,
-                "needs": g.kind,
-                "state": g.state,
-                "reason": g.reason,
-                "detail": g.detail,
-                "error": g.error,
-                "command": fetch_command([g]),
-            }
-            for g in self.gaps
-        ]
+        return [g.record() for g in self.gaps]
 
 
 def _fips_of(postal: str | None) -> str:
@@ -195,6 +229,7 @@ def gap(
         reason=plain_reason(error, offline=offline),
         detail=" ".join(detail.split()),
         error=error,
+        url=url,
     )
 
 
@@ -243,6 +278,20 @@ def sources(
     return notes
 
 
+def _gap_of(record: Mapping[str, Any], offline: bool) -> Gap:
+    """A gap back from its manifest record (or from a bare ``section``/``reason`` record)."""
+    found = gap(
+        str(record["section"]),
+        str(record.get("reason") or ""),
+        error=str(record.get("error") or ""),
+        url=record.get("url"),
+        offline=offline,
+    )
+    if record.get("needs"):
+        found = replace(found, kind=str(record["needs"]), state=record.get("state"))
+    return found
+
+
 def about(
     provenance: Iterable[Mapping[str, Any]],
     unavailable: Iterable[Mapping[str, Any]],
@@ -250,16 +299,18 @@ def about(
     started: datetime | None = None,
     offline: bool = False,
 ) -> AboutData:
-    """The box from recorded provenance and unavailable sections (``section``, ``reason``
-    or ``detail``, ``error``, optional ``url``), as the report kit records them."""
-    gaps = [
-        gap(
-            str(u["section"]),
-            str(u.get("detail") or u.get("reason") or ""),
-            error=str(u.get("error") or ""),
-            url=u.get("url"),
-            offline=offline,
-        )
-        for u in unavailable
-    ]
+    """The box from recorded provenance and unavailable sections (the manifest's ``data``
+    and ``unavailable`` records)."""
+    gaps = list({g.sentence(): g for g in (_gap_of(u, offline) for u in unavailable)}.values())
     return AboutData(sources(provenance, started=started), gaps)
+
+
+def closing_lines(manifest: Mapping[str, Any]) -> list[str]:
+    """What the terminal says after a report: the data used and what was not available
+    (the box's words)."""
+    box = about(
+        manifest.get("data", []),
+        manifest.get("unavailable", []),
+        offline=bool(manifest.get("offline")),
+    )
+    return box.lines()

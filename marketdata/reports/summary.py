@@ -3,7 +3,7 @@ report's own tables, each number written as the tables write it
 (:func:`marketdata.formatting.format_value`).
 
 A figure that is missing is said to be missing or its sentence is left out; nothing is
-guessed. Each function takes the frames :mod:`marketdata.report_tables` builds:
+guessed. Each function takes the frames :mod:`marketdata.reports.tables` builds:
 
 - :func:`outlook_summary`: ``rows_for(...)`` (OEWS rows of the area and the nation) and the
   growth table of ``outlook_rows(...)``;
@@ -138,8 +138,8 @@ def outlook_summary(compared: pd.DataFrame, growth: pd.DataFrame | None = None) 
     """Sentences of an occupation outlook.
 
     ``compared``: OEWS rows of the report's area first, the nation last
-    (:func:`marketdata.report_tables.rows_for`). ``growth``: the growth table
-    (:func:`marketdata.report_tables.outlook_rows`; ``area`` ``"US"`` is the nation), or None
+    (:func:`marketdata.reports.tables.rows_for`). ``growth``: the growth table
+    (:func:`marketdata.reports.tables.outlook_rows`; ``area`` ``"US"`` is the nation), or None
     when no projection could be had.
     """
     if compared.empty:
@@ -204,7 +204,7 @@ def outlook_summary(compared: pd.DataFrame, growth: pd.DataFrame | None = None) 
 
 def regional_summary(table: pd.DataFrame, area_name: str, *, release: str = "") -> list[str]:
     """Sentences of a regional salary report (``table``:
-    :func:`marketdata.report_tables.regional_table`)."""
+    :func:`marketdata.reports.tables.regional_table`)."""
     if table.empty:
         return []
     when = f" in {release}" if release else ""
@@ -237,7 +237,7 @@ def regional_summary(table: pd.DataFrame, area_name: str, *, release: str = "") 
     if len(jobs):
         top = jobs.iloc[0]
         text = (
-            f"The largest, {plain_title(top['occupation_title'])}, employed about "
+            f"The largest, {_in_sentence(top['occupation_title'])}, employed about "
             f"{count(top['employment'])} people"
         )
         median = money(top, "annual_median")
@@ -267,16 +267,17 @@ def _source_of(notes: Sequence[str]) -> str:
 
 
 def growth_summary(
-    table: pd.DataFrame,
+    table: pd.DataFrame | None,
     group_title: str,
     *,
     notes: Sequence[str] = (),
     history: pd.DataFrame | None = None,
 ) -> list[str]:
-    """Sentences of a growth explorer (``table``: :func:`marketdata.report_tables.group_outlook`
-    with its ``notes``; ``history``: :func:`marketdata.report_tables.group_history`)."""
-    if table.empty:
-        return []
+    """Sentences of a growth explorer (``table``: :func:`marketdata.reports.tables.group_outlook`
+    with its ``notes``, None when it could not be had; ``history``:
+    :func:`marketdata.reports.tables.group_history`)."""
+    if table is None or table.empty:
+        return ["No employment projection for this group could be had for this report."]
     group = _in_sentence(group_title)
     source = _source_of(notes)
     projected = table[table["percent_change"].notna()]

@@ -1,0 +1,224 @@
+"""Finished reports as a reader meets them: the README's main job offline, each report kind
+in a real headless browser (1280 and 800 px) and as a PDF, and a report after
+``marketdata fetch``. Offline on the bundled May 2025 OEWS and EP 2024-34 data."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from marketdata import cli, reports
+from marketdata.config import Settings, reset_settings
+from marketdata.reports.pdf import renderer
+from marketdata.sources import ep
+from tests.bls_server import BLSServer
+from tests.browser import Browser, find_chromium
+
+DATA = Path(__file__).parent / "data"
+STATES = DATA / "plots" / "oews_2025_states.csv"
+#: What a report body must never show: URLs, cache keys, exception names and texts.
+TECHNICAL = re.compile(
+    r"https?://|www\.|\.gov\b|\.json\b|[A-Z][a-z]+Error\b|Traceback|not in the cache|"
+    r"MARKETDATA_OFFLINE|oe\.area|oe/oe\."
+)
+KINDS = {
+    "occupation_outlook": {"occupation": "29-2072", "area": "OH"},
+    "regional_salary_report": {"area": "OH", "occupations": "29-0000"},
+    "growth_explorer": {"soc_group": "29-0000", "area": "OH"},
+}
+
+
+def body_text(path: Path) -> str:
+    """The visible text of a report page (markup, styles and embedded images removed)."""
+    page = path.read_text(encoding="utf-8")
+    body = page[page.index("<body") :]
+    body = re.sub(r"<style.*?</style>|<script.*?</script>", " ", body, flags=re.S)
+    body = re.sub(r'src="data:[^"]*"', "", body)
+    return " ".join(re.sub(r"<[^>]+>", " ", body).replace("&#x27;", "'").split())
+
+
+def published_median(area_code: str) -> float:
+    for line in STATES.read_text().splitlines()[1:]:
+        fields = line.split(",")
+        if fields[0] == area_code and "29-2072" in line:
+            header = STATES.read_text().splitlines()[0].split(",")
+            return float(fields[header.index("annual_median") + (len(fields) - len(header))])
+    raise KeyError(area_code)
+
+
+@pytest.fixture(scope="module")
+def offline(tmp_path_factory) -> Settings:
+    return Settings(cache_dir=tmp_path_factory.mktemp("cache"), offline=True)
+
+
+@pytest.fixture(scope="module")
+def built(offline: Settings, tmp_path_factory) -> dict[str, reports.ReportResult]:
+    root = tmp_path_factory.mktemp("reports")
+    return {
+        name: reports.run(name, output_dir=root, settings=offline, pdf=True, **params)
+        for name, params in KINDS.items()
+    }
+
+
+def test_readme_main_job_offline(tmp_path: Path, monkeypatch, capsys) -> None:
+    """``marketdata report occupation_outlook --occupation 29-2072 --area OH``, offline."""
+    monkeypatch.setenv("MARKETDATA_CACHE_DIR", str(tmp_path / "cache"))
+    reset_settings()
+    argv = ["report", "occupation_outlook", "--occupation", "29-2072", "--area", "OH"]
+    assert cli.main([*argv, "--output-dir", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    html = Path(out[-1].split(" to ", 1)[1])
+    text = body_text(html)
+    assert not TECHNICAL.search(text), TECHNICAL.search(text)
+    manifest = json.loads((html.parent / "manifest.json").read_text())
+    summary = " ".join(manifest["summary"])
+    assert summary in text  # the summary is in the page, at the top
+    assert text.index("Summary") < text.index("Quick facts")
+    ohio, nation = published_median("3900000"), published_median("0000000")
+    assert (ohio, nation) == (50990, 51140)
+    assert f"a median of ${ohio:,.0f} a year in May 2025" in summary
+    assert f"the national median (${nation:,.0f})" in summary
+    workbook = ep.parse_workbook(DATA / "ep" / "occupation_2024-34.xlsx", kind="projections")
+    row = workbook[workbook["occupation_code"] == "29-2072"].iloc[0]
+    assert f"grow {row['percent_change']:.1f}% from 2024 to 2034" in summary
+    assert f"about {row['openings_annual']:,.0f} openings a year" in summary
+    # every section that could not be filled is in the manifest, Ohio's projections included
+    sections = {u["section"] for u in manifest["unavailable"]}
+    assert sections == {
+        "Industries that employ it",
+        "Projected growth and openings",
+        "Pay with a certification",
+    }
+    assert all(u["reason"] for u in manifest["unavailable"])  # the technical detail is kept
+    # the terminal's closing lines: data vintage, what was unavailable, where the report is
+    assert "OEWS May 2025: bundled with marketdata (BLS's files retrieved 2026-09-26)." in out
+    assert any(line.startswith("EP 2024-34: bundled with marketdata") for line in out)
+    assert sum(line.startswith("Not available: ") for line in out) == 3
+    assert "To fill these sections, run `marketdata fetch --state OH` while online" in out[-2]
+    assert not any(TECHNICAL.search(line) for line in out[:-1])
+
+
+def test_fetch_state_then_the_report_has_state_projections(
+    bls_server: BLSServer, online_settings: Settings, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """The test server has Projections Central's Ohio row for registered nurses (29-1141),
+    BLS's EP workbook, and no OEWS files (the test slice lacks 29-1141: OEWS then comes from
+    the bundled snapshot, and fetch says so)."""
+    bls_server.add(
+        "/Projections/LongTermRestJson/39",
+        DATA / "projections_central" / "oh-29-1141-2026-09-11-slice.json",
+        content_type="application/json",
+    )
+    bls_server.add("/emp/ind-occ-matrix/occupation.xlsx", DATA / "ep" / "occupation_2024-34.xlsx")
+    for name, value in online_settings.to_env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("MARKETDATA_OFFLINE", "0")
+    reset_settings()
+    assert cli.main(["fetch", "--state", "OH", "--no-cps"]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED  OEWS current release: 404 Not Found" in out
+    assert "ok      State projections OH" in out
+    offline = online_settings.replace(offline=True)
+    result = reports.run(
+        "occupation_outlook",
+        output_dir=tmp_path,
+        settings=offline,
+        occupation="29-1141",
+        area="OH",
+    )
+    assert "Projected growth and openings" not in {u["section"] for u in result.unavailable}
+    growth = pd.read_csv(result.tables["growth"]).set_index("area_name")
+    assert list(growth.index) == ["Ohio", "United States"]
+    assert growth.loc["Ohio", "percent_change"] == 1.5  # Projections Central, as published
+    assert growth.loc["Ohio", "openings_annual"] == 7190
+    text = body_text(result.html)
+    assert "Employment in Ohio is projected to grow 1.5% from 2024 to 2034" in text
+    assert "with about 7,190 openings a year" in text
+
+
+@pytest.mark.parametrize("name", list(KINDS))
+def test_report_body_has_no_technical_text(built, name: str) -> None:
+    result = built[name]
+    found = TECHNICAL.search(body_text(result.html))
+    assert found is None, found
+    assert all(u["reason"] and u["plain"] for u in result.unavailable)  # kept, in the manifest
+
+
+@pytest.mark.parametrize("name", list(KINDS))
+def test_report_in_a_real_browser(built, name: str, tmp_path: Path) -> None:
+    binary = find_chromium()
+    if binary is None:
+        pytest.skip("no Chromium (.ci/run installs the chromium package)")
+    result = built[name]
+    with Browser(binary) as browser:
+        for width in (1280, 800):
+            shot = tmp_path / f"{name}-{width}.png"  # kept as a test artifact
+            page = browser.inspect(result.html, width, screenshot=shot)
+            assert page.overflow == 0, (width, page.overflow)
+            assert page.wide == [], (width, page.wide)  # wide tables scroll in their own box
+            assert page.images and page.broken_images == []
+            assert all(i["alt"] for i in page.images)  # alt text on every figure
+            assert page.console_errors == []
+            assert " ".join(result.summary) in " ".join(page.text.split())  # the summary
+            assert shot.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("name", list(KINDS))
+def test_report_pdf_holds_the_summary(built, name: str) -> None:
+    result = built[name]
+    if renderer() is None:
+        assert result.pdf is None and "install" in result.pdf_note
+        pytest.skip("no PDF renderer installed")
+    assert result.pdf == result.directory / "report.pdf"
+    reader = PdfReader(result.pdf)
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+    first = result.summary[0]
+    assert first in text, first
+    manifest = json.loads(result.manifest.read_text())
+    assert "report.pdf" in manifest["files"] and manifest["pdf"]["written"]
+
+
+def test_batch_pdf_and_resume(offline: Settings, tmp_path: Path) -> None:
+    from marketdata.reports import batch
+
+    over = {"area": "OH,KY"}
+    params = {"occupation": "29-2072"}
+    first = batch.run(
+        "occupation_outlook",
+        over=over,
+        params=params,
+        output_dir=tmp_path,
+        settings=offline,
+        workers=1,
+    )
+    assert list(first.summary["status"]) == ["ok", "ok"]
+    assert not list(tmp_path.rglob("report.pdf"))
+    again = batch.run(
+        "occupation_outlook",
+        over=over,
+        params=params,
+        output_dir=tmp_path,
+        settings=offline,
+        workers=1,
+        pdf=True,
+    )
+    if renderer() is None:
+        pytest.skip("no PDF renderer installed")
+    assert list(again.summary["status"]) == ["ok", "ok"]  # no PDF yet: not up to date
+    pdfs = sorted(tmp_path.rglob("report.pdf"))
+    assert len(pdfs) == 2 and all(p.read_bytes()[:5] == b"%PDF-" for p in pdfs)
+    third = batch.run(
+        "occupation_outlook",
+        over=over,
+        params=params,
+        output_dir=tmp_path,
+        settings=offline,
+        workers=1,
+        pdf=True,
+    )
+    assert list(third.summary["status"]) == ["skipped", "skipped"]
