@@ -49,7 +49,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path
                 name, output_dir=kernel_root, settings=settings, engine="kernel", **params
             )
             folders[name] = (slow.directory, fast.result().directory)
+        folders["__main__ after"] = worker.submit(_main_module_type).result()
     return folders
+
+
+def _main_module_type() -> str:
+    return type(sys.modules["__main__"]).__name__
 
 
 def files(folder: Path, kind: str) -> dict[str, bytes]:
@@ -72,6 +77,12 @@ def test_inprocess_writes_the_kernels_tables_figures_and_html(runs, name: str) -
     html = without_cell_ids((kernel / "report.html").read_text())
     assert "<img" in html
     assert html == without_cell_ids((inprocess / "report.html").read_text())
+
+
+def test_the_process_gets_its_main_module_back(runs) -> None:
+    """IPython's user module stands in for ``__main__`` only while a notebook runs (else,
+    e.g., multiprocessing in the process breaks after a report)."""
+    assert runs["__main__ after"] == "module"
 
 
 def test_an_unknown_engine_is_refused_before_the_report_runs(tmp_path: Path) -> None:
