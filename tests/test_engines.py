@@ -36,6 +36,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path
     kernel_root, inprocess_root = (tmp_path_factory.mktemp(n) for n in ("kernel", "inprocess"))
     folders = {}
     with ProcessPoolExecutor(1, mp_context=_context()) as worker:
+        main_before = worker.submit(_main_module).result()
         for name, params in REPORTS.items():
             fast = worker.submit(
                 reports.run,
@@ -49,12 +50,14 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path
                 name, output_dir=kernel_root, settings=settings, engine="kernel", **params
             )
             folders[name] = (slow.directory, fast.result().directory)
-        folders["__main__ after"] = worker.submit(_main_module_type).result()
+        folders["__main__"] = (main_before, worker.submit(_main_module).result())
     return folders
 
 
-def _main_module_type() -> str:
-    return type(sys.modules["__main__"]).__name__
+def _main_module() -> str:
+    """Which module object is ``__main__`` in this process."""
+    main = sys.modules["__main__"]
+    return f"{type(main).__name__} {id(main)} spec={hasattr(main, '__spec__')}"
 
 
 def files(folder: Path, kind: str) -> dict[str, bytes]:
@@ -82,7 +85,8 @@ def test_inprocess_writes_the_kernels_tables_figures_and_html(runs, name: str) -
 def test_the_process_gets_its_main_module_back(runs) -> None:
     """IPython's user module stands in for ``__main__`` only while a notebook runs (else,
     e.g., multiprocessing in the process breaks after a report)."""
-    assert runs["__main__ after"] == "module"
+    before, after = runs["__main__"]
+    assert after == before
 
 
 def test_an_unknown_engine_is_refused_before_the_report_runs(tmp_path: Path) -> None:
