@@ -159,7 +159,13 @@ def test_outlook_html_hides_code_and_embeds_figures(outlook: reports.ReportResul
     images = re.findall(r'<img[^>]*src="data:image/png;base64,', html)
     assert len(images) == len(outlook.figures) == 9
     assert not re.search(r"<script[^>]+src=", html)  # opens offline
-    assert 'alt="Median annual wage by state"' in html
+    # every figure carries its description: what it shows, with BLS's numbers
+    alts = re.findall(r'<img[^>]*alt="([^"]+)"', html)
+    assert len(alts) == len(images)
+    assert (
+        "Tile map of the U.S.: Median annual wage by state; highest DC $72,040, "
+        "lowest MS $41,500; 51 of 51 states and DC have a value." in alts
+    )
 
 
 def test_outlook_degrades_sections_it_cannot_fill(outlook: reports.ReportResult) -> None:

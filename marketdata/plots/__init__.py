@@ -3,8 +3,8 @@
 ``marketdata.plots.<function>`` (e.g. ``plots.tile_map``, ``plots.wage_distribution``) is the
 public path; notebooks use it. By chart family: :mod:`.pay` (pay distributions, pay bands),
 :mod:`.rankings` (bars by area, metro, industry), :mod:`.maps` (U.S. tile-grid map),
-:mod:`.growth` (history, projected growth), :mod:`.bands` (pay bands of many occupations);
-:mod:`.base` holds what they share.
+:mod:`.growth` (history, projected growth); :mod:`.base` holds what they share and
+:mod:`.layout` places titles, keys, axes, labels and notes with fixed margins.
 
 Nothing here fetches data. Figures are built with :class:`matplotlib.figure.Figure` and the
 Agg canvas (no pyplot, no global state), so they are safe in scripts, tests and kernels.
@@ -20,8 +20,7 @@ Conventions shared by every chart:
 
 from __future__ import annotations
 
-from marketdata.plots.bands import pay_band_alt, pay_band_chart
-from marketdata.plots.base import BOUND_NOTE, GAP_NOTE, NOT_COMPARABLE_NOTE, PALETTE
+from marketdata.plots.base import BOUND_NOTE, GAP_NOTE, NOT_COMPARABLE_NOTE
 from marketdata.plots.growth import growth_openings, growth_vs_pay, history
 from marketdata.plots.maps import STATE_TILES, tile_map
 from marketdata.plots.pay import pay_bands, wage_distribution
@@ -31,7 +30,6 @@ __all__ = [
     "BOUND_NOTE",
     "GAP_NOTE",
     "NOT_COMPARABLE_NOTE",
-    "PALETTE",
     "STATE_TILES",
     "area_comparison",
     "bars",
@@ -39,8 +37,6 @@ __all__ = [
     "growth_vs_pay",
     "history",
     "industries",
-    "pay_band_alt",
-    "pay_band_chart",
     "pay_bands",
     "tile_map",
     "top_metros",

@@ -1,30 +1,55 @@
-"""What every chart shares: the figure (Agg canvas), column readers that keep gaps and top
-codes, axis labels of the OEWS measures, and the footnotes under the axes."""
+"""What every chart shares: the figure (Agg canvas, no layout engine), its size and dpi,
+the colour-blind-safe palette, font sizes and margins, text measuring (cached), bars as plain
+rectangles, column readers that keep gaps and top codes, axis labels of the OEWS measures,
+footnotes, and the figure's text alternative. :mod:`.layout` places what is drawn.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Rectangle
 
 PERCENTILES: tuple[str, ...] = ("p10", "p25", "median", "p75", "p90")
 
-#: Okabe & Ito (2008), "Color Universal Design": told apart with protan, deutan and tritan
-#: vision; every chart takes its colours from here (maps use viridis/cividis, also safe).
-PALETTE: dict[str, str] = {
-    "blue": "#0072B2",
-    "sky_blue": "#56B4E9",
-    "dark_blue": "#003A5D",
+#: Pixels per inch of every figure and its PNG: WIDTH inches make 760 px, inside an 800 px page.
+DPI = 100
+WIDTH = 7.6
+
+#: Okabe & Ito's colour-blind-safe palette (distinct under the common colour-vision
+#: deficiencies), plus a darker blue for a third step of one hue.
+COLORS: dict[str, str] = {
+    "black": "#000000",
     "orange": "#E69F00",
-    "vermillion": "#D55E00",
+    "sky": "#56B4E9",
     "green": "#009E73",
     "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
     "purple": "#CC79A7",
+    "navy": "#003F66",
+    "grey": "#595959",
 }
+#: Line colours in order, for charts with several series.
+CYCLE: tuple[str, ...] = tuple(
+    COLORS[c] for c in ("blue", "orange", "green", "vermillion", "purple", "sky", "black")
+)
 
+#: Text drawn without hinting: a third less time per glyph, no visible loss at 100 dpi.
+RC: dict[str, object] = {"text.hinting": "no_hinting"}
+
+#: Font sizes (points).
+TITLE, LABEL, TICK, VALUE, NOTE = 11.0, 9.0, 8.5, 8.0, 7.5
 
 #: Axis labels of the OEWS measures.
 MEASURE_LABELS: dict[str, str] = {
@@ -55,12 +80,107 @@ NOT_COMPARABLE_NOTE = (
     "(occupation or area definitions changed)."
 )
 
+# Margins (inches) of the fixed layout.
+PAD = 0.1
+TITLE_HEIGHT = 0.36
+LEGEND_ROW = 0.24
+AXIS_BELOW = 0.62  # x tick labels and the x axis label
+NOTE_LINE = 0.15
 
-def new_figure(width: float, height: float) -> Figure:
-    """A figure of ``width`` x ``height`` inches on its own Agg canvas (no pyplot)."""
-    fig = Figure(figsize=(width, height), layout="constrained")
+
+def new_figure(width: float = WIDTH, height: float = 4.0) -> Figure:
+    """A figure on its own Agg canvas (no pyplot), no layout engine: :func:`finish` places it."""
+    fig = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(fig)
     return fig
+
+
+@contextmanager
+def drawing() -> Iterator[None]:
+    """Settings under which figures are measured and drawn (:data:`RC`)."""
+    with mpl.rc_context(RC):
+        yield
+
+
+@lru_cache(maxsize=1)
+def measuring_renderer() -> RendererAgg:
+    """A 1x1 px Agg renderer at :data:`DPI`, to measure text (one per process)."""
+    return RendererAgg(1, 1, DPI)
+
+
+@lru_cache(maxsize=4096)
+def text_size(text: str, size: float = TICK, weight: str = "normal") -> tuple[float, float]:
+    """Width and height (inches) of ``text`` (lines split at newlines) in the default font,
+    with 3 % to spare (hinted and unhinted widths differ by a pixel or so)."""
+    prop = FontProperties(size=size, weight=weight)
+    lines = text.split("\n")
+    with drawing():
+        widths = [
+            measuring_renderer().get_text_width_height_descent(line or " ", prop, ismath=False)[0]
+            for line in lines
+        ]
+    return 1.03 * max(widths) / DPI, len(lines) * size * 1.2 / 72
+
+
+def plain(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` without its ``attrs`` (provenance): pandas deep-copies attrs on every column
+    read, which costs more than the chart. A shallow copy; the caller's frame is untouched."""
+    out = df.copy(deep=False)
+    out.attrs = {}
+    return out
+
+
+def hbars(
+    ax: Axes,
+    ys: np.ndarray,
+    lefts: np.ndarray,
+    widths: np.ndarray,
+    *,
+    height: float,
+    colors: Sequence[str] | str,
+    hatched: Sequence[bool] | None = None,
+    gid: str | None = None,
+) -> list[Rectangle]:
+    """Horizontal bars as plain rectangles (limits are set by the chart, so no data-limit
+    update per bar as ``barh`` does); hatched bars get a black edge."""
+    bars = []
+    for i, (y, x, w) in enumerate(zip(ys, lefts, widths, strict=True)):
+        hatch = bool(hatched[i]) if hatched is not None else False
+        bar = Rectangle(
+            (x, y - height / 2),
+            w,
+            height,
+            facecolor=colors if isinstance(colors, str) else colors[i],
+            edgecolor=COLORS["black"] if hatch else "none",
+            linewidth=0.8 if hatch else 0,
+            hatch="//" if hatch else None,
+            gid=gid,
+        )
+        ax.add_artist(bar)
+        bars.append(bar)
+    return bars
+
+
+def wrap(text: str, width: int = 34) -> str:
+    """``text`` broken into lines of at most ``width`` characters (long names of rows)."""
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def describe(fig: Figure, text: str) -> Figure:
+    """Attach ``text`` as the figure's text alternative (``alt`` of the report's image)."""
+    fig.alt_text = " ".join(text.split())  # type: ignore[attr-defined]
+    return fig
+
+
+def alt_text(fig: Figure) -> str | None:
+    """The text alternative attached with :func:`describe`, if any."""
+    return getattr(fig, "alt_text", None)
+
+
+def listing(items: Sequence[str], limit: int = 12) -> str:
+    """``items`` joined with semicolons; past ``limit``, "and N more"."""
+    shown = "; ".join(items[:limit])
+    return shown + (f"; and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def floats(df: pd.DataFrame, column: str) -> np.ndarray:
@@ -90,21 +210,17 @@ def measure_name(measure: str) -> str:
     return label[0].lower() + label[1:]
 
 
-def add_notes(fig: Figure, notes: Sequence[str]) -> None:
-    """Footnotes under the axes (missing values, top codes, estimates)."""
-    unique = list(dict.fromkeys(n for n in notes if n))
-    if unique:
-        fig.text(0.01, 0.0, "\n".join(unique), ha="left", va="bottom", fontsize=8, color="0.3")
-        fig.get_layout_engine().set(
-            rect=(0, 0.03 * (len(unique) + 1), 1, 1 - 0.03 * (len(unique) + 1))
-        )
+def number_text(measure: str) -> Callable[[float], str]:
+    """Tick text of ``measure``: dollars (cents for hourly wages), else plain numbers."""
+    if measure.startswith("hourly"):
+        return lambda v: f"${v:,.2f}"
+    if measure.startswith("annual"):
+        return lambda v: f"${v:,.0f}"
+    return lambda v: f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}".rstrip("0")
 
 
-def money_axis(ax, measure: str, axis: str = "x") -> None:
-    """Dollar tick labels on the ``axis`` of a wage measure (cents for hourly wages)."""
-    fmt = (
-        (lambda v, _: f"${v:,.2f}") if measure.startswith("hourly") else (lambda v, _: f"${v:,.0f}")
-    )
-    if measure.startswith(("hourly", "annual")):
-        target = ax.xaxis if axis == "x" else ax.yaxis
-        target.set_major_formatter(fmt)
+def style(ax: Axes) -> None:
+    """Light frame: no top and right spines, the palette as the colour cycle."""
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_prop_cycle(color=CYCLE)
+    ax.tick_params(labelsize=TICK)

@@ -6,10 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from marketdata.formatting import format_value
-from marketdata.plots import base
+from marketdata.plots import base, layout
 from marketdata.schema import validate
+
+#: Height (inches) of one row of :func:`growth_openings`.
+ROW = 0.3
 
 
 def history(
@@ -28,14 +32,17 @@ def history(
     releases are gaps in the line, not interpolated.
     """
     validate(df, [x, measure], table="history")
-    fig = base.new_figure(8, 4.5)
+    df = base.plain(df)
+    fig = base.new_figure()
     ax = fig.add_subplot()
+    base.style(ax)
     notes: list[str] = []
     groups = (
         df.groupby(group, sort=False, dropna=False)
         if group and group in df.columns
         else [(None, df)]
     )
+    parts: list[str] = []
     for key, part in groups:
         part = part.sort_values(x)
         xs, ys = part[x].to_numpy(), base.floats(part, measure)
@@ -68,15 +75,31 @@ def history(
             notes.append(base.BOUND_NOTE)
         if np.isnan(ys).any():
             notes.append(base.GAP_NOTE)
-    ax.set_xlabel(x.replace("_", " ").capitalize())
-    ax.set_ylabel(base.MEASURE_LABELS.get(measure, measure.replace("_", " ")))
-    base.money_axis(ax, measure, axis="y")
-    ax.grid(alpha=0.3)
+        said = ", ".join(
+            f"{xv} {format_value(yv, measure, topcoded=bool(t))}"
+            for xv, yv, t in zip(xs, ys, tops, strict=True)
+        )
+        parts.append(f"{key}: {said}" if key is not None else said)
+    ax.set_xlabel(x.replace("_", " ").capitalize(), fontsize=base.LABEL)
+    ax.set_ylabel(base.MEASURE_LABELS.get(measure, measure.replace("_", " ")), fontsize=base.LABEL)
+    ax.set_xlim(ax.get_xlim())  # autoscaled from the data, then fixed for the ticks
+    ax.set_ylim(ax.get_ylim())
+    layout.ticks(ax, "y", base.number_text(measure))
+    layout.ticks(ax, "x", lambda v: f"{v:.0f}", count=8, integer=True)
+    legend = None
     if group and group in df.columns and df[group].nunique() > 1:
-        ax.legend(fontsize=8)
-    ax.set_title(title or f"{base.measure_name(measure).capitalize()} over time")
-    base.add_notes(fig, notes)
-    return fig
+        legend = ax.get_legend_handles_labels()
+    heading = title or f"{base.measure_name(measure).capitalize()} over time"
+    layout.finish(
+        fig,
+        [ax],
+        left=1.25,
+        plot_height=3.2,
+        title=heading,
+        notes=notes,
+        legend=legend,
+    )
+    return base.describe(fig, f"Line chart: {heading}. {base.listing(parts)}.")
 
 
 def growth_openings(
@@ -93,51 +116,92 @@ def growth_openings(
     ``average``: the all-occupations percent change, drawn as a reference line.
     """
     validate(df, [label, growth, openings], table="projections")
-    names = base.text_labels(df, label)
+    df = base.plain(df)
+    full = base.text_labels(df, label)
+    names = [base.wrap(n, 28) for n in full]
     change, opens = base.floats(df, growth), base.floats(df, openings)
-    fig = base.new_figure(10, 1.4 + 0.4 * max(len(df), 1))
-    left, right = fig.subplots(1, 2, sharey=True)
-    ys = np.arange(len(df))[::-1]
+    margin = layout.label_margin(names)
+    each = layout.axes_width(margin, count=2)
+    fig = base.new_figure()
+    left, right = fig.subplots(1, 2)
+    n = max(len(df), 1)
+    ys = np.arange(len(df))[::-1].astype(float)
     notes: list[str] = []
-    for ax, values, measure in ((left, change, "percent_change"), (right, opens, "openings")):
-        finite = values[~np.isnan(values)]
-        span = float(np.abs(finite).max()) if finite.size else 1.0
-        for y, v in zip(ys, values, strict=True):
-            if np.isnan(v):
-                ax.text(0, y, " n/a", va="center", fontsize=8, color="0.4")
-                notes.append("n/a: not published in the projections.")
-                continue
-            color = base.PALETTE["blue"] if v >= 0 else base.PALETTE["vermillion"]
-            ax.barh(y, v, color=color if measure == "percent_change" else base.PALETTE["blue"])
-            ax.text(
-                v + (span * 0.02 if v >= 0 else -span * 0.02),
-                y,
-                format_value(v, measure),
-                va="center",
-                ha="left" if v >= 0 else "right",
-                fontsize=8,
-            )
-        low = min(0.0, float(finite.min()) * 1.3) if finite.size else 0.0
-        ax.set_xlim(low, span * 1.3)
-        ax.axvline(0, color="0.3", linewidth=0.8)
-        ax.grid(axis="x", alpha=0.3)
-    if average is not None:
-        left.axvline(
-            average,
-            color="0.4",
-            linestyle="--",
-            linewidth=1,
-            label=f"All occupations {format_value(average, 'percent_change')}",
+    panels = ((left, change, "percent_change"), (right, opens, "openings"))
+    for ax, values, measure in panels:
+        base.style(ax)
+        texts = ["n/a" if np.isnan(v) else format_value(v, measure) for v in values]
+        widths = np.array([base.text_size(t, base.VALUE)[0] + 0.1 for t in texts])
+        ends = np.nan_to_num(values, nan=0.0)
+        lo, hi = layout.room(
+            np.minimum(ends, 0.0),
+            np.maximum(ends, 0.0),
+            np.where(ends < 0, widths, 0.0),
+            np.where(ends >= 0, widths, 0.0),
+            each,
         )
-        left.legend(fontsize=8, loc="lower right")
-    left.set_yticks(ys, names)
-    left.set_xlabel("Projected employment change (percent)")
-    left.set_ylabel(label.replace("_", " ").capitalize())
-    right.set_xlabel("Openings per year (projected average)")
-    right.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
-    fig.suptitle(title or "Projected growth and openings")
-    base.add_notes(fig, notes)
-    return fig
+        if measure == "percent_change" and average is not None:
+            lo, hi = min(lo, average), max(hi, average)
+        known = ~np.isnan(values)
+        if measure == "percent_change":
+            colors = [base.COLORS["green"] if v >= 0 else base.COLORS["vermillion"] for v in values]
+        else:
+            colors = [base.COLORS["blue"]] * len(values)
+        base.hbars(
+            ax,
+            ys[known],
+            np.zeros(int(known.sum())),
+            values[known],
+            height=0.7,
+            colors=[c for c, k in zip(colors, known, strict=True) if k],
+        )
+        colors = ["black" if k else base.COLORS["grey"] for k in known]
+        for side, ha, dx in ((ends >= 0, "left", 4), (ends < 0, "right", -4)):
+            layout.Labels(
+                ax,
+                ends,
+                ys,
+                [t if s else "" for t, s in zip(texts, side, strict=True)],
+                ha=ha,
+                offset=(dx, 0),
+                colors=colors,
+                gid="value-label",
+            )
+        if (~known).any():
+            notes.append("n/a: not published in the projections.")
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(-0.6, n - 0.4)
+        ax.set_yticks([])
+        ax.axvline(0, color="0.3", linewidth=0.8)
+        layout.ticks(
+            ax,
+            "x",
+            (lambda v: f"{v:g}") if measure == "percent_change" else (lambda v: f"{v:,.0f}"),
+            count=4,
+        )
+    legend = None
+    if average is not None:
+        line = left.axvline(average, color=base.COLORS["black"], linestyle="--", linewidth=1)
+        legend = ([line], [f"All occupations {format_value(average, 'percent_change')}"])
+    layout.row_labels(left, ys, names)
+    left.set_xlabel("Projected employment change (percent)", fontsize=base.LABEL)
+    right.set_xlabel("Openings per year (projected average)", fontsize=base.LABEL)
+    heading = title or "Projected growth and openings"
+    layout.finish(
+        fig,
+        [left, right],
+        left=margin,
+        plot_height=(n + 0.1) * layout.row_height(names, ROW),
+        title=heading,
+        notes=notes,
+        legend=legend,
+    )
+    parts = [
+        f"{name}: change {format_value(c, 'percent_change')}, "
+        f"{format_value(o, 'openings')} openings a year"
+        for name, c, o in zip(full, change, opens, strict=True)
+    ]
+    return base.describe(fig, f"Bar charts: {heading}. {base.listing(parts)}.")
 
 
 def growth_vs_pay(
@@ -157,26 +221,24 @@ def growth_vs_pay(
     triangle at the bound; rows missing either value are left out and counted in a note.
     """
     validate(df, [x, y, label], table="growth and pay")
+    df = base.plain(df)
     xs, ys = base.floats(df, x), base.floats(df, y)
     tops = base.flags(df, f"is_topcoded_{y}")
     sizes = base.floats(df, size) if size else np.full(len(df), np.nan)
     names = base.text_labels(df, label)
     known = ~(np.isnan(xs) | np.isnan(ys))
-    fig = base.new_figure(8.5, 6)
+    fig = base.new_figure()
     ax = fig.add_subplot()
+    base.style(ax)
     notes: list[str] = []
     finite = sizes[known & ~np.isnan(sizes)]
     scale = 600 / finite.max() if finite.size and finite.max() > 0 else 0.0
     area = np.where(np.isnan(sizes), 30, 15 + sizes * scale)
     plain, bound = known & ~tops, known & tops
     ax.scatter(
-        xs[plain],
-        ys[plain],
-        s=area[plain],
-        alpha=0.6,
-        color=base.PALETTE["blue"],
-        edgecolor="white",
+        xs[plain], ys[plain], s=area[plain], alpha=0.6, color=base.COLORS["blue"], edgecolor="white"
     )
+    legend = None
     if bound.any():
         ax.scatter(
             xs[bound],
@@ -184,23 +246,89 @@ def growth_vs_pay(
             s=60,
             marker="^",
             facecolor="none",
-            edgecolor=base.PALETTE["vermillion"],
-            label="pay at or above BLS's top code",
+            edgecolor=base.COLORS["vermillion"],
         )
-        ax.legend(fontsize=8)
+        sample = Line2D(
+            [],
+            [],
+            marker="^",
+            linestyle="none",
+            markerfacecolor="none",
+            markeredgecolor=base.COLORS["vermillion"],
+            markersize=7,
+        )
+        legend = ([sample], ["pay at or above BLS's top code"])
         notes.append(base.BOUND_NOTE)
-    order = np.argsort(-(np.nan_to_num(sizes, nan=-1) if size else np.nan_to_num(ys, nan=-1)))
-    for i in [i for i in order if known[i]][:annotate]:
-        ax.annotate(names[i], (xs[i], ys[i]), fontsize=7, xytext=(4, 4), textcoords="offset points")
     if (~known).any():
         notes.append(
             f"{int((~known).sum())} occupation(s) without published growth or pay are not shown."
         )
     ax.axvline(0, color="0.5", linewidth=0.8)
-    ax.set_xlabel("Projected employment change (percent)")
-    ax.set_ylabel(base.MEASURE_LABELS.get(y, y.replace("_", " ")))
-    base.money_axis(ax, y, axis="y")
-    ax.grid(alpha=0.3)
-    ax.set_title(title or "Growth and pay" + (" (point size: openings per year)" if size else ""))
-    base.add_notes(fig, notes)
-    return fig
+    ax.set_xlabel("Projected employment change (percent)", fontsize=base.LABEL)
+    ax.set_ylabel(base.MEASURE_LABELS.get(y, y.replace("_", " ")), fontsize=base.LABEL)
+    ax.margins(0.12)
+    ax.set_xlim(ax.get_xlim())  # autoscaled from the data, then fixed for the ticks
+    ax.set_ylim(ax.get_ylim())
+    layout.ticks(ax, "x", lambda v: f"{v:g}", count=6)
+    layout.ticks(ax, "y", base.number_text(y), count=6)
+    heading = title or "Growth and pay" + (" (point size: openings per year)" if size else "")
+    layout.finish(fig, [ax], left=1.1, plot_height=4.2, title=heading, notes=notes, legend=legend)
+    order = np.argsort(-(np.nan_to_num(sizes, nan=-1) if size else np.nan_to_num(ys, nan=-1)))
+    named = _name_points(ax, [i for i in order if known[i]][:annotate], xs, ys, names)
+    shown = [
+        f"{names[i]}: {format_value(xs[i], 'percent_change')}, "
+        f"{format_value(ys[i], y, topcoded=bool(tops[i]))}"
+        for i in order
+        if known[i]
+    ]
+    return base.describe(
+        fig,
+        f"Scatter chart: {heading}; {int(known.sum())} occupations, {named} named. "
+        f"{base.listing(shown, 10)}.",
+    )
+
+
+def _name_points(ax, chosen: list[int], xs, ys, names: list[str]) -> int:
+    """Name points ``chosen`` (in order) beside them where the name overlaps no name placed
+    before it and stays inside the axes (tried at four corners); returns how many were named."""
+    dpi = ax.figure.dpi
+    frame = ax.get_window_extent()
+    ax.set_xlim(ax.get_xlim())
+    ax.set_ylim(ax.get_ylim())
+    placed: list[tuple[float, float, float, float]] = []
+    for i in chosen:
+        px, py = ax.transData.transform((xs[i], ys[i]))
+        w, h = (v * dpi for v in base.text_size(names[i], 7))
+        for dx, dy, ha, va in (
+            (5, 5, "left", "bottom"),
+            (-5, 5, "right", "bottom"),
+            (5, -5, "left", "top"),
+            (-5, -5, "right", "top"),
+        ):
+            x0 = px + dx * dpi / 72 - (w if ha == "right" else 0)
+            y0 = py + dy * dpi / 72 - (h if va == "top" else 0)
+            box = (x0, y0, x0 + w, y0 + h)
+            inside = (
+                frame.x0 <= box[0]
+                and box[2] <= frame.x1
+                and frame.y0 <= box[1]
+                and box[3] <= frame.y1
+            )
+            clear = all(
+                box[2] < b[0] or b[2] < box[0] or box[3] < b[1] or b[3] < box[1] for b in placed
+            )
+            if inside and clear:
+                placed.append(box)
+                ax.annotate(
+                    names[i],
+                    (xs[i], ys[i]),
+                    xytext=(dx, dy),
+                    textcoords="offset points",
+                    ha=ha,
+                    va=va,
+                    fontsize=7,
+                    parse_math=False,
+                    gid="value-label",
+                )
+                break
+    return len(placed)

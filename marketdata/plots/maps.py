@@ -5,14 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
-from matplotlib.cm import ScalarMappable
+from matplotlib.collections import PolyCollection
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
 from marketdata.errors import SchemaError
 from marketdata.formatting import format_value
-from marketdata.plots import base
+from marketdata.plots import base, layout
 from marketdata.schema import validate
 from marketdata.series_id import STATES
 
@@ -48,6 +47,7 @@ def tile_map(
     areas outside the grid (Puerto Rico, Guam, Virgin Islands) are listed in a note.
     """
     validate(df, ["state_code", measure], table="state")
+    df = base.plain(df)
     codes = df["state_code"].astype("string").str.zfill(2)
     if codes.duplicated().any():
         raise SchemaError(
@@ -60,51 +60,64 @@ def tile_map(
     vmin, vmax = (min(known), max(known)) if known else (0.0, 1.0)
     if vmin == vmax:
         vmin, vmax = vmin - 1, vmax + 1
-    fig = base.new_figure(10, 6.4)
+    fig = base.new_figure()
     ax = fig.add_subplot()
     norm = Normalize(vmin=vmin, vmax=vmax)
     scale = colormaps[cmap]
     notes: list[str] = []
-    for fips, (row, col) in STATE_TILES.items():
-        postal = STATES[fips][0]
-        v = values.get(fips, np.nan)
-        missing = bool(np.isnan(v))
-        face = "0.88" if missing else scale(norm(v))
-        ax.add_patch(
-            Rectangle(
-                (col, -row),
-                0.92,
-                0.92,
-                facecolor=face,
-                edgecolor="white",
-                hatch="xx" if missing else ("//" if tops.get(fips) else None),
-                gid="tile",
+    fips_codes = list(STATE_TILES)
+    cells = np.array([STATE_TILES[f] for f in fips_codes], dtype=float)
+    shown = np.array([values.get(f, np.nan) for f in fips_codes])
+    bound = np.array([bool(tops.get(f, False)) for f in fips_codes])
+    missing = np.isnan(shown)
+    faces = scale(norm(np.nan_to_num(shown, nan=vmin)))  # one call for all tiles
+    faces[missing] = (0.88, 0.88, 0.88, 1.0)
+    # white text on dark tiles (relative luminance), black on light ones
+    dark = faces[:, :3] @ np.array([0.2126, 0.7152, 0.0722]) < 0.45
+    hatches = np.where(missing, "xx", np.where(bound, "//", ""))
+    for hatch in ("", "xx", "//"):  # one collection per hatch: one draw call each
+        these = hatches == hatch
+        if these.any():
+            x, y = cells[these, 1], -cells[these, 0]
+            squares = np.stack(
+                [
+                    np.column_stack([x, y]),
+                    np.column_stack([x + 0.92, y]),
+                    np.column_stack([x + 0.92, y + 0.92]),
+                    np.column_stack([x, y + 0.92]),
+                ],
+                axis=1,
             )
-        )
-        dark = not missing and sum(face[:3]) < 1.5
-        ax.text(
-            col + 0.46,
-            -row + 0.6,
-            postal,
-            ha="center",
-            va="center",
-            fontsize=9,
-            fontweight="bold",
-            color="white" if dark else "black",
-        )
-        ax.text(
-            col + 0.46,
-            -row + 0.3,
-            "n/a" if missing else format_value(v, measure, topcoded=bool(tops.get(fips))),
-            ha="center",
-            va="center",
-            fontsize=6.5,
-            color="white" if dark else "black",
-        )
-        if missing:
-            notes.append("Grey tiles: " + base.GAP_NOTE.lower())
-        elif tops.get(fips):
-            notes.append(base.BOUND_NOTE)
+            ax.add_collection(
+                PolyCollection(
+                    squares,
+                    facecolors=faces[these],
+                    edgecolors="white",
+                    linewidths=0,
+                    hatch=hatch or None,
+                    gid="tile",
+                ),
+                autolim=False,
+            )
+    labels = [
+        f"{STATES[f][0]}\n" + ("n/a" if gap else format_value(v, measure, topcoded=bool(top)))
+        for f, v, gap, top in zip(fips_codes, shown, missing, bound, strict=True)
+    ]
+    colors = ["white" if d else "black" for d in dark]
+    if missing.any():
+        notes.append("Grey tiles: not released by BLS (suppressed or not published).")
+    if (bound & ~missing).any():
+        notes.append(base.BOUND_NOTE)
+    layout.Labels(
+        ax,
+        cells[:, 1] + 0.46,
+        -cells[:, 0] + 0.46,
+        labels,
+        ha="center",
+        size=7,
+        colors=colors,
+        gid="tile-label",
+    )
     outside = sorted(set(codes) - set(STATE_TILES))
     if outside:
         names = (
@@ -113,17 +126,68 @@ def tile_map(
             else pd.Series(outside)
         )
         notes.append("Not on the map: " + ", ".join(str(x) for x in names) + ".")
-    ax.set_xlim(-0.1, 12)
+    key = base.MEASURE_LABELS.get(measure, measure.replace("_", " "))
+    _colour_key(ax, norm, scale, measure, key)
+    ax.set_xlim(-0.05, 12)
     ax.set_ylim(-7.1, 1.0)
     ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    ax.set_xlabel("States and DC (tile grid, not to scale)")
-    ax.set_ylabel("")
-    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=scale), ax=ax, shrink=0.6)
-    bar.set_label(base.MEASURE_LABELS.get(measure, measure.replace("_", " ")))
-    ax.set_title(title or f"{base.measure_name(measure).capitalize()} by state")
-    base.add_notes(fig, notes)
-    return fig
+    ax.set_axis_off()  # no spines, ticks or axis labels to lay out and draw
+    heading = title or f"{base.measure_name(measure).capitalize()} by state"
+    width = base.WIDTH - 2 * base.PAD
+    layout.finish(
+        fig,
+        [ax],
+        left=base.PAD,
+        right=base.PAD,
+        plot_height=width * 8.1 / 12.05,
+        title=heading,
+        notes=["States and DC on a tile grid, not to scale.", *notes],
+        below=0.05,
+    )
+    ranked = sorted(
+        ((v, STATES[c][0]) for c, v in values.items() if c in STATE_TILES and not np.isnan(v)),
+        reverse=True,
+    )
+    if ranked:
+        said = (
+            f"highest {ranked[0][1]} {format_value(ranked[0][0], measure)}, "
+            f"lowest {ranked[-1][1]} {format_value(ranked[-1][0], measure)}; "
+            f"{len(ranked)} of 51 states and DC have a value"
+        )
+    else:
+        said = "no state has a value"
+    return base.describe(fig, f"Tile map of the U.S.: {heading}; {said}.")
+
+
+def _colour_key(ax, norm: Normalize, scale, measure: str, label: str) -> None:
+    """Colour scale inside the map's empty first row (no second axes): gradient, 3 values."""
+    x0, x1, y0 = 2.2, 8.8, 0.28
+    gradient = np.linspace(0, 1, 64)[None, :]
+    ax.imshow(
+        gradient,
+        extent=(x0, x1, y0, y0 + 0.32),
+        cmap=scale,
+        aspect="auto",
+        interpolation="bilinear",
+        gid="colour-key",
+    )
+    ax.text(
+        (x0 + x1) / 2,
+        y0 + 0.42,
+        label,
+        ha="center",
+        va="bottom",
+        fontsize=base.VALUE,
+        parse_math=False,
+    )
+    for frac, ha in ((0.0, "left"), (0.5, "center"), (1.0, "right")):
+        value = norm.vmin + frac * (norm.vmax - norm.vmin)
+        layout.Labels(
+            ax,
+            [x0 + frac * (x1 - x0)],
+            [y0 - 0.06],
+            [format_value(value, measure)],
+            ha=ha,
+            va="top",
+            gid="colour-key",
+        )

@@ -6,11 +6,34 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from marketdata.formatting import format_value
-from marketdata.plots import base
+from marketdata.plots import base, layout
 from marketdata.schema import validate
+
+#: Height (inches) of one row of :func:`wage_distribution` and of :func:`pay_bands`.
+ROW, BAND_ROW = 0.46, 0.56
+#: Offset (points) of a value label from the end of its whisker.
+GAP_POINTS = 6.0
+#: Log-axis ticks: 1, 2, 3, 5 per decade.
+_STEPS = (1.0, 2.0, 3.0, 5.0)
+
+
+def _compact_money(value: float, hourly: bool) -> str:
+    if hourly:
+        return f"${value:,.0f}" if value >= 10 else f"${value:,.2f}"
+    return f"${value / 1000:,.0f}k" if value < 1e6 else f"${value / 1e6:,.1f}M"
+
+
+def _log_ticks(low: float, high: float) -> list[float]:
+    """Ticks of a log wage axis: 1, 2, 3, 5 per decade (1, 2, 5 when that is too many)."""
+    decades = range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+    ticks = [s * 10**d for d in decades for s in _STEPS if low <= s * 10**d <= high]
+    if len(ticks) > 7:
+        ticks = [t for t in ticks if round(t / 10 ** np.floor(np.log10(t)), 1) in (1, 2, 5)]
+    return ticks
 
 
 def wage_distribution(
@@ -21,8 +44,14 @@ def wage_distribution(
     reference: str | None = None,
     reference_label: str = "U.S. median",
     title: str | None = None,
+    sort: bool = False,
+    scale: str = "auto",
 ) -> Figure:
     """Wage percentiles (10th to 90th) as one band per row of ``df``.
+
+    Each row: a whisker from the 10th to the 90th percentile (values labelled at its ends),
+    a box from the 25th to the 75th, the median as a diamond labelled above it. Labels are
+    placed so they cannot overlap: the axis leaves room for them.
 
     Parameters
     ----------
@@ -31,105 +60,211 @@ def wage_distribution(
     basis
         ``"annual"`` or ``"hourly"``.
     label
-        Column naming each row on the y axis.
+        Column naming each row.
     reference
         Optional column of a value to mark on each row (e.g. the national median), drawn as
         an open circle and named ``reference_label`` in the legend.
+    sort
+        Highest median first (rows without a median last); else the order of ``df``.
+    scale
+        ``"linear"``, ``"log"``, or ``"auto"``: log when the highest 90th percentile is more
+        than 3 times the lowest 10th (otherwise the narrow bands would shrink to slivers).
     """
     columns = [f"{basis}_{p}" for p in base.PERCENTILES]
     validate(df, [label, *columns], table="OEWS")
-    values = np.column_stack([base.floats(df, c) for c in columns])
-    bounds = np.column_stack([base.flags(df, f"is_topcoded_{c}") for c in columns])
-    names = base.text_labels(df, label)
-    fig = base.new_figure(8, 1.2 + 0.7 * len(df))
+    if scale not in ("auto", "linear", "log"):
+        raise ValueError(f"scale {scale!r}: use 'auto', 'linear' or 'log'")
+    data = base.plain(df)
+    if sort:
+        data = data.assign(_m=base.floats(data, columns[2])).sort_values(
+            "_m", ascending=False, na_position="last", kind="stable"
+        )
+    n = len(data)
+    values = np.column_stack([base.floats(data, c) for c in columns]).reshape(n, 5)
+    tops = np.column_stack([base.flags(data, f"is_topcoded_{c}") for c in columns]).reshape(n, 5)
+    names = [base.wrap(s) for s in base.text_labels(data, label)]
+    known = ~np.isnan(values)
+    some = known.any(axis=1)
+    first = np.where(some, known.argmax(axis=1), -1)
+    last = np.where(some, 4 - known[:, ::-1].argmax(axis=1), -1)
+    rows = np.arange(n)
+    lows = np.where(some, values[rows, first.clip(0)], np.nan)
+    highs = np.where(some, values[rows, last.clip(0)], np.nan)
+    finite = lows[~np.isnan(lows)]
+    log = scale == "log" or (
+        scale == "auto" and finite.size > 0 and np.nanmax(highs) > 3 * finite.min() > 0
+    )
+
+    def text(i: int, j: int) -> str:
+        return format_value(values[i, j], columns[j], topcoded=bool(tops[i, j]))
+
+    mid_text = [text(i, 2) if known[i, 2] else "" for i in rows]
+    # each distinct value labelled once (all five may be the same top code)
+    left_text = [
+        text(i, first[i]) if some[i] and text(i, first[i]) != mid_text[i] else "" for i in rows
+    ]
+    right_text = [
+        text(i, last[i]) if some[i] and text(i, last[i]) not in (mid_text[i], left_text[i]) else ""
+        for i in rows
+    ]
+    gap = GAP_POINTS / 72
+    half_mid = np.array([base.text_size(t, base.VALUE)[0] / 2 for t in mid_text])
+    room_left = np.array([base.text_size(t, base.VALUE)[0] + gap if t else 0 for t in left_text])
+    room_right = np.array(
+        [base.text_size(t, base.VALUE)[0] + gap + 0.05 if t else 0 for t in right_text]
+    )
+    margin = layout.label_margin(names)
+    width = layout.axes_width(margin)
+    xlim = layout.room(
+        lows,
+        highs,
+        np.maximum(room_left, half_mid) + 0.04,
+        np.maximum(room_right, half_mid) + 0.04,
+        width,
+        log=log,
+    )
+
+    fig = base.new_figure()
     ax = fig.add_subplot()
+    base.style(ax)
+    ys = (n - 1 - rows).astype(float)
     notes: list[str] = []
-    for i, (row, top) in enumerate(zip(values, bounds, strict=True)):
-        y = len(df) - 1 - i
-        known = ~np.isnan(row)
-        if not known.any():
-            ax.text(
-                0.5,
-                y,
-                "wages not released",
-                transform=ax.get_yaxis_transform(),
-                ha="center",
-                va="center",
-                color="0.4",
-            )
-            notes.append(base.GAP_NOTE)
-            continue
-        lo, hi = np.nanmin(row), np.nanmax(row)
-        labelled: set[float] = set()
-        ax.plot([lo, hi], [y, y], color="0.35", linewidth=1.5, zorder=1)
-        if not (np.isnan(row[1]) or np.isnan(row[3])):
-            ax.add_patch(
-                Rectangle(
-                    (row[1], y - 0.2),
-                    row[3] - row[1],
-                    0.4,
-                    facecolor=base.PALETTE["blue"],
-                    edgecolor=base.PALETTE["dark_blue"],
-                    hatch="//" if top[3] else None,
-                    zorder=2,
-                )
-            )
-        for j, pct in enumerate(base.PERCENTILES):
-            if np.isnan(row[j]):
-                notes.append(base.GAP_NOTE)
-                continue
-            marker = "D" if pct == "median" else "|"
-            ax.plot(
-                row[j],
-                y,
-                marker=marker,
-                color=base.PALETTE["vermillion"] if pct == "median" else "black",
-                markersize=8 if pct == "median" else 12,
-                zorder=3,
-            )
-            if top[j]:
-                ax.annotate(
-                    "",
-                    xy=(row[j] * 1.06, y),
-                    xytext=(row[j], y),
-                    arrowprops={"arrowstyle": "->", "color": "black"},
-                )
-                notes.append(base.BOUND_NOTE)
-            if (pct in ("p10", "median", "p90") or top[j]) and row[j] not in labelled:
-                labelled.add(row[j])
-                ax.text(
-                    row[j],
-                    y + 0.3,
-                    format_value(row[j], columns[j], topcoded=bool(top[j])),
-                    ha="center",
-                    va="bottom",
-                    fontsize=8,
-                )
+    if log:
+        ax.set_xscale("log")
+    drawn = some
+    ax.hlines(ys[drawn], lows[drawn], highs[drawn], color=base.COLORS["grey"], linewidth=1.4)
+    box = known[:, 1] & known[:, 3]
+    bars = base.hbars(
+        ax,
+        ys[box],
+        values[box, 1],
+        values[box, 3] - values[box, 1],
+        height=0.36,
+        colors=base.COLORS["sky"],
+        hatched=tops[box, 3],
+        gid="iqr-box",
+    )
+    for bar in bars:
+        bar.set_edgecolor(base.COLORS["blue"])
+        bar.set_linewidth(1.0)
+    for j in (0, 1, 3, 4):
+        ax.plot(values[:, j], ys, "|", color=base.COLORS["black"], markersize=11, linestyle="none")
+    ax.plot(
+        values[:, 2],
+        ys,
+        "D",
+        color=base.COLORS["vermillion"],
+        markeredgecolor="white",
+        markersize=7,
+        linestyle="none",
+    )
+    bound = tops & known
+    if bound.any():
+        ax.plot(
+            values[bound],
+            np.broadcast_to(ys[:, None], values.shape)[bound],
+            marker=9,  # caret right: the true value lies beyond
+            color=base.COLORS["black"],
+            markersize=6,
+            linestyle="none",
+        )
+        notes.append(base.BOUND_NOTE)
+    if (~known).any():
+        notes.append(base.GAP_NOTE)
+    missing = ~some
+    if missing.any():
+        layout.Labels(
+            ax,
+            [0.5] * int(missing.sum()),
+            ys[missing],
+            ["wages not released"] * int(missing.sum()),
+            ha="center",
+            colors=base.COLORS["grey"],
+            transform=ax.get_yaxis_transform(),
+            gid="value-label",
+        )
+    for texts, xs, offset, ha, va in (
+        (left_text, lows, (-GAP_POINTS, 0), "right", "center"),
+        (right_text, highs, (GAP_POINTS + 3, 0), "left", "center"),
+        (mid_text, values[:, 2], (0, 7), "center", "bottom"),
+    ):
+        layout.Labels(
+            ax,
+            np.nan_to_num(xs, nan=1.0),
+            ys,
+            texts,
+            ha=ha,
+            va=va,
+            offset=offset,
+            gid="value-label",
+        )
+    handles: list = [
+        Line2D([], [], marker="|", color=base.COLORS["black"], markersize=10, linestyle="-"),
+        Patch(facecolor=base.COLORS["sky"], edgecolor=base.COLORS["blue"]),
+        Line2D([], [], marker="D", color=base.COLORS["vermillion"], linestyle="none"),
+    ]
+    keys = ["10th to 90th percentile", "25th to 75th percentile", "Median"]
     if reference is not None:
-        marks = base.floats(df, reference)
-        ys = np.arange(len(df))[::-1]
+        marks = base.floats(data, reference)
         ax.plot(
             marks,
             ys,
             "o",
             markerfacecolor="none",
-            markeredgecolor=base.PALETTE["orange"],
-            markersize=9,
-            markeredgewidth=2,
+            markeredgecolor=base.COLORS["black"],
+            markersize=8,
+            markeredgewidth=1.5,
             linestyle="none",
-            label=reference_label,
-            zorder=4,
         )
-        ax.legend(loc="lower right", fontsize=8)
-    ax.set_yticks(range(len(df)), list(reversed(names)))
-    ax.set_ylim(-0.7, len(df) - 0.2)
-    ax.set_xlabel(f"{basis.capitalize()} wage (USD): 10th, 25th, median (◆), 75th, 90th percentile")
-    ax.set_ylabel(label.replace("_", " ").capitalize())
-    base.money_axis(ax, columns[0])
-    ax.grid(axis="x", alpha=0.3)
-    ax.set_title(title or f"{basis.capitalize()} wage distribution")
-    base.add_notes(fig, notes)
-    return fig
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                markerfacecolor="none",
+                markeredgecolor=base.COLORS["black"],
+                linestyle="none",
+            )
+        )
+        keys.append(reference_label)
+    layout.row_labels(ax, ys, names)
+    ax.set_ylim(-0.6, n - 0.35)
+    ax.set_xlim(*xlim)
+    if log:
+        hourly = basis == "hourly"
+        layout.ticks(ax, "x", lambda v: _compact_money(v, hourly), locations=_log_ticks(*xlim))
+    else:
+        layout.ticks(ax, "x", base.number_text(columns[0]))
+    ax.set_xlabel(
+        f"{basis.capitalize()} wage (USD)" + (", log scale" if log else ""), fontsize=base.LABEL
+    )
+    ax.spines["left"].set_visible(False)
+    heading = title or f"{basis.capitalize()} wage distribution" + (
+        ", highest median first" if sort else ""
+    )
+    layout.finish(
+        fig,
+        [ax],
+        left=margin,
+        plot_height=(n + 0.25) * ROW,
+        title=heading,
+        notes=notes,
+        legend=(handles, keys),
+    )
+    parts = []
+    for i, name in enumerate(base.text_labels(data, label)):
+        if not some[i]:
+            parts.append(f"{name}: wages not released")
+            continue
+        said = [
+            f"{p} {text(i, j)}"
+            for j, p in ((0, "10th percentile"), (2, "median"), (4, "90th percentile"))
+            if known[i, j]
+        ]
+        parts.append(f"{name}: " + ", ".join(said))
+    return base.describe(
+        fig, f"Chart: {heading}{', log scale' if log else ''}. {base.listing(parts)}."
+    )
 
 
 def pay_bands(
@@ -146,75 +281,116 @@ def pay_bands(
     (``cert_annual_low`` .. ``cert_annual_high``) applies the CPS factor to the median.
     """
     validate(df, [label], table="salary breakdown")
+    df = base.plain(df)
     bands = (
-        ("entry", "Entry level, 10th-25th pct (estimate)", base.PALETTE["sky_blue"]),
-        ("mid", "Mid-career, 25th-75th pct (estimate)", base.PALETTE["blue"]),
-        ("experienced", "Experienced, 75th-90th pct (estimate)", base.PALETTE["dark_blue"]),
+        ("entry", "Entry level, 10th-25th pct (estimate)", base.COLORS["sky"]),
+        ("mid", "Mid-career, 25th-75th pct (estimate)", base.COLORS["blue"]),
+        ("experienced", "Experienced, 75th-90th pct (estimate)", base.COLORS["navy"]),
     )
-    names = base.text_labels(df, label)
-    fig = base.new_figure(8.5, 1.6 + 1.0 * len(df))
+    n = len(df)
+    names = [base.wrap(s) for s in base.text_labels(df, label)]
+    fig = base.new_figure()
     ax = fig.add_subplot()
+    base.style(ax)
     notes = ["Experience levels and credential pay are estimates read from BLS figures."]
-    seen: set[str] = set()
-    for i in range(len(df)):
-        y = len(df) - 1 - i
-        for band, text, color in bands:
+    handles: dict[str, object] = {}
+    ys = np.arange(n)[::-1].astype(float)
+    lows, highs, right = np.full(n, np.nan), np.full(n, np.nan), np.zeros(n)
+    cert_low, cert_high = base.floats(df, "cert_annual_low"), base.floats(df, "cert_annual_high")
+    points = base.floats(df, "mid_annual_point")
+    cert = ~(np.isnan(cert_low) | np.isnan(cert_high))
+    lift = 0.12 if cert.any() else 0.0  # bands above the credential line, if any
+    for band, text, color in bands:
+        low = base.floats(df, f"{band}_annual_low")
+        high = base.floats(df, f"{band}_annual_high")
+        top = base.flags(df, f"is_topcoded_{band}_annual_high")
+        ok = ~(np.isnan(low) | np.isnan(high))
+        if (~ok).any():
+            notes.append(base.GAP_NOTE)
+        if not ok.any():
+            continue
+        lows, highs = np.fmin(lows, np.where(ok, low, np.nan)), np.fmax(highs, high)
+        drawn = base.hbars(
+            ax,
+            ys[ok] + lift,
+            low[ok],
+            (high - low)[ok],
+            height=0.32 if lift else 0.4,
+            colors=color,
+            hatched=top[ok],
+        )
+        handles[text] = drawn[0]
+        if top[ok].any():
+            layout.Labels(
+                ax,
+                high[ok & top],
+                ys[ok & top] + lift,
+                ["≥"] * int((ok & top).sum()),
+                offset=(3, 0),
+                gid="value-label",
+            )
+            notes.append(base.BOUND_NOTE)
+        right = np.where(ok & top, np.maximum(right, 0.2), right)
+    if not np.isnan(points).all():
+        handles["Median (published)"] = ax.plot(
+            points,
+            ys + lift,
+            "D",
+            color=base.COLORS["vermillion"],
+            markeredgecolor="white",
+            markersize=7,
+            linestyle="none",
+        )[0]
+    cert_text = [
+        f"{format_value(lo, 'annual')}-{format_value(hi, 'annual')}" if ok else ""
+        for lo, hi, ok in zip(cert_low, cert_high, cert, strict=True)
+    ]
+    if cert.any():
+        handles["With a certification or license (estimate)"] = ax.hlines(
+            ys[cert] - 0.25,
+            cert_low[cert],
+            cert_high[cert],
+            color=base.COLORS["orange"],
+            linewidth=4,
+        )
+        layout.Labels(
+            ax, np.nan_to_num(cert_high), ys - 0.25, cert_text, offset=(4, 0), gid="value-label"
+        )
+        widths = np.array([base.text_size(t, base.VALUE)[0] + 0.1 if t else 0 for t in cert_text])
+        right = np.maximum(right, widths)
+        lows, highs = np.fmin(lows, cert_low), np.fmax(highs, cert_high)
+    margin = layout.label_margin(names)
+    xlim = layout.room(lows, highs, np.full(n, 0.1), right + 0.05, layout.axes_width(margin))
+    layout.row_labels(ax, ys + lift, names)
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.set_xlim(*xlim)
+    layout.ticks(ax, "x", base.number_text("annual"))
+    ax.set_xlabel(
+        "Annual pay (USD), estimates by experience level and credential", fontsize=base.LABEL
+    )
+    ax.spines["left"].set_visible(False)
+    heading = title or "Pay by experience level and with a credential (estimates)"
+    layout.finish(
+        fig,
+        [ax],
+        left=margin,
+        plot_height=n * BAND_ROW + 0.2,
+        title=heading,
+        notes=notes,
+        legend=(list(handles.values()), list(handles)),
+    )
+    parts = []
+    for i, name in enumerate(base.text_labels(df, label)):
+        said = []
+        for band, text, _ in bands:
             low = base.floats(df, f"{band}_annual_low")[i]
             high = base.floats(df, f"{band}_annual_high")[i]
-            top = base.flags(df, f"is_topcoded_{band}_annual_high")[i]
-            if np.isnan(low) or np.isnan(high):
-                notes.append(base.GAP_NOTE)
-                continue
-            ax.barh(
-                y + 0.12,
-                high - low,
-                left=low,
-                height=0.32,
-                color=color,
-                hatch="//" if top else None,
-                label=None if band in seen else text,
-            )
-            seen.add(band)
-            if top:
-                ax.text(high, y + 0.12, " ≥", va="center", fontsize=9)
-                notes.append(base.BOUND_NOTE)
-        point = base.floats(df, "mid_annual_point")[i]
-        if not np.isnan(point):
-            ax.plot(
-                point,
-                y + 0.12,
-                "D",
-                color=base.PALETTE["vermillion"],
-                markersize=7,
-                label=None if "median" in seen else "Median (published)",
-            )
-            seen.add("median")
-        low, high = base.floats(df, "cert_annual_low")[i], base.floats(df, "cert_annual_high")[i]
-        if not (np.isnan(low) or np.isnan(high)):
-            ax.plot(
-                [low, high],
-                [y - 0.25, y - 0.25],
-                color=base.PALETTE["orange"],
-                linewidth=4,
-                solid_capstyle="butt",
-                label=None if "cert" in seen else "With a certification or license (estimate)",
-            )
-            seen.add("cert")
-            ax.text(
-                high,
-                y - 0.25,
-                f" {format_value(low, 'annual')}-{format_value(high, 'annual')}",
-                va="center",
-                fontsize=7,
-            )
-    ax.set_yticks(range(len(df)), list(reversed(names)))
-    ax.set_ylim(-0.8, len(df) - 0.2)
-    ax.set_xlabel("Annual pay (USD), estimates by experience level and credential")
-    ax.set_ylabel(label.replace("_", " ").capitalize())
-    base.money_axis(ax, "annual")
-    ax.grid(axis="x", alpha=0.3)
-    if seen:
-        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    ax.set_title(title or "Pay by experience level and with a credential (estimates)")
-    base.add_notes(fig, notes)
-    return fig
+            if not (np.isnan(low) or np.isnan(high)):
+                said.append(
+                    f"{text.split(',')[0].lower()} {format_value(low, 'annual')} to "
+                    f"{format_value(high, 'annual')}"
+                )
+        if cert[i]:
+            said.append(f"with a credential {cert_text[i]}")
+        parts.append(f"{name}: " + (", ".join(said) or "not available"))
+    return base.describe(fig, f"Chart: {heading}. {base.listing(parts)}.")

@@ -7,8 +7,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from marketdata.formatting import format_value
-from marketdata.plots import base
+from marketdata.plots import base, layout
 from marketdata.schema import validate
+
+#: Height (inches) of one bar.
+ROW = 0.3
 
 
 def bars(
@@ -27,6 +30,7 @@ def bars(
     another colour. Missing values leave a gap labelled "not released".
     """
     validate(df, [label, measure], table="chart")
+    df = base.plain(df)
     data = df.assign(_v=base.floats(df, measure), _top=base.flags(df, f"is_topcoded_{measure}"))
     if sort:
         data = data.sort_values(
@@ -34,48 +38,70 @@ def bars(
         )
     if n is not None:
         data = data.head(n)
-    values, tops = data["_v"].to_numpy(), data["_top"].to_numpy()
-    names = base.text_labels(data, label)
-    fig = base.new_figure(8, 1.2 + 0.38 * max(len(data), 1))
-    ax = fig.add_subplot()
-    ys = np.arange(len(data))[::-1]
-    notes: list[str] = []
+    values, tops = data["_v"].to_numpy(dtype=float), data["_top"].to_numpy(dtype=bool)
+    full = base.text_labels(data, label)
+    names = [base.wrap(s, 40) for s in full]
+    texts = [
+        "not released" if np.isnan(v) else format_value(v, measure, topcoded=bool(t))
+        for v, t in zip(values, tops, strict=True)
+    ]
+    margin = layout.label_margin(names)
+    widths = np.array([base.text_size(t, base.VALUE)[0] + 0.12 for t in texts])
     finite = values[~np.isnan(values)]
-    span = float(finite.max()) if finite.size else 1.0
-    for y, v, top, name in zip(ys, values, tops, names, strict=True):
-        if np.isnan(v):
-            ax.text(0, y, " not released", va="center", fontsize=8, color="0.4")
-            notes.append(base.GAP_NOTE)
-            continue
-        color = (
-            base.PALETTE["orange"]
-            if highlight is not None and name == highlight
-            else base.PALETTE["blue"]
-        )
-        ax.barh(
-            y,
-            v,
-            color=color,
-            hatch="//" if top else None,
-            edgecolor="white" if not top else "black",
-        )
-        ax.text(
-            v + span * 0.01,
-            y,
-            format_value(v, measure, topcoded=bool(top)),
-            va="center",
-            fontsize=8,
-        )
-        if top:
-            notes.append(base.BOUND_NOTE)
-    ax.set_yticks(ys, names)
-    ax.set_xlim(0, span * 1.18)
-    ax.set_xlabel(base.MEASURE_LABELS.get(measure, measure.replace("_", " ")))
-    ax.set_ylabel(label.replace("_", " ").capitalize())
-    base.money_axis(ax, measure)
-    ax.set_title(title)
-    base.add_notes(fig, notes)
-    return fig
+    top_value = float(finite.max()) if finite.size else 1.0
+    ends = np.where(np.isnan(values), 0.0, np.maximum(values, 0.0))
+    _, right = layout.room(
+        np.zeros(len(data)), ends, np.zeros(len(data)), widths, layout.axes_width(margin)
+    )
+    fig = base.new_figure()
+    ax = fig.add_subplot()
+    base.style(ax)
+    ys = np.arange(len(data))[::-1].astype(float)
+    notes: list[str] = []
+    known = ~np.isnan(values)
+    colors = [
+        base.COLORS["orange"]
+        if highlight is not None and name == highlight
+        else base.COLORS["blue"]
+        for name in full
+    ]
+    base.hbars(
+        ax,
+        ys[known],
+        np.zeros(int(known.sum())),
+        values[known],
+        height=0.7,
+        colors=[c for c, k in zip(colors, known, strict=True) if k],
+        hatched=tops[known],
+    )
+    if tops[known].any():
+        notes.append(base.BOUND_NOTE)
+    if (~known).any():
+        notes.append(base.GAP_NOTE)
+    layout.Labels(
+        ax,
+        ends,
+        ys,
+        texts,
+        offset=(4, 0),
+        colors=["black" if k else base.COLORS["grey"] for k in known],
+        gid="value-label",
+    )
+    layout.row_labels(ax, ys, names)
+    ax.set_ylim(-0.6, len(data) - 0.4)
+    ax.set_xlim(0, max(right, top_value * 1.02))
+    ax.set_xlabel(base.MEASURE_LABELS.get(measure, measure.replace("_", " ")), fontsize=base.LABEL)
+    layout.ticks(ax, "x", base.number_text(measure))
+    layout.finish(
+        fig,
+        [ax],
+        left=margin,
+        plot_height=(len(data) + 0.1) * layout.row_height(names, ROW),
+        title=title,
+        notes=notes,
+    )
+    parts = [f"{name}: {text}" for name, text in zip(full, texts, strict=True)]
+    return base.describe(fig, f"Bar chart: {title}. {base.listing(parts)}.")
 
 
 def area_comparison(

@@ -306,17 +306,29 @@ def show_facts(
     show_table(table, name, caption=caption)
 
 
-def show_figure(fig: Figure, name: str, *, alt: str | None = None, dpi: int = 110) -> None:
-    """Display ``fig`` and write ``figures/<name>.png`` (the same bytes).
+def show_figure(fig: Figure, name: str, *, alt: str | None = None, dpi: int | None = None) -> None:
+    """Display ``fig`` and write ``figures/<name>.png`` (the same bytes: drawn once).
 
-    ``alt``: the image's text alternative (default: the figure's titles).
+    ``alt``: the image's text alternative, written on the report's ``<img>``; default: the
+    description the chart attached (:func:`marketdata.plots.base.describe`), else its titles.
+    ``dpi``: default the charts' own (:data:`marketdata.plots.base.DPI`, 100: a 7.6-inch
+    chart is 760 px wide, inside an 800 px page).
     """
+    from marketdata.plots import base
+
     _check_name(name)
     if alt is None:
         titles = [fig.get_suptitle(), *(ax.get_title() for ax in fig.axes)]
-        alt = "; ".join(t for t in titles if t) or name.replace("_", " ")
+        alt = base.alt_text(fig) or "; ".join(t for t in titles if t) or name.replace("_", " ")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    with base.drawing():
+        fig.savefig(
+            buffer,
+            format="png",
+            dpi=dpi or base.DPI,
+            metadata={"Software": None},
+            pil_kwargs={"compress_level": 3},  # smaller and faster than the default here
+        )
     data = buffer.getvalue()
     _write("figures", f"{name}.png", data)
     from IPython.display import Image
