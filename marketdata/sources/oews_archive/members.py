@@ -13,7 +13,8 @@ import logging
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -124,6 +125,24 @@ def _read_member(zf: zipfile.ZipFile, name: str, *, label: str | None = None) ->
         raise SourceFormatError(f"damaged zip member ({err})", source=where) from None
 
 
+@contextmanager
+def _archive(
+    source: Path | BinaryIO, scope: str, label: str
+) -> Iterator[tuple[zipfile.ZipFile, list[str]]]:
+    """The open zip and its ``scope`` members; SourceFormatError if it is no zip or has none."""
+    try:
+        zf = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, ValueError, EOFError) as err:
+        raise SourceFormatError(f"not a readable zip archive ({err})", source=label) from None
+    with zf:
+        members = member_names(zf, scope)
+        if not members:
+            raise SourceFormatError(
+                f"no {scope} estimates in the archive (members: {zf.namelist()})", source=label
+            )
+        yield zf, members
+
+
 def archive_check(scope: str, *, name: str | None = None) -> Callable[[Path], None]:
     """A check for :func:`marketdata.cache.fetch`: raise SourceFormatError unless ``path`` is a
     zip whose ``scope`` members are intact workbooks with the header row :func:`read_archive`
@@ -136,17 +155,7 @@ def archive_check(scope: str, *, name: str | None = None) -> Callable[[Path], No
     def check(path: Path) -> None:
         check_zip(path)
         label = name or path.name
-        try:
-            zf = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, ValueError, EOFError) as err:
-            raise SourceFormatError(f"not a readable zip archive ({err})", source=label) from None
-        with zf:
-            members = member_names(zf, scope)
-            if not members:
-                raise SourceFormatError(
-                    f"no {scope} estimates in the archive (members: {zf.namelist()})",
-                    source=label,
-                )
+        with _archive(path, scope, label) as (zf, members):
             for member in members:
                 try:
                     content = _read_member(zf, member, label=label)
@@ -202,16 +211,7 @@ def read_archive(
     """
     label = name or (str(source) if isinstance(source, Path) else release.zip_name(scope))
     data = io.BytesIO(source) if isinstance(source, bytes) else source
-    try:
-        zf = zipfile.ZipFile(data)
-    except (zipfile.BadZipFile, ValueError, EOFError) as err:
-        raise SourceFormatError(f"not a readable zip archive ({err})", source=label) from None
-    with zf:
-        members = member_names(zf, scope)
-        if not members:
-            raise SourceFormatError(
-                f"no {scope} estimates in the archive (members: {zf.namelist()})", source=label
-            )
+    with _archive(data, scope, label) as (zf, members):
         extra_notes: list[str] = []
         for info in zf.infolist():
             if FIELD_DESCRIPTIONS.fullmatch(info.filename.rsplit("/", 1)[-1]):
