@@ -23,7 +23,7 @@ import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
 from marketdata.errors import SourceFormatError
-from marketdata.sources import is_reader_error
+from marketdata.sources import is_reader_error, open_workbook
 from marketdata.sources.oews_archive.columns import (
     ARCHIVE_COLUMNS,
     HEADER_COLUMNS,
@@ -76,12 +76,7 @@ def _text_lines(rows: Iterable[list[object]]) -> list[str]:
 
 def _read_workbook(content: bytes, member: str) -> tuple[list[Sheet], list[str]]:
     """Data sheets of one workbook and the text of everything else in it (notes)."""
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except BaseException as err:  # calamine's own errors, or a Rust panic
-        if not is_reader_error(err):
-            raise
-        raise SourceFormatError(f"not a readable spreadsheet ({err})", source=member) from None
+    workbook = open_workbook(content, member)
     sheets, notes = [], []
     for name in workbook.sheet_names:
         try:
