@@ -95,3 +95,23 @@ def open_workbook(content: bytes, source: str) -> CalamineWorkbook:
         if not is_reader_error(err):
             raise
         raise SourceFormatError(f"not a readable spreadsheet ({err})", source=source) from None
+
+
+def sheet_rows(
+    workbook: CalamineWorkbook,
+    sheet: str,
+    source: str,
+    *,
+    skip_empty_area: bool = False,
+    nrows: int | None = None,
+) -> list[list[object]]:
+    """The rows of one sheet (the first ``nrows``); SourceFormatError naming ``source`` when
+    the sheet cannot be read. ``skip_empty_area``: as calamine's (drop leading empty rows)."""
+    try:
+        return workbook.get_sheet_by_name(sheet).to_python(
+            skip_empty_area=skip_empty_area, nrows=nrows
+        )
+    except BaseException as err:  # calamine's own errors, or a Rust panic
+        if not is_reader_error(err):
+            raise
+        raise SourceFormatError(f"sheet {sheet!r} is not readable ({err})", source=source) from None

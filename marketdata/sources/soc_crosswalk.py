@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from marketdata.errors import SourceFormatError
-from marketdata.sources import is_reader_error, open_workbook
+from marketdata.sources import open_workbook, sheet_rows
 
 #: Link table columns.
 COLUMNS: tuple[str, ...] = (
@@ -85,14 +85,7 @@ def parse(content: bytes, *, crosswalk: Crosswalk, name: str | None = None) -> p
     old_year, new_year = crosswalk.old.split()[-1], crosswalk.new.split()[-1]
     workbook = open_workbook(content, name)
     for sheet in workbook.sheet_names:
-        try:
-            rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        except BaseException as err:  # calamine's own errors, or a Rust panic
-            if not is_reader_error(err):
-                raise
-            raise SourceFormatError(
-                f"sheet {sheet!r} is not readable ({err})", source=name
-            ) from None
+        rows = sheet_rows(workbook, sheet, name)
         for hi, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
             header = [_norm(c) for c in row]
             where = [

@@ -23,7 +23,7 @@ import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
 from marketdata.errors import SourceFormatError
-from marketdata.sources import is_reader_error, open_workbook
+from marketdata.sources import is_reader_error, open_workbook, sheet_rows
 from marketdata.sources.oews_archive.columns import (
     ARCHIVE_COLUMNS,
     HEADER_COLUMNS,
@@ -66,10 +66,6 @@ def check_zip(path: Path) -> None:
         )
 
 
-def _rows(workbook: CalamineWorkbook, sheet: str) -> list[list[object]]:
-    return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-
-
 def _text_lines(rows: Iterable[list[object]]) -> list[str]:
     return [" ".join(str(c) for c in row if str(c).strip()) for row in rows]
 
@@ -79,14 +75,7 @@ def _read_workbook(content: bytes, member: str) -> tuple[list[Sheet], list[str]]
     workbook = open_workbook(content, member)
     sheets, notes = [], []
     for name in workbook.sheet_names:
-        try:
-            rows = _rows(workbook, name)
-        except BaseException as err:  # calamine's own errors, or a Rust panic
-            if not is_reader_error(err):
-                raise
-            raise SourceFormatError(
-                f"sheet {name!r} is not readable ({err})", source=member
-            ) from None
+        rows = sheet_rows(workbook, name, member)
         hi = header_index(rows)
         if hi is None:
             notes += _text_lines(rows)
