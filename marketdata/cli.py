@@ -26,18 +26,6 @@ if TYPE_CHECKING:  # pandas, matplotlib and the notebook tools load only in the 
 if TYPE_CHECKING:
     from marketdata.reports import ReportResult
 
-WAGE_COLUMNS = [
-    "area_name",
-    "employment",
-    "hourly_median",
-    "annual_p10",
-    "annual_p25",
-    "annual_median",
-    "annual_p75",
-    "annual_p90",
-    "location_quotient",
-]
-
 
 def _print_frame(df: pd.DataFrame) -> None:
     import pandas as pd
@@ -67,11 +55,12 @@ def cmd_wages(args: argparse.Namespace) -> int:
     """Show an occupation's wages in an area, its state and the nation."""
     from marketdata import oews
     from marketdata.formatting import display_frame
+    from marketdata.schema import WAGE_TABLE_MEASURES
 
     df = oews.wages_table(args.occupation, area=args.area, release=args.release)
     title = df["occupation_title"].iloc[0] if len(df) else args.occupation
     print(f"{df['occupation_code'].iloc[0]} {title}, {df['release'].iloc[0]}")
-    shown = df.loc[:, [c for c in WAGE_COLUMNS if c in df.columns]]
+    shown = df.loc[:, [c for c in ("area_name", *WAGE_TABLE_MEASURES) if c in df.columns]]
     _print_frame(display_frame(shown))
     notes = df.attrs.get("notes", [])
     for note in notes:
