@@ -10,7 +10,9 @@ same run and alternating, ``--runs`` times each:
   ``MARKETDATA_REPORT_DIR`` set so the notebook writes the same tables and figures), then
   ``jupyter nbconvert --to html --no-input out.ipynb``.
 
-Then the CLI commands of issue 16, each timed ``--runs`` times as a whole process. Printed:
+Then the first report of a fresh install: ``marketdata report occupation_outlook`` with an
+empty cache (a new cache folder each run). Then the CLI commands of issue 16, each timed
+``--runs`` times as a whole process. Printed:
 medians, min-max, the ratio of medians, CPU seconds of the processes (their own and their
 children's, e.g. the kernel), and the load average at the start (the machine may be shared).
 
@@ -120,7 +122,24 @@ def bench_reports(names: list[str], runs: int, root: Path, env: dict[str, str]) 
         print(f"  CPU {spread([c for _, c in fast])}")
         print(f"  papermill + nbconvert    wall {spread([w for w, _ in slow])}", end="")
         print(f"  CPU {spread([c for _, c in slow])}")
-        print(f"  ratio (papermill+nbconvert / ours, medians of wall): {ratio:.2f}x")
+        cpu = statistics.median(c for _, c in slow) / statistics.median(c for _, c in fast)
+        print(f"  ratio (papermill+nbconvert / ours, medians): wall {ratio:.2f}x, CPU {cpu:.2f}x")
+
+
+def bench_first(runs: int, root: Path, env: dict[str, str]) -> None:
+    name = "occupation_outlook"
+    results = [
+        timed(
+            ours(name, REPORTS[name], root / "first" / str(i)),
+            dict(env, MARKETDATA_CACHE_DIR=str(root / "first-cache" / str(i))),
+        )
+        for i in range(runs)
+    ]
+    print(f"\nfirst report, empty cache ({runs} runs, a new cache folder each)")
+    print(
+        f"  marketdata report {name}  wall {spread([w for w, _ in results])}"
+        f"  CPU {spread([c for _, c in results])}"
+    )
 
 
 def bench_cli(runs: int, env: dict[str, str]) -> None:
@@ -156,6 +175,7 @@ def main() -> int:
     )
     if not args.no_reports:
         bench_reports(args.only or list(REPORTS), args.runs, root, env)
+        bench_first(args.runs, root, env)
     if not args.no_cli:
         bench_cli(args.runs, env)
     load = os.getloadavg()

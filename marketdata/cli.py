@@ -26,18 +26,6 @@ if TYPE_CHECKING:  # pandas, matplotlib and the notebook tools load only in the 
 if TYPE_CHECKING:
     from marketdata.reports import ReportResult
 
-WAGE_COLUMNS = [
-    "area_name",
-    "employment",
-    "hourly_median",
-    "annual_p10",
-    "annual_p25",
-    "annual_median",
-    "annual_p75",
-    "annual_p90",
-    "location_quotient",
-]
-
 
 def _print_frame(df: pd.DataFrame) -> None:
     import pandas as pd
@@ -67,11 +55,12 @@ def cmd_wages(args: argparse.Namespace) -> int:
     """Show an occupation's wages in an area, its state and the nation."""
     from marketdata import oews
     from marketdata.formatting import display_frame
+    from marketdata.schema import WAGE_TABLE_MEASURES
 
     df = oews.wages_table(args.occupation, area=args.area, release=args.release)
     title = df["occupation_title"].iloc[0] if len(df) else args.occupation
     print(f"{df['occupation_code'].iloc[0]} {title}, {df['release'].iloc[0]}")
-    shown = df.loc[:, [c for c in WAGE_COLUMNS if c in df.columns]]
+    shown = df.loc[:, [c for c in ("area_name", *WAGE_TABLE_MEASURES) if c in df.columns]]
     _print_frame(display_frame(shown))
     notes = df.attrs.get("notes", [])
     for note in notes:
@@ -174,19 +163,26 @@ def cmd_report(args: argparse.Namespace) -> int:
     params = report_parameters(tokens)
     output_dir = params.pop("output_dir", None)
     kernel = params.pop("kernel", None)
+    # in this process unless a kernel is asked for (or this runs inside IPython): no kernel
+    # to start, the same files
+    engine = params.pop("engine", None)
+    if engine is None:
+        engine = "kernel" if kernel is not None else reports.default_engine()
     if args.name == "rerun":
         if not args.manifest or params:
             raise ReportError(
                 "usage: marketdata report rerun outputs/<report>/<slug>/manifest.json"
             )
-        result = reports.rerun(args.manifest, kernel_name=kernel)
+        result = reports.rerun(args.manifest, engine=engine, kernel_name=kernel)
         print(result.summary())
         return 0 if result.identical else 1
     if args.manifest:
         raise ReportError(f"unexpected {args.manifest!r}: give parameters as --name value")
     single_values(args.name, params)
     pdf = _pdf_choice(len(tokens) < len(args.params), params)
-    done = reports.run(args.name, output_dir=output_dir, kernel_name=kernel, pdf=pdf, **params)
+    done = reports.run(
+        args.name, output_dir=output_dir, engine=engine, kernel_name=kernel, pdf=pdf, **params
+    )
     _closing_lines(done)
     print(f"Report written to {done.html}")
     return 0
@@ -223,13 +219,13 @@ def _format_warning(
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Run one report over many parameter sets; exit status 1 if any report failed."""
-    from marketdata.reports import batch
-
     if wants_help(args.params):
         from marketdata.reports import usage
 
         print(usage.help_text(args.name, command="batch"))
         return 0
+    from marketdata.reports import batch
+
     tokens = [t for t in args.params if t not in ("--no-resume", "--pdf")]
     params = report_parameters(tokens)
     overs = params.pop("over", None)
@@ -321,7 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="run a report notebook: NAME --param value ... (or: rerun MANIFEST)",
         description="Reports: occupation_outlook, regional_salary_report, growth_explorer. "
         "Parameters as in the notebook, e.g. --occupation 29-2072 --area OH; repeat one to "
-        "give a list. --output-dir DIR (default ./outputs), --kernel NAME (default this Python), "
+        "give a list. --output-dir DIR (default ./outputs), --engine inprocess|kernel (default "
+        "inprocess: no kernel to start), --kernel NAME (with --engine kernel), "
         "--pdf (also report.pdf, with headless Chromium or WeasyPrint), --paper letter|a4 "
         "(the PDF's paper, default letter; implies --pdf). "
         "'marketdata report rerun MANIFEST' runs a report again and compares its tables.",
@@ -393,8 +390,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _skip_slow_optional_imports() -> None:
+    """Leave out ``rfc3987_syntax``, an optional checker of jsonschema (installed with the
+    Jupyter stack) that compiles 39 grammars when nbformat imports jsonschema: about 1 s of
+    every report command. jsonschema then skips the "iri" string formats, which no notebook
+    or report uses. Only in this command's process, never on ``import marketdata``."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    _skip_slow_optional_imports()
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"

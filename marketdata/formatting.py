@@ -10,22 +10,12 @@ import math
 
 import pandas as pd
 
-from marketdata.schema import OEWS_MEASURES
+from marketdata.schema import OEWS_MEASURES, PROJECTION_MEASURES
 
 #: Column -> the measure whose format it takes (see :func:`format_value`).
 MEASURE_FORMATS: dict[str, str] = {
     **{m: m for m in OEWS_MEASURES},
-    **{
-        c: c
-        for c in (
-            "employment_base",
-            "employment_projected",
-            "change",
-            "percent_change",
-            "openings_annual",
-            "median_wage",
-        )
-    },
+    **{c: c for c in (*PROJECTION_MEASURES, "median_wage")},
     "national_annual_median": "annual",
     "annual_median_rpp_adjusted": "annual",  # BEA-derived: the median in national prices
     "rpp": "price_parity",  # BEA's regional price parity, three decimals as BEA prints it

@@ -32,7 +32,7 @@ from marketdata.errors import (
     UnknownCode,
 )
 from marketdata.growth_bands import GROWTH_BANDS, growth_category
-from marketdata.schema import attach_provenance, provenance_of
+from marketdata.schema import PROJECTION_FIELDS, attach_provenance, provenance_of
 
 logger = logging.getLogger(__name__)
 
@@ -142,20 +142,9 @@ class Outlook:
 _NATIONAL = {"us", "u.s.", "usa", "united states", "national", "nation", "00", "0"}
 
 
-_PROJECTION_FIELDS = (
-    "base_year",
-    "projected_year",
-    "employment_base",
-    "employment_projected",
-    "change",
-    "percent_change",
-    "openings_annual",
-)
-
-
 def _projection_values(row: pd.Series) -> dict[str, object]:
     """The projection figures of one row, as :class:`Outlook` fields."""
-    return {column: _value(row, column) for column in _PROJECTION_FIELDS}
+    return {column: _value(row, column) for column in PROJECTION_FIELDS}
 
 
 def _value(row: pd.Series, column: str) -> object:

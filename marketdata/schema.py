@@ -72,6 +72,30 @@ OEWS_MEASURES: tuple[str, ...] = (
 OEWS_TOPCODE_COLUMNS: dict[str, str] = {m: f"is_topcoded_{m}" for m in OEWS_WAGE_COLUMNS}
 OEWS_NOTE_COLUMNS: dict[str, str] = {m: f"{m}_note" for m in OEWS_COLUMNS if m in OEWS_MEASURES}
 
+#: The figures of a wage table (``marketdata wages``, the reports' wage tables), in order,
+#: after the column that names the row (``area_name``).
+WAGE_TABLE_MEASURES: tuple[str, ...] = (
+    "employment",
+    "hourly_median",
+    "annual_p10",
+    "annual_p25",
+    "annual_median",
+    "annual_p75",
+    "annual_p90",
+    "location_quotient",
+)
+
+#: The figures of one occupation's employment projection (BLS EP and Projections Central).
+PROJECTION_MEASURES: tuple[str, ...] = (
+    "employment_base",
+    "employment_projected",
+    "change",
+    "percent_change",
+    "openings_annual",
+)
+#: A projection's years, then its figures.
+PROJECTION_FIELDS: tuple[str, ...] = ("base_year", "projected_year", *PROJECTION_MEASURES)
+
 #: ``area_type`` values of OEWS frames.
 AREA_TYPES: tuple[str, ...] = ("national", "state", "metro", "nonmetro")
 

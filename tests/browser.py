@@ -21,6 +21,7 @@ from typing import Any
 
 import websocket
 
+from marketdata.reports.pdf import HEADLESS_FLAGS
 from marketdata.reports.pdf import chromium as find_chromium
 
 __all__ = ["Browser", "PageReport", "find_chromium"]
@@ -83,13 +84,7 @@ class Browser:
         self._process = subprocess.Popen(
             [
                 binary,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
+                *HEADLESS_FLAGS,
                 "--hide-scrollbars",
                 f"--user-data-dir={self._profile}",
                 "--remote-debugging-port=0",

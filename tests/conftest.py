@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from marketdata.config import Settings, reset_settings
@@ -14,6 +15,25 @@ DATA = Path(__file__).parent / "data"
 CONTACT = "tests@example.org"
 #: Lines a test module wants shown after the run (pytest's terminal summary), not amid the dots.
 SUMMARY = pytest.StashKey[list[str]]()
+
+
+def pay_band_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """Pay bands (the frame :func:`marketdata.plots.pay_bands` draws) from OEWS rows'
+    percentiles, with a certification band at 1.05-1.12 times the median."""
+    return pd.DataFrame(
+        {
+            "area_name": rows["area_name"],
+            "entry_annual_low": rows["annual_p10"],
+            "entry_annual_high": rows["annual_p25"],
+            "mid_annual_low": rows["annual_p25"],
+            "mid_annual_point": rows["annual_median"],
+            "mid_annual_high": rows["annual_p75"],
+            "experienced_annual_low": rows["annual_p75"],
+            "experienced_annual_high": rows["annual_p90"],
+            "cert_annual_low": rows["annual_median"] * 1.05,
+            "cert_annual_high": rows["annual_median"] * 1.12,
+        }
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:

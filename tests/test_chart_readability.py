@@ -29,6 +29,7 @@ from marketdata.errors import OfflineDataWarning
 from marketdata.plots import base, layout
 from marketdata.reports import kit
 from marketdata.reports import tables as rt
+from tests.conftest import pay_band_frame
 
 SLICE = Path(__file__).parent / "data" / "plots" / "oews_2025_states.csv"
 #: BLS Employment Projections 2024-34: percent change, openings, median wage 2024.
@@ -152,20 +153,7 @@ def _outlook_figures(states: pd.DataFrame) -> dict[str, Callable[[], Figure]]:
     pair = occ.set_index("area_code").loc[["3900000", "0000000"]].reset_index()
     state_rows = occ[occ["area_type"] == "state"]
     metros = occ[occ["area_type"] == "metro"]
-    bands = pd.DataFrame(
-        {
-            "area_name": pair["area_name"],
-            "entry_annual_low": pair["annual_p10"],
-            "entry_annual_high": pair["annual_p25"],
-            "mid_annual_low": pair["annual_p25"],
-            "mid_annual_point": pair["annual_median"],
-            "mid_annual_high": pair["annual_p75"],
-            "experienced_annual_low": pair["annual_p75"],
-            "experienced_annual_high": pair["annual_p90"],
-            "cert_annual_low": pair["annual_median"] * 1.05,
-            "cert_annual_high": pair["annual_median"] * 1.12,
-        }
-    )
+    bands = pay_band_frame(pair)
     history = pd.DataFrame(
         {"year": [2021, 2022, 2023, 2024], "annual_median": [46660.0, 47180.0, np.nan, 50250.0]}
     )

@@ -26,7 +26,7 @@ from marketdata.config import Settings
 from marketdata.errors import InputValueError, OfflineDataWarning, OfflineError, SourceFormatError
 from marketdata.sources import cps_table54 as t54
 from marketdata.sources import identify
-from tests.bls_server import Answer, BLSServer
+from tests.bls_server import BLSServer
 from tests.test_properties import FAST, mutated, ours
 
 DATA = Path(__file__).parent / "data" / "cps"
@@ -250,10 +250,7 @@ def test_html_instead_of_the_workbook_is_not_cached(
     bls_server: BLSServer, online_settings: Settings
 ) -> None:
     page = b"<!DOCTYPE html><html><body>Access Denied</body></html>"
-    bls_server.add_handler(
-        "/cps/aa2023/cpsaat54.xlsx",
-        lambda request: Answer(200, {"Content-Type": "text/html"}, page),
-    )
+    bls_server.add("/cps/aa2023/cpsaat54.xlsx", page, content_type="text/html")
     with pytest.raises(SourceFormatError):
         cps_characteristics.load(2023, settings=online_settings)
     assert cache.lookup("cps/aa2023/cpsaat54.xlsx", settings=online_settings) is None

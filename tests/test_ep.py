@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from marketdata.errors import InputValueError, SourceFormatError, UnknownRelease
+from marketdata.schema import PROJECTION_MEASURES
 from marketdata.sources import ep
 from marketdata.sources.ep import cells, layout, workbook
 from tests.conftest import DATA
@@ -228,11 +229,7 @@ def test_csv_and_workbook_agree_for_2021_31():
     )
     from_xlsx = ep.parse_workbook(WB_2021).set_index("occupation_code").loc[from_csv.index]
     columns = [
-        "employment_base",
-        "employment_projected",
-        "change",
-        "percent_change",
-        "openings_annual",
+        *PROJECTION_MEASURES,
         "median_wage",
         "typical_education",
         "work_experience",

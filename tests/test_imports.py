@@ -97,3 +97,29 @@ def test_documented_modules_are_attributes_of_the_package(name: str) -> None:
     module = getattr(marketdata, name)
     assert module.__name__ == f"marketdata.{name}"
     assert name in dir(marketdata)
+
+
+def test_report_help_and_errors_load_no_notebook_tooling() -> None:
+    """``report NAME --help`` reads the parameters cell without papermill; a bad engine is
+    refused before Jupyter, papermill or nbconvert load."""
+    for args in (
+        ["report", "occupation_outlook", "--help"],
+        ["batch", "occupation_outlook", "--help"],
+        ["report", "rerun", "--help"],
+    ):
+        result = _probe(args)
+        assert result["code"] in (0, None) and result["heavy"] == [], args
+
+
+def test_the_parameters_cell_is_read_as_papermill_reads_it() -> None:
+    import ast
+
+    from papermill.inspection import inspect_notebook
+
+    from marketdata.reports import catalogue
+
+    for name in catalogue.REPORTS:
+        theirs = inspect_notebook(str(catalogue.notebook_path(name)))
+        assert catalogue.parameter_cell(name) == [
+            (key, ast.literal_eval(p["default"]), p["help"]) for key, p in theirs.items()
+        ]

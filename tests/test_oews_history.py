@@ -26,7 +26,7 @@ from marketdata.errors import (
     UnknownRelease,
 )
 from marketdata.sources import soc_crosswalk
-from tests.bls_server import Answer, BLSServer
+from tests.bls_server import BLSServer
 
 DATA = Path(__file__).parent / "data" / "oews_archive"
 ZIPS = sorted(DATA.glob("*.zip"))
@@ -109,10 +109,7 @@ def test_html_instead_of_a_zip_is_refused_and_not_cached(
     bls_server: BLSServer, online_settings: Settings
 ) -> None:
     page = b"<!DOCTYPE html><html><body>Access Denied</body></html>"
-    bls_server.add_handler(
-        "/oes/special-requests/oesm21nat.zip",
-        lambda request: Answer(200, {"Content-Type": "text/html"}, page),
-    )
+    bls_server.add("/oes/special-requests/oesm21nat.zip", page, content_type="text/html")
     with pytest.raises(SourceFormatError, match="not a zip"):
         oews_history.load_release(2021, settings=online_settings)
     assert cache.lookup("oews-archive/oesm21nat.zip", settings=online_settings) is None

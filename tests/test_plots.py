@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from marketdata import formatting, plots
 from marketdata.errors import SchemaError
+from tests.conftest import pay_band_frame
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -232,20 +233,7 @@ def test_growth_vs_pay_marks_topcoded_pay():
 
 def test_pay_bands_are_labelled_estimates(oews):
     rows = _occ(oews, "29-2072").set_index("area_code").loc[["3900000", "0000000"]].reset_index()
-    bands = pd.DataFrame(
-        {
-            "area_name": rows["area_name"],
-            "entry_annual_low": rows["annual_p10"],
-            "entry_annual_high": rows["annual_p25"],
-            "mid_annual_low": rows["annual_p25"],
-            "mid_annual_point": rows["annual_median"],
-            "mid_annual_high": rows["annual_p75"],
-            "experienced_annual_low": rows["annual_p75"],
-            "experienced_annual_high": rows["annual_p90"],
-            "cert_annual_low": rows["annual_median"] * 1.05,
-            "cert_annual_high": rows["annual_median"] * 1.12,
-        }
-    )
+    bands = pay_band_frame(rows)
     fig = plots.pay_bands(bands)
     _render(fig)
     ax = fig.axes[0]

@@ -4,6 +4,7 @@ in a real headless browser (1280 and 800 px) and as a PDF, and a report after
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -214,39 +215,23 @@ def test_report_pdf_holds_the_summary(built, name: str) -> None:
 def test_batch_pdf_and_resume(offline: Settings, tmp_path: Path) -> None:
     from marketdata.reports import batch
 
-    over = {"area": "OH,KY"}
-    params = {"occupation": "29-2072"}
-    first = batch.run(
+    run = functools.partial(
+        batch.run,
         "occupation_outlook",
-        over=over,
-        params=params,
+        over={"area": "OH,KY"},
+        params={"occupation": "29-2072"},
         output_dir=tmp_path,
         settings=offline,
         workers=1,
     )
+    first = run()
     assert list(first.summary["status"]) == ["ok", "ok"]
     assert not list(tmp_path.rglob("report.pdf"))
-    again = batch.run(
-        "occupation_outlook",
-        over=over,
-        params=params,
-        output_dir=tmp_path,
-        settings=offline,
-        workers=1,
-        pdf=True,
-    )
+    again = run(pdf=True)
     if renderer() is None:
         pytest.skip("no PDF renderer installed")
     assert list(again.summary["status"]) == ["ok", "ok"]  # no PDF yet: not up to date
     pdfs = sorted(tmp_path.rglob("report.pdf"))
     assert len(pdfs) == 2 and all(p.read_bytes()[:5] == b"%PDF-" for p in pdfs)
-    third = batch.run(
-        "occupation_outlook",
-        over=over,
-        params=params,
-        output_dir=tmp_path,
-        settings=offline,
-        workers=1,
-        pdf=True,
-    )
+    third = run(pdf=True)
     assert list(third.summary["status"]) == ["skipped", "skipped"]

@@ -161,6 +161,28 @@ def hbars(
     return bars
 
 
+def value_bars(
+    ax: Axes,
+    ys: np.ndarray,
+    values: np.ndarray,
+    colors: Sequence[str],
+    *,
+    hatched: np.ndarray | None = None,
+) -> list[Rectangle]:
+    """One bar from zero to each known value (a missing one leaves a gap), as :func:`hbars`;
+    ``colors`` and ``hatched`` have one entry per value."""
+    known = ~np.isnan(values)
+    return hbars(
+        ax,
+        ys[known],
+        np.zeros(int(known.sum())),
+        values[known],
+        height=0.7,
+        colors=[c for c, k in zip(colors, known, strict=True) if k],
+        hatched=None if hatched is None else hatched[known],
+    )
+
+
 def wrap(text: str, width: int = 34) -> str:
     """``text`` broken into lines of at most ``width`` characters (long names of rows)."""
     return "\n".join(textwrap.wrap(text, width)) or text

@@ -147,14 +147,7 @@ def growth_openings(
             colors = [base.COLORS["green"] if v >= 0 else base.COLORS["vermillion"] for v in values]
         else:
             colors = [base.COLORS["blue"]] * len(values)
-        base.hbars(
-            ax,
-            ys[known],
-            np.zeros(int(known.sum())),
-            values[known],
-            height=0.7,
-            colors=[c for c, k in zip(colors, known, strict=True) if k],
-        )
+        base.value_bars(ax, ys, values, colors)
         colors = ["black" if k else base.COLORS["grey"] for k in known]
         for side, ha, dx in ((ends >= 0, "left", 4), (ends < 0, "right", -4)):
             layout.Labels(

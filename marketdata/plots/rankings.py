@@ -65,15 +65,7 @@ def bars(
         else base.COLORS["blue"]
         for name in full
     ]
-    base.hbars(
-        ax,
-        ys[known],
-        np.zeros(int(known.sum())),
-        values[known],
-        height=0.7,
-        colors=[c for c, k in zip(colors, known, strict=True) if k],
-        hatched=tops[known],
-    )
+    base.value_bars(ax, ys, values, colors, hatched=tops)
     if tops[known].any():
         notes.append(base.BOUND_NOTE)
     if (~known).any():

@@ -26,33 +26,38 @@ notebooks import; ``batch`` fans a report out over many parameter sets.
 
 from __future__ import annotations
 
-from marketdata.reports.catalogue import (
-    REPORTS,
-    available,
-    notebook_parameters,
-    notebook_path,
-    notebooks_dir,
-)
-from marketdata.reports.folders import slugify
-from marketdata.reports.kernel import Executor, execute_notebook
-from marketdata.reports.planning import ReportPlan, plan
-from marketdata.reports.reproduce import RerunResult, rerun
-from marketdata.reports.runner import ReportResult, build, run
+import importlib
+from typing import Any
 
-__all__ = [
-    "REPORTS",
-    "Executor",
-    "ReportPlan",
-    "ReportResult",
-    "RerunResult",
-    "available",
-    "build",
-    "execute_notebook",
-    "notebook_parameters",
-    "notebook_path",
-    "notebooks_dir",
-    "plan",
-    "rerun",
-    "run",
-    "slugify",
-]
+#: Public name -> the module of this subpackage that defines it (imported on first use, so
+#: that help and parameter errors do not load Jupyter, papermill or nbconvert).
+_HOME = {
+    "REPORTS": "catalogue",
+    "available": "catalogue",
+    "notebook_parameters": "catalogue",
+    "notebook_path": "catalogue",
+    "notebooks_dir": "catalogue",
+    "slugify": "folders",
+    "Executor": "kernel",
+    "execute_notebook": "kernel",
+    "ReportPlan": "planning",
+    "plan": "planning",
+    "RerunResult": "reproduce",
+    "rerun": "reproduce",
+    "ENGINES": "runner",
+    "default_engine": "runner",
+    "ReportResult": "runner",
+    "build": "runner",
+    "run": "runner",
+}
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        return getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOME})

@@ -10,6 +10,9 @@ from __future__ import annotations
 import ast
 import difflib
 import importlib.metadata
+import io
+import json
+import tokenize
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,12 +73,33 @@ def notebook_path(name: str) -> Path:
     return notebooks_dir() / f"{name}.ipynb"
 
 
+def parameter_cell(name: str) -> list[tuple[str, Any, str]]:
+    """(name, default, description) of each line ``name = default  # description`` of report
+    ``name``'s ``parameters`` cell, in order (read as papermill reads it, without importing
+    papermill: help and parameter errors answer at once)."""
+    path = notebook_path(name)
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not tagged:
+        raise ReportError(f"notebook {path.name} has no cell tagged 'parameters'")
+    source = tagged[0]["source"]
+    source = "".join(source) if isinstance(source, list) else source
+    comments = {
+        token.start[0]: token.string.lstrip("#").strip()
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type == tokenize.COMMENT
+    }
+    found = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and [type(t) for t in node.targets] == [ast.Name]:
+            target = node.targets[0].id  # type: ignore[attr-defined]
+            found.append((target, ast.literal_eval(node.value), comments.get(node.end_lineno, "")))
+    return found
+
+
 def notebook_parameters(name: str) -> dict[str, Any]:
     """The parameters of report ``name`` and their defaults, read from its ``parameters`` cell."""
-    from papermill.inspection import inspect_notebook
-
-    found = inspect_notebook(str(notebook_path(name)))
-    return {key: ast.literal_eval(p["default"]) for key, p in found.items()}
+    return {key: default for key, default, _ in parameter_cell(name)}
 
 
 def _coerce(name: str, value: Any, default: Any, *, list_ok: bool = False) -> Any:

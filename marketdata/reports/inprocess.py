@@ -163,17 +163,37 @@ class _Shell(InteractiveShell):
         )
 
 
+def available() -> bool:
+    """Whether reports can run in this process: no other IPython shell (e.g. a Jupyter
+    kernel's) runs here."""
+    return not InteractiveShell.initialized() or isinstance(InteractiveShell.instance(), _Shell)
+
+
 def shell() -> InteractiveShell:
     """This process's shell (created on first use, without a history file)."""
-    if InteractiveShell.initialized() and not isinstance(InteractiveShell.instance(), _Shell):
+    if not available():
         raise ReportError(
             "in-process reports cannot run inside another IPython session (e.g. a Jupyter "
-            "kernel); use marketdata.reports.run, or marketdata.reports.batch.run with a "
-            "worker pool"
+            "kernel); use marketdata.reports.run with engine='kernel', or "
+            "marketdata.reports.batch.run with a worker pool"
         )
     cfg = Config()
     cfg.HistoryManager.enabled = False
-    return _Shell.instance(config=cfg)
+    with _own_main():
+        return _Shell.instance(config=cfg)
+
+
+@contextmanager
+def _own_main() -> Iterator[None]:
+    """Give ``sys.modules["__main__"]`` back after the block: IPython puts its user module
+    there (notebook code runs as ``__main__``, as in a kernel), which would break, e.g.,
+    multiprocessing in the process once the report is done."""
+    main = sys.modules.get("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
 
 
 def language_info() -> dict[str, Any]:
@@ -221,6 +241,7 @@ def _engine() -> str:
         def execute_managed_notebook(cls, nb_man, kernel_name, *, kernel_env, **kwargs):
             sh = shell()
             sh.reset(new_session=True)
+            sys.modules["__main__"] = sh.user_module  # as in a kernel, until the run ends
             _OUTPUTS.displays.clear()
             with _environment(kernel_env), warnings.catch_warnings():
                 # a fresh registry, as in a new kernel: each report shows its own warnings
@@ -266,7 +287,7 @@ def execute_notebook(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    with _LOCK:
+    with _LOCK, _own_main():
         try:
             return papermill.execute_notebook(
                 str(notebook),

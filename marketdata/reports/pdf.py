@@ -24,6 +24,16 @@ INSTALL_HINT = (
     "install Chromium (Debian/Ubuntu: apt-get install chromium) or WeasyPrint "
     "(pip install weasyprint) to also get report.pdf"
 )
+#: Flags that start Chromium headless, isolated and quiet (no sync, updates or first-run page).
+HEADLESS_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 #: Paper sizes the print stylesheet is laid out for.
 PAPER = {"letter": "Letter", "a4": "A4"}
 _TIMEOUT = 120
@@ -90,13 +100,7 @@ def _chromium(binary: str, page: Path, pdf: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="marketdata-chromium-") as profile:
         command = [
             binary,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *HEADLESS_FLAGS,
             f"--user-data-dir={profile}",
             f"--print-to-pdf={pdf}",
             "--no-pdf-header-footer",

@@ -7,16 +7,14 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from marketdata.config import Settings
 from marketdata.errors import ReportError
 from marketdata.reports.folders import scratch
-from marketdata.reports.kernel import execute_notebook
 from marketdata.reports.manifest import sha256
 from marketdata.reports.planning import plan
-from marketdata.reports.runner import execute_to
+from marketdata.reports.runner import execute_to, executor_for
 
 
 @dataclass(frozen=True)
@@ -95,17 +93,20 @@ def rerun(
     manifest_path: str | os.PathLike[str],
     *,
     settings: Settings | None = None,
+    engine: str = "kernel",
     kernel_name: str | None = None,
 ) -> RerunResult:
     """Execute the report of ``manifest_path`` again with the same parameters, and compare
-    every CSV table with the one in its folder. The report folder is left unchanged."""
+    every CSV table with the one in its folder. The report folder is left unchanged.
+
+    ``engine`` and ``kernel_name``: as for :func:`marketdata.reports.run`."""
     manifest_path = Path(manifest_path)
     name, parameters, manifest = _read_manifest(manifest_path)
     folder = manifest_path.resolve().parent
     plan_ = plan(name, output_dir=folder.parent.parent, settings=settings, **parameters)
     work = scratch(plan_.target, plan_.slug, "rerun")
 
-    executor = partial(execute_notebook, kernel_name=kernel_name)
+    executor = executor_for(engine, kernel_name)
 
     try:
         fresh = execute_to(plan_, work, executor, uuid.uuid4().hex)

@@ -1,5 +1,11 @@
 """Run a report: execute its notebook in a scratch folder, export the HTML, write the
-manifest, and move the finished folder into place as ``<output_dir>/<report>/<slug>/``."""
+manifest, and move the finished folder into place as ``<output_dir>/<report>/<slug>/``.
+
+Two engines run the notebook (:data:`ENGINES`): ``kernel`` (papermill with a fresh Jupyter
+kernel; the default of :func:`run`, which leaves the calling process as it was) and
+``inprocess`` (this process's IPython shell, :mod:`marketdata.reports.inprocess`: no kernel
+to start, as batch workers and ``marketdata report`` run reports). Both write the same
+tables, figures and HTML."""
 
 from __future__ import annotations
 
@@ -7,25 +13,30 @@ import json
 import logging
 import os
 import shutil
+import sys
 import time
 import uuid
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from marketdata import cache
 from marketdata.config import Settings
-from marketdata.reports.export import html
+from marketdata.errors import ReportError
 from marketdata.reports.folders import place, scratch
-from marketdata.reports.kernel import Executor, execute_notebook
-from marketdata.reports.manifest import manifest_of
 from marketdata.reports.pdf import PdfError, PdfUnavailable, paper_of, render
 from marketdata.reports.planning import ReportPlan, plan
 
+if TYPE_CHECKING:  # Jupyter, nbformat and nbconvert load when a report runs, not for errors
+    import nbformat
+
+    from marketdata.reports.kernel import Executor
+
 logger = logging.getLogger(__name__)
+
+#: How a report's notebook can be run.
+ENGINES = ("inprocess", "kernel")
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,11 @@ def execute_to(
     """Run the notebook into ``folder`` and write the HTML (and, with ``pdf``, ``report.pdf``
     from it, on the paper :func:`~marketdata.reports.pdf.paper_of` reads) and the manifest
     there."""
+    import nbformat
+
+    from marketdata.reports.export import html
+    from marketdata.reports.manifest import manifest_of
+
     paper = paper_of(pdf)
     nb = executor(
         plan_.notebook,
@@ -104,7 +120,7 @@ def build(
     run_id = uuid.uuid4().hex
     tmp = scratch(plan_.target, plan_.slug, "partial")
     try:
-        manifest = execute_to(plan_, tmp, executor or execute_notebook, run_id, pdf=pdf)
+        manifest = execute_to(plan_, tmp, executor or executor_for("kernel"), run_id, pdf=pdf)
         # one move at a time per folder: two runs finishing together would otherwise rename
         # onto each other (ENOTEMPTY) and lose a report
         with cache.lock(f"report:{plan_.target}", settings=plan_.settings):
@@ -130,11 +146,49 @@ def build(
     )
 
 
+def default_engine() -> str:
+    """``inprocess`` unless another IPython shell runs in this process (e.g. the command line
+    called from a Jupyter kernel), then ``kernel``."""
+    if "IPython" not in sys.modules:  # no shell can exist yet
+        return "inprocess"
+    from marketdata.reports import inprocess
+
+    return "inprocess" if inprocess.available() else "kernel"
+
+
+def executor_for(engine: str = "kernel", kernel_name: str | None = None) -> Executor:
+    """The :class:`Executor` of ``engine`` (one of :data:`ENGINES`); ``kernel_name`` is the
+    kernel engine's kernelspec (default: this Python). The engine's modules are imported
+    when it first runs a notebook."""
+    if engine not in ENGINES:
+        raise ReportError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    if engine == "kernel":
+        return partial(_in_kernel, kernel_name=kernel_name)
+    if kernel_name is not None:
+        raise ReportError(
+            f"kernel {kernel_name!r} is for the kernel engine; drop it or use engine 'kernel'"
+        )
+    return _in_process
+
+
+def _in_kernel(*args: Any, **kwargs: Any) -> nbformat.NotebookNode:
+    from marketdata.reports.kernel import execute_notebook
+
+    return execute_notebook(*args, **kwargs)
+
+
+def _in_process(*args: Any, **kwargs: Any) -> nbformat.NotebookNode:
+    from marketdata.reports import inprocess
+
+    return inprocess.execute_notebook(*args, **kwargs)
+
+
 def run(
     name: str,
     *,
     output_dir: str | os.PathLike[str] | None = None,
     settings: Settings | None = None,
+    engine: str = "kernel",
     kernel_name: str | None = None,
     pdf: bool | str = False,
     **parameters: Any,
@@ -147,8 +201,11 @@ def run(
         Report (notebook) name, e.g. ``"occupation_outlook"``; see :func:`available`.
     output_dir
         Root folder of reports (default ``./outputs``).
+    engine
+        ``"kernel"`` (a fresh Jupyter kernel) or ``"inprocess"`` (this process's IPython
+        shell: faster, the same files; not inside another IPython session such as Jupyter).
     kernel_name
-        Jupyter kernelspec to run the notebook with (default: this Python).
+        Jupyter kernelspec for the kernel engine (default: this Python).
     pdf
         Also write ``report.pdf`` from the HTML (headless Chromium or WeasyPrint): True
         (Letter paper) or the paper, ``"letter"`` or ``"a4"``.
@@ -156,10 +213,8 @@ def run(
         The notebook's parameters, e.g. ``occupation="29-2072", area="OH"``.
     """
     paper_of(pdf)  # a bad paper fails before the report runs
+    executor = executor_for(engine, kernel_name)
     plan_ = plan(name, output_dir=output_dir, settings=settings, **parameters)
-
-    executor = partial(execute_notebook, kernel_name=kernel_name)
-
     result = build(plan_, executor=executor, pdf=pdf)
     logger.info("report %s written to %s in %.1f s", name, result.directory, result.seconds)
     return result

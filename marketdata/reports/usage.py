@@ -4,19 +4,20 @@
 
 from __future__ import annotations
 
-import ast
 import shlex
 from dataclasses import dataclass
 
-from marketdata.reports.catalogue import REPORTS, notebook_path
+from marketdata.reports.catalogue import REPORTS, parameter_cell
 
 #: Options of ``marketdata report`` besides the notebook's parameters.
 REPORT_OPTIONS: tuple[tuple[str, str], ...] = (
     ("--output-dir DIR", "where the report folder goes (default ./outputs)"),
-    ("--kernel NAME", "Jupyter kernel to run the notebook (default: this Python)"),
+    ("--engine inprocess|kernel", "run the notebook in this process (default, no kernel to "
+     "start) or in a fresh Jupyter kernel; the files are the same"),
+    ("--kernel NAME", "with --engine kernel: the Jupyter kernel (default: this Python)"),
     ("--pdf", "also write report.pdf (headless Chromium, else WeasyPrint)"),
     ("--paper letter|a4", "the PDF's paper (default letter; implies --pdf)"),
-)
+)  # fmt: skip
 #: Options of ``marketdata batch`` besides the notebook's parameters.
 BATCH_OPTIONS: tuple[tuple[str, str], ...] = (
     ("--over NAME=VALUES", "run once per value: a list a,b,c or, for areas, all-states, "
@@ -67,18 +68,14 @@ def parameters(name: str) -> list[Parameter]:
 
     Raises :class:`~marketdata.errors.ReportError` (with close names) for an unknown report.
     """
-    from papermill.inspection import inspect_notebook
-
-    found = inspect_notebook(str(notebook_path(name)))
+    cell = parameter_cell(name)  # also raises for an unknown report
     lists = REPORTS[name].lists
     listed = []
-    for key, item in found.items():
-        default = ast.literal_eval(item["default"])
+    for key, default, description in cell:
         many = isinstance(default, list | tuple) or key in lists
         kind = _kind(default) if not many or isinstance(default, list | tuple) else "text or list"
         if kind == "text or list":
             kind += " (repeat the option, one value each)"
-        description = str(item.get("help") or "").strip()
         listed.append(Parameter(key, kind, default, description, many))
     return listed
 
@@ -139,14 +136,14 @@ def rerun_help() -> str:
     """The help of ``marketdata report rerun``."""
     return "\n".join(
         [
-            "usage: marketdata report rerun MANIFEST [--kernel NAME]",
+            "usage: marketdata report rerun MANIFEST [--engine inprocess|kernel] [--kernel NAME]",
             "",
             "Run a report again with the parameters recorded in MANIFEST (the manifest.json in "
             "its folder) and compare every table with the one in the folder; the folder is "
             "left unchanged. Exit status 0 if the tables are identical, 1 if not.",
             "",
             "Options:",
-            *_table([REPORT_OPTIONS[1]]),
+            *_table(REPORT_OPTIONS[1:]),
             "",
             "Example: marketdata report rerun outputs/occupation_outlook/"
             "29-2072-ohio-may-2025/manifest.json",

@@ -23,6 +23,7 @@ which runs the same parser as the live path.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -59,17 +60,27 @@ def release() -> str:
     return str(_manifest()["release"])
 
 
+def bundled_provenance(
+    program: str, source: Mapping[str, Any], *, release: str, retrieved: str
+) -> Provenance:
+    """Provenance of a bundled copy of a file; ``source`` is its manifest entry (``url``,
+    ``sha256``). Shared by the snapshot, the bundled projections and the bundled context."""
+    return Provenance(
+        program=program,
+        release=release,
+        source_url=source["url"],
+        retrieved=retrieved,
+        sha256=source["sha256"],
+        bundled=True,
+    )
+
+
 def provenance() -> list[Provenance]:
     """One record per BLS source file of the snapshot, marked ``bundled``."""
     info = _manifest()
     return [
-        Provenance(
-            program=info["program"],
-            release=info["release"],
-            source_url=source["url"],
-            retrieved=info["retrieved"],
-            sha256=source["sha256"],
-            bundled=True,
+        bundled_provenance(
+            info["program"], source, release=info["release"], retrieved=info["retrieved"]
         )
         for _, source in sorted(info["sources"].items(), key=lambda item: item[0] != _DATA)
     ]

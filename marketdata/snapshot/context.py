@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from marketdata.schema import Provenance, attach_provenance
+from marketdata.snapshot import bundled_provenance
 
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "context_manifest.json"
@@ -46,13 +47,8 @@ def provenance(name: str) -> list[Provenance]:
     """One record per source file of the bundled ``name`` (``bea_rpp`` or ``ors``)."""
     entry = _manifest()[name]
     return [
-        Provenance(
-            program=entry["program"],
-            release=source["release"],
-            source_url=source["url"],
-            retrieved=source["retrieved"],
-            sha256=source["sha256"],
-            bundled=True,
+        bundled_provenance(
+            entry["program"], source, release=source["release"], retrieved=source["retrieved"]
         )
         for source in entry["sources"]
     ]

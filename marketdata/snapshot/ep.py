@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from marketdata.schema import Provenance, attach_provenance
+from marketdata.snapshot import bundled_provenance
 
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "projections_manifest.json"
@@ -59,13 +60,8 @@ def tables() -> list[str]:
 def provenance() -> Provenance:
     """Where the bundled tables come from: BLS's workbook, marked ``bundled``."""
     info = _manifest()
-    return Provenance(
-        program=info["program"],
-        release=info["round"],
-        source_url=info["source"]["url"],
-        retrieved=info["retrieved"],
-        sha256=info["source"]["sha256"],
-        bundled=True,
+    return bundled_provenance(
+        info["program"], info["source"], release=info["round"], retrieved=info["retrieved"]
     )
 
 

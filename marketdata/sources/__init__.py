@@ -10,12 +10,17 @@ parses. :func:`identify` asks every source in turn (used by ``marketdata cache a
 from __future__ import annotations
 
 import importlib
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from marketdata.config import Settings, get_settings
 from marketdata.errors import MarketdataError, SourceFormatError
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineWorkbook
 
 #: Source modules asked, in order, by :func:`identify`, and what each accepts, in plain words
 #: with one example file name (listed when a file is none of them).
@@ -77,3 +82,36 @@ def is_reader_error(err: BaseException) -> bool:
     or a Rust panic of python-calamine (``pyo3_runtime.PanicException`` derives from
     BaseException, so ``except Exception`` misses it). Interrupts and exits are not."""
     return isinstance(err, Exception) or type(err).__name__ == "PanicException"
+
+
+def open_workbook(content: bytes, source: str) -> CalamineWorkbook:
+    """A spreadsheet read from its bytes; SourceFormatError naming ``source`` when the bytes
+    are not one (see :func:`is_reader_error`)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(content))
+    except BaseException as err:  # calamine's own errors, or a Rust panic
+        if not is_reader_error(err):
+            raise
+        raise SourceFormatError(f"not a readable spreadsheet ({err})", source=source) from None
+
+
+def sheet_rows(
+    workbook: CalamineWorkbook,
+    sheet: str,
+    source: str,
+    *,
+    skip_empty_area: bool = False,
+    nrows: int | None = None,
+) -> list[list[object]]:
+    """The rows of one sheet (the first ``nrows``); SourceFormatError naming ``source`` when
+    the sheet cannot be read. ``skip_empty_area``: as calamine's (drop leading empty rows)."""
+    try:
+        return workbook.get_sheet_by_name(sheet).to_python(
+            skip_empty_area=skip_empty_area, nrows=nrows
+        )
+    except BaseException as err:  # calamine's own errors, or a Rust panic
+        if not is_reader_error(err):
+            raise
+        raise SourceFormatError(f"sheet {sheet!r} is not readable ({err})", source=source) from None

@@ -24,6 +24,7 @@ import pandas as pd
 
 from marketdata.config import Settings, get_settings
 from marketdata.errors import SourceFormatError
+from marketdata.schema import PROJECTION_FIELDS, PROJECTION_MEASURES
 from marketdata.sources import KnownFile
 
 logger = logging.getLogger(__name__)
@@ -57,22 +58,9 @@ COLUMNS: tuple[str, ...] = (
     "area_type",
     "occupation_code",
     "occupation_title",
-    "base_year",
-    "projected_year",
-    "employment_base",
-    "employment_projected",
-    "change",
-    "percent_change",
-    "openings_annual",
+    *PROJECTION_FIELDS,
     "state_url",
     "round",
-)
-_NUMBERS = (
-    "employment_base",
-    "employment_projected",
-    "change",
-    "percent_change",
-    "openings_annual",
 )
 
 
@@ -121,7 +109,7 @@ def parse_longterm(
         raise SourceFormatError(f"rows lack the fields {', '.join(missing)}", source=name)
     frame = raw.loc[:, list(FIELDS)].rename(columns=FIELDS)
     text = frame.astype("string").apply(lambda s: s.str.strip())
-    for column in _NUMBERS:
+    for column in PROJECTION_MEASURES:
         text[column] = pd.to_numeric(text[column].str.replace(",", ""), errors="coerce")
     for column in ("base_year", "projected_year"):
         text[column] = pd.to_numeric(text[column], errors="coerce").astype("Int64")
@@ -139,7 +127,7 @@ def parse_longterm(
 
 
 def _dtype(column: str) -> str:
-    if column in _NUMBERS:
+    if column in PROJECTION_MEASURES:
         return "float64"
     if column in ("base_year", "projected_year"):
         return "Int64"

@@ -15,17 +15,15 @@ header, and markers after titles (``*``, ``**`` in 2000 -> 2010; ``(#)``, ``(##)
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from python_calamine import CalamineWorkbook
 
 from marketdata.errors import SourceFormatError
-from marketdata.sources import is_reader_error
+from marketdata.sources import open_workbook, sheet_rows
 
 #: Link table columns.
 COLUMNS: tuple[str, ...] = (
@@ -85,21 +83,9 @@ def parse(content: bytes, *, crosswalk: Crosswalk, name: str | None = None) -> p
     """
     name = name or crosswalk.path.rsplit("/", 1)[-1]
     old_year, new_year = crosswalk.old.split()[-1], crosswalk.new.split()[-1]
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except BaseException as err:  # calamine's own errors, or a Rust panic
-        if not is_reader_error(err):
-            raise
-        raise SourceFormatError(f"not a readable spreadsheet ({err})", source=name) from None
+    workbook = open_workbook(content, name)
     for sheet in workbook.sheet_names:
-        try:
-            rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        except BaseException as err:  # calamine's own errors, or a Rust panic
-            if not is_reader_error(err):
-                raise
-            raise SourceFormatError(
-                f"sheet {sheet!r} is not readable ({err})", source=name
-            ) from None
+        rows = sheet_rows(workbook, sheet, name)
         for hi, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
             header = [_norm(c) for c in row]
             where = [

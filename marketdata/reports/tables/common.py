@@ -17,7 +17,7 @@ from marketdata import codes, oews
 from marketdata.codes import Area, Occupation
 from marketdata.config import Settings
 from marketdata.errors import UnknownCode
-from marketdata.schema import attach_provenance, provenance_of
+from marketdata.schema import WAGE_TABLE_MEASURES, attach_provenance, provenance_of
 
 _GROUP = re.compile(r"^(\d{2})-(\d{4})$")
 
@@ -116,17 +116,7 @@ def of_type(frame: pd.DataFrame, *types: str) -> pd.DataFrame:
 
 def wage_columns(frame: pd.DataFrame, *, label: str = "area_name") -> pd.DataFrame:
     """The columns of a wage table: label, employment, median, percentiles, flags."""
-    keep = [
-        label,
-        "employment",
-        "hourly_median",
-        "annual_p10",
-        "annual_p25",
-        "annual_median",
-        "annual_p75",
-        "annual_p90",
-        "location_quotient",
-    ]
+    keep = [label, *WAGE_TABLE_MEASURES]
     flags = [f"is_topcoded_{c}" for c in keep if f"is_topcoded_{c}" in frame.columns]
     return attach_provenance(frame[keep + flags].reset_index(drop=True), provenance_of(frame))
 

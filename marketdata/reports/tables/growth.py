@@ -10,7 +10,7 @@ from marketdata.codes import Area
 from marketdata.config import Settings
 from marketdata.errors import MarketdataError
 from marketdata.reports.tables.common import columns_of, group_prefix
-from marketdata.schema import attach_provenance, provenance_of
+from marketdata.schema import PROJECTION_MEASURES, attach_provenance, provenance_of
 
 
 def projections_table(
@@ -27,11 +27,7 @@ def projections_table(
     columns = [
         "occupation_code",
         "occupation_title",
-        "employment_base",
-        "employment_projected",
-        "change",
-        "percent_change",
-        "openings_annual",
+        *PROJECTION_MEASURES,
         "median_wage",
         "typical_education",
         "round",

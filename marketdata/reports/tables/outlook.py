@@ -15,7 +15,7 @@ from marketdata.config import Settings
 from marketdata.errors import ContactRequired, MarketdataError
 from marketdata.formatting import format_value
 from marketdata.reports.tables.common import columns_of
-from marketdata.schema import attach_provenance, provenance_of
+from marketdata.schema import PROJECTION_FIELDS, attach_provenance, provenance_of
 
 #: NAICS detail shown as "industries that employ it": 4-digit industry groups, else 3-digit.
 INDUSTRY_DIGITS: tuple[int, ...] = (4, 3)
@@ -193,13 +193,7 @@ def growth_columns(table: pd.DataFrame) -> pd.DataFrame:
             "area_name",
             "source",
             "basis",
-            "base_year",
-            "projected_year",
-            "employment_base",
-            "employment_projected",
-            "change",
-            "percent_change",
-            "openings_annual",
+            *PROJECTION_FIELDS,
             "growth_category",
             "typical_education",
         ],

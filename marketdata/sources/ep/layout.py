@@ -41,6 +41,15 @@ TABLE_FALLBACK: dict[str, str] = {"employment": "projections", "education": "pro
 
 ID_COLUMNS = ("occupation_code", "occupation_title", "occupation_type")
 _YEARS = ("base_year", "projected_year")
+#: Employment, its share of all jobs, and the change: in this order in both tables that have them.
+_EMPLOYMENT = (
+    "employment_base",
+    "employment_projected",
+    "employment_share_base",
+    "employment_share_projected",
+    "change",
+    "percent_change",
+)
 _WAGE = ("median_wage", "median_wage_year", "median_wage_topcoded", "median_wage_note")
 EDUCATION_COLUMNS = ("typical_education", "work_experience", "training")
 ATTAINMENT_COLUMNS: tuple[str, ...] = (
@@ -58,12 +67,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "projections": (
         *ID_COLUMNS,
         *_YEARS,
-        "employment_base",
-        "employment_projected",
-        "employment_share_base",
-        "employment_share_projected",
-        "change",
-        "percent_change",
+        *_EMPLOYMENT,
         "percent_self_employed",
         "openings_annual",
         *_WAGE,
@@ -75,12 +79,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "employment": (
         *ID_COLUMNS,
         *_YEARS,
-        "employment_base",
-        "employment_projected",
-        "employment_share_base",
-        "employment_share_projected",
-        "change",
-        "percent_change",
+        *_EMPLOYMENT,
         "openings_annual",
         "note",
         "round",

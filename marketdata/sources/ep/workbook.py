@@ -18,7 +18,7 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from marketdata.errors import InputValueError, SourceFormatError
-from marketdata.sources import is_reader_error
+from marketdata.sources import is_reader_error, sheet_rows
 from marketdata.sources.ep.cells import tidy
 from marketdata.sources.ep.layout import (
     ROUND_IN_TEXT,
@@ -50,17 +50,6 @@ def _open(source: Path | bytes, name: str | None = None) -> CalamineWorkbook:
         ) from None
 
 
-def _sheet_rows(
-    book: CalamineWorkbook, sheet: str, label: str, nrows: int | None = None
-) -> list[list[object]]:
-    try:
-        return book.get_sheet_by_name(sheet).to_python(nrows=nrows)
-    except BaseException as err:  # calamine's own errors, or a Rust panic
-        if not is_reader_error(err):
-            raise
-        raise SourceFormatError(f"sheet {sheet!r} is not readable ({err})", source=label) from None
-
-
 def _name(source: Path | bytes, name: str | None = None) -> str:
     return name or (str(source) if not isinstance(source, bytes) else "occupation.xlsx")
 
@@ -68,7 +57,7 @@ def _name(source: Path | bytes, name: str | None = None) -> str:
 def _titles(book: CalamineWorkbook, label: str) -> dict[str, str]:
     titles = {}
     for sheet in book.sheet_names:
-        rows = _sheet_rows(book, sheet, label, nrows=1)
+        rows = sheet_rows(book, sheet, label, skip_empty_area=True, nrows=1)
         titles[sheet] = " ".join(str(c).strip() for row in rows for c in row if str(c).strip())
     return titles
 
@@ -144,13 +133,13 @@ def parse_workbook(
             f"no {kind} table in this workbook (found: {', '.join(tables) or 'none'})", source=label
         )
     base, projected = round_years(_round(titles, label))
-    rows = _sheet_rows(book, sheet, label)
+    rows = sheet_rows(book, sheet, label, skip_empty_area=True)
     frame = _parse_rows(
         rows, kind=kind, source=f"{label}, sheet {sheet!r}", years=(base, projected)
     )
     if frame["occupation_type"].isna().all() and "projections" in tables:
         # Tables 5.3 and 5.4 have no type column: take it from the projections table.
-        rows = _sheet_rows(book, tables["projections"], label)
+        rows = sheet_rows(book, tables["projections"], label, skip_empty_area=True)
         types = _parse_rows(rows, kind="projections", source=label, years=(base, projected))
         by_code = dict(zip(types["occupation_code"], types["occupation_type"], strict=True))
         frame["occupation_type"] = frame["occupation_code"].map(by_code).astype("string")

@@ -13,7 +13,8 @@ import logging
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -22,7 +23,7 @@ import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
 from marketdata.errors import SourceFormatError
-from marketdata.sources import is_reader_error
+from marketdata.sources import is_reader_error, open_workbook, sheet_rows
 from marketdata.sources.oews_archive.columns import (
     ARCHIVE_COLUMNS,
     HEADER_COLUMNS,
@@ -65,32 +66,16 @@ def check_zip(path: Path) -> None:
         )
 
 
-def _rows(workbook: CalamineWorkbook, sheet: str) -> list[list[object]]:
-    return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-
-
 def _text_lines(rows: Iterable[list[object]]) -> list[str]:
     return [" ".join(str(c) for c in row if str(c).strip()) for row in rows]
 
 
 def _read_workbook(content: bytes, member: str) -> tuple[list[Sheet], list[str]]:
     """Data sheets of one workbook and the text of everything else in it (notes)."""
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except BaseException as err:  # calamine's own errors, or a Rust panic
-        if not is_reader_error(err):
-            raise
-        raise SourceFormatError(f"not a readable spreadsheet ({err})", source=member) from None
+    workbook = open_workbook(content, member)
     sheets, notes = [], []
     for name in workbook.sheet_names:
-        try:
-            rows = _rows(workbook, name)
-        except BaseException as err:  # calamine's own errors, or a Rust panic
-            if not is_reader_error(err):
-                raise
-            raise SourceFormatError(
-                f"sheet {name!r} is not readable ({err})", source=member
-            ) from None
+        rows = sheet_rows(workbook, name, member)
         hi = header_index(rows)
         if hi is None:
             notes += _text_lines(rows)
@@ -124,6 +109,24 @@ def _read_member(zf: zipfile.ZipFile, name: str, *, label: str | None = None) ->
         raise SourceFormatError(f"damaged zip member ({err})", source=where) from None
 
 
+@contextmanager
+def _archive(
+    source: Path | BinaryIO, scope: str, label: str
+) -> Iterator[tuple[zipfile.ZipFile, list[str]]]:
+    """The open zip and its ``scope`` members; SourceFormatError if it is no zip or has none."""
+    try:
+        zf = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, ValueError, EOFError) as err:
+        raise SourceFormatError(f"not a readable zip archive ({err})", source=label) from None
+    with zf:
+        members = member_names(zf, scope)
+        if not members:
+            raise SourceFormatError(
+                f"no {scope} estimates in the archive (members: {zf.namelist()})", source=label
+            )
+        yield zf, members
+
+
 def archive_check(scope: str, *, name: str | None = None) -> Callable[[Path], None]:
     """A check for :func:`marketdata.cache.fetch`: raise SourceFormatError unless ``path`` is a
     zip whose ``scope`` members are intact workbooks with the header row :func:`read_archive`
@@ -136,17 +139,7 @@ def archive_check(scope: str, *, name: str | None = None) -> Callable[[Path], No
     def check(path: Path) -> None:
         check_zip(path)
         label = name or path.name
-        try:
-            zf = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, ValueError, EOFError) as err:
-            raise SourceFormatError(f"not a readable zip archive ({err})", source=label) from None
-        with zf:
-            members = member_names(zf, scope)
-            if not members:
-                raise SourceFormatError(
-                    f"no {scope} estimates in the archive (members: {zf.namelist()})",
-                    source=label,
-                )
+        with _archive(path, scope, label) as (zf, members):
             for member in members:
                 try:
                     content = _read_member(zf, member, label=label)
@@ -202,16 +195,7 @@ def read_archive(
     """
     label = name or (str(source) if isinstance(source, Path) else release.zip_name(scope))
     data = io.BytesIO(source) if isinstance(source, bytes) else source
-    try:
-        zf = zipfile.ZipFile(data)
-    except (zipfile.BadZipFile, ValueError, EOFError) as err:
-        raise SourceFormatError(f"not a readable zip archive ({err})", source=label) from None
-    with zf:
-        members = member_names(zf, scope)
-        if not members:
-            raise SourceFormatError(
-                f"no {scope} estimates in the archive (members: {zf.namelist()})", source=label
-            )
+    with _archive(data, scope, label) as (zf, members):
         extra_notes: list[str] = []
         for info in zf.infolist():
             if FIELD_DESCRIPTIONS.fullmatch(info.filename.rsplit("/", 1)[-1]):
