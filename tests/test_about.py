@@ -105,3 +105,30 @@ def test_unknown_failures_get_no_made_up_command() -> None:
     assert box.command() is None
     assert box.gaps[0].sentence() == "Quick facts: its data could not be loaded."
     assert box.lines()[-1].startswith("Not available: Quick facts")
+
+
+def test_unreachable_projections_central_names_the_state_and_its_publisher() -> None:
+    """Online but unreachable (not offline mode): the live URL, not a cache key, says which
+    state, so the command is the same as offline and the right agency is named."""
+    from marketdata.sources import projections_central
+
+    url = projections_central.URL_TEMPLATES["state"].format(
+        base="https://public.projectionscentral.org", fips=39
+    )
+    found = about.gap(
+        "Projected growth and openings",
+        f"could not reach public.projectionscentral.org (host name not resolved) for {url}",
+        error="FetchError",
+        url=f"{url}?items_per_page=1000",
+        offline=False,
+    )
+    assert (found.kind, found.state) == ("state", "OH")
+    assert found.reason == "Projections Central could not be reached"
+    assert about.fetch_command([found]) == "marketdata fetch --state OH"
+    assert "Ohio's long-term projections" in found.sentence()
+
+
+def test_missing_group_table_says_the_estimates_use_table_54(gaps: list[dict]) -> None:
+    box = about.about(bundled_provenance(), gaps, offline=True)
+    cps_gap = next(g for g in box.gaps if g.kind == "cps")
+    assert "the estimates shown use CPS table 54's rows by education instead" in cps_gap.note()

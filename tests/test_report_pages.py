@@ -109,7 +109,7 @@ def test_readme_main_job_offline(tmp_path: Path, monkeypatch, capsys) -> None:
     assert sections == {
         "Industries that employ it",
         "Projected growth and openings",
-        "Pay with a certification",
+        "Pay with a certification, by occupation group",
     }
     assert all(u["reason"] for u in manifest["unavailable"])  # the technical detail is kept
     # the terminal's closing lines: data vintage, what was unavailable, where the report is

@@ -174,15 +174,16 @@ def test_outlook_degrades_sections_it_cannot_fill(outlook: reports.ReportResult)
     assert set(missing) == {
         "Industries that employ it",
         "Projected growth and openings",
-        "Pay with a certification",
+        "Pay with a certification, by occupation group",
     }
     assert "not bundled" in missing["Industries that employ it"]["reason"]  # technical, kept
     assert missing["Projected growth and openings"]["state"] == "OH"
-    assert missing["Pay with a certification"]["needs"] == "cps"
+    assert missing["Pay with a certification, by occupation group"]["needs"] == "cps"
     html = outlook.html.read_text()
     assert html.count("Not available here:") == 3
     assert "Not available here: industry detail from BLS" in html
     assert "To fill them, run <code>marketdata fetch --state OH</code>" in html
+    assert "the estimates shown use CPS table 54" in html
 
 
 def test_secrets_are_never_written(outlook: reports.ReportResult) -> None:

@@ -20,14 +20,19 @@ from marketdata.series_id import STATES
 #: How many OEWS releases ``marketdata fetch --history`` gets when a report needs them: the
 #: growth explorer's history (the newest and the years before it).
 HISTORY_RELEASES = HISTORY_YEARS + 1
-_STATE_KEY = re.compile(r"longterm-(\d{2})\b")
+#: A state's FIPS code in a projections cache key (``longterm-39``) or URL
+#: (``LongTermRestJson/39``).
+_STATE_KEY = re.compile(r"(?:longterm-|LongTermRestJson/)(\d{1,2})\b")
 _POSTAL = {fips: postal for fips, (postal, _name) in STATES.items()}
 #: Data kind -> what the reader is told is missing.
 WHAT: dict[str, str] = {
     "oews": "industry detail from BLS's full OEWS files (not in the bundled data)",
     "ep": "BLS's Employment Projections",
     "history": "past OEWS releases (BLS's archive)",
-    "cps": "the CPS certification and licensing table",
+    "cps": (
+        "the CPS certification table by occupation group (the estimates shown use CPS table "
+        "54's rows by education instead)"
+    ),
     "state": "{state}'s long-term projections (Projections Central)",
     "other": "the data of this section",
 }
@@ -196,17 +201,19 @@ def kind_of(text: str) -> tuple[str, str | None]:
         if pattern in text:
             if kind == "state":
                 found = _STATE_KEY.search(text)
-                return kind, _POSTAL.get(found[1]) if found else None
+                return kind, _POSTAL.get(found[1].zfill(2)) if found else None
             return kind, None
     return "other", None
 
 
-def plain_reason(error: str, *, offline: bool) -> str:
-    """Why, in plain words, from the error's class name."""
+def plain_reason(error: str, *, offline: bool, kind: str = "") -> str:
+    """Why, in plain words, from the error's class name (``kind``: which data, so that the
+    right publisher is named)."""
     if error == "ContactRequired":
         return "BLS refused the download; set MARKETDATA_CONTACT to your e-mail address"
     if error in ("OfflineError", "FetchError", "RateLimited", "ChecksumError"):
-        return "offline mode is on" if offline else "BLS could not be reached"
+        publisher = "Projections Central" if kind == "state" else "BLS"
+        return "offline mode is on" if offline else f"{publisher} could not be reached"
     if error == "SourceFormatError":
         return "a downloaded file did not have the layout BLS uses"
     return ""
@@ -226,7 +233,7 @@ def gap(
         section=section,
         kind=kind,
         state=state,
-        reason=plain_reason(error, offline=offline),
+        reason=plain_reason(error, offline=offline, kind=kind),
         detail=" ".join(detail.split()),
         error=error,
         url=url,
