@@ -38,7 +38,7 @@ from traitlets.config import Config
 from marketdata import config
 from marketdata.config import Settings
 from marketdata.errors import MarketdataWarning, ReportError
-from marketdata.reports.kernel import CURRENT_PYTHON, kernel_env
+from marketdata.reports.kernel import CURRENT_PYTHON, kernel_env, run_papermill
 
 logger = logging.getLogger(__name__)
 
@@ -284,23 +284,13 @@ def execute_notebook(
 
     Raises :class:`ReportError` naming the cell and the error if a cell fails.
     """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     with _LOCK, _own_main():
-        try:
-            return papermill.execute_notebook(
-                str(notebook),
-                str(output),
-                parameters=parameters,
-                engine_name=_engine(),
-                kernel_name=CURRENT_PYTHON,
-                progress_bar=False,
-                request_save_on_cell_execute=False,
-                kernel_env=kernel_env(settings, report_dir),
-            )
-        except PapermillExecutionError as exc:
-            raise ReportError(
-                f"report notebook {notebook.name} failed in cell {exc.exec_count}: "
-                f"{exc.ename}: {exc.evalue}"
-            ) from None
+        return run_papermill(
+            notebook,
+            output,
+            parameters,
+            engine_name=_engine(),
+            kernel_name=CURRENT_PYTHON,
+            request_save_on_cell_execute=False,
+            kernel_env=kernel_env(settings, report_dir),
+        )

@@ -156,19 +156,28 @@ def execute_notebook(
 
     ``kernel_name``: a Jupyter kernelspec name; default: the Python running this code.
     """
+    return run_papermill(
+        notebook,
+        output,
+        parameters,
+        engine_name=_engine(),
+        kernel_name=kernel_name or CURRENT_PYTHON,
+        kernel_env=kernel_env(settings, report_dir),
+        execution_timeout=timeout,
+    )
+
+
+def run_papermill(
+    notebook: Path, output: Path, parameters: dict[str, Any], **options: Any
+) -> nbformat.NotebookNode:
+    """``papermill.execute_notebook`` with ``options`` (engine, kernel, environment ...), no
+    progress bar; a failing cell raises :class:`ReportError` naming the cell and the error."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     try:
         return papermill.execute_notebook(
-            str(notebook),
-            str(output),
-            parameters=parameters,
-            engine_name=_engine(),
-            kernel_name=kernel_name or CURRENT_PYTHON,
-            progress_bar=False,
-            kernel_env=kernel_env(settings, report_dir),
-            execution_timeout=timeout,
+            str(notebook), str(output), parameters=parameters, progress_bar=False, **options
         )
     except PapermillExecutionError as exc:
         raise ReportError(
