@@ -126,6 +126,12 @@ def test_regional_summary_on_a_soc_group() -> None:
     assert any(f"registered nurses, employed about {nurses:,.0f} people" in s for s in sentences)
     unpublished = int((table["employment"].isna() & table["annual_median"].isna()).sum())
     assert sentences[-1].startswith(f"BLS did not publish {unpublished} occupations")
+    # every occupation without a median is accounted for: unpublished, or employment only
+    withheld = int((table["employment"].notna() & table["annual_median"].isna()).sum())
+    assert unpublished + withheld == len(table) - paid
+    assert (
+        f"published employment but no median wage for {withheld} more occupation" in (sentences[-1])
+    )
     assert 3 <= len(sentences) <= 6
 
 

@@ -243,10 +243,16 @@ def regional_summary(table: pd.DataFrame, area_name: str, *, release: str = "") 
         median = money(top, "annual_median")
         sentences.append(text + (f" at a median of {median} a year." if median else "."))
     unpublished = int((table["employment"].isna() & table["annual_median"].isna()).sum())
+    withheld = int((table["employment"].notna() & table["annual_median"].isna()).sum())
     capped = int(table["is_topcoded_annual_median"].astype("boolean").fillna(False).sum())
     gaps = []
     if unpublished:
         gaps.append(f"BLS did not publish {unpublished} occupation{'s' * (unpublished > 1)} here")
+    if withheld:
+        gaps.append(
+            f"{'it' if unpublished else 'BLS'} published employment but no median wage for "
+            f"{withheld}{' more' if unpublished else ''} occupation{'s' * (withheld > 1)}"
+        )
     if capped:
         verb = "is" if capped == 1 else "are"
         gaps.append(f"{capped} median{'s' * (capped > 1)} {verb} at or above BLS's top code")
