@@ -81,8 +81,8 @@ def _bundled_year() -> int:
 def _bundled(reason: str) -> pd.DataFrame:
     frame = context.read("ors")
     warnings.warn(
-        f"{reason}; using the bundled ORS credential estimates "
-        f"({frame['release'].iloc[0]}). Load again when BLS is reachable.",
+        f"{reason}; using the bundled ORS credential estimates of "
+        f"{frame['release'].iloc[0]}. Load again when BLS is reachable.",
         OfflineDataWarning,
         stacklevel=3,
     )
