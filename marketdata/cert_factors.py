@@ -53,6 +53,7 @@ from marketdata import cps, cps_characteristics
 from marketdata.certification import cps_group, premium_for
 from marketdata.config import Settings, get_settings
 from marketdata.errors import InputValueError
+from marketdata.formatting import estimate_range
 from marketdata.schema import provenance_of
 
 BASES = ("occupation group", "education", "all workers")
@@ -244,15 +245,6 @@ def _money(value: float) -> str:
     return "n/a" if pd.isna(value) else f"${value:,.0f}"
 
 
-#: Dollars an estimate in a sentence is rounded to.
-ESTIMATE_ROUNDING = 100
-
-
-def _rounded(value: float) -> float:
-    """``value`` to the nearest :data:`ESTIMATE_ROUNDING` dollars (halves up)."""
-    return math.floor(value / ESTIMATE_ROUNDING + 0.5) * ESTIMATE_ROUNDING
-
-
 def _record(
     basis: str, table: str, year: object, block: str, label: str, row: pd.Series, status: str
 ) -> dict[str, object]:
@@ -396,14 +388,12 @@ def describe(found: FactorRange, median: float, area: str) -> str:
     E.g. "about $63,500 a year (estimate: Ohio's median × the CPS 2023 ratio for
     full-time workers with some college but no degree, $1,236 vs $992 a week for all
     workers, $973 without a certification or license; a ratio of medians, not a causal
-    effect)". The estimate is rounded to :data:`ESTIMATE_ROUNDING` dollars (it is no more
-    precise than that); a range whose rounded ends are equal is one figure. The published
-    CPS cells are quoted exactly; tables keep the unrounded estimates.
+    effect)". The estimate is rounded by :func:`~marketdata.formatting.estimate_range`; the
+    published CPS cells are quoted exactly; tables keep the unrounded estimates.
     """
     if pd.isna(median) or pd.isna(found.factor_low):
         return "no estimate (no published median or no CPS ratio)"
-    low, high = (_rounded(median * f) for f in (found.factor_low, found.factor_high))
-    amount = _money(low) if low == high else f"{_money(low)}–{_money(high)}"
+    amount = estimate_range(median * found.factor_low, median * found.factor_high)
     parts = [
         f"{ROW_PHRASES.get(row, row)}, {_money(m)} vs {_money(total)} a week for all workers, "
         f"{_money(without)} without a certification or license"

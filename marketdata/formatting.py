@@ -91,3 +91,18 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
             "—" if pd.isna(v) else f"{v:.2f}" for v in pd.to_numeric(df["ratio_to_nation"])
         ]
     return out.drop(columns=[c for c in df.columns if c.startswith("is_topcoded_")])
+
+
+#: Dollars an estimate (a pay figure built from ratios, not published by BLS) is rounded to:
+#: it is no more precise than that.
+ESTIMATE_ROUNDING = 100
+
+
+def estimate_range(low: float, high: float) -> str:
+    """An estimated pay range in whole :data:`ESTIMATE_ROUNDING` dollars: ``$53,500–$63,700``,
+    or one figure, ``$63,500``, when the rounded ends are equal."""
+
+    def rounded(value: float) -> str:
+        return f"${math.floor(value / ESTIMATE_ROUNDING + 0.5) * ESTIMATE_ROUNDING:,.0f}"
+
+    return rounded(low) if rounded(low) == rounded(high) else f"{rounded(low)}–{rounded(high)}"

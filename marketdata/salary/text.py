@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from marketdata.formatting import format_value
+from marketdata.formatting import estimate_range, format_value
 
 
 def _money(value: float, hourly: bool = False) -> str:
@@ -33,10 +33,10 @@ _ROWS: tuple[tuple[str, str, str], ...] = (
     ("Experienced (75th-90th pct)*", "experienced_annual", "band"),
     ("CPS premium, with / without credential (BLS-derived)", "cps_premium", "factor_range"),
     ("CPS factor, with credential / all workers (BLS-derived)", "cert_factor", "factor_range"),
-    ("Pay with credential*", "cert_annual", "money_range"),
-    ("Pay with a certification, no license*", "cert_only_annual", "money_range"),
+    ("Pay with credential*", "cert_annual", "estimate_range"),
+    ("Pay with a certification, no license*", "cert_only_annual", "estimate_range"),
     ("CPS factor by EP entry education (BLS-derived)", "edu_cert_factor", "factor_range"),
-    ("Pay with credential, by entry education*", "edu_cert_annual", "money_range"),
+    ("Pay with credential, by entry education*", "edu_cert_annual", "estimate_range"),
     ("BEA price parity, all items (U.S. = 100)", "rpp", "rpp"),
     ("Median in national prices (BEA-derived)", "annual_median_rpp_adjusted", "money"),
     ("ORS: jobs requiring any credential", "ors_any_share", "percent"),
@@ -87,6 +87,8 @@ def _cell(row: pd.Series, column: str, style: str) -> str:
         return f"{low:,.0f} - {high:,.0f}"
     if style == "factor_range":
         return f"{low:.2f} - {high:.2f}"
+    if style == "estimate_range":  # estimates, no more precise than ESTIMATE_ROUNDING dollars
+        return estimate_range(low, high)
     return f"{_money(low)} - {_money(high)}"
 
 
@@ -110,7 +112,7 @@ def display(frame: pd.DataFrame) -> pd.DataFrame:
     )
     for slug in user:
         rows.append((f"User factor {slug[5:]} (user-supplied)", f"{slug}_factor", "factor_range"))
-        rows.append((f"Pay with {slug[5:]}* (user factor)", f"{slug}_annual", "money_range"))
+        rows.append((f"Pay with {slug[5:]}* (user factor)", f"{slug}_annual", "estimate_range"))
     table = {
         row["area_name"]: [_cell(row, column, style) for _, column, style in rows]
         for _, row in frame.iterrows()
