@@ -28,14 +28,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 from filelock import FileLock
 
-from marketdata import http
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
     ContactRequired,
@@ -45,6 +41,9 @@ from marketdata.errors import (
     SourceFormatError,
 )
 from marketdata.schema import Provenance
+
+if TYPE_CHECKING:  # pandas and pyarrow load for Parquet frames, requests for downloads
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
@@ -229,6 +228,8 @@ def fetch(
                 hint="Unset MARKETDATA_OFFLINE to download it, or add a copy you saved with "
                 "`marketdata cache add PATH`.",
             )
+        from marketdata import http
+
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp, resume = _partial(path, url, fresh=entry is None)
         keep = False
@@ -396,6 +397,8 @@ def read_parquet(
     path = parquet_path(name, inputs=inputs, settings=settings)
     if path is None:
         return None
+    import pyarrow.parquet as pq
+
     meta = _read_meta(path) or {}
     df = pq.read_table(path, columns=columns, filters=filters).to_pandas()
     df.attrs.update(meta.get("attrs", {}))
@@ -414,6 +417,9 @@ def write_parquet(
 
     Row groups of ``row_group_size`` rows let filtered reads skip what they don't need.
     """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     settings = get_settings(settings)
     path = settings.cache_dir / "parquet" / f"{check_key(name)}.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)

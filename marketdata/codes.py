@@ -1,8 +1,11 @@
 """Turn what people type into OEWS codes: occupations, areas and industries.
 
-Every lookup works on a table of the release at hand (by default the bundled snapshot's
-tables, :mod:`marketdata.snapshot`; :func:`marketdata.oews.areas` and friends give those of
-the cached current release):
+Every lookup works on a table of the release at hand: plain records (:class:`Occupation`,
+:class:`Area`, :class:`Industry`; :func:`marketdata.oews.occupation_records` and
+:func:`marketdata.oews.area_records` give those of the current release) or a frame with the
+columns of :func:`marketdata.oews.occupations` and friends; by default the bundled snapshot's
+(:mod:`marketdata.snapshot`). Lookups run in plain Python, so that a mistyped parameter is
+answered without loading pandas:
 
 - occupations: a SOC code with or without the dash (``292072``, ``29-2072``, also O*NET's
   ``29-2072.00``), an exact title, or words found in exactly one title
@@ -22,15 +25,19 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, TypeVar
 
-import pandas as pd
 from rapidfuzz import fuzz, process
 
 from marketdata import snapshot
 from marketdata.errors import InputValueError, UnknownArea, UnknownCode
 from marketdata.series_id import STATES
+
+if TYPE_CHECKING:  # frames are accepted and search_occupations returns one; pandas loads there
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
@@ -72,68 +79,123 @@ class Industry:
     level: str
 
 
+Record = TypeVar("Record", Occupation, Area, Industry)
+if TYPE_CHECKING:  # what a lookup accepts as its table: records, or a frame of their columns
+    OccupationTable = Sequence[Occupation] | pd.DataFrame
+    AreaTable = Sequence[Area] | pd.DataFrame
+    IndustryTable = Sequence[Industry] | pd.DataFrame
+
+#: The frame columns of each record's fields, in order.
+OCCUPATION_COLUMNS = ("occupation_code", "occupation_title", "occupation_level")
+AREA_COLUMNS = ("area_code", "area_name", "area_type", "state_code")
+INDUSTRY_COLUMNS = ("industry_code", "industry_title", "industry_level")
+
+
+def _records(
+    table: Sequence[Record] | pd.DataFrame, kind: type[Record], columns: tuple[str, ...]
+) -> Sequence[Record]:
+    """``table`` as records: a sequence as given, a frame's rows converted (as text)."""
+    if isinstance(table, Sequence):
+        return table
+    return [kind(*map(str, values)) for values in zip(*(table[c] for c in columns), strict=True)]
+
+
+@lru_cache(maxsize=1)
+def _bundled_occupations() -> tuple[Occupation, ...]:
+    return tuple(Occupation(*row) for row in snapshot.occupation_rows())
+
+
+@lru_cache(maxsize=1)
+def _bundled_areas() -> tuple[Area, ...]:
+    return tuple(Area(*row) for row in snapshot.area_rows())
+
+
+@lru_cache(maxsize=1)
+def _bundled_industries() -> tuple[Industry, ...]:
+    return tuple(Industry(*row) for row in snapshot.industry_rows())
+
+
+def occupations_of(table: OccupationTable | None = None) -> Sequence[Occupation]:
+    """The occupations of ``table`` as records (default: the bundled snapshot's)."""
+    if table is None:
+        return _bundled_occupations()
+    return _records(table, Occupation, OCCUPATION_COLUMNS)
+
+
+def areas_of(table: AreaTable | None = None) -> Sequence[Area]:
+    """The areas of ``table`` as records (default: the bundled snapshot's)."""
+    if table is None:
+        return _bundled_areas()
+    return _records(table, Area, AREA_COLUMNS)
+
+
+def industries_of(table: IndustryTable | None = None) -> Sequence[Industry]:
+    """The industries of ``table`` as records (default: the bundled snapshot's)."""
+    if table is None:
+        return _bundled_industries()
+    return _records(table, Industry, INDUSTRY_COLUMNS)
+
+
 def _normal(text: str) -> str:
     """Lower case, punctuation as spaces, single spaces."""
     return " ".join(re.sub(r"[^0-9a-z]+", " ", str(text).lower()).split())
 
 
-def _words_match(names: pd.Series, query: str) -> pd.Series:
-    """Rows whose normalized name contains the query or every word of it."""
-    normal = names.map(_normal)
+def _words_match(names: list[str], query: str) -> list[bool]:
+    """Which normalized names contain the query, or (if none does) every word of it."""
+    found = [query in name for name in names]
     words = query.split()
-    found = normal.str.contains(query, regex=False)
-    if not found.any() and len(words) > 1:
-        found = pd.Series(True, index=names.index)
-        for word in words:
-            found &= normal.str.contains(word, regex=False)
+    if not any(found) and len(words) > 1:
+        found = [all(word in name for word in words) for name in names]
     return found
 
 
-def _close(query: str, labels: pd.Series) -> list[str]:
+def _close(query: str, labels: list[str]) -> list[str]:
     """Up to five labels close to ``query`` (fuzzy)."""
     found = process.extract(
-        str(query), labels.tolist(), scorer=fuzz.WRatio, limit=_SUGGESTIONS, score_cutoff=60
+        str(query), labels, scorer=fuzz.WRatio, limit=_SUGGESTIONS, score_cutoff=60
     )
     return [label for label, _, _ in found]
 
 
 def _pick(
-    table: pd.DataFrame,
-    name_column: str,
+    records: Sequence[Record],
+    name: Callable[[Record], str],
     query: str,
     *,
-    label: Callable[[pd.DataFrame], pd.Series],
-    prefer: Callable[[pd.DataFrame], pd.DataFrame] = lambda t: t,
-) -> tuple[pd.Series | None, list[str]]:
-    """The one row whose name is ``query`` or contains its words; else (None, suggestions)."""
+    label: Callable[[Record], str],
+    prefer: Callable[[list[Record]], list[Record]] = lambda found: found,
+) -> tuple[Record | None, list[str]]:
+    """The one record whose name is ``query`` or contains its words; else (None, suggestions)."""
     normal = _normal(query)
     if not normal:
         return None, []
-    exact = table[table[name_column].map(_normal) == normal]
+    names = [_normal(name(r)) for r in records]
+    exact = [r for r, n in zip(records, names, strict=True) if n == normal]
     if len(exact) > 1:
         exact = prefer(exact)
     if len(exact) == 1:
-        return exact.iloc[0], []
-    found = table[_words_match(table[name_column], normal)]
+        return exact[0], []
+    found = [r for r, hit in zip(records, _words_match(names, normal), strict=True) if hit]
     if len(found) > 1:
         found = prefer(found) if len(prefer(found)) == 1 else found
     if len(found) == 1:
-        return found.iloc[0], []
+        return found[0], []
     if len(found) > 1:
-        return None, label(found).head(_SUGGESTIONS).tolist()
-    return None, _close(query, label(table))
+        return None, [label(r) for r in found[:_SUGGESTIONS]]
+    return None, _close(query, [label(r) for r in records])
 
 
 # Occupations -----------------------------------------------------------------------------
 
 
-def _occupation_label(table: pd.DataFrame) -> pd.Series:
-    return table["occupation_code"] + " " + table["occupation_title"]
+def _occupation_label(occupation: Occupation) -> str:
+    return f"{occupation.code} {occupation.title}"
 
 
-def _prefer_detailed(table: pd.DataFrame) -> pd.DataFrame:
-    detailed = table[table["occupation_level"] == "detailed"]
-    return detailed if len(detailed) else table
+def _prefer_detailed(found: list[Occupation]) -> list[Occupation]:
+    detailed = [o for o in found if o.level == "detailed"]
+    return detailed or found
 
 
 def soc_code(text: str | int) -> str | None:
@@ -142,7 +204,7 @@ def soc_code(text: str | int) -> str | None:
     return f"{m[1]}-{m[2]}" if m else None
 
 
-def resolve_occupation(text: str | int, *, table: pd.DataFrame | None = None) -> Occupation:
+def resolve_occupation(text: str | int, *, table: OccupationTable | None = None) -> Occupation:
     """The occupation meant by ``text`` (a SOC code, a title, or words of one title).
 
     Parameters
@@ -150,54 +212,45 @@ def resolve_occupation(text: str | int, *, table: pd.DataFrame | None = None) ->
     text
         ``29-2072``, ``292072``, ``Medical Records Specialists``, ``medical records``.
     table
-        ``occupation_code``, ``occupation_title``, ``occupation_level`` of the release
-        (default: the bundled snapshot's).
+        The release's occupations: records, or a frame with ``occupation_code``,
+        ``occupation_title``, ``occupation_level`` (default: the bundled snapshot's).
 
     Raises
     ------
     UnknownCode
         No such code, or no single title matches; lists close matches.
     """
-    table = snapshot.occupations() if table is None else table
+    occupations = occupations_of(table)
     code = soc_code(text)
     if code is not None:
-        row = table[table["occupation_code"] == code]
-        if len(row):
-            return _occupation(row.iloc[0])
-        group = table[table["occupation_code"].str.startswith(code[:5])]
-        distance = (group["occupation_code"].str.slice(3).astype(int) - int(code[3:])).abs()
-        group = group.assign(_distance=distance.to_numpy()).sort_values("_distance", kind="stable")
-        near = _occupation_label(group).head(_SUGGESTIONS).tolist()
+        for occupation in occupations:
+            if occupation.code == code:
+                return occupation
+        group = [o for o in occupations if o.code.startswith(code[:5])]
+        group.sort(key=lambda o: abs(int(o.code[3:]) - int(code[3:])))  # stable: ties in order
+        near = [_occupation_label(o) for o in group[:_SUGGESTIONS]]
         raise UnknownCode(
             "SOC occupation code",
             text,
-            near or _close(code, _occupation_label(table)),
+            near or _close(code, [_occupation_label(o) for o in occupations]),
             hint="This release publishes no such code (codes are SOC 2018; "
             "search titles with marketdata.codes.search_occupations).",
         )
-    row, suggestions = _pick(
-        table,
-        "occupation_title",
+    found, suggestions = _pick(
+        occupations,
+        lambda o: o.title,
         str(text),
         label=_occupation_label,
         prefer=_prefer_detailed,
     )
-    if row is None:
+    if found is None:
         raise UnknownCode(
             "occupation",
             text,
             suggestions,
             hint="Give a SOC code such as 29-2072 or more words of the title.",
         )
-    return _occupation(row)
-
-
-def _occupation(row: pd.Series) -> Occupation:
-    return Occupation(
-        code=str(row["occupation_code"]),
-        title=str(row["occupation_title"]),
-        level=str(row["occupation_level"]),
-    )
+    return found
 
 
 #: Words that say nothing about an occupation; a search ignores them.
@@ -233,6 +286,8 @@ def search_occupations(
     than :data:`SEARCH_THRESHOLD` are left out. Ties go to the title closest to ``text`` as a
     whole, then to detailed occupations.
     """
+    import pandas as pd
+
     table = snapshot.occupations() if table is None else table
     words = [w for w in _normal(text).split() if w not in _FILLER] or _normal(text).split()
     if not words:
@@ -256,17 +311,8 @@ def search_occupations(
 # Areas -----------------------------------------------------------------------------------
 
 
-def _area_label(table: pd.DataFrame) -> pd.Series:
-    return table["area_name"] + " (" + table["area_code"] + ")"
-
-
-def _area(row: pd.Series) -> Area:
-    return Area(
-        code=str(row["area_code"]),
-        name=str(row["area_name"]),
-        type=str(row["area_type"]),
-        state_code=str(row["state_code"]),
-    )
+def _area_label(area: Area) -> str:
+    return f"{area.name} ({area.code})"
 
 
 def _area_code_of(text: str) -> str | None:
@@ -287,7 +333,7 @@ def _area_code_of(text: str) -> str | None:
     return None
 
 
-def resolve_area(text: str | int, *, table: pd.DataFrame | None = None) -> Area:
+def resolve_area(text: str | int, *, table: AreaTable | None = None) -> Area:
     """The area meant by ``text``.
 
     Parameters
@@ -296,29 +342,29 @@ def resolve_area(text: str | int, *, table: pd.DataFrame | None = None) -> Area:
         ``national``/``US``; ``Ohio``, ``OH``, ``39``; ``Columbus, OH``, ``18140``,
         ``0018140``; or words of one area name (``Cleveland``).
     table
-        ``area_code``, ``area_name``, ``area_type``, ``state_code`` of the release
-        (default: the bundled snapshot's).
+        The release's areas: records, or a frame with ``area_code``, ``area_name``,
+        ``area_type``, ``state_code`` (default: the bundled snapshot's).
 
     Raises
     ------
     UnknownArea
         Not an area of the release, or several match (e.g. ``Columbus``); lists them.
     """
-    table = snapshot.areas() if table is None else table
+    areas = areas_of(table)
     query = str(text).strip()
     code = _area_code_of(query)
     if code is not None:
-        row = table[table["area_code"] == code]
-        if len(row):
-            return _area(row.iloc[0])
+        for area in areas:
+            if area.code == code:
+                return area
         raise UnknownArea(
             "OEWS area",
             text,
-            _close(query, _area_label(table)),
+            _close(query, [_area_label(a) for a in areas]),
             hint=f"No area {code} in this release.",
         )
-    row, suggestions = _pick(table, "area_name", query, label=_area_label)
-    if row is None:
+    found, suggestions = _pick(areas, lambda a: a.name, query, label=_area_label)
+    if found is None:
         raise UnknownArea(
             "OEWS area",
             text,
@@ -326,26 +372,29 @@ def resolve_area(text: str | int, *, table: pd.DataFrame | None = None) -> Area:
             hint="Give 'US', a state (Ohio, OH, 39), a metro area as 'Columbus, OH' or its "
             "CBSA code (18140).",
         )
-    return _area(row)
+    return found
 
 
 # Industries ------------------------------------------------------------------------------
 
 
-def _industry_label(table: pd.DataFrame) -> pd.Series:
-    return table["industry_code"] + " " + table["industry_title"]
+def _industry_label(industry: Industry) -> str:
+    return f"{industry.code} {industry.title}"
 
 
-def resolve_industry(text: str | int, *, table: pd.DataFrame | None = None) -> Industry:
+def resolve_industry(text: str | int, *, table: IndustryTable | None = None) -> Industry:
     """The industry meant by ``text``: OEWS code (``622000``), NAICS prefix (``622``),
     exact title, or words of one title.
+
+    ``table``: the release's industries, records or a frame with ``industry_code``,
+    ``industry_title``, ``industry_level`` (default: the bundled snapshot's).
 
     Raises
     ------
     UnknownCode
         No such industry; lists close matches.
     """
-    table = snapshot.industries() if table is None else table
+    industries = industries_of(table)
     query = str(text).strip().upper()
     if not query:
         raise InputValueError("industry", text, hint="Give a code such as 000000 or 622000.")
@@ -353,23 +402,15 @@ def resolve_industry(text: str | int, *, table: pd.DataFrame | None = None) -> I
     if query.isdigit() and len(query) < 6:
         candidates.append(query.ljust(6, "0"))
     for code in candidates:
-        row = table[table["industry_code"] == code]
-        if len(row):
-            return _industry(row.iloc[0])
-    row, suggestions = _pick(table, "industry_title", str(text), label=_industry_label)
-    if row is None:
+        for industry in industries:
+            if industry.code == code:
+                return industry
+    found, suggestions = _pick(industries, lambda i: i.title, str(text), label=_industry_label)
+    if found is None:
         raise UnknownCode(
             "OEWS industry",
             text,
             suggestions,
             hint="Give the six-character OEWS industry code (000000 = cross-industry).",
         )
-    return _industry(row)
-
-
-def _industry(row: pd.Series) -> Industry:
-    return Industry(
-        code=str(row["industry_code"]),
-        title=str(row["industry_title"]),
-        level=str(row["industry_level"]),
-    )
+    return found

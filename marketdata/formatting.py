@@ -7,10 +7,12 @@ figure reads the same everywhere.
 from __future__ import annotations
 
 import math
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from marketdata.schema import OEWS_MEASURES, PROJECTION_MEASURES
+
+if TYPE_CHECKING:  # pandas loads in display_frame, not for numbers as text
+    import pandas as pd
 
 #: Column -> the measure whose format it takes (see :func:`format_value`).
 MEASURE_FORMATS: dict[str, str] = {
@@ -70,6 +72,8 @@ def format_value(value: float, measure: str, *, topcoded: bool = False) -> str:
 def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` for reading: numbers as BLS prints them, ``≥`` for top-coded values,
     ``—`` for values BLS did not release; flag columns dropped."""
+    import pandas as pd
+
     out = df.copy()
     for column in df.columns:
         measure = measure_of(column)

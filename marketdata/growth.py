@@ -222,7 +222,7 @@ def outlook(
 def area_of(area: str | int, *, settings: Settings | None = None) -> codes.Area:
     """The OEWS area meant by ``area``, read as :func:`marketdata.oews.load` reads it
     (:func:`marketdata.codes.resolve_area` on the current release's areas)."""
-    return codes.resolve_area(area, table=oews.areas(settings=settings))
+    return codes.resolve_area(area, table=oews.area_records(settings=settings))
 
 
 def _national(occupation: str, *, round_: str, settings: Settings) -> Outlook:

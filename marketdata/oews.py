@@ -19,13 +19,11 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import astuple
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from marketdata import cache, codes, snapshot
 from marketdata.config import Settings, get_settings
@@ -38,6 +36,9 @@ from marketdata.errors import (
 )
 from marketdata.schema import attach_provenance, provenance_of
 from marketdata.sources import oe
+
+if TYPE_CHECKING:  # numpy and pandas load with the data; codes are resolved without them
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
@@ -85,20 +86,31 @@ def fetch_files(
     }
 
 
-@lru_cache(maxsize=16)
-def _table(kind: str, path: Path, sha256: str) -> pd.DataFrame:
-    """A lookup table read from a cached mapping file (memoized by content)."""
-    if kind == "area":
-        return oe.read_areas(path).drop(columns="areatype_code")
-    return oe.read_occupations(path).drop(columns="occupation_digits")
+# The lookup tables of a cached mapping file as records, read in plain Python and memoized
+# by content (path and SHA-256).
 
 
-def _tables(files: dict[str, cache.CachedFile]) -> dict[str, pd.DataFrame]:
-    area, occupation = files["oe.area"], files["oe.occupation"]
+@lru_cache(maxsize=8)
+def _areas(path: Path, sha256: str) -> tuple[codes.Area, ...]:
+    return tuple(codes.Area(*row[:4]) for row in oe.area_rows(path))
+
+
+@lru_cache(maxsize=8)
+def _occupations(path: Path, sha256: str) -> tuple[codes.Occupation, ...]:
+    return tuple(codes.Occupation(*row[:3]) for row in oe.occupation_rows(path))
+
+
+@lru_cache(maxsize=8)
+def _industries(path: Path, sha256: str) -> tuple[codes.Industry, ...]:
+    return tuple(codes.Industry(*row) for row in oe.industry_rows(path))
+
+
+def _tables(files: dict[str, cache.CachedFile]) -> dict[str, tuple[Any, ...]]:
+    area, occupation, industry = files["oe.area"], files["oe.occupation"], files["oe.industry"]
     return {
-        "area": _table("area", area.path, area.sha256),
-        "occupation": _table("occupation", occupation.path, occupation.sha256),
-        "industry": oe.read_industries(files["oe.industry"].path),
+        "area": _areas(area.path, area.sha256),
+        "occupation": _occupations(occupation.path, occupation.sha256),
+        "industry": _industries(industry.path, industry.sha256),
     }
 
 
@@ -111,7 +123,7 @@ def _as_list(value: Selection) -> list[str | int]:
 
 
 def _selection(
-    area: Selection, occupation: Selection, industry: Selection, tables: dict[str, pd.DataFrame]
+    area: Selection, occupation: Selection, industry: Selection, tables: Mapping[str, Any]
 ) -> dict[str, list[str]]:
     """Column -> codes wanted (columns absent: no restriction)."""
     chosen: dict[str, list[str]] = {}
@@ -139,6 +151,8 @@ def _filters(chosen: dict[str, list[str]]) -> list[tuple[str, str, list[str]]] |
 
 def _select(df: pd.DataFrame, chosen: dict[str, list[str]]) -> pd.DataFrame:
     """The rows wanted; a contiguous block (e.g. one industry) is sliced, not copied."""
+    import numpy as np
+
     keep = np.ones(len(df), bool)
     for column, wanted in chosen.items():
         keep &= df[column].isin(wanted).to_numpy()
@@ -248,8 +262,8 @@ def load(
     except FetchError as err:
         return _load_snapshot(err, area, occupation, industry)
     paths = {name: f.path for name, f in files.items()}
+    chosen = _selection(area, occupation, industry, _tables(files))  # bad input: no numpy yet
     rel = oe.release_of(paths)
-    chosen = _selection(area, occupation, industry, _tables(files))
     inputs = [files[name] for name in oe.FILES]
     name = f"oews/{rel.code}"
     df = cache.read_parquet(name, inputs=inputs, settings=settings, filters=_filters(chosen))
@@ -266,9 +280,9 @@ def _load_snapshot(
     reason: FetchError, area: Selection, occupation: Selection, industry: Selection
 ) -> pd.DataFrame:
     tables = {
-        "area": snapshot.areas(),
-        "occupation": snapshot.occupations(),
-        "industry": snapshot.industries(),
+        "area": codes.areas_of(),
+        "occupation": codes.occupations_of(),
+        "industry": codes.industries_of(),
     }
     chosen = _selection(area, occupation, industry, tables)
     if chosen.get("industry_code") != [CROSS_INDUSTRY]:
@@ -307,6 +321,8 @@ def _load_archived(
     """A past release from the archive zips the request needs: cross-industry rows from the
     national, state and metro zips of the areas asked (all three for every area), industry
     rows from the all-data zip."""
+    import pandas as pd
+
     from marketdata import oews_history
 
     rel = oews_history.parse_release(release)
@@ -398,11 +414,11 @@ def wages_table(
     return df
 
 
-def _tables_or_snapshot(kind: str, settings: Settings | None) -> pd.DataFrame:
+def _mapping_file(name: str, settings: Settings | None) -> cache.CachedFile | None:
+    """The cached mapping file ``name`` (downloaded if missing); None if BLS can't be reached."""
     settings = get_settings(settings)
-    name = f"oe.{kind}"
     try:
-        cached = cache.fetch(
+        return cache.fetch(
             file_url(name, settings=settings),
             key=f"oe/{name}",
             settings=settings,
@@ -411,22 +427,43 @@ def _tables_or_snapshot(kind: str, settings: Settings | None) -> pd.DataFrame:
     except ContactRequired:
         raise
     except FetchError as err:
-        logger.info("using the bundled %s table (%s)", kind, err)
-        return {"area": snapshot.areas, "occupation": snapshot.occupations}[kind]()
-    return _table(kind, cached.path, cached.sha256).copy()
+        logger.info("using the bundled %s table (%s)", name.removeprefix("oe."), err)
+        return None
+
+
+def area_records(*, settings: Settings | None = None) -> tuple[codes.Area, ...]:
+    """The current release's areas as :class:`~marketdata.codes.Area` records, for
+    :func:`marketdata.codes.resolve_area`; bundled ones if BLS is unreachable and nothing is
+    cached. Read in plain Python (no pandas)."""
+    cached = _mapping_file("oe.area", settings)
+    return tuple(codes.areas_of()) if cached is None else _areas(cached.path, cached.sha256)
+
+
+def occupation_records(*, settings: Settings | None = None) -> tuple[codes.Occupation, ...]:
+    """The current release's occupations as :class:`~marketdata.codes.Occupation` records,
+    for :func:`marketdata.codes.resolve_occupation` (as :func:`area_records`)."""
+    cached = _mapping_file("oe.occupation", settings)
+    if cached is None:
+        return tuple(codes.occupations_of())
+    return _occupations(cached.path, cached.sha256)
 
 
 def areas(*, settings: Settings | None = None) -> pd.DataFrame:
     """The current release's areas (``area_code``, ``area_name``, ``area_type``,
-    ``state_code``), for :func:`marketdata.codes.resolve_area`; bundled ones if BLS is
-    unreachable and nothing is cached."""
-    return _tables_or_snapshot("area", settings)
+    ``state_code``): :func:`area_records` as a frame."""
+    return _frame(area_records(settings=settings), codes.AREA_COLUMNS)
 
 
 def occupations(*, settings: Settings | None = None) -> pd.DataFrame:
     """The current release's occupations (``occupation_code``, ``occupation_title``,
-    ``occupation_level``), for :func:`marketdata.codes.resolve_occupation`."""
-    return _tables_or_snapshot("occupation", settings)
+    ``occupation_level``): :func:`occupation_records` as a frame."""
+    return _frame(occupation_records(settings=settings), codes.OCCUPATION_COLUMNS)
+
+
+def _frame(records: tuple[Any, ...], columns: tuple[str, ...]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame([astuple(r) for r in records], columns=list(columns))
 
 
 def history(*args: Any, **kwargs: Any) -> pd.DataFrame:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from marketdata.errors import SchemaError
+
+if TYPE_CHECKING:  # only annotations: the constants and Provenance load without pandas
+    import pandas as pd
 
 #: OEWS tidy frame: one row per release x area x industry x occupation.
 OEWS_COLUMNS: tuple[str, ...] = (

@@ -32,11 +32,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import product
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from rapidfuzz import process
 
 from marketdata.errors import InputValueError, UnknownArea, UnknownCode
+
+if TYPE_CHECKING:  # pandas loads in decode(), not for the constants and single ids
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
@@ -395,6 +398,8 @@ def decode(series_ids: Iterable[str]) -> pd.DataFrame:
     0  OEUM001814000000029207213   0018140  annual_median
     1                LNS14000000       NaN            NaN
     """
+    import pandas as pd
+
     ids = pd.Series(list(series_ids), dtype=object).astype(str)
     ok = ids.str.match(_OEWS_RE.pattern)
     occ = ids.str.slice(17, 23)

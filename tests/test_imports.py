@@ -1,7 +1,9 @@
-"""What a bare ``import marketdata`` and the CLI's help and usage errors load (issues 16, 13.11).
+"""What a bare ``import marketdata`` and the CLI's help, usage and parameter errors load
+(issues 16, 13.11).
 
 Each check runs a fresh interpreter on this checkout and prints, from inside, which heavy
-libraries ended up in ``sys.modules``: none may, so that ``marketdata --help`` answers at once.
+libraries ended up in ``sys.modules``: none may, so that ``marketdata --help`` and a mistyped
+code or area answer at once.
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ from pathlib import Path
 import pytest
 
 import marketdata
+from marketdata import cache, oews
+from marketdata.sources import oe
 
 ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data" / "oe"
 HEAVY = ("pandas", "matplotlib", "papermill", "nbconvert", "pyarrow", "numpy", "nbformat")
 #: Runs the CLI (``python -m marketdata.cli ARGS``) and prints the heavy modules it loaded.
 PROBE = """
@@ -42,7 +47,8 @@ def _probe(args: list[str]) -> dict:
         cwd=ROOT,
         timeout=120,
     )
-    return json.loads(done.stderr.strip().splitlines()[-1])
+    *said, last = done.stderr.strip().splitlines()
+    return {**json.loads(last), "said": "\n".join(said)}
 
 
 @pytest.mark.parametrize(
@@ -65,6 +71,47 @@ def _probe(args: list[str]) -> dict:
 def test_help_and_usage_errors_import_no_heavy_library(args: list[str]) -> None:
     result = _probe(args)
     assert result["code"] in (0, 2)
+    assert result["heavy"] == [], f"marketdata {' '.join(args)} imported {result['heavy']}"
+
+
+#: Parameter errors of the report and wages commands, and what each message starts with.
+PARAMETER_ERRORS = [
+    (
+        ["report", "occupation_outlook", "--occupation", "29-9999", "--area", "OH"],
+        "marketdata: error: unknown SOC occupation code: '29-9999'",
+    ),
+    (
+        ["report", "occupation_outlook", "--occupation", "29-2072", "--area", "Atlantis"],
+        "marketdata: error: unknown OEWS area: 'Atlantis'",
+    ),
+    (
+        ["report", "growth_explorer", "--soc_group", "29-2072", "--area", "OH"],
+        "marketdata: error: soc_group '29-2072' is the detailed occupation 29-2072",
+    ),
+    (
+        ["report", "regional_salary_report", "--occupations", "29-9999", "--area", "OH"],
+        "marketdata: error: unknown SOC occupation code: '29-9999'",
+    ),
+    (
+        ["wages", "29-9999", "--area", "OH"],
+        "marketdata: error: unknown SOC occupation code: '29-9999'",
+    ),
+    (["wages", "29-2072", "--area", "Atlantis"], "marketdata: error: unknown OEWS area"),
+]
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["bundled", "cached-release"])
+@pytest.mark.parametrize(("args", "message"), PARAMETER_ERRORS)
+def test_parameter_errors_import_no_heavy_library(
+    args: list[str], message: str, cached: bool
+) -> None:
+    """Codes are looked up in plain Python, in the bundled lookup tables or the cached
+    release's mapping files: a mistyped one is answered before pandas or pyarrow load."""
+    if cached:
+        for name in oe.FILES:
+            cache.add_file(DATA / name, key=f"oe/{name}", url=oews.file_url(name))
+    result = _probe(args)
+    assert result["code"] == 2 and result["said"].startswith(message), result["said"]
     assert result["heavy"] == [], f"marketdata {' '.join(args)} imported {result['heavy']}"
 
 

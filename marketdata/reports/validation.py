@@ -13,7 +13,7 @@ from typing import Any
 
 from marketdata.config import Settings
 from marketdata.errors import ReportError
-from marketdata.reports import tables
+from marketdata.reports import resolve
 from marketdata.reports.catalogue import notebook_parameters
 
 
@@ -51,9 +51,9 @@ def _release(value: Any, where: Any, occupation: str | None, settings: Settings)
 
 def outlook(params: dict[str, Any], settings: Settings) -> Resolved:
     """``occupation_outlook``: one occupation in one area, against comparison areas."""
-    occ = tables.occupation(params["occupation"], settings=settings)
-    where = tables.area(params["area"], settings=settings)
-    others = tables.areas(params["comparison_areas"], settings=settings)
+    occ = resolve.occupation(params["occupation"], settings=settings)
+    where = resolve.area(params["area"], settings=settings)
+    others = resolve.areas(params["comparison_areas"], settings=settings)
     release = _release(params["release"], where, occ.code, settings)
     labels = {"occupation": occ.code, "area": where.name}
     labels.update({f"comparison_{i}": a.name for i, a in enumerate(others)})
@@ -72,14 +72,14 @@ def outlook(params: dict[str, Any], settings: Settings) -> Resolved:
 
 def regional(params: dict[str, Any], settings: Settings) -> Resolved:
     """``regional_salary_report``: a list or group of occupations in one area."""
-    where = tables.area(params["area"], settings=settings)
+    where = resolve.area(params["area"], settings=settings)
     chosen = params["occupations"]
-    _, members = tables.occupation_list(chosen, settings=settings)
+    _, members = resolve.occupation_list(chosen, settings=settings)
     release = _release(params["release"], where, None, settings)
     if params["chart_limit"] < 1:
         raise ReportError(f"chart_limit={params['chart_limit']} must be at least 1")
     if isinstance(chosen, str):
-        occupations: str | list[str] = tables.occupation(chosen, settings=settings).code
+        occupations: str | list[str] = resolve.occupation(chosen, settings=settings).code
         what = occupations
     else:
         occupations = [o.code for o in members]
@@ -95,13 +95,13 @@ def regional(params: dict[str, Any], settings: Settings) -> Resolved:
 
 def growth(params: dict[str, Any], settings: Settings) -> Resolved:
     """``growth_explorer``: the fastest-growing occupations of a SOC group in one area."""
-    group = tables.occupation(params["soc_group"], settings=settings)
+    group = resolve.occupation(params["soc_group"], settings=settings)
     if group.level == "detailed":
         raise ReportError(
             f"soc_group {params['soc_group']!r} is the detailed occupation {group.code} "
             f"{group.title}; give a group such as {group.code[:4]}000 or {group.code[:2]}-0000"
         )
-    where = tables.area(params["area"], settings=settings)
+    where = resolve.area(params["area"], settings=settings)
     if not 1 <= params["top_n"] <= 100:
         raise ReportError(f"top_n={params['top_n']} must be between 1 and 100")
     release = _release(params["release"], where, None, settings)

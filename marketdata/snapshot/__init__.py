@@ -11,8 +11,9 @@ download. Files in this folder:
   an integer number of its published unit (cents, tenths of a percent, ...), and each annual
   wage as its difference from 2,080 times the hourly wage. :func:`read` decodes it exactly:
   the builder checks that the decoded frame equals the parsed one.
-- ``areas.parquet``, ``occupations.parquet``, ``industries.parquet``: the release's lookup
-  tables (from ``oe.area``, ``oe.occupation``, ``oe.industry``).
+- ``areas.tsv``, ``occupations.tsv``, ``industries.tsv``: the release's lookup tables (from
+  ``oe.area``, ``oe.occupation``, ``oe.industry``), tab-separated with a header line, so that
+  codes are looked up (:mod:`marketdata.codes`) in plain Python, without pandas or pyarrow.
 - ``manifest.json``: the release, the BLS source files (URL, size, SHA-256), the retrieval
   date and how the snapshot was built.
 
@@ -22,26 +23,30 @@ which runs the same parser as the live path.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, Any
 
 from marketdata.schema import Provenance, attach_provenance
 from marketdata.sources.oe import COLUMNS, MEASURES
 
+if TYPE_CHECKING:  # numpy, pandas and pyarrow load for the frames, not for the lookup rows
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "oews.parquet"
-AREAS = HERE / "areas.parquet"
-OCCUPATIONS = HERE / "occupations.parquet"
-INDUSTRIES = HERE / "industries.parquet"
+AREAS = HERE / "areas.tsv"
+OCCUPATIONS = HERE / "occupations.tsv"
+INDUSTRIES = HERE / "industries.tsv"
 MANIFEST = HERE / "manifest.json"
+#: How the lookup tables are written (:mod:`csv` arguments): tab-separated, quoted only where
+#: a name holds a tab, a quote or a line break.
+LOOKUP_FORMAT: dict[str, str] = {"delimiter": "\t", "lineterminator": "\n"}
 _DATA = "oe.data.0.Current"  # listed first in the provenance
 
 
@@ -112,6 +117,9 @@ def encode(frame: pd.DataFrame) -> pa.Table:
     ValueError
         A value has more decimals than :data:`DECIMALS` allows (it would not round-trip).
     """
+    import numpy as np
+    import pyarrow as pa
+
     stored = [c for c in COLUMNS if c not in {j for js in _JOINED.values() for j in js}]
     stored.remove("release")
     columns: dict[str, pa.Array] = {}
@@ -148,6 +156,8 @@ def decode(
     ``lookups`` (``area_code``/``occupation_code``/``industry_code`` -> table) and
     ``release_name`` default to the bundled ones.
     """
+    import numpy as np
+
     df = table.to_pandas()
     for name in MEASURES:
         if name.startswith("annual_"):
@@ -174,25 +184,54 @@ def decode(
 def read(*, filters: Any = None) -> pd.DataFrame:
     """The bundled frame (optionally filtered by pyarrow ``filters`` on the code columns)
     with its provenance."""
+    import pyarrow.parquet as pq
+
     df = decode(pq.read_table(DATA, filters=filters))
     return attach_provenance(df, provenance())
 
 
 @lru_cache(maxsize=3)
-def _table(path: Path) -> pd.DataFrame:
-    return pq.read_table(path).to_pandas()
+def _lookup(path: Path) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """A bundled lookup table: its header and its rows, as strings."""
+    with path.open(newline="", encoding="utf-8") as f:
+        header, *rows = csv.reader(f, delimiter=LOOKUP_FORMAT["delimiter"])
+    return tuple(header), tuple(map(tuple, rows))
+
+
+@lru_cache(maxsize=3)
+def _frame(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
+    header, rows = _lookup(path)
+    return pd.DataFrame(list(rows), columns=list(header))
+
+
+def area_rows() -> tuple[tuple[str, ...], ...]:
+    """Bundled areas as (``area_code``, ``area_name``, ``area_type``, ``state_code``)."""
+    return _lookup(AREAS)[1]
+
+
+def occupation_rows() -> tuple[tuple[str, ...], ...]:
+    """Bundled occupations as (``occupation_code``, ``occupation_title``,
+    ``occupation_level``)."""
+    return _lookup(OCCUPATIONS)[1]
+
+
+def industry_rows() -> tuple[tuple[str, ...], ...]:
+    """Bundled industries as (``industry_code``, ``industry_title``, ``industry_level``)."""
+    return _lookup(INDUSTRIES)[1]
 
 
 def areas() -> pd.DataFrame:
     """Bundled ``area_code``, ``area_name``, ``area_type``, ``state_code`` (every area)."""
-    return _table(AREAS).copy()
+    return _frame(AREAS).copy()
 
 
 def occupations() -> pd.DataFrame:
     """Bundled ``occupation_code`` (``29-2072``), ``occupation_title``, ``occupation_level``."""
-    return _table(OCCUPATIONS).copy()
+    return _frame(OCCUPATIONS).copy()
 
 
 def industries() -> pd.DataFrame:
     """Bundled ``industry_code``, ``industry_title``, ``industry_level``."""
-    return _table(INDUSTRIES).copy()
+    return _frame(INDUSTRIES).copy()

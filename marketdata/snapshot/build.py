@@ -15,6 +15,7 @@ the bytes used are identical to BLS's (same SHA-256).
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import json
 import logging
@@ -29,7 +30,7 @@ import pyarrow.parquet as pq
 
 from marketdata import snapshot
 from marketdata.series_id import CROSS_INDUSTRY
-from marketdata.snapshot import AREAS, DATA, INDUSTRIES, MANIFEST, OCCUPATIONS
+from marketdata.snapshot import AREAS, DATA, HERE, INDUSTRIES, MANIFEST, OCCUPATIONS
 from marketdata.sources import oe
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def _sha256(path: Path) -> str:
 
 
 def _write(table: pa.Table, path: Path) -> dict[str, Any]:
+    """Write the encoded frame as Parquet; its manifest entry."""
     tmp = path.with_name(path.name + ".part")
     integers = [f.name for f in table.schema if pa.types.is_integer(f.type)]
     pq.write_table(
@@ -60,6 +62,18 @@ def _write(table: pa.Table, path: Path) -> dict[str, Any]:
     )
     tmp.replace(path)
     return {"bytes": path.stat().st_size, "sha256": _sha256(path), "rows": table.num_rows}
+
+
+def write_lookup(df: pd.DataFrame, path: Path) -> dict[str, Any]:
+    """Write a lookup table as the snapshot reads it (:data:`snapshot.LOOKUP_FORMAT`: a
+    header line, then one tab-separated line per row); its manifest entry."""
+    tmp = path.with_name(path.name + ".part")
+    with tmp.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, **snapshot.LOOKUP_FORMAT)
+        writer.writerow(df.columns)
+        writer.writerows(df.itertuples(index=False))
+    tmp.replace(path)
+    return {"bytes": path.stat().st_size, "sha256": _sha256(path), "rows": len(df)}
 
 
 def build(
@@ -79,28 +93,17 @@ def build(
     occupations = oe.read_occupations(paths["oe.occupation"]).drop(columns="occupation_digits")
     industries = oe.read_industries(paths["oe.industry"])
 
-    target = {
-        "oews.parquet": DATA,
-        "areas.parquet": AREAS,
-        "occupations.parquet": OCCUPATIONS,
-        "industries.parquet": INDUSTRIES,
-    }
-    if out_dir is not None:
-        target = {name: Path(out_dir) / name for name in target}
-    tables = (
-        snapshot.encode(frame),
-        *(
-            pa.Table.from_pandas(df, preserve_index=False)
-            for df in (areas, occupations, industries)
-        ),
-    )
+    folder = HERE if out_dir is None else Path(out_dir)
+    encoded = snapshot.encode(frame)
     decoded = snapshot.decode(
-        tables[0],
+        encoded,
         lookups={"area_code": areas, "occupation_code": occupations, "industry_code": industries},
         release_name=release.name,
     )
     pd.testing.assert_frame_equal(decoded, frame)  # the snapshot holds exactly the parse
-    files = {name: _write(table, target[name]) for name, table in zip(target, tables, strict=True)}
+    files = {DATA.name: _write(encoded, folder / DATA.name)}
+    for path, df in ((AREAS, areas), (OCCUPATIONS, occupations), (INDUSTRIES, industries)):
+        files[path.name] = write_lookup(df, folder / path.name)
 
     recorded = (sources or {}).get("sources", {})
     source_info = {}
@@ -141,8 +144,7 @@ def build(
         "files": files,
         "sources": source_info,
     }
-    manifest_path = MANIFEST if out_dir is None else Path(out_dir) / MANIFEST.name
-    manifest_path.write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
+    (folder / MANIFEST.name).write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
     return info
 
 

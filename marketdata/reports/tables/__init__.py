@@ -1,24 +1,16 @@
 """The tables report notebooks show, built from the package's frames (no display, no files).
 
 Notebooks import this package (``from marketdata.reports import tables as rt``); the names
-below (what the notebooks use) are its public API. By report: :mod:`.common` (parameters,
-OEWS rows shared by all), :mod:`.outlook`, :mod:`.regional`, :mod:`.growth`; :mod:`.context`
-(ORS credentials, pay in national prices); :mod:`.credentials` (pay with a certification,
-in every report).
+below (what the notebooks use) are its public API: the parameters resolved
+(:mod:`marketdata.reports.resolve`), and by report: :mod:`.common` (OEWS rows shared by all),
+:mod:`.outlook`, :mod:`.regional`, :mod:`.growth`; :mod:`.context` (ORS credentials, pay in
+national prices); :mod:`.credentials` (pay with a certification, in every report).
 """
 
 from __future__ import annotations
 
-from marketdata.reports.tables.common import (
-    area,
-    areas,
-    occupation,
-    occupation_list,
-    of_type,
-    rows_for,
-    top,
-    wage_columns,
-)
+from marketdata.reports.resolve import area, areas, occupation, occupation_list
+from marketdata.reports.tables.common import of_type, rows_for, top, wage_columns
 from marketdata.reports.tables.context import LABELS as CONTEXT_LABELS
 from marketdata.reports.tables.context import (
     credential_table,

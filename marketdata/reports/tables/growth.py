@@ -9,7 +9,8 @@ from marketdata import oews, projections
 from marketdata.codes import Area
 from marketdata.config import Settings
 from marketdata.errors import MarketdataError
-from marketdata.reports.tables.common import columns_of, group_prefix
+from marketdata.reports.resolve import group_prefix
+from marketdata.reports.tables.common import columns_of
 from marketdata.schema import PROJECTION_MEASURES, attach_provenance, provenance_of
 
 

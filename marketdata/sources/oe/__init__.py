@@ -1,7 +1,9 @@
 """Parse BLS's OEWS time-series flat files (``download.bls.gov/pub/time.series/oe/``).
 
-Bytes in, tidy frame out; no network, no cache. Three modules, one job each:
+Bytes in, tidy frame out; no network, no cache. Four modules, one job each:
 
+- :mod:`~marketdata.sources.oe.layout`: where the files are published, their names and the
+  frame's columns;
 - :mod:`~marketdata.sources.oe.mapping`: the mapping files ``oe.area``, ``oe.datatype``,
   ``oe.footnote``, ``oe.industry``, ``oe.occupation``, ``oe.release``;
 - :mod:`~marketdata.sources.oe.values`: the data file ``oe.data.0.Current`` (its header, its
@@ -11,29 +13,36 @@ Bytes in, tidy frame out; no network, no cache. Three modules, one job each:
 
 This package offers what the loaders use: the file names, :func:`check_file` (the check run
 before a file enters the cache), :func:`identify` (for ``marketdata cache add``), the readers
-and :func:`parse`.
+and :func:`parse`. Only :func:`parse`, :func:`release_of` and the data file's readers need
+numpy and pyarrow: they load on first use, so that looking codes up in the mapping files does
+not.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from marketdata.config import Settings, get_settings
 from marketdata.sources import KnownFile
 from marketdata.sources.oe import mapping
-from marketdata.sources.oe.frame import (
+from marketdata.sources.oe.layout import (
     COLUMNS,
+    DATA_FILE,
     FILES,
+    MAPPING_FILES,
     MEASURES,
     NOTE_COLUMNS,
+    OE_PATH,
     TOPCODE_COLUMNS,
-    parse,
-    release_of,
 )
 from marketdata.sources.oe.mapping import (
-    MAPPING_FILES,
     TopCode,
+    area_rows,
+    industry_rows,
+    occupation_rows,
     read_areas,
     read_datatypes,
     read_footnotes,
@@ -42,7 +51,15 @@ from marketdata.sources.oe.mapping import (
     read_release,
     topcode_of,
 )
-from marketdata.sources.oe.values import DATA_FILE, check_values, read_values
+
+#: Names whose modules need numpy and pyarrow -> that module, imported on first use: the
+#: file names, the mapping files and :func:`check_file` of a mapping file load without them.
+_LAZY = {
+    "parse": "frame",
+    "release_of": "frame",
+    "check_values": "values",
+    "read_values": "values",
+}
 
 __all__ = [
     "COLUMNS",
@@ -54,8 +71,12 @@ __all__ = [
     "OE_PATH",
     "TOPCODE_COLUMNS",
     "TopCode",
+    "area_rows",
     "check_file",
+    "check_values",
     "identify",
+    "industry_rows",
+    "occupation_rows",
     "parse",
     "read_areas",
     "read_datatypes",
@@ -68,8 +89,11 @@ __all__ = [
     "topcode_of",
 ]
 
-#: Where BLS publishes the files, under the download host.
-OE_PATH = "/pub/time.series/oe/"
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def check_file(name: str) -> Callable[[Path], None]:
@@ -83,6 +107,8 @@ def check_file(name: str) -> Callable[[Path], None]:
 
     def check(path: Path) -> None:
         if name == DATA_FILE:
+            from marketdata.sources.oe.values import check_values
+
             check_values(Path(path), name)
         else:
             mapping.read_mapping(Path(path), name=name)

@@ -32,14 +32,8 @@ import pandas as pd
 import pyarrow as pa
 
 from marketdata.errors import SourceFormatError
-from marketdata.schema import (
-    OEWS_COLUMNS,
-    OEWS_MEASURES,
-    OEWS_NOTE_COLUMNS,
-    OEWS_TOPCODE_COLUMNS,
-)
+from marketdata.sources.oe.layout import DATA_FILE, MEASURES, NOTE_COLUMNS, TOPCODE_COLUMNS
 from marketdata.sources.oe.mapping import (
-    MAPPING_FILES,
     decode,
     read_areas,
     read_datatypes,
@@ -51,7 +45,6 @@ from marketdata.sources.oe.mapping import (
 )
 from marketdata.sources.oe.values import (
     DATA_COLUMNS,
-    DATA_FILE,
     ID_WIDTH,
     Values,
     data_header,
@@ -59,16 +52,6 @@ from marketdata.sources.oe.values import (
 )
 
 logger = logging.getLogger(__name__)
-
-FILES: tuple[str, ...] = (DATA_FILE, *MAPPING_FILES)
-#: Measures in the order of the frame's columns.
-MEASURES: tuple[str, ...] = tuple(c for c in OEWS_COLUMNS if c in OEWS_MEASURES)
-#: Wage measure -> its top-code flag column.
-TOPCODE_COLUMNS: dict[str, str] = OEWS_TOPCODE_COLUMNS
-#: Measure -> the column holding the text of BLS's footnote on that value.
-NOTE_COLUMNS: dict[str, str] = OEWS_NOTE_COLUMNS
-#: Every column of the parsed frame, in order.
-COLUMNS: tuple[str, ...] = (*OEWS_COLUMNS, *TOPCODE_COLUMNS.values(), *NOTE_COLUMNS.values())
 
 
 @dataclass(frozen=True)

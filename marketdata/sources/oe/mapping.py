@@ -13,25 +13,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from marketdata.errors import SourceFormatError
 from marketdata.series_id import DATATYPE_NAMES, DATATYPES
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:  # the rows are plain Python; pandas loads only for the frames
+    import pandas as pd
 
-#: Mapping files read by :func:`marketdata.sources.oe.parse` (``oe.areatype`` and
-#: ``oe.series`` are not needed).
-MAPPING_FILES: tuple[str, ...] = (
-    "oe.area",
-    "oe.datatype",
-    "oe.footnote",
-    "oe.industry",
-    "oe.occupation",
-    "oe.release",
-)
+logger = logging.getLogger(__name__)
 
 #: BLS datatype name (``oe.datatype``, lower case) -> column of the frame.
 _COLUMN_OF_NAME = {DATATYPE_NAMES[code].lower(): DATATYPES[code] for code in DATATYPES}
@@ -44,6 +34,17 @@ _MAPPING_COLUMNS: dict[str, tuple[str, ...]] = {
     "oe.occupation": ("occupation_code", "occupation_name", "display_level"),
     "oe.release": ("release_date", "description"),
 }
+#: The fields of :func:`area_rows`, :func:`occupation_rows` and :func:`industry_rows`, in
+#: order (the columns of :func:`read_areas` and friends).
+AREA_COLUMNS = ("area_code", "area_name", "area_type", "state_code", "areatype_code")
+OCCUPATION_COLUMNS = (
+    "occupation_code",
+    "occupation_title",
+    "occupation_level",
+    "occupation_digits",
+)
+INDUSTRY_COLUMNS = ("industry_code", "industry_title", "industry_level")
+_AREA_TYPES = {"N": "national", "S": "state", "M": "metro"}
 _OCCUPATION_LEVELS = {"0": "major", "1": "minor", "2": "broad", "3": "detailed"}
 _TOPCODE_RE = re.compile(
     r"\$(?P<hourly>[\d,]+(?:\.\d+)?) per hour or \$(?P<annual>[\d,]+(?:\.\d+)?) per year"
@@ -83,11 +84,11 @@ def truncated(path: Path, name: str) -> SourceFormatError | None:
     )
 
 
-def read_mapping(path: Path, *, name: str | None = None) -> pd.DataFrame:
-    """Read a mapping file (``oe.area``, ...) into a frame of stripped strings.
+def mapping_rows(path: Path, *, name: str | None = None) -> list[tuple[str, ...]]:
+    """Read a mapping file (``oe.area``, ...) as rows of stripped strings, in plain Python.
 
-    Only the columns :func:`marketdata.sources.oe.parse` needs are returned; they are found
-    by their header names.
+    Each row holds the columns :func:`marketdata.sources.oe.parse` needs, in the order of
+    ``_MAPPING_COLUMNS[name]``; they are found by their header names.
 
     Raises
     ------
@@ -132,70 +133,78 @@ def read_mapping(path: Path, *, name: str | None = None) -> pd.DataFrame:
                 source=name,
                 line=number,
             )
-        rows.append([cells[i].strip() for i in where])
+        rows.append(tuple(cells[i].strip() for i in where))
+    return rows
+
+
+def _frame(rows: list[tuple[str, ...]], columns: tuple[str, ...]) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=list(columns), dtype=object)
 
 
-def read_areas(path: Path) -> pd.DataFrame:
-    """``oe.area`` as ``area_code``, ``area_name``, ``area_type``, ``state_code``.
+def read_mapping(path: Path, *, name: str | None = None) -> pd.DataFrame:
+    """:func:`mapping_rows` as a frame of strings, one column per needed header name."""
+    name = name or Path(path).name
+    return _frame(mapping_rows(path, name=name), _MAPPING_COLUMNS[name])
+
+
+def area_rows(path: Path) -> list[tuple[str, ...]]:
+    """``oe.area`` as rows of :data:`AREA_COLUMNS`: ``area_code``, ``area_name``,
+    ``area_type``, ``state_code``, ``areatype_code``.
 
     ``area_type`` is ``national``, ``state``, ``metro`` (code ``00`` + CBSA) or
     ``nonmetro`` (a state's nonmetropolitan area, code state FIPS + ``0000N``).
     """
-    raw = read_mapping(path, name="oe.area")
-    kind = raw["areatype_code"].map({"N": "national", "S": "state", "M": "metro"})
-    unknown = kind.isna()
-    if unknown.any():
-        row = int(np.argmax(unknown.to_numpy()))
-        raise SourceFormatError(
-            f"unknown area type {raw['areatype_code'].iloc[row]!r} (expected N, S or M)",
-            source="oe.area",
-            line=row + 2,
-        )
-    nonmetro = (raw["areatype_code"] == "M") & ~raw["area_code"].str.startswith("00")
-    kind = kind.mask(nonmetro, "nonmetro")
-    return pd.DataFrame(
-        {
-            "area_code": raw["area_code"],
-            "area_name": raw["area_name"],
-            "area_type": kind,
-            "state_code": raw["state_code"],
-            "areatype_code": raw["areatype_code"],
-        }
-    )
+    rows = []
+    for number, (state, code, areatype, name) in enumerate(
+        mapping_rows(path, name="oe.area"), start=2
+    ):
+        kind = _AREA_TYPES.get(areatype)
+        if kind is None:
+            raise SourceFormatError(
+                f"unknown area type {areatype!r} (expected N, S or M)",
+                source="oe.area",
+                line=number,
+            )
+        if areatype == "M" and not code.startswith("00"):
+            kind = "nonmetro"
+        rows.append((code, name, kind, state, areatype))
+    return rows
 
 
-def soc_code(digits: pd.Series) -> pd.Series:
-    """Six-digit SOC codes (``292072``) written with their dash (``29-2072``)."""
-    return digits.str.slice(0, 2) + "-" + digits.str.slice(2, 6)
+def read_areas(path: Path) -> pd.DataFrame:
+    """:func:`area_rows` as a frame with the columns :data:`AREA_COLUMNS`."""
+    return _frame(area_rows(path), AREA_COLUMNS)
+
+
+def occupation_rows(path: Path) -> list[tuple[str, ...]]:
+    """``oe.occupation`` as rows of :data:`OCCUPATION_COLUMNS`: ``occupation_code``
+    (``29-2072``), ``occupation_title``, ``occupation_level`` (total, major, minor, broad,
+    detailed) and ``occupation_digits`` (``292072``)."""
+    rows = []
+    for digits, title, display in mapping_rows(path, name="oe.occupation"):
+        level = _OCCUPATION_LEVELS.get(display, f"level {display}")
+        if digits == "000000":
+            level = "total"
+        rows.append((f"{digits[:2]}-{digits[2:6]}", title, level, digits))
+    return rows
 
 
 def read_occupations(path: Path) -> pd.DataFrame:
-    """``oe.occupation`` as ``occupation_code`` (``29-2072``), ``occupation_title``,
-    ``occupation_level`` (total, major, minor, broad, detailed) and ``occupation_digits``."""
-    raw = read_mapping(path, name="oe.occupation")
-    level = raw["display_level"].map(_OCCUPATION_LEVELS).fillna("level " + raw["display_level"])
-    level = level.mask(raw["occupation_code"] == "000000", "total")
-    return pd.DataFrame(
-        {
-            "occupation_code": soc_code(raw["occupation_code"]),
-            "occupation_title": raw["occupation_name"],
-            "occupation_level": level,
-            "occupation_digits": raw["occupation_code"],
-        }
-    )
+    """:func:`occupation_rows` as a frame with the columns :data:`OCCUPATION_COLUMNS`."""
+    return _frame(occupation_rows(path), OCCUPATION_COLUMNS)
+
+
+def industry_rows(path: Path) -> list[tuple[str, ...]]:
+    """``oe.industry`` as rows of :data:`INDUSTRY_COLUMNS`: ``industry_code``,
+    ``industry_title``, ``industry_level``."""
+    return mapping_rows(path, name="oe.industry")
 
 
 def read_industries(path: Path) -> pd.DataFrame:
-    """``oe.industry`` as ``industry_code``, ``industry_title``, ``industry_level``."""
-    raw = read_mapping(path, name="oe.industry")
-    return pd.DataFrame(
-        {
-            "industry_code": raw["industry_code"],
-            "industry_title": raw["industry_name"],
-            "industry_level": raw["display_level"],
-        }
-    )
+    """:func:`industry_rows` as a frame with the columns :data:`INDUSTRY_COLUMNS`."""
+    return _frame(industry_rows(path), INDUSTRY_COLUMNS)
 
 
 def read_datatypes(path: Path) -> dict[str, str]:
@@ -204,9 +213,8 @@ def read_datatypes(path: Path) -> dict[str, str]:
     Raises SourceFormatError if a datatype the frame needs is absent (names are compared
     case-insensitively); datatypes the frame has no column for are skipped with a warning.
     """
-    raw = read_mapping(path, name="oe.datatype")
     found: dict[str, str] = {}
-    for code, text in zip(raw["datatype_code"], raw["datatype_name"], strict=True):
+    for code, text in mapping_rows(path, name="oe.datatype"):
         column = _COLUMN_OF_NAME.get(text.lower())
         if column is None:
             logger.warning("oe.datatype: skipping datatype %s %r (no column for it)", code, text)
@@ -223,8 +231,7 @@ def read_datatypes(path: Path) -> dict[str, str]:
 
 def read_footnotes(path: Path) -> dict[str, str]:
     """``oe.footnote`` as footnote code -> text."""
-    raw = read_mapping(path, name="oe.footnote")
-    return dict(zip(raw["footnote_code"], raw["footnote_text"], strict=True))
+    return dict(mapping_rows(path, name="oe.footnote"))
 
 
 def topcode_of(footnotes: Mapping[str, str]) -> TopCode | None:
@@ -245,8 +252,8 @@ def read_release(path: Path) -> tuple[str, str]:
 
     e.g. ("2026-05", "May 2025")
     """
-    raw = read_mapping(path, name="oe.release")
-    if raw.empty:
+    rows = mapping_rows(path, name="oe.release")
+    if not rows:
         raise SourceFormatError("no release is listed", source="oe.release", line=2)
-    latest = raw.sort_values("release_date").iloc[-1]
-    return str(latest["release_date"]), str(latest["description"])
+    release_date, description = sorted(rows, key=lambda row: row[0])[-1]
+    return release_date, description

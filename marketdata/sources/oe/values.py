@@ -19,9 +19,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from marketdata.errors import SourceFormatError
+from marketdata.sources.oe.layout import DATA_FILE
 from marketdata.sources.oe.mapping import decode, truncated
 
-DATA_FILE = "oe.data.0.Current"
 DATA_COLUMNS = ("series_id", "year", "period", "value", "footnote_codes")
 #: How BLS's flat files mark a value it does not publish (read as missing, never 0).
 MARKERS: tuple[str, ...] = ("-",)
