@@ -36,6 +36,7 @@ from marketdata.errors import (
 )
 from marketdata.schema import attach_provenance, provenance_of
 from marketdata.sources import oe
+from marketdata.sources.oews_archive import parse_release
 
 if TYPE_CHECKING:  # numpy and pandas load with the data; codes are resolved without them
     import pandas as pd
@@ -321,11 +322,11 @@ def _load_archived(
     """A past release from the archive zips the request needs: cross-industry rows from the
     national, state and metro zips of the areas asked (all three for every area), industry
     rows from the all-data zip."""
+    rel = parse_release(release)  # a mistyped label is answered before pandas loads
     import pandas as pd
 
     from marketdata import oews_history
 
-    rel = oews_history.parse_release(release)
     wanted = [oews_history.resolve_area(a, release=rel, settings=settings) for a in _as_list(area)]
     if industry is not None and _as_list(industry) != [CROSS_INDUSTRY]:
         scopes = ["all"]
@@ -368,7 +369,7 @@ def _archived_scope(label: str, scope: str, settings: Settings) -> pd.DataFrame:
             oews_history.load_release(label, scope="national", settings=settings)
         except (UnknownRelease, FetchError):
             raise err from None
-        rel = oews_history.parse_release(label)
+        rel = parse_release(label)
         raise FetchError(
             f"the OEWS {label} release is in BLS's archive at {settings.bls_www_url} "
             f"({rel.zip_name('national')}), but {rel.zip_name(scope)} ({_SCOPE_WORDS[scope]}) "

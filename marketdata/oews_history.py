@@ -14,7 +14,6 @@ frames are cached as Parquet.
 from __future__ import annotations
 
 import logging
-import re
 import warnings
 from datetime import date
 
@@ -44,6 +43,7 @@ from marketdata.sources.oews_archive import (
     archive_check,
     archive_urls,
     check_scope,
+    parse_release,
     read_archive,
     release_for,
     releases,
@@ -60,7 +60,6 @@ AREA_REDEFINITIONS: dict[int, str] = {
 #: First year of :func:`history` by default: the first release coded in SOC.
 FIRST_SOC_YEAR = next(r.year for r in releases(last_year=2000) if versions_of(r.soc_version))
 
-_RELEASE = re.compile(r"^\s*(?:(?P<month>[A-Za-z]+)\.?\s+)?(?P<year>\d{4})(?:A01)?\s*$")
 _AREA_TYPE_SCOPE = {"N": "national", "S": "state", "M": "metro"}
 #: Columns of :func:`history`.
 HISTORY_COLUMNS: tuple[str, ...] = (
@@ -81,22 +80,6 @@ HISTORY_COLUMNS: tuple[str, ...] = (
     *FLAG_COLUMNS,
     *NOTE_COLUMNS,
 )
-
-
-def parse_release(release: str | int) -> ArchiveRelease:
-    """The archived release meant by ``"May 2021"``, ``2021``, ``"2021"`` or ``"2021A01"``.
-
-    Raises
-    ------
-    UnknownRelease
-        Not a release label, or no archived release for that year or month.
-    """
-    m = _RELEASE.match(str(release))
-    if m is None or isinstance(release, bool):
-        raise UnknownRelease(
-            "OEWS release", release, hint="Give a year (2021) or a label such as 'May 2021'."
-        )
-    return release_for(int(m["year"]), month=m["month"])
 
 
 def _fetch_zip(release: ArchiveRelease, scope: str, settings: Settings) -> cache.CachedFile:

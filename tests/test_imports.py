@@ -97,6 +97,14 @@ PARAMETER_ERRORS = [
         "marketdata: error: unknown SOC occupation code: '29-9999'",
     ),
     (["wages", "29-2072", "--area", "Atlantis"], "marketdata: error: unknown OEWS area"),
+    (
+        ["report", "occupation_outlook", "--occupation", "29-2072", "--release", "1850"],
+        "marketdata: error: unknown OEWS release: '1850' Archived releases run from 1997 on.",
+    ),
+    (
+        ["report", "growth_explorer", "--soc_group", "29-0000", "--release", "May"],
+        "marketdata: error: unknown OEWS release: 'May'",
+    ),
 ]
 
 

@@ -36,13 +36,14 @@ Validator = Callable[[dict[str, Any], Settings], Resolved]
 def _release(value: Any, where: Any, occupation: str | None, settings: Settings) -> str:
     """The OEWS release ``value`` means, checked to be loadable (the current one always is:
     downloaded, cached or bundled; a past one must be cached or downloadable)."""
-    from marketdata import oews, oews_history
+    from marketdata import oews
+    from marketdata.sources.oews_archive import parse_release
 
     current = oews.current_release(settings=settings)
     text = str(value).strip()
     if text.lower() in {"latest", "current"}:
         return current
-    rel = oews_history.parse_release(text)
+    rel = parse_release(text)
     if str(rel.year) in current:
         return current
     oews.load(rel.label, area=where.code, occupation=occupation, settings=settings)

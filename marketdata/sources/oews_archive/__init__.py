@@ -17,26 +17,38 @@ The header row is found by looking for ``HEADER_COLUMNS`` (the 2000 files have a
 38- or 42-row preamble). Top-coded wages (``#``) get the bound stated in the release's own
 notes (preamble, ``Field Descriptions`` sheet or ``field_descriptions.xls``) and a flag;
 other markers leave the value missing with the reason in ``<measure>_note``. The names below
-are what the loaders use; :func:`identify` recognises an archive zip saved by hand.
+are what the loaders use; :func:`identify` recognises an archive zip saved by hand. The
+registry of releases is plain Python; the names of ``columns`` and ``members`` (pandas,
+pyarrow) load on first use, so that a release label is checked without them.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
+from typing import Any
 
 from marketdata.config import Settings, get_settings
 from marketdata.sources import KnownFile
-from marketdata.sources.oews_archive.columns import FLAG_COLUMNS, MEASURES, NOTE_COLUMNS
-from marketdata.sources.oews_archive.members import archive_check, read_archive
 from marketdata.sources.oews_archive.releases import (
     SCOPES,
     ArchiveRelease,
     archive_urls,
     check_scope,
+    parse_release,
     release_for,
     releases,
 )
+
+#: Names of the modules that need pandas -> that module, imported on first use.
+_LAZY = {
+    "FLAG_COLUMNS": "columns",
+    "MEASURES": "columns",
+    "NOTE_COLUMNS": "columns",
+    "archive_check": "members",
+    "read_archive": "members",
+}
 
 __all__ = [
     "FLAG_COLUMNS",
@@ -48,16 +60,26 @@ __all__ = [
     "archive_urls",
     "check_scope",
     "identify",
+    "parse_release",
     "read_archive",
     "release_for",
     "releases",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _ZIP_NAME = re.compile(r"^(?P<prefix>oes[mn]?)(?P<yy>\d{2})(?P<scope>nat|st|ma|all)\.zip$")
 
 
 def identify(path: Path, *, settings: Settings | None = None) -> KnownFile | None:
     """OEWS archived-release zips (``oesm21nat.zip``, ``oes00st.zip`` ...) saved by hand."""
+    from marketdata.sources.oews_archive.members import archive_check
+
     name = Path(path).name.lower()
     m = _ZIP_NAME.match(name)
     if m is None:

@@ -3,9 +3,12 @@ by year, and where BLS publishes the zips."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from marketdata.errors import UnknownRelease
+
+_RELEASE = re.compile(r"^\s*(?:(?P<month>[A-Za-z]+)\.?\s+)?(?P<year>\d{4})(?:A01)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,22 @@ def release_for(year: int, *, month: str | None = None) -> ArchiveRelease:
             hint=f"Archived releases run from {known[0]} on.",
         )
     return candidates[0]
+
+
+def parse_release(release: str | int) -> ArchiveRelease:
+    """The archived release meant by ``"May 2021"``, ``2021``, ``"2021"`` or ``"2021A01"``.
+
+    Raises
+    ------
+    UnknownRelease
+        Not a release label, or no archived release for that year or month.
+    """
+    m = _RELEASE.match(str(release))
+    if m is None or isinstance(release, bool):
+        raise UnknownRelease(
+            "OEWS release", release, hint="Give a year (2021) or a label such as 'May 2021'."
+        )
+    return release_for(int(m["year"]), month=m["month"])
 
 
 def archive_urls(release: ArchiveRelease, scope: str, *, base_url: str) -> list[str]:
