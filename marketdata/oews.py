@@ -21,8 +21,6 @@ import re
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import astuple
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from marketdata import cache, codes, snapshot
@@ -34,6 +32,7 @@ from marketdata.errors import (
     OfflineError,
     UnknownRelease,
 )
+from marketdata.oews_codes import area_records, occupation_records, records_of
 from marketdata.schema import attach_provenance, provenance_of
 from marketdata.sources import oe
 from marketdata.sources.oews_archive import parse_release
@@ -44,6 +43,7 @@ if TYPE_CHECKING:  # numpy and pandas load with the data; codes are resolved wit
 logger = logging.getLogger(__name__)
 
 OE_PATH = oe.OE_PATH  # where BLS publishes the flat files, under the download host
+file_url = oe.file_url  # where BLS publishes a flat file: file_url("oe.area")
 
 PROGRAM = "OEWS"
 CROSS_INDUSTRY = codes.CROSS_INDUSTRY
@@ -53,11 +53,6 @@ _LATEST = {"latest", "current"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 Selection = str | int | Iterable[str | int] | None
-
-
-def file_url(name: str, *, settings: Settings | None = None) -> str:
-    """Where BLS publishes the flat file ``name`` (e.g. ``oe.data.0.Current``)."""
-    return get_settings(settings).bls_download_url + OE_PATH + name
 
 
 def fetch_files(
@@ -84,34 +79,6 @@ def fetch_files(
             check=oe.check_file(name),
         )
         for name in (*oe.MAPPING_FILES, oe.DATA_FILE)  # small files first
-    }
-
-
-# The lookup tables of a cached mapping file as records, read in plain Python and memoized
-# by content (path and SHA-256).
-
-
-@lru_cache(maxsize=8)
-def _areas(path: Path, sha256: str) -> tuple[codes.Area, ...]:
-    return tuple(codes.Area(*row[:4]) for row in oe.area_rows(path))
-
-
-@lru_cache(maxsize=8)
-def _occupations(path: Path, sha256: str) -> tuple[codes.Occupation, ...]:
-    return tuple(codes.Occupation(*row[:3]) for row in oe.occupation_rows(path))
-
-
-@lru_cache(maxsize=8)
-def _industries(path: Path, sha256: str) -> tuple[codes.Industry, ...]:
-    return tuple(codes.Industry(*row) for row in oe.industry_rows(path))
-
-
-def _tables(files: dict[str, cache.CachedFile]) -> dict[str, tuple[Any, ...]]:
-    area, occupation, industry = files["oe.area"], files["oe.occupation"], files["oe.industry"]
-    return {
-        "area": _areas(area.path, area.sha256),
-        "occupation": _occupations(occupation.path, occupation.sha256),
-        "industry": _industries(industry.path, industry.sha256),
     }
 
 
@@ -263,7 +230,7 @@ def load(
     except FetchError as err:
         return _load_snapshot(err, area, occupation, industry)
     paths = {name: f.path for name, f in files.items()}
-    chosen = _selection(area, occupation, industry, _tables(files))  # bad input: no numpy yet
+    chosen = _selection(area, occupation, industry, records_of(files))  # bad input: no numpy yet
     rel = oe.release_of(paths)
     inputs = [files[name] for name in oe.FILES]
     name = f"oews/{rel.code}"
@@ -413,40 +380,6 @@ def wages_table(
         notes += [f"{r['area_name']}: {', '.join(m)}: {t}" for t, m in by_text.items()]
     df.attrs["notes"] = notes
     return df
-
-
-def _mapping_file(name: str, settings: Settings | None) -> cache.CachedFile | None:
-    """The cached mapping file ``name`` (downloaded if missing); None if BLS can't be reached."""
-    settings = get_settings(settings)
-    try:
-        return cache.fetch(
-            file_url(name, settings=settings),
-            key=f"oe/{name}",
-            settings=settings,
-            check=oe.check_file(name),
-        )
-    except ContactRequired:
-        raise
-    except FetchError as err:
-        logger.info("using the bundled %s table (%s)", name.removeprefix("oe."), err)
-        return None
-
-
-def area_records(*, settings: Settings | None = None) -> tuple[codes.Area, ...]:
-    """The current release's areas as :class:`~marketdata.codes.Area` records, for
-    :func:`marketdata.codes.resolve_area`; bundled ones if BLS is unreachable and nothing is
-    cached. Read in plain Python (no pandas)."""
-    cached = _mapping_file("oe.area", settings)
-    return tuple(codes.areas_of()) if cached is None else _areas(cached.path, cached.sha256)
-
-
-def occupation_records(*, settings: Settings | None = None) -> tuple[codes.Occupation, ...]:
-    """The current release's occupations as :class:`~marketdata.codes.Occupation` records,
-    for :func:`marketdata.codes.resolve_occupation` (as :func:`area_records`)."""
-    cached = _mapping_file("oe.occupation", settings)
-    if cached is None:
-        return tuple(codes.occupations_of())
-    return _occupations(cached.path, cached.sha256)
 
 
 def areas(*, settings: Settings | None = None) -> pd.DataFrame:

@@ -74,6 +74,7 @@ __all__ = [
     "area_rows",
     "check_file",
     "check_values",
+    "file_url",
     "identify",
     "industry_rows",
     "occupation_rows",
@@ -94,6 +95,11 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def file_url(name: str, *, settings: Settings | None = None) -> str:
+    """Where BLS publishes the flat file ``name`` (e.g. ``oe.data.0.Current``)."""
+    return get_settings(settings).bls_download_url + OE_PATH + name
 
 
 def check_file(name: str) -> Callable[[Path], None]:
@@ -123,7 +129,7 @@ def identify(path: Path, *, settings: Settings | None = None) -> KnownFile | Non
         return None
     return KnownFile(
         key=f"oe/{name}",
-        url=get_settings(settings).bls_download_url + OE_PATH + name,
+        url=file_url(name, settings=settings),
         description=f"BLS OEWS flat file {name}",
         check=check_file(name),
     )
