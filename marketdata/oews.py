@@ -20,7 +20,7 @@ import logging
 import re
 import warnings
 from collections.abc import Iterable, Mapping
-from dataclasses import astuple
+from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 from marketdata import cache, codes, snapshot
@@ -385,19 +385,23 @@ def wages_table(
 def areas(*, settings: Settings | None = None) -> pd.DataFrame:
     """The current release's areas (``area_code``, ``area_name``, ``area_type``,
     ``state_code``): :func:`area_records` as a frame."""
-    return _frame(area_records(settings=settings), codes.AREA_COLUMNS)
+    return _frame(area_records(settings=settings), codes.Area, codes.AREA_COLUMNS)
 
 
 def occupations(*, settings: Settings | None = None) -> pd.DataFrame:
     """The current release's occupations (``occupation_code``, ``occupation_title``,
     ``occupation_level``): :func:`occupation_records` as a frame."""
-    return _frame(occupation_records(settings=settings), codes.OCCUPATION_COLUMNS)
+    return _frame(occupation_records(settings=settings), codes.Occupation, codes.OCCUPATION_COLUMNS)
 
 
-def _frame(records: tuple[Any, ...], columns: tuple[str, ...]) -> pd.DataFrame:
+def _frame(records: tuple[Any, ...], kind: type, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Records of ``kind`` as a frame: a column per field, named ``columns`` in field order."""
     import pandas as pd
 
-    return pd.DataFrame([astuple(r) for r in records], columns=list(columns))
+    names = [f.name for f in fields(kind)]
+    return pd.DataFrame(
+        {c: [getattr(r, n) for r in records] for c, n in zip(columns, names, strict=True)}
+    )
 
 
 def history(*args: Any, **kwargs: Any) -> pd.DataFrame:

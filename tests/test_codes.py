@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from marketdata import codes
+from marketdata import codes, snapshot
 from marketdata.errors import InputValueError, UnknownArea, UnknownCode
 from marketdata.sources import oe
 
@@ -136,3 +136,31 @@ def test_industries() -> None:
     assert codes.resolve_industry("Hospitals").code == "622000"
     with pytest.raises(UnknownCode, match="'Hospitls'"):
         codes.resolve_industry("Hospitls")
+
+
+def _answer(resolve, text: str, table) -> object:
+    """What ``resolve`` gives for ``text``: the record, or the error's message and suggestions."""
+    try:
+        return resolve(text, table=table)
+    except (UnknownArea, UnknownCode) as err:
+        return type(err).__name__, str(err), err.suggestions
+
+
+@pytest.mark.parametrize(
+    ("resolve", "frame", "texts"),
+    [
+        (
+            codes.resolve_occupation,
+            snapshot.occupations,
+            ["29-2072", "29-9999", "11-9999", "nurse", "medcal recrds", "registered nurses"],
+        ),
+        (codes.resolve_area, snapshot.areas, ["OH", "Columbus", "Atlantis", "0000009", "Ohio"]),
+        (codes.resolve_industry, snapshot.industries, ["622", "Hospitls", "hospitals", "99"]),
+    ],
+)
+def test_records_and_frames_answer_alike(resolve, frame, texts: list[str]) -> None:
+    """The bundled records (the default table) and the same rows as a frame give the same
+    records, messages and suggestions."""
+    table = frame()
+    for text in texts:
+        assert _answer(resolve, text, None) == _answer(resolve, text, table), text
