@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from marketdata import cache, oews, snapshot
+from marketdata import cache, codes, oews, snapshot
 from marketdata.config import Settings
 from marketdata.errors import (
     ContactRequired,
@@ -19,6 +19,7 @@ from marketdata.errors import (
     UnknownArea,
     UnknownCode,
 )
+from marketdata.snapshot import build
 from marketdata.sources import oe
 from tests.bls_server import Answer, BLSServer
 
@@ -213,6 +214,26 @@ def test_snapshot_equals_the_parsed_slice() -> None:
     bundled = bundled.sort_values(keys).reset_index(drop=True)
     parsed = parsed.sort_values(keys).reset_index(drop=True)
     pd.testing.assert_frame_equal(bundled, parsed)
+
+
+def test_the_builder_writes_the_lookup_tables_the_snapshot_reads(tmp_path: Path) -> None:
+    """The snapshot built from the test slice: its lookup TSVs read back as the mapping
+    files' rows, with the columns codes.Area/Occupation/Industry take, and the manifest
+    hashes what was written."""
+    info = build.build(DATA, out_dir=tmp_path)
+    expected = {
+        snapshot.AREAS: (codes.AREA_COLUMNS, [r[:4] for r in oe.area_rows(DATA / "oe.area")]),
+        snapshot.OCCUPATIONS: (
+            codes.OCCUPATION_COLUMNS,
+            [r[:3] for r in oe.occupation_rows(DATA / "oe.occupation")],
+        ),
+        snapshot.INDUSTRIES: (codes.INDUSTRY_COLUMNS, oe.industry_rows(DATA / "oe.industry")),
+    }
+    for bundled, (columns, rows) in expected.items():
+        assert snapshot.read_lookup(bundled)[0] == columns  # the package's own tables too
+        assert snapshot.read_lookup(tmp_path / bundled.name) == (columns, tuple(rows))
+    for name, entry in info["files"].items():
+        assert hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() == entry["sha256"]
 
 
 def test_snapshot_manifest_names_its_sources() -> None:

@@ -191,8 +191,9 @@ def read(*, filters: Any = None) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=3)
-def _lookup(path: Path) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """A bundled lookup table: its header and its rows, as strings."""
+def read_lookup(path: Path) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """A lookup table as :func:`marketdata.snapshot.build.write_lookup` writes it: its header
+    and its rows, as strings (memoized by path)."""
     with path.open(newline="", encoding="utf-8") as f:
         header, *rows = csv.reader(f, delimiter=LOOKUP_FORMAT["delimiter"])
     return tuple(header), tuple(map(tuple, rows))
@@ -202,24 +203,24 @@ def _lookup(path: Path) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
 def _frame(path: Path) -> pd.DataFrame:
     import pandas as pd
 
-    header, rows = _lookup(path)
+    header, rows = read_lookup(path)
     return pd.DataFrame(list(rows), columns=list(header))
 
 
 def area_rows() -> tuple[tuple[str, ...], ...]:
     """Bundled areas as (``area_code``, ``area_name``, ``area_type``, ``state_code``)."""
-    return _lookup(AREAS)[1]
+    return read_lookup(AREAS)[1]
 
 
 def occupation_rows() -> tuple[tuple[str, ...], ...]:
     """Bundled occupations as (``occupation_code``, ``occupation_title``,
     ``occupation_level``)."""
-    return _lookup(OCCUPATIONS)[1]
+    return read_lookup(OCCUPATIONS)[1]
 
 
 def industry_rows() -> tuple[tuple[str, ...], ...]:
     """Bundled industries as (``industry_code``, ``industry_title``, ``industry_level``)."""
-    return _lookup(INDUSTRIES)[1]
+    return read_lookup(INDUSTRIES)[1]
 
 
 def areas() -> pd.DataFrame:
