@@ -218,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
 
     cli.skip_slow_optional_imports()
     inprocess.prepare()
+    os.chdir("/")  # hold no folder of the command that started it; each fork takes its own
     server.listen()  # only now: until it is warm, commands run in their own processes
     server.serve()
     return 0
