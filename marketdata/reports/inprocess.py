@@ -196,9 +196,13 @@ def _own_main() -> Iterator[None]:
             sys.modules["__main__"] = main
 
 
-#: What report notebooks import (directly or through the package's lazy attributes).
+#: What report notebooks import: directly, through the package's lazy attributes, or
+#: through pandas (Parquet).
 NOTEBOOK_MODULES = (
     "marketdata.oews",
+    "marketdata.oews_history",
+    "pyarrow.dataset",
+    "pyarrow.parquet",
     "marketdata.plots",
     "marketdata.salary",
     "marketdata.reports.kit",
