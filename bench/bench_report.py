@@ -5,14 +5,18 @@ Offline on the bundled May 2025 data, with a warm cache (one untimed run of each
 first), so this needs no network and no ``../shared``. For each of the three reports, in the
 same run and alternating, ``--runs`` times each:
 
-- ours: ``marketdata report NAME --param value ...`` (a fresh output folder every run);
+- ours, served: ``marketdata report NAME --param value ...`` (a fresh output folder every
+  run) handed to the warm command server (started once before the runs);
+- ours, alone: the same with ``MARKETDATA_SERVER=off`` (the command imports everything
+  itself, as with no server running);
 - baseline: ``papermill notebooks/NAME.ipynb out.ipynb -k python3 -r param value ...`` (with
   ``MARKETDATA_REPORT_DIR`` set so the notebook writes the same tables and figures), then
   ``jupyter nbconvert --to html --no-input out.ipynb``.
 
 Then the first report of a fresh install: ``marketdata report occupation_outlook`` with an
-empty cache (a new cache folder each run). Then the CLI commands of issue 16, each timed
-``--runs`` times as a whole process. Printed:
+empty cache and no server (a new cache and socket folder each run: the command runs alone
+and starts a server in the background, stopped after the run). Then the CLI commands of
+issue 16, each timed ``--runs`` times as a whole process, served and alone. Printed:
 medians, min-max, the ratio of medians, CPU seconds of the processes (their own and their
 children's, e.g. the kernel), and the load average at the start (the machine may be shared).
 
@@ -104,38 +108,59 @@ def spread(values: list[float]) -> str:
     return f"median {median:6.2f} s (min-max {min(values):.2f}-{max(values):.2f})"
 
 
+def server(action: str, env: dict[str, str]) -> None:
+    """``marketdata server start|stop`` (start waits until the server listens)."""
+    timed([str(BIN / "marketdata"), "server", action], env)
+
+
 def bench_reports(names: list[str], runs: int, root: Path, env: dict[str, str]) -> None:
+    alone_env = dict(env, MARKETDATA_SERVER="off")
+    server("start", env)
     for name in names:
         params = REPORTS[name]
         # warm: the cache, the page cache and the kernel's imports
         timed(ours(name, params, root / "warm" / name), env)
         baseline(name, params, root / "warm-pm" / name, env)
-        fast: list[tuple[float, float]] = []
+        served: list[tuple[float, float]] = []
+        alone: list[tuple[float, float]] = []
         slow: list[tuple[float, float]] = []
         for i in range(runs):
-            fast.append(timed(ours(name, params, root / "ours" / name / str(i)), env))
+            served.append(timed(ours(name, params, root / "served" / name / str(i)), env))
+            alone.append(timed(ours(name, params, root / "alone" / name / str(i)), alone_env))
             slow.append(baseline(name, params, root / "papermill" / name / str(i), env))
         shown = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in params.items())
-        ratio = statistics.median(w for w, _ in slow) / statistics.median(w for w, _ in fast)
         print(f"\n{name} {shown}  ({runs} runs each, alternating)")
-        print(f"  marketdata report        wall {spread([w for w, _ in fast])}", end="")
-        print(f"  CPU {spread([c for _, c in fast])}")
-        print(f"  papermill + nbconvert    wall {spread([w for w, _ in slow])}", end="")
-        print(f"  CPU {spread([c for _, c in slow])}")
-        cpu = statistics.median(c for _, c in slow) / statistics.median(c for _, c in fast)
-        print(f"  ratio (papermill+nbconvert / ours, medians): wall {ratio:.2f}x, CPU {cpu:.2f}x")
+        rows = {
+            "marketdata report, served": served,
+            "marketdata report, alone": alone,
+            "papermill + nbconvert": slow,
+        }
+        for label, results in rows.items():
+            print(f"  {label:26s} wall {spread([w for w, _ in results])}", end="")
+            print(f"  CPU {spread([c for _, c in results])}")
+        for label, results in list(rows.items())[:2]:
+            wall = statistics.median(w for w, _ in slow) / statistics.median(w for w, _ in results)
+            cpu = statistics.median(c for _, c in slow) / statistics.median(c for _, c in results)
+            print(
+                f"  ratio papermill+nbconvert / {label.split(', ')[1]} (medians): "
+                f"wall {wall:.2f}x, CPU {cpu:.2f}x"
+            )
+    server("stop", env)
 
 
 def bench_first(runs: int, root: Path, env: dict[str, str]) -> None:
     name = "occupation_outlook"
-    results = [
-        timed(
-            ours(name, REPORTS[name], root / "first" / str(i)),
-            dict(env, MARKETDATA_CACHE_DIR=str(root / "first-cache" / str(i))),
+    results = []
+    for i in range(runs):
+        fresh = dict(
+            env,
+            MARKETDATA_CACHE_DIR=str(root / "first-cache" / str(i)),
+            MARKETDATA_RUNTIME_DIR=str(root / "first-run" / str(i)),
         )
-        for i in range(runs)
-    ]
-    print(f"\nfirst report, empty cache ({runs} runs, a new cache folder each)")
+        results.append(timed(ours(name, REPORTS[name], root / "first" / str(i)), fresh))
+        time.sleep(5)  # let the server it started warm up, then stop it
+        server("stop", fresh)
+    print(f"\nfirst report, empty cache, no server ({runs} runs, new folders each)")
     print(
         f"  marketdata report {name}  wall {spread([w for w, _ in results])}"
         f"  CPU {spread([c for _, c in results])}"
@@ -143,15 +168,18 @@ def bench_first(runs: int, root: Path, env: dict[str, str]) -> None:
 
 
 def bench_cli(runs: int, env: dict[str, str]) -> None:
-    print(f"\nCLI commands ({runs} runs each)")
+    print(f"\nCLI commands ({runs} runs each; served: the warm server running; alone: off)")
+    server("start", env)
     for label, args in CLI.items():
         cmd = [str(BIN / "marketdata"), *args]
-        timed(cmd, env, check=False)  # warm
-        results = [timed(cmd, env, check=False) for _ in range(runs)]
-        print(
-            f"  {label:76s} wall {spread([w for w, _ in results])}"
-            f"  CPU {spread([c for _, c in results])}"
-        )
+        for how, run_env in (("served", env), ("alone", dict(env, MARKETDATA_SERVER="off"))):
+            timed(cmd, run_env, check=False)  # warm
+            results = [timed(cmd, run_env, check=False) for _ in range(runs)]
+            print(
+                f"  {label:76s} {how:6s} wall {spread([w for w, _ in results])}"
+                f"  CPU {spread([c for _, c in results])}"
+            )
+    server("stop", env)
 
 
 def main() -> int:
@@ -166,6 +194,8 @@ def main() -> int:
         os.environ,
         MARKETDATA_OFFLINE="1",
         MARKETDATA_CACHE_DIR=str(root / "cache"),
+        MARKETDATA_SERVER="on",
+        MARKETDATA_RUNTIME_DIR=str(root / "run"),
         PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(":"),
     )
     load = os.getloadavg()

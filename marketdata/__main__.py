@@ -2,6 +2,6 @@
 
 import sys
 
-from marketdata.cli import main
+from marketdata.cli import command
 
-sys.exit(main())
+sys.exit(command())

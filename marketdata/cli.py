@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from marketdata import __version__
+from marketdata import __version__, cli_client
 from marketdata.cli_cache import cmd_cache
 from marketdata.cli_params import report_parameters, single_values, wants_help
 from marketdata.config import get_settings
@@ -387,10 +387,22 @@ def build_parser() -> argparse.ArgumentParser:
         "-y", "--yes", action="store_true", help="with clear: remove without asking"
     )
     cache_cmd.set_defaults(run=cmd_cache, parser=cache_cmd)
+
+    server_cmd = commands.add_parser(
+        "server",
+        help="the warm command server: status, start, stop",
+        description="Commands that load data (report, wages, salary, growth) run in a process "
+        "forked from a warm server, which has imported pandas, matplotlib and the notebook "
+        "tools once; the first such command starts it and it exits when idle "
+        "(MARKETDATA_SERVER_IDLE seconds, default 600). MARKETDATA_SERVER=off runs every "
+        "command in its own process.",
+    )
+    server_cmd.add_argument("action", choices=["status", "start", "stop"])
+    server_cmd.set_defaults(run=cli_client.cmd_server)
     return parser
 
 
-def _skip_slow_optional_imports() -> None:
+def skip_slow_optional_imports() -> None:
     """Leave out ``rfc3987_syntax``, an optional checker of jsonschema (installed with the
     Jupyter stack) that compiles 39 grammars when nbformat imports jsonschema: about 1 s of
     every report command. jsonschema then skips the "iri" string formats, which no notebook
@@ -400,7 +412,7 @@ def _skip_slow_optional_imports() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    _skip_slow_optional_imports()
+    skip_slow_optional_imports()
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
@@ -417,5 +429,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def command() -> int:
+    """The ``marketdata`` program: :func:`main`, except that a command loading data runs in a
+    process forked from the warm command server when one listens (:mod:`marketdata.cli_client`;
+    the same output and exit status, without the imports)."""
+    argv = sys.argv[1:]
+    skip_slow_optional_imports()
+    args = build_parser().parse_args(argv)  # --help and usage errors are answered here
+    if args.command in cli_client.SERVED:
+        served = cli_client.delegate(argv)
+        if served is not None:
+            return served
+    return main(argv)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(command())

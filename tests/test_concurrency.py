@@ -6,12 +6,14 @@ import hashlib
 import json
 import multiprocessing
 import random
+import threading
 from pathlib import Path
 
 import pandas as pd
 
 from marketdata import cache
 from marketdata.config import Settings
+from marketdata.reports.folders import place
 from tests.bls_server import BLSServer
 from tests.conftest import DATA
 
@@ -275,3 +277,36 @@ def test_reports_finishing_at_the_same_moment_replace_each_other_whole(
     manifest = json.loads((folder / "manifest.json").read_text())
     for rel, sha in manifest["files"].items():
         assert hashlib.sha256((folder / rel).read_bytes()).hexdigest() == sha
+
+
+def test_a_replaced_report_folder_never_goes_missing(tmp_path: Path) -> None:
+    """``place`` swaps the new folder in: a reader looking at the report all the while always
+    finds one, whole (old or new), never none."""
+    target = tmp_path / "report"
+    target.mkdir()
+    (target / "report.html").write_text("0")
+    seen: list[str] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                seen.append((target / "report.html").read_text())
+            except FileNotFoundError:
+                seen.append("missing")
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for i in range(1, 400):
+            new = tmp_path / f".new-{i}"
+            new.mkdir()
+            (new / "report.html").write_text(str(i))
+            place(new, target)
+    finally:
+        stop.set()
+        reader.join()
+    assert (target / "report.html").read_text() == "399"
+    assert "missing" not in seen
+    assert len(set(seen)) > 10  # the reader did see the folder change
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # no old folder left

@@ -196,6 +196,40 @@ def _own_main() -> Iterator[None]:
             sys.modules["__main__"] = main
 
 
+#: What report notebooks import: directly, through the package's lazy attributes, or
+#: through pandas (Parquet).
+NOTEBOOK_MODULES = (
+    "marketdata.oews",
+    "marketdata.oews_history",
+    "pyarrow.dataset",
+    "pyarrow.parquet",
+    "marketdata.plots",
+    "marketdata.salary",
+    "marketdata.reports.kit",
+    "marketdata.reports.summary",
+    "marketdata.reports.tables",
+)
+
+
+def prepare() -> None:
+    """Make this process ready to run reports at once: import what the notebooks import,
+    create the IPython shell, register the papermill engine, and compile the HTML
+    templates and the notebook schema (by exporting and validating an empty notebook).
+    Reads no data and starts no thread, so the process can be forked afterwards."""
+    import importlib
+
+    from marketdata.reports.export import html
+
+    for module in NOTEBOOK_MODULES:
+        importlib.import_module(module)
+    shell()
+    _engine()
+    language_info()
+    empty = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("ready")])
+    nbformat.validate(empty)
+    html(empty, "ready")
+
+
 def language_info() -> dict[str, Any]:
     """What an IPython kernel of this Python reports about its language."""
     from ipykernel.ipkernel import IPythonKernel

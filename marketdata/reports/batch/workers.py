@@ -22,7 +22,6 @@ from typing import Any
 from marketdata import oews, reports
 from marketdata.config import Settings
 from marketdata.errors import MarketdataError, ReportError
-from marketdata.reports.export import exporter
 
 logger = logging.getLogger(__name__)
 
@@ -31,15 +30,13 @@ _WARM: set[Settings] = set()
 
 
 def warm(settings: Settings) -> None:
-    """Prepare this process for reports: import what the notebooks import, create the
-    IPython shell and the HTML exporter, and read the current release's tables once."""
+    """Prepare this process for reports (:func:`~marketdata.reports.inprocess.prepare`)
+    and read the current release's tables once."""
     if settings in _WARM:
         return
-    from marketdata import plots, salary  # noqa: F401
-    from marketdata.reports import inprocess, kit, tables  # noqa: F401
+    from marketdata.reports import inprocess
 
-    inprocess.shell()
-    exporter()
+    inprocess.prepare()
     logging.disable(logging.WARNING)  # e.g. "using the bundled snapshot": reports say it
     try:
         with warnings.catch_warnings():
