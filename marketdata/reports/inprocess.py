@@ -296,12 +296,15 @@ def _engine() -> str:
 
 
 def _run_cell(sh: InteractiveShell, cell: nbformat.NotebookNode) -> bool:
-    """Run one code cell, filling its outputs; False if it raised."""
+    """Run one code cell, filling its outputs; False if it raised (a KeyboardInterrupt is
+    raised again: Ctrl-C stops the report)."""
     outputs: list[nbformat.NotebookNode] = []
     with _capture(outputs):
         result = sh.run_cell(cell.source, store_history=True)
     cell.outputs = outputs
     cell.execution_count = result.execution_count
+    if isinstance(result.error_in_exec, KeyboardInterrupt):
+        raise KeyboardInterrupt  # Ctrl-C stops the report, as it stops a kernel's caller
     return result.success
 
 
