@@ -61,6 +61,17 @@ CLI: dict[str, list[str]] = {
         "--occupation",
         "29-9999",
     ],
+    "marketdata report occupation_outlook --area Atlantis (parameter error)": [
+        "report",
+        "occupation_outlook",
+        "--occupation",
+        "29-2072",
+        "--area",
+        "Atlantis",
+    ],
+    "marketdata wages 29-9999 --area OH (parameter error)": ["wages", "29-9999", "--area", "OH"],
+    "marketdata salary 29-9999 OH (parameter error)": ["salary", "29-9999", "OH"],
+    "marketdata growth 29-9999 (parameter error)": ["growth", "29-9999"],
     "marketdata wages 29-2072 --area OH": ["wages", "29-2072", "--area", "OH"],
 }
 
