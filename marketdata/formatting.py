@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from marketdata.schema import OEWS_MEASURES, PROJECTION_MEASURES
+from marketdata.schema import OEWS_MEASURES, PROJECTION_MEASURES, plain
 
 #: Column -> the measure whose format it takes (see :func:`format_value`).
 MEASURE_FORMATS: dict[str, str] = {
@@ -69,7 +69,8 @@ def format_value(value: float, measure: str, *, topcoded: bool = False) -> str:
 
 def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` for reading: numbers as BLS prints them, ``≥`` for top-coded values,
-    ``—`` for values BLS did not release; flag columns dropped."""
+    ``—`` for values BLS did not release; flag columns dropped; no ``attrs`` (provenance)."""
+    df = plain(df)
     out = df.copy()
     for column in df.columns:
         measure = measure_of(column)
