@@ -153,9 +153,9 @@ class _ResultHook(DisplayHook):
 
     def flush(self) -> None:
         """Forget the cached results (``_``, ``__``, ``___``, ``_<n>``, ``Out``), as IPython's
-        hook does on ``reset``, but without its full garbage collection: in a process that
-        holds pandas and matplotlib that takes 0.1-0.2 s per report, and Python's collector
-        reclaims the cycles on its own."""
+        hook does on ``reset``, but without its forced full garbage collection: in a process
+        that holds pandas and matplotlib that takes 0.1-0.2 s per report; Python's collector
+        still runs when it is due."""
         for n in range(1, self.prompt_count + 1):
             self.shell.user_ns_hidden.pop(f"_{n}", None)
             self.shell.user_ns.pop(f"_{n}", None)
