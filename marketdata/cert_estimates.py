@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from marketdata import cert_factors
+from marketdata.certification import cps_group
 from marketdata.config import Settings, get_settings
 from marketdata.errors import MarketdataError
 
@@ -163,22 +164,30 @@ def credential_table(
         educations, why = entry_educations(settings=settings)
     topcoded = table.get("is_topcoded_annual_median", pd.Series(False, index=table.index))
     rows = []
+    # An occupation's factors depend on its code only through its CPS group (and parents):
+    # worked out once per group and entry education, not once per occupation.
+    done: dict[
+        tuple[tuple[str, ...], str | None], tuple[cert_factors.FactorRange, tuple[str, ...]]
+    ] = {}
     for r, capped in zip(table.itertuples(index=False), topcoded.fillna(False), strict=True):
         code = str(r.occupation_code)
         education = educations.get(code)
         education = education if isinstance(education, str) and education else None
         try:
-            found = cert_factors.factors(
-                code,
-                education,
-                settings=settings,
-                group_table=group_table if group_table is not None else False,
-                table54=table54,
-            )
+            key = (cps_group(code), education)
+            if key not in done:
+                found = cert_factors.factors(
+                    code,
+                    education,
+                    settings=settings,
+                    group_table=group_table if group_table is not None else False,
+                    table54=table54,
+                )
+                done[key] = (found.range(found.headline or "all workers", CERT_ONLY), found.notes)
         except MarketdataError as err:
             rows.append({"occupation_code": code, "cert_note": " ".join(str(err).split())})
             continue
-        cert = found.range(found.headline or "all workers", CERT_ONLY)
+        cert, notes = done[key]
         median = float(r.annual_median) if pd.notna(r.annual_median) and not capped else np.nan
         missing = why or ("" if education else f"EP has no typical entry education for {code}")
         rows.append(
@@ -193,7 +202,7 @@ def credential_table(
                 "cert_only_annual_low": median * cert.factor_low,
                 "cert_only_annual_high": median * cert.factor_high,
                 "cert_source": cert.cert_source,
-                "cert_note": "; ".join(filter(None, [missing, *found.notes])),
+                "cert_note": "; ".join(filter(None, [missing, *notes])),
             }
         )
     out = pd.DataFrame(rows)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from marketdata.schema import OEWS_MEASURES, PROJECTION_MEASURES
+from marketdata.schema import OEWS_MEASURES, PROJECTION_MEASURES, plain
 
 if TYPE_CHECKING:  # pandas loads in display_frame, not for numbers as text
     import pandas as pd
@@ -71,9 +71,10 @@ def format_value(value: float, measure: str, *, topcoded: bool = False) -> str:
 
 def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` for reading: numbers as BLS prints them, ``≥`` for top-coded values,
-    ``—`` for values BLS did not release; flag columns dropped."""
+    ``—`` for values BLS did not release; flag columns dropped; no ``attrs`` (provenance)."""
     import pandas as pd
 
+    df = plain(df)
     out = df.copy()
     for column in df.columns:
         measure = measure_of(column)

@@ -67,7 +67,9 @@ def closest_year(release: str | int, years: pd.Series) -> int:
 
 def _values(
     parities: pd.DataFrame, table: str, release: str | int, year: int | None
-) -> tuple[pd.DataFrame, int, str]:
+) -> tuple[dict[str, tuple[float, object]], int, str]:
+    """BEA ``table``'s (rpp, note) by ``geo_fips`` for the year chosen for ``release``, that
+    year and the source text."""
     part = parities[parities["table"] == table]
     if year is None:
         year = closest_year(release, part.loc[part["rpp"].notna(), "year"])
@@ -78,7 +80,10 @@ def _values(
         )
     updated = UPDATED.search(str(chosen["release"].iloc[0]))
     source = f"BEA {table} {year}" + (f", updated {updated[1]}" if updated else "")
-    return chosen.set_index("geo_fips"), year, source
+    by_geo = dict(
+        zip(chosen["geo_fips"], zip(chosen["rpp"], chosen["note"], strict=True), strict=True)
+    )
+    return by_geo, year, source
 
 
 def add_rpp(
@@ -120,11 +125,11 @@ def add_rpp(
         key = (table, str(release))
         if key not in chosen:
             chosen[key] = _values(parities, table, release, year)
-        year_values, used, source = chosen[key]
-        if geo in year_values.index:
-            row = year_values.loc[geo]
-            values["rpp"].append(float(row["rpp"]))
-            values["rpp_note"].append(row["note"])
+        by_geo, used, source = chosen[key]
+        if geo in by_geo:
+            parity, note = by_geo[geo]
+            values["rpp"].append(float(parity))
+            values["rpp_note"].append(note)
         else:
             values["rpp"].append(float("nan"))
             values["rpp_note"].append(UNMATCHED_NOTE.format(table=table))

@@ -97,9 +97,18 @@ def new_figure(width: float = WIDTH, height: float = 4.0) -> Figure:
 
 @contextmanager
 def drawing() -> Iterator[None]:
-    """Settings under which figures are measured and drawn (:data:`RC`)."""
-    with mpl.rc_context(RC):
+    """Settings under which figures are measured and drawn (:data:`RC`): only RC's keys are
+    set and then restored (``mpl.rc_context`` copies and re-validates every setting, which
+    costs more than the text it measures); nothing is done when they already hold."""
+    saved = {key: mpl.rcParams[key] for key in RC}
+    if saved == RC:
         yield
+        return
+    mpl.rcParams.update(RC)
+    try:
+        yield
+    finally:
+        mpl.rcParams.update(saved)
 
 
 @lru_cache(maxsize=1)
@@ -120,14 +129,6 @@ def text_size(text: str, size: float = TICK, weight: str = "normal") -> tuple[fl
             for line in lines
         ]
     return 1.03 * max(widths) / DPI, len(lines) * size * 1.2 / 72
-
-
-def plain(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` without its ``attrs`` (provenance): pandas deep-copies attrs on every column
-    read, which costs more than the chart. A shallow copy; the caller's frame is untouched."""
-    out = df.copy(deep=False)
-    out.attrs = {}
-    return out
 
 
 def hbars(

@@ -10,7 +10,7 @@ from matplotlib.lines import Line2D
 
 from marketdata.formatting import format_value
 from marketdata.plots import base, layout
-from marketdata.schema import validate
+from marketdata.schema import plain, validate
 
 #: Height (inches) of one row of :func:`growth_openings`.
 ROW = 0.3
@@ -32,7 +32,7 @@ def history(
     releases are gaps in the line, not interpolated.
     """
     validate(df, [x, measure], table="history")
-    df = base.plain(df)
+    df = plain(df)
     fig = base.new_figure()
     ax = fig.add_subplot()
     base.style(ax)
@@ -116,7 +116,7 @@ def growth_openings(
     ``average``: the all-occupations percent change, drawn as a reference line.
     """
     validate(df, [label, growth, openings], table="projections")
-    df = base.plain(df)
+    df = plain(df)
     full = base.text_labels(df, label)
     names = [base.wrap(n, 28) for n in full]
     change, opens = base.floats(df, growth), base.floats(df, openings)
@@ -214,7 +214,7 @@ def growth_vs_pay(
     triangle at the bound; rows missing either value are left out and counted in a note.
     """
     validate(df, [x, y, label], table="growth and pay")
-    df = base.plain(df)
+    df = plain(df)
     xs, ys = base.floats(df, x), base.floats(df, y)
     tops = base.flags(df, f"is_topcoded_{y}")
     sizes = base.floats(df, size) if size else np.full(len(df), np.nan)
@@ -227,9 +227,9 @@ def growth_vs_pay(
     finite = sizes[known & ~np.isnan(sizes)]
     scale = 600 / finite.max() if finite.size and finite.max() > 0 else 0.0
     area = np.where(np.isnan(sizes), 30, 15 + sizes * scale)
-    plain, bound = known & ~tops, known & tops
+    exact, bound = known & ~tops, known & tops
     ax.scatter(
-        xs[plain], ys[plain], s=area[plain], alpha=0.6, color=base.COLORS["blue"], edgecolor="white"
+        xs[exact], ys[exact], s=area[exact], alpha=0.6, color=base.COLORS["blue"], edgecolor="white"
     )
     legend = None
     if bound.any():

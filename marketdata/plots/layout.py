@@ -48,15 +48,12 @@ def label_margin(names: Sequence[str], size: float = TICK) -> float:
 
 
 @lru_cache(maxsize=8192)
-def _metrics(line: str, size: float, weight: str) -> tuple[float, float, float]:
-    """Width of ``line``, and height and descent of the font's line box, in pixels at DPI."""
+def _metrics(text: str, size: float, weight: str) -> tuple[float, float, float]:
+    """Width, height and descent of ``text`` in pixels at DPI; those of ``"lp"`` are the
+    font's line box."""
     prop = FontProperties(size=size, weight=weight)
     with drawing():
-        width = measuring_renderer().get_text_width_height_descent(line, prop, ismath=False)[0]
-        _, height, descent = measuring_renderer().get_text_width_height_descent(
-            "lp", prop, ismath=False
-        )
-    return width, height, descent
+        return measuring_renderer().get_text_width_height_descent(text, prop, ismath=False)
 
 
 class Labels(Artist):

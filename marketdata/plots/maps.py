@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from marketdata.errors import SchemaError
 from marketdata.formatting import format_value
 from marketdata.plots import base, layout
-from marketdata.schema import validate
+from marketdata.schema import plain, validate
 from marketdata.series_id import STATES
 
 #: U.S. tile grid: state FIPS code -> (row, column). The 50 states and DC; the postal
@@ -47,7 +47,7 @@ def tile_map(
     areas outside the grid (Puerto Rico, Guam, Virgin Islands) are listed in a note.
     """
     validate(df, ["state_code", measure], table="state")
-    df = base.plain(df)
+    df = plain(df)
     codes = df["state_code"].astype("string").str.zfill(2)
     if codes.duplicated().any():
         raise SchemaError(

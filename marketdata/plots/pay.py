@@ -11,7 +11,7 @@ from matplotlib.patches import Patch
 
 from marketdata.formatting import format_value
 from marketdata.plots import base, layout
-from marketdata.schema import validate
+from marketdata.schema import plain, validate
 
 #: Height (inches) of one row of :func:`wage_distribution` and of :func:`pay_bands`.
 ROW, BAND_ROW = 0.46, 0.56
@@ -74,7 +74,7 @@ def wage_distribution(
     validate(df, [label, *columns], table="OEWS")
     if scale not in ("auto", "linear", "log"):
         raise ValueError(f"scale {scale!r}: use 'auto', 'linear' or 'log'")
-    data = base.plain(df)
+    data = plain(df)
     if sort:
         data = data.assign(_m=base.floats(data, columns[2])).sort_values(
             "_m", ascending=False, na_position="last", kind="stable"
@@ -281,7 +281,7 @@ def pay_bands(
     (``cert_annual_low`` .. ``cert_annual_high``) applies the CPS factor to the median.
     """
     validate(df, [label], table="salary breakdown")
-    df = base.plain(df)
+    df = plain(df)
     bands = (
         ("entry", "Entry level, 10th-25th pct (estimate)", base.COLORS["sky"]),
         ("mid", "Mid-career, 25th-75th pct (estimate)", base.COLORS["blue"]),

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from marketdata.formatting import format_value
 from marketdata.plots import base, layout
-from marketdata.schema import validate
+from marketdata.schema import plain, validate
 
 #: Height (inches) of one bar.
 ROW = 0.3
@@ -30,7 +30,7 @@ def bars(
     another colour. Missing values leave a gap labelled "not released".
     """
     validate(df, [label, measure], table="chart")
-    df = base.plain(df)
+    df = plain(df)
     data = df.assign(_v=base.floats(df, measure), _top=base.flags(df, f"is_topcoded_{measure}"))
     if sort:
         data = data.sort_values(

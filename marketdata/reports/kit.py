@@ -39,7 +39,7 @@ from marketdata.errors import MarketdataError, MarketdataWarning, OfflineDataWar
 from marketdata.formatting import MEASURE_FORMATS, display_frame
 from marketdata.reports import about
 from marketdata.reports.table_html import table_html
-from marketdata.schema import provenance_of
+from marketdata.schema import plain, provenance_of
 
 logger = logging.getLogger(__name__)
 
@@ -286,7 +286,10 @@ def show_table(
     record_provenance(df)
     csv = df.to_csv(index=False, lineterminator="\n")
     _write("tables", f"{name}.csv", csv.encode())
-    shown = display_frame(df[[c for c in df.columns if not _empty(df[c])]] if len(df) else df)
+    view = plain(df)  # the page needs no provenance: column reads skip its deep copy
+    shown = display_frame(
+        view[[c for c in view.columns if not _empty(view[c])]] if len(view) else view
+    )
     names = {**LABELS, **(labels or {})}
     headings = {c: names.get(c, c.replace("_", " ").capitalize()) for c in shown.columns}
     from IPython.display import HTML
