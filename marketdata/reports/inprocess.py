@@ -228,10 +228,12 @@ NOTEBOOK_MODULES = (
 def prepare() -> None:
     """Make this process ready to run reports at once: import what the notebooks import,
     create the IPython shell, register the papermill engine, and compile the HTML
-    templates and the notebook schema (by exporting and validating an empty notebook).
-    Reads no data and starts no thread, so the process can be forked afterwards."""
+    templates and the schema validators of the report notebooks' format (by validating
+    them and exporting an empty notebook). Reads no data and starts no thread, so the
+    process can be forked afterwards."""
     import importlib
 
+    from marketdata.reports.catalogue import REPORTS, notebook_path
     from marketdata.reports.export import html
 
     for module in NOTEBOOK_MODULES:
@@ -239,9 +241,9 @@ def prepare() -> None:
     shell()
     _engine()
     language_info()
-    empty = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("ready")])
-    nbformat.validate(empty)
-    html(empty, "ready")
+    for name in REPORTS:
+        nbformat.validate(nbformat.read(notebook_path(name), as_version=4))
+    html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("ready")]), "ready")
 
 
 def language_info() -> dict[str, Any]:
