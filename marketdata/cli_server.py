@@ -15,6 +15,7 @@ stop``, or when its socket is removed.
 from __future__ import annotations
 
 import fcntl
+import gc
 import io
 import logging
 import os
@@ -218,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
 
     cli.skip_slow_optional_imports()
     inprocess.prepare()
+    gc.freeze()  # what the warm-up made stays: a fork's collections skip it (and copy less)
     os.chdir("/")  # hold no folder of the command that started it; each fork takes its own
     server.listen()  # only now: until it is warm, commands run in their own processes
     server.serve()
