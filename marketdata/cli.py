@@ -71,6 +71,9 @@ def cmd_wages(args: argparse.Namespace) -> int:
 
 def cmd_salary(args: argparse.Namespace) -> int:
     """Pay bands, regional comparison and credential factors of an occupation."""
+    from marketdata import codes
+
+    codes.resolve_occupation(args.occupation)  # breakdown's first check, before pandas loads
     import pandas as pd
 
     from marketdata import salary

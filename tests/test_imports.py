@@ -98,6 +98,10 @@ PARAMETER_ERRORS = [
     ),
     (["wages", "29-2072", "--area", "Atlantis"], "marketdata: error: unknown OEWS area"),
     (
+        ["salary", "29-9999", "OH", "Columbus, OH"],
+        "marketdata: error: unknown SOC occupation code: '29-9999'",
+    ),
+    (
         ["report", "occupation_outlook", "--occupation", "29-2072", "--release", "1850"],
         "marketdata: error: unknown OEWS release: '1850' Archived releases run from 1997 on.",
     ),
