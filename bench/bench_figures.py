@@ -79,7 +79,7 @@ def figure_makers() -> list[tuple[str, object]]:
     except MarketdataError:
         pass  # not in the bundled snapshot: the report says "Not available" too
     try:
-        growth, _ = rt.outlook_rows(occ.code, where)
+        growth = rt.outlook_rows(occ.code, where)[0]  # (rows, notes[, errors]) by version
         average = growth["average_percent_change"].iloc[-1]
         makers.append(
             (
