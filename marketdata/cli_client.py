@@ -205,7 +205,9 @@ def delegate(argv: Sequence[str]) -> int | None:
             started, _ = receive(sock)
         except (OSError, ValueError):
             return None  # the server went away before the command started
-        with _forwarding_signals(int(started["pid"])):
+        if not isinstance(started.get("pid"), int):
+            return None  # the fork could not become the command (e.g. no such folder)
+        with _forwarding_signals(started["pid"]):
             try:
                 return int(receive(sock)[0]["exit"])
             except (OSError, ValueError, KeyError):

@@ -92,6 +92,7 @@ class _Server:
         if not _same_user(conn):
             conn.close()
             return
+        conn.settimeout(5.0)  # a peer that sends nothing does not hold the server up
         try:
             message, fds = receive(conn, fds=len(cli_client._STREAMS))
         except (OSError, ValueError, struct.error):
@@ -102,15 +103,21 @@ class _Server:
                 os.close(fd)
             if message.get("op") == "stop":
                 self.stopping = True
-            send(conn, self.status())
+            with suppress(OSError):
+                send(conn, self.status())
             conn.close()
             return
         self.served += 1
+        conn.settimeout(None)
         pid = os.fork()
-        if pid == 0:
-            self.listener.close()
-            os.close(self.lock)
-            os._exit(_run_command(conn, message, fds))
+        if pid == 0:  # the command: whatever happens, this process ends here
+            code = 1
+            try:
+                self.listener.close()
+                os.close(self.lock)
+                code = _run_command(conn, message, fds)
+            finally:
+                os._exit(code)
         for fd in fds:
             os.close(fd)
         conn.close()

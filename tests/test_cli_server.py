@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -225,3 +226,20 @@ def test_changed_code_is_a_different_server(tmp_path: Path) -> None:
     module = copy / "marketdata" / "formatting.py"
     module.write_text(module.read_text() + "\n")
     assert name() != before
+
+
+def test_a_silent_connection_does_not_hold_the_server_up(cmds: Commands) -> None:
+    cmds.run("server", "start")
+    (path,) = cmds.runtime.glob("cli-*.sock")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as silent:
+        silent.connect(str(path))  # and sends nothing
+        done = subprocess.run(
+            cmds.command("wages", "29-2072", "--area", "OH"),
+            env=cmds.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    assert cmds.served() == 1
