@@ -157,7 +157,9 @@ def start(path: Path) -> subprocess.Popen[bytes]:
     """Start a server for ``path`` in the background, detached from this command's terminal
     and streams (it outlives the command until idle)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "marketdata.cli_server", str(path)],
+        # -P: the starting command's folder is not put on sys.path, where later commands'
+        # imports would look first
+        [sys.executable, "-P", "-m", "marketdata.cli_server", str(path)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
