@@ -414,7 +414,7 @@ def skip_slow_optional_imports() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line in this process; returns the exit status."""
     skip_slow_optional_imports()
     args = build_parser().parse_args(argv)
     logging.basicConfig(

@@ -34,7 +34,8 @@ from typing import Any
 SERVED = frozenset({"report", "wages", "salary", "growth"})
 DEFAULT_IDLE = 600.0
 _HEADER = struct.Struct("!I")
-_STREAMS = (0, 1, 2)
+#: The descriptors a command hands over: stdin, stdout, stderr.
+STREAMS = (0, 1, 2)
 
 
 def enabled() -> bool:
@@ -153,10 +154,10 @@ def ask(path: Path, op: str) -> dict[str, Any] | None:
             return None
 
 
-def start(path: Path) -> subprocess.Popen[bytes]:
+def start(path: Path) -> None:
     """Start a server for ``path`` in the background, detached from this command's terminal
     and streams (it outlives the command until idle)."""
-    return subprocess.Popen(
+    subprocess.Popen(
         # -P: the starting command's folder is not put on sys.path, where later commands'
         # imports would look first
         [sys.executable, "-P", "-m", "marketdata.cli_server", str(path)],
@@ -203,7 +204,7 @@ def delegate(argv: Sequence[str]) -> int | None:
         try:
             cwd, env = str(Path.cwd()), dict(os.environ)
             request = {"op": "run", "argv": list(argv), "cwd": cwd, "env": env}
-            send(sock, request, _STREAMS)
+            send(sock, request, STREAMS)
             started, _ = receive(sock)
         except (OSError, ValueError):
             return None  # the server went away before the command started
@@ -236,14 +237,17 @@ def cmd_server(args: Any) -> int:
     except OSError as err:
         print(f"marketdata: error: {err}", file=sys.stderr)
         return 2
-    if args.action == "start":
-        path = current
-        if ask(path, "status") is None:
-            start(path)
-            if not _wait_for(path, seconds=60):
-                print("marketdata: error: the command server did not start", file=sys.stderr)
-                return 1
-    elif args.action == "stop":
+    if args.action == "start" and ask(current, "status") is None:
+        start(current)
+        if not _wait_for(current, seconds=60):
+            print(
+                "marketdata: error: the command server did not answer within 60 s; commands "
+                "run in their own processes meanwhile. To see why, run it in this terminal: "
+                f"{sys.executable} -m marketdata.cli_server {current}",
+                file=sys.stderr,
+            )
+            return 1
+    if args.action == "stop":
         stopped = [p for p in servers() if ask(p, "stop") is not None]
         print(f"Stopped {len(stopped)} command server(s).")
         return 0

@@ -83,8 +83,6 @@ class _Server:
             "served": self.served,
             "running": len(self.running),
             "idle_after": cli_client.idle_seconds(),
-            "python": sys.executable,
-            "package": str(Path(__file__).resolve().parent),
         }
 
     def handle(self, conn: socket.socket) -> None:
@@ -94,7 +92,7 @@ class _Server:
             return
         conn.settimeout(5.0)  # a peer that sends nothing does not hold the server up
         try:
-            message, fds = receive(conn, fds=len(cli_client._STREAMS))
+            message, fds = receive(conn, fds=len(cli_client.STREAMS))
         except (OSError, ValueError, struct.error):
             conn.close()
             return
@@ -154,7 +152,7 @@ def _streams(fds: list[int]) -> None:
     """Make the command's passed descriptors this process's 0, 1 and 2, and ``sys.std*``
     text streams on them, buffered as Python sets them up (stdout by line on a terminal,
     stderr always by line)."""
-    for target, fd in zip(cli_client._STREAMS, fds, strict=True):
+    for target, fd in zip(cli_client.STREAMS, fds, strict=True):
         os.dup2(fd, target)
         os.close(fd)
 
