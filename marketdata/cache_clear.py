@@ -5,11 +5,12 @@ holds the user's own files. :func:`plan` lists only files marketdata itself wrot
 layout in :mod:`marketdata.cache`):
 
 - ``raw/<key>`` and ``raw/<key>.meta.json``, for every key whose metadata records that key;
-- ``parquet/<name>.parquet`` and its ``.meta.json``, for every frame whose metadata records
-  its inputs;
+- ``parquet/<name>.parquet`` (a file, or a folder of ``part-NN.parquet`` files) and its
+  ``.meta.json``, for every frame whose metadata records its inputs;
 - ``json/<name>.json`` documents written by :func:`marketdata.cache.write_json` (recognised by
   their exact formatting);
-- ``locks/<hash>.lock``, the ``.<name>.*.part`` temporary files of interrupted writes and
+- ``locks/<hash>.lock``, the ``.<name>.*.part`` temporary files (or folders of Parquet
+  files) of interrupted writes and
   the ``.<name>.partial`` bytes (with ``.partial.json``) kept to resume a download.
 
 :func:`clear` removes them and then the folders they leave empty. It refuses ``/``, the home
@@ -77,7 +78,8 @@ def _parquet(root: Path) -> list[Path]:
         meta_file = frame.with_name(frame.name + _META)
         meta = _meta(meta_file)
         if meta is not None and "inputs" in meta:
-            found += [frame, meta_file]
+            files = sorted(frame.glob("part-*.parquet")) if frame.is_dir() else [frame]
+            found += [*files, meta_file]
     return found
 
 
@@ -115,11 +117,12 @@ def plan(*, settings: Settings | None = None) -> ClearPlan:
         else []
     )
     parts = [
-        p
+        file
         for name in _FOLDERS
         if (folder / name).is_dir()
         for p in (folder / name).rglob(".*.part*")
-        if _PART.match(p.name) and p.is_file()
+        if _PART.match(p.name)
+        for file in ([p] if p.is_file() else sorted(p.glob("*.parquet")))
     ]
     files = tuple(dict.fromkeys([*raw, *frames, *docs, *sorted(locks), *parts]))
     if not files and folder.exists() and any(folder.iterdir()):
@@ -128,7 +131,7 @@ def plan(*, settings: Settings | None = None) -> ClearPlan:
             "Check MARKETDATA_CACHE_DIR."
         )
     entries = sum(1 for p in raw if not p.name.endswith(_META))
-    entries += len(frames) // 2 + len(docs)
+    entries += sum(1 for p in frames if p.name.endswith(_META)) + len(docs)
     size = sum(p.stat().st_size for p in files if p.exists())
     return ClearPlan(folder=folder, files=files, entries=entries, size=size)
 

@@ -17,6 +17,7 @@ snapshot of the latest release (cross-industry estimates for every area) is used
 from __future__ import annotations
 
 import logging
+import os
 import re
 import warnings
 from collections.abc import Iterable, Mapping
@@ -240,7 +241,11 @@ def load(
     logger.info("parsing OEWS %s from %s", rel.name, paths[oe.DATA_FILE])
     full = oe.parse(paths)
     attach_provenance(full, [f.provenance(program=PROGRAM, release=rel.name) for f in inputs])
-    cache.write_parquet(full, name, inputs=inputs, settings=settings, row_group_size=32768)
+    # in parts, one per core: writing 370,000 rows x 56 columns is a third of the parse
+    parts = os.cpu_count() or 1
+    cache.write_parquet(
+        full, name, inputs=inputs, settings=settings, row_group_size=32768, parts=parts
+    )
     return attach_provenance(_select(full, chosen), provenance_of(full))
 
 

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from marketdata import cache, http
@@ -222,6 +223,51 @@ def test_parquet_tied_to_inputs(bls_server: BLSServer, online_settings: Settings
     assert back.attrs["provenance"][0]["sha256"] == entry.sha256
     stale = cache.CachedFile(**{**entry.__dict__, "sha256": "0" * 64})
     assert cache.read_parquet("oews/test", inputs=[stale], settings=online_settings) is None
+
+
+def test_parquet_in_parts_reads_back_whole_and_in_order(
+    bls_server: BLSServer, online_settings: Settings
+):
+    """A large frame is a folder of files of consecutive rows (whole row groups), written in
+    parallel; it reads back as the one frame, filtered reads too, and replaces (or is
+    replaced by) a single file in one step."""
+    bls_server.add(PATH, FOOTNOTE)
+    entry = _fetch(online_settings)
+    df = pd.DataFrame(
+        {"code": [f"{i:02d}" for i in range(10)], "value": [i / 4 for i in range(10)]}
+    )
+    df.attrs["provenance"] = [entry.provenance(program="OEWS", release="May 2025").as_dict()]
+
+    def write(parts: int) -> Path:
+        return cache.write_parquet(
+            df,
+            "oews/parts",
+            inputs=[entry],
+            settings=online_settings,
+            row_group_size=3,
+            parts=parts,
+        )
+
+    path = write(3)
+    assert sorted(p.name for p in path.iterdir()) == [f"part-0{k}.parquet" for k in range(3)]
+    rows = [pq.read_metadata(p).num_rows for p in sorted(path.iterdir())]
+    assert rows == [3, 3, 4]  # 4 row groups of 3 rows (the last 1) in 3 files
+    back = cache.read_parquet("oews/parts", inputs=[entry], settings=online_settings)
+    pd.testing.assert_frame_equal(back, df)
+    assert back.attrs["provenance"] == df.attrs["provenance"]
+    some = cache.read_parquet(
+        "oews/parts", inputs=[entry], settings=online_settings, filters=[("code", ">", "06")]
+    )
+    pd.testing.assert_frame_equal(some, df[df.code > "06"].reset_index(drop=True))
+    assert write(1).is_file()  # a file replaces the folder ...
+    pd.testing.assert_frame_equal(
+        cache.read_parquet("oews/parts", inputs=[entry], settings=online_settings), df
+    )
+    assert write(9).is_dir() and len(list(path.iterdir())) == 4  # ... and a folder the file
+    pd.testing.assert_frame_equal(
+        cache.read_parquet("oews/parts", inputs=[entry], settings=online_settings), df
+    )
+    assert [p.name for p in path.parent.iterdir() if ".part" in p.name] == []
 
 
 def _race(settings: Settings, url: str, queue: multiprocessing.Queue) -> None:

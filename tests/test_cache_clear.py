@@ -24,6 +24,13 @@ def _fill(folder: Path, *, with_user_files: bool = True) -> list[Path]:
     entry = cache.add_file(saved, key="oe/oe.footnote", url="https://x/f", settings=settings)
     frame = pd.DataFrame({"a": [1, 2]})
     cache.write_parquet(frame, "oews/2025A01", inputs=[entry], settings=settings)
+    rows = pd.DataFrame({"a": range(6)})
+    cache.write_parquet(
+        rows, "oews/2024A01", inputs=[entry], settings=settings, row_group_size=2, parts=2
+    )
+    interrupted = folder / "parquet" / "oews" / ".2023A01.parquet.k3j9.part"
+    interrupted.mkdir()
+    rows.to_parquet(interrupted / "part-00.parquet")
     cache.write_json("api/abc", {"status": "REQUEST_SUCCEEDED"}, settings=settings)
     with cache.lock("oe/oe.footnote", settings=settings):
         pass
@@ -60,7 +67,8 @@ def test_clear_removes_only_what_marketdata_wrote(
     _use(monkeypatch, folder)
     assert main(["cache", "clear", "--yes"]) == 0
     out = capsys.readouterr().out
-    assert "Removed 8 files that marketdata wrote" in out and "(3 cached entries" in out
+    # raw file + meta, frame + meta, frame in 2 parts + meta, document, 3 locks, 2 leftovers
+    assert "Removed 13 files that marketdata wrote" in out and "(4 cached entries" in out
     assert all(path.exists() for path in mine), [p for p in mine if not p.exists()]
     assert mine[0].read_text() == "my notes"
     left = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from marketdata import cache
+from marketdata.atomic import place
 from marketdata.config import Settings
-from marketdata.reports.folders import place
 from tests.bls_server import BLSServer
 from tests.conftest import DATA
 

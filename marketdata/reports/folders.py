@@ -1,16 +1,13 @@
-"""Where a report's folder goes: its slug, a path kept inside the output root, the scratch
-folder it is written in, and the move that puts the finished folder in place."""
+"""Where a report's folder goes: its slug, a path kept inside the output root and the scratch
+folder it is written in (:func:`marketdata.atomic.place` puts the finished folder in place)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import re
-import shutil
-import sys
 import tempfile
 import unicodedata
-import uuid
 from pathlib import Path
 
 from marketdata.errors import ReportError
@@ -61,34 +58,3 @@ def scratch(target: Path, slug: str, kind: str) -> Path:
     os.umask(umask)
     folder.chmod(0o777 & ~umask)  # mkdtemp makes it private; a report folder is not
     return folder
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap the folders ``a`` and ``b`` in one step (Linux ``renameat2`` with
-    ``RENAME_EXCHANGE``); False where the system or file system cannot."""
-    if not sys.platform.startswith("linux"):
-        return False
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:  # glibc before 2.28, musl
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
-
-
-def place(tmp: Path, target: Path) -> None:
-    """Move the finished ``tmp`` folder to ``target``, replacing an older report. Where the
-    system can, the two are swapped in one step, so ``target`` never goes missing for a
-    reader; elsewhere the old folder is moved aside first."""
-    if target.exists() and _exchange(tmp, target):
-        shutil.rmtree(tmp, ignore_errors=True)  # it holds the older report now
-        return
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-        os.replace(target, old)
-    os.replace(tmp, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from marketdata import cache
+from marketdata.atomic import place
 from marketdata.config import Settings
 from marketdata.errors import ReportError
-from marketdata.reports.folders import place, scratch
+from marketdata.reports.folders import scratch
 from marketdata.reports.pdf import PdfError, PdfUnavailable, paper_of, render
 from marketdata.reports.planning import ReportPlan, plan
 

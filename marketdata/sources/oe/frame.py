@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -113,8 +114,11 @@ def _in_parallel(work: Callable[[Any], None], items: Sequence[Any]) -> None:
         list(pool.map(work, items))
 
 
-def _scan(values: Values, columns: Mapping[str, str], name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Column index (in MEASURES) of each row, and whether it starts a run of a new cell.
+def _scan(
+    values: Values, columns: Mapping[str, str], name: str
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Column index (in MEASURES) of each row, whether it starts a run of a new cell, and the
+    key words (id bytes 3-11, 11-19, 15-23) of each run's first row.
 
     Checks each id's prefix, datatype and padding. The ids are read block by block (each
     block's fields while it is in the CPU cache), in parallel threads.
@@ -125,26 +129,30 @@ def _scan(values: Values, columns: Mapping[str, str], name: str) -> tuple[np.nda
             lut[int.from_bytes(raw, "little")] = MEASURES.index(column)
     col = np.empty(len(values), np.int8)
     change = np.empty(len(values), bool)
+    run_keys: dict[int, list[np.ndarray]] = {}  # first row of a block -> its runs' keys
 
     def scan(start: int, ids: np.ndarray) -> None:
-        rows = len(ids) // ID_WIDTH  # the block's rows, and the one before unless start is 0
+        rows = len(ids) // ID_WIDTH
 
         def word(at: int, dtype: str = "<u8") -> np.ndarray:
             return np.ndarray((rows,), dtype, buffer=ids, offset=at, strides=(ID_WIDTH,))
 
-        here = slice(1 if start else 0, None)
-        block = lut[word(23, "<u2")[here]]  # the datatype's two bytes
-        block[(word(22)[here] >> np.uint64(24)) != _PADDING] = _BAD_TAIL  # bytes 25-29: spaces
-        block[(word(0)[here] & np.uint64(0xFFFFFF)) != _OEU] = _NOT_OEU
-        stop = start + len(block)
+        block = lut[word(23, "<u2")]  # the datatype's two bytes
+        block[(word(22) >> np.uint64(24)) != _PADDING] = _BAD_TAIL  # bytes 25-29: spaces
+        block[(word(0) & np.uint64(0xFFFFFF)) != _OEU] = _NOT_OEU
+        stop = start + rows
         col[start:stop] = block
         keys = (word(3), word(11), word(15))  # bytes 3-23: area with its type, industry, occ.
         new = keys[0][1:] != keys[0][:-1]
         for key in keys[1:]:
             new |= key[1:] != key[:-1]
-        change[start + (0 if start else 1) : stop] = new
-        if not start:
-            change[0] = True
+        change[start + 1 : stop] = new
+        # the block's first row against the row before it (the end of another block)
+        change[start] = (
+            start == 0 or values.id_bytes(start)[3:23] != values.id_bytes(start - 1)[3:23]
+        )
+        starts = change[start:stop]
+        run_keys[start] = [key[starts] for key in keys]
 
     _in_parallel(lambda block: scan(*block), values.blocks(_BLOCK_ROWS))
     if (col < 0).any():
@@ -159,7 +167,8 @@ def _scan(values: Values, columns: Mapping[str, str], name: str) -> tuple[np.nda
             source=name,
             line=row + 2,
         )
-    return col, change
+    blocks = [run_keys[start] for start in sorted(run_keys)]
+    return col, change, [np.concatenate([b[i] for b in blocks]) for i in range(3)]
 
 
 def _increasing(words: Sequence[np.ndarray]) -> bool:
@@ -173,8 +182,11 @@ def _increasing(words: Sequence[np.ndarray]) -> bool:
     return bool(later.all())
 
 
-def _cells(values: Values, change: np.ndarray) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
-    """Group rows by area x industry x occupation, from where runs of a cell start.
+def _cells(
+    values: Values, change: np.ndarray, keys: list[np.ndarray]
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """Group rows by area x industry x occupation, from where runs of a cell start (and the
+    key words of each run, from :func:`_scan`).
 
     Returns the cell of each run (None: run k is cell k), the first row of each cell, and
     the cell keys as packed words (area with its type, industry, occupation) per cell.
@@ -182,7 +194,6 @@ def _cells(values: Values, change: np.ndarray) -> tuple[np.ndarray | None, np.nd
     in any other order, runs of the same cell are merged.
     """
     first = np.flatnonzero(change)
-    keys = [values.field(first, at) for at in (3, 11, 15)]  # key bytes 3-23
     cell_of_run = None
     if not _increasing(keys):
         frame = pd.DataFrame({str(i): key for i, key in enumerate(keys)})
@@ -202,11 +213,17 @@ def _grids(
     """The values and footnote indexes as (measure, cell) grids, cells in output order;
     filled block by block in parallel threads. Raises if a series appears twice."""
     n_cells = len(position)
-    grid = np.full((len(MEASURES), n_cells), np.nan)
-    note_grid = np.full((len(MEASURES), n_cells), -1, np.int16)
+    grid = np.empty((len(MEASURES), n_cells))
+    note_grid = np.empty((len(MEASURES), n_cells), np.int16)
     seen = np.zeros(len(MEASURES) * n_cells, bool)
     bounds = np.arange(0, len(values) + _BLOCK_ROWS, _BLOCK_ROWS).clip(max=len(values))
-    runs_before = np.cumsum([0, *np.add.reduceat(change, bounds[:-1], dtype=np.int64)])
+    runs_before = np.cumsum([0, *(np.count_nonzero(change[a:b]) for a, b in pairwise(bounds))])
+
+    def clear(k: int) -> None:  # a measure's row: not published until a value says so
+        grid[k] = np.nan
+        note_grid[k] = -1
+
+    _in_parallel(clear, range(len(MEASURES)))
 
     def fill(k: int) -> None:
         start, stop = bounds[k], bounds[k + 1]
@@ -310,8 +327,8 @@ def parse(paths: Mapping[str, Path]) -> pd.DataFrame:
     footnotes = read_footnotes(paths["oe.footnote"])
     values = read_values(paths[DATA_FILE])
 
-    col, change = _scan(values, datatypes, DATA_FILE)
-    cell_of_run, first, keys = _cells(values, change)
+    col, change, run_keys = _scan(values, datatypes, DATA_FILE)
+    cell_of_run, first, keys = _cells(values, change, run_keys)
     area = _lookup(
         keys[0],
         pd.Index(areas["areatype_code"] + areas["area_code"]),
@@ -351,38 +368,51 @@ def parse(paths: Mapping[str, Path]) -> pd.DataFrame:
     n_cells = len(first)
     grid, note_grid = _grids(values, col, change, cell_of_run, position)
 
-    def take(table: pd.DataFrame, column: str, at: np.ndarray) -> pa.Array:
-        return pa.array(table[column].to_numpy(dtype=object), pa.string()).take(pa.array(at))
+    def take(source: tuple[pd.DataFrame, str, np.ndarray]) -> pa.Array:
+        table, column, at = source
+        return pa.array(table[column].to_numpy(dtype=object), pa.large_string()).take(pa.array(at))
 
-    columns: dict[str, pa.Array] = {
-        "area_code": take(areas, "area_code", area),
-        "area_name": take(areas, "area_name", area),
-        "area_type": take(areas, "area_type", area),
-        "state_code": take(areas, "state_code", area),
-        "industry_code": take(industries, "industry_code", industry),
-        "industry_title": take(industries, "industry_title", industry),
-        "occupation_code": take(occupations, "occupation_code", occupation),
-        "occupation_title": take(occupations, "occupation_title", occupation),
-        "occupation_level": take(occupations, "occupation_level", occupation),
+    texts = {
+        "area_code": (areas, "area_code", area),
+        "area_name": (areas, "area_name", area),
+        "area_type": (areas, "area_type", area),
+        "state_code": (areas, "state_code", area),
+        "industry_code": (industries, "industry_code", industry),
+        "industry_title": (industries, "industry_title", industry),
+        "occupation_code": (occupations, "occupation_code", occupation),
+        "occupation_title": (occupations, "occupation_title", occupation),
+        "occupation_level": (occupations, "occupation_level", occupation),
     }
-    note_texts = pa.array(_notes(values.footnote_codes, footnotes), pa.string())
+    note_texts = pa.array(_notes(values.footnote_codes, footnotes), pa.large_string())
     topcode = topcode_of(footnotes)
     topcoded = [
         i
         for i, c in enumerate(values.footnote_codes)
         if topcode is not None and topcode.code in re.split(r"[,\s]+", c)
     ]
-    flags: dict[str, pa.Array] = {}
-    notes: dict[str, pa.Array] = {}
-    for k, measure in enumerate(MEASURES):
-        column, note = grid[k], note_grid[k]
+
+    def measured(k: int) -> tuple[pa.Array, pa.Array | None, pa.Array]:
+        """Measure k's values (top-coded ones at their bound), top-code flags and notes."""
+        measure, column, note = MEASURES[k], grid[k], note_grid[k]
+        flag = None
         if measure in TOPCODE_COLUMNS:
             flag = np.isin(note, topcoded)
             if topcode is not None and flag.any():
                 bound = topcode.hourly if measure.startswith("hourly") else topcode.annual
                 column = np.where(flag & np.isnan(column), bound, column)
-            flags[TOPCODE_COLUMNS[measure]] = pa.array(flag)
-        columns[measure] = pa.array(column)
-        notes[NOTE_COLUMNS[measure]] = note_texts.take(pa.array(note, mask=note < 0))
+            flag = pa.array(flag)
+        return pa.array(column), flag, note_texts.take(pa.array(note, mask=note < 0))
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # pyarrow: no GIL
+        taken = pool.map(take, texts.values())
+        by_measure = list(pool.map(measured, range(len(MEASURES))))
+        columns: dict[str, pa.Array] = dict(zip(texts, taken, strict=True))
+    flags: dict[str, pa.Array] = {}
+    notes: dict[str, pa.Array] = {}
+    for measure, (column, flag, note) in zip(MEASURES, by_measure, strict=True):
+        columns[measure] = column
+        if flag is not None:
+            flags[TOPCODE_COLUMNS[measure]] = flag
+        notes[NOTE_COLUMNS[measure]] = note
     columns["release"] = pa.array([release.name]).take(pa.array(np.zeros(n_cells, np.int64)))
     return pa.table({**columns, **flags, **notes}).to_pandas()

@@ -146,20 +146,12 @@ class Values:
         return out
 
     def blocks(self, rows: int) -> list[tuple[int, np.ndarray]]:
-        """The ids in blocks of at most ``rows`` rows: (first row, the bytes of the row before
-        it (unless it is row 0) and of the block's rows)."""
-        found = []
-        for part, start in zip(self.parts, self.starts, strict=False):
-            for lo in range(0, len(part) // ID_WIDTH, rows):
-                hi = min(lo + rows, len(part) // ID_WIDTH)
-                if lo > 0:
-                    buffer = part[(lo - 1) * ID_WIDTH : hi * ID_WIDTH]
-                elif start > 0:  # the row before is the last of the previous part
-                    buffer = np.concatenate([found[-1][1][-ID_WIDTH:], part[: hi * ID_WIDTH]])
-                else:
-                    buffer = part[: hi * ID_WIDTH]
-                found.append((int(start) + lo, buffer))
-        return found
+        """The ids in blocks of at most ``rows`` rows: (first row, the bytes of its rows)."""
+        return [
+            (int(start) + lo, part[lo * ID_WIDTH : (lo + rows) * ID_WIDTH])
+            for part, start in zip(self.parts, self.starts, strict=False)
+            for lo in range(0, len(part) // ID_WIDTH, rows)
+        ]
 
 
 def _fixed_width(array: pa.Array, name: str, *, first_row: int = 0) -> np.ndarray:
@@ -183,11 +175,11 @@ def _fixed_width(array: pa.Array, name: str, *, first_row: int = 0) -> np.ndarra
 
 
 def _footnotes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
-    """Per row, the index of its footnote_codes among the distinct ones (-1: none)."""
-    encoded = column.dictionary_encode()
+    """Per row, the index of its footnote_codes among the distinct ones (-1: none), from the
+    reader's dictionary-encoded column (a dictionary per block)."""
     codes: list[str] = []
     parts = []
-    for chunk in encoded.chunks:
+    for chunk in column.chunks:
         texts = [decode(b).strip() for b in chunk.dictionary.to_pylist()]
         for text in texts:
             if text and text not in codes:
@@ -210,7 +202,7 @@ def read_values(path: Path, *, name: str = DATA_FILE) -> Values:
     table = _read(
         path,
         name,
-        {"series_id": pa.binary(), "footnote_codes": pa.binary()},
+        {"series_id": pa.binary(), "footnote_codes": pa.dictionary(pa.int32(), pa.binary())},
     )
     chunks = [c for c in table.column("series_id").chunks if len(c)]
     starts = np.cumsum([0, *(len(c) for c in chunks)])
