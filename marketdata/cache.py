@@ -7,6 +7,8 @@ Layout under ``settings.cache_dir``::
     raw/.<key>.partial(.json) bytes of an interrupted download and their ETag (to resume)
     parquet/<name>.parquet    parsed frames, valid while their inputs' SHA-256 are unchanged
     parquet/<name>.meta.json  the inputs' SHA-256 and the frame's ``attrs`` (provenance)
+    parquet/<name>.index.tsv  a few columns of the frame as text (e.g. its codes), read
+                              without pandas; the meta says whether there is one
     json/<name>.json          small JSON answers (e.g. BLS API)
     locks/                    cross-process locks
 
@@ -17,7 +19,9 @@ so a crash or a dropped connection never leaves a half-written entry.
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
+import io
 import json
 import logging
 import os
@@ -412,10 +416,13 @@ def write_parquet(
     inputs: list[CachedFile],
     settings: Settings | None = None,
     row_group_size: int = 65536,
+    index: pd.DataFrame | None = None,
 ) -> Path:
     """Store ``df`` as Parquet (zstd, level 1) under ``name``, tied to the SHA-256 of ``inputs``.
 
     Row groups of ``row_group_size`` rows let filtered reads skip what they don't need.
+    ``index`` (a frame of text columns, e.g. the codes and titles of ``df``'s rows) is stored
+    beside it as tab-separated text, for :func:`read_index`.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -436,8 +443,45 @@ def write_parquet(
             os.replace(tmp, path)
         finally:
             Path(tmp).unlink(missing_ok=True)
-        _write_json(_meta_path(path), {"inputs": _inputs_of(inputs), "attrs": dict(df.attrs)})
+        meta = {"inputs": _inputs_of(inputs), "attrs": dict(df.attrs)}
+        if index is not None:
+            _write_index(_index_path(path), index)
+            meta["index"] = list(index.columns)
+        _write_json(_meta_path(path), meta)
     return path
+
+
+def _index_path(parquet: Path) -> Path:
+    return parquet.with_name(parquet.name.removesuffix(".parquet") + ".index.tsv")
+
+
+def _write_index(path: Path, index: pd.DataFrame) -> None:
+    """The index as tab-separated text: a header line, then one line per row."""
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter="\t", lineterminator="\n")
+    writer.writerow(index.columns)
+    writer.writerows(index.itertuples(index=False))
+    atomic_write_bytes(path, text.getvalue().encode("utf-8"))
+
+
+def read_index(
+    name: str, *, inputs: list[CachedFile], settings: Settings | None = None
+) -> tuple[tuple[str, ...], list[tuple[str, ...]]] | None:
+    """The header and rows of the index stored with the Parquet ``name`` (see
+    :func:`write_parquet`), read without pandas; None if the Parquet is absent or stale, or
+    was stored without an index."""
+    path = parquet_path(name, inputs=inputs, settings=settings)
+    meta = _read_meta(path) if path is not None else None
+    if meta is None or "index" not in meta:
+        return None
+    try:
+        with _index_path(path).open(newline="", encoding="utf-8") as f:
+            header, *rows = csv.reader(f, delimiter="\t")
+    except (OSError, ValueError):
+        return None
+    if header != meta["index"]:
+        return None
+    return tuple(header), [tuple(row) for row in rows]
 
 
 # Small JSON answers ----------------------------------------------------------------------
