@@ -9,6 +9,8 @@ Layout under ``settings.cache_dir``::
                               a file, or a folder of part-NN.parquet files (slices of rows,
                               written in parallel) for a large frame
     parquet/<name>.parquet.meta.json  the inputs' SHA-256 and the frame's ``attrs`` (provenance)
+    parquet/<name>.index.tsv  a few columns of the frame as text (e.g. its codes), read
+                              without pandas; the meta says whether there is one
     json/<name>.json          small JSON answers (e.g. BLS API)
     locks/                    cross-process locks
 
@@ -19,7 +21,9 @@ so a crash or a dropped connection never leaves a half-written entry.
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
+import io
 import json
 import logging
 import os
@@ -418,13 +422,15 @@ def write_parquet(
     settings: Settings | None = None,
     row_group_size: int = 65536,
     parts: int = 1,
+    index: pd.DataFrame | None = None,
 ) -> Path:
     """Store ``df`` as Parquet (zstd, level 1) under ``name``, tied to the SHA-256 of ``inputs``.
 
     Row groups of ``row_group_size`` rows let filtered reads skip what they don't need. With
     ``parts`` > 1 (and more rows than one row group), the frame is a folder of that many files
     of consecutive rows, written in parallel threads: :func:`read_parquet` reads it back as
-    one frame, rows in order.
+    one frame, rows in order. ``index`` (a frame of text columns, e.g. the codes and titles of
+    ``df``'s rows) is stored beside it as tab-separated text, for :func:`read_index`.
     """
     import pyarrow as pa
 
@@ -444,7 +450,11 @@ def write_parquet(
                 atomic.place(tmp, path)
         finally:
             atomic.remove(tmp)
-        _write_json(_meta_path(path), {"inputs": _inputs_of(inputs), "attrs": dict(df.attrs)})
+        meta = {"inputs": _inputs_of(inputs), "attrs": dict(df.attrs)}
+        if index is not None:
+            _write_index(_index_path(path), index)
+            meta["index"] = list(index.columns)
+        _write_json(_meta_path(path), meta)
     return path
 
 
@@ -469,6 +479,39 @@ def _write_parts(table: pa.Table, folder: Path, parts: int, row_group_size: int)
 
     with ThreadPoolExecutor(max_workers=parts) as pool:  # pyarrow writes without the GIL
         list(pool.map(write, range(parts)))
+
+
+def _index_path(parquet: Path) -> Path:
+    return parquet.with_name(parquet.name.removesuffix(".parquet") + ".index.tsv")
+
+
+def _write_index(path: Path, index: pd.DataFrame) -> None:
+    """The index as tab-separated text: a header line, then one line per row."""
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter="\t", lineterminator="\n")
+    writer.writerow(index.columns)
+    writer.writerows(index.itertuples(index=False))
+    atomic_write_bytes(path, text.getvalue().encode("utf-8"))
+
+
+def read_index(
+    name: str, *, inputs: list[CachedFile], settings: Settings | None = None
+) -> tuple[tuple[str, ...], list[tuple[str, ...]]] | None:
+    """The header and rows of the index stored with the Parquet ``name`` (see
+    :func:`write_parquet`), read without pandas; None if the Parquet is absent or stale, or
+    was stored without an index."""
+    path = parquet_path(name, inputs=inputs, settings=settings)
+    meta = _read_meta(path) if path is not None else None
+    if meta is None or "index" not in meta:
+        return None
+    try:
+        with _index_path(path).open(newline="", encoding="utf-8") as f:
+            header, *rows = csv.reader(f, delimiter="\t")
+    except (OSError, ValueError):
+        return None
+    if header != meta["index"]:
+        return None
+    return tuple(header), [tuple(row) for row in rows]
 
 
 # Small JSON answers ----------------------------------------------------------------------

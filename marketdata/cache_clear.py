@@ -5,8 +5,8 @@ holds the user's own files. :func:`plan` lists only files marketdata itself wrot
 layout in :mod:`marketdata.cache`):
 
 - ``raw/<key>`` and ``raw/<key>.meta.json``, for every key whose metadata records that key;
-- ``parquet/<name>.parquet`` (a file, or a folder of ``part-NN.parquet`` files) and its
-  ``.meta.json``, for every frame whose metadata records its inputs;
+- ``parquet/<name>.parquet`` (a file, or a folder of ``part-NN.parquet`` files), its
+  ``.meta.json`` and ``<name>.index.tsv``, for every frame whose metadata records its inputs;
 - ``json/<name>.json`` documents written by :func:`marketdata.cache.write_json` (recognised by
   their exact formatting);
 - ``locks/<hash>.lock``, the ``.<name>.*.part`` temporary files (or folders of Parquet
@@ -79,7 +79,8 @@ def _parquet(root: Path) -> list[Path]:
         meta = _meta(meta_file)
         if meta is not None and "inputs" in meta:
             files = sorted(frame.glob("part-*.parquet")) if frame.is_dir() else [frame]
-            found += [*files, meta_file]
+            index = frame.with_name(frame.name.removesuffix(".parquet") + ".index.tsv")
+            found += [*files, *([index] if index.is_file() else []), meta_file]
     return found
 
 

@@ -16,10 +16,10 @@ import dataclasses
 import importlib
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from rapidfuzz import process
 
 from marketdata import codes, oews, projections, series_id
@@ -33,6 +33,9 @@ from marketdata.errors import (
 )
 from marketdata.growth_bands import GROWTH_BANDS, growth_category
 from marketdata.schema import PROJECTION_FIELDS, attach_provenance, provenance_of
+
+if TYPE_CHECKING:  # pandas loads with the figures; an unknown occupation is answered without
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +72,8 @@ def nem_to_soc(nem_codes: Iterable[str], soc_codes: Iterable[str]) -> pd.DataFra
     DataFrame
         Columns ``nem_code``, ``soc_code``, ``match``.
     """
+    import pandas as pd
+
     soc = {str(c).strip() for c in soc_codes}
     nem = [str(c).strip() for c in nem_codes]
     nem_set = set(nem)
@@ -135,6 +140,8 @@ class Outlook:
             if f.name not in ("provenance", "unavailable")
         }
         data["notes"] = "\n".join(self.notes)
+        import pandas as pd
+
         frame = pd.DataFrame([data])
         return attach_provenance(frame, self.provenance)
 
@@ -148,6 +155,8 @@ def _projection_values(row: pd.Series) -> dict[str, object]:
 
 
 def _value(row: pd.Series, column: str) -> object:
+    import pandas as pd
+
     value = row.get(column)
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
@@ -158,14 +167,18 @@ def _value(row: pd.Series, column: str) -> object:
 
 def _find(frame: pd.DataFrame, occupation: str, *, what: str) -> pd.Series:
     """The row of ``occupation`` (code or exact title); UnknownCode with close matches."""
+    codes = frame["occupation_code"].astype(str).tolist()
+    titles = frame["occupation_title"].astype(str).tolist()
+    return frame.iloc[_position(codes, titles, occupation, what=what)]
+
+
+def _position(codes: Sequence[str], titles: Sequence[str], occupation: str, *, what: str) -> int:
+    """Where ``occupation`` is among the rows (code, else exact title, in any case: the first
+    such row); UnknownCode with the three closest rows that score 60 or more."""
     text = str(occupation).strip()
-    codes = frame["occupation_code"].astype(str)
-    titles = frame["occupation_title"].astype(str)
-    hit = frame[codes == text]
-    if hit.empty:
-        hit = frame[titles.str.lower() == text.lower()]
-    if not hit.empty:
-        return hit.iloc[0]
+    for wanted, names in ((text, codes), (text.lower(), [t.lower() for t in titles])):
+        if wanted in names:
+            return names.index(wanted)
     choices = [f"{c} {t}" for c, t in zip(codes, titles, strict=True)]
     close = [m for m, score, _ in process.extract(text, choices, limit=3) if score >= 60]
     raise UnknownCode(
@@ -226,7 +239,12 @@ def area_of(area: str | int, *, settings: Settings | None = None) -> codes.Area:
 
 
 def _national(occupation: str, *, round_: str, settings: Settings) -> Outlook:
-    frame = projections.load(round_, occupation_type="all", settings=settings)
+    located = projections.locate(round_, settings=settings)
+    index = projections.code_index(located, settings=settings)
+    if index is not None:  # an unknown occupation is answered before pandas loads
+        index_codes, titles, rounds = zip(*index, strict=True)
+        _position(index_codes, titles, occupation, what=f"BLS Employment Projections {rounds[0]}")
+    frame = projections.read(located, occupation_type="all", settings=settings)
     row = _find(frame, occupation, what=f"BLS Employment Projections {frame['round'].iloc[0]}")
     round_name = str(row["round"])
     total = frame[frame["occupation_code"] == "00-0000"]

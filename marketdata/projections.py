@@ -10,6 +10,10 @@ Summary rows (totals and groups, e.g. ``00-0000``, ``29-2000``) and line items (
 occupations) are kept apart by ``occupation_type``; :func:`load` returns line items unless asked
 otherwise, so that sums never count a worker twice.
 
+:func:`load` is :func:`locate` (which file holds the round, downloading it if needed; no
+pandas) then :func:`read`; :func:`code_index` answers which occupations the located table has
+without pandas or pyarrow, so that a mistyped code is answered at once.
+
 If BLS cannot be reached (or offline mode is on) and no round as new as the bundled one is
 cached, ``load("latest")`` (or ``load`` of the bundled round) uses the tables of the round
 bundled with the package (:mod:`marketdata.snapshot.ep`), with an
@@ -27,8 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from marketdata import cache, codes, series_id
 from marketdata.cache import CachedFile
@@ -46,6 +49,9 @@ from marketdata.schema import attach_provenance
 from marketdata.snapshot import ep as bundled
 from marketdata.sources import ep
 from marketdata.sources import projections_central as pc
+
+if TYPE_CHECKING:  # pandas loads to read a table, not to locate it or look up its codes
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +74,16 @@ class _Located:
 
     file: CachedFile
     form: str  # "workbook" | "archive" | "csv"
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where :func:`read` finds ``table`` of the round asked for (:func:`locate`): a cached
+    file, or (``cached`` None) the bundled round, BLS's being out of reach."""
+
+    round: str  # as asked: "latest" or a round
+    table: str
+    cached: _Located | None
 
 
 def _hand_key(round_: str) -> str:
@@ -132,7 +148,7 @@ def _locate(
                 f"could not get BLS's current occupation.xlsx ({err}); using the newest round "
                 f"in the cache, {fallback}",
                 OfflineDataWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
             return _locate(fallback, refresh=False, templates=templates, settings=settings)
 
@@ -263,23 +279,39 @@ def load(
         (for ``"latest"``), or a cached older round when that is all there is.
     """
     settings = get_settings(settings)
-    if table not in TABLES:
-        raise InputValueError("EP table", table, list(TABLES))
-    key = occupation_type.strip().lower()
-    if key not in OCCUPATION_TYPES:
-        raise InputValueError("occupation type", occupation_type, list(OCCUPATION_TYPES))
-    templates = {**ep.URL_TEMPLATES, **(url_templates or {})}
-    try:
-        located = _locate(round, refresh=refresh, templates=templates, settings=settings)
-    except ContactRequired:
-        raise
-    except (FetchError, UnknownRelease) as err:
-        if not _bundled_fits(round):
-            raise
-        frame = _load_bundled(table, err)
+    _check_table(table)
+    _occupation_type(occupation_type)
+    located = _where(round, table, refresh=refresh, url_templates=url_templates, settings=settings)
+    return read(located, occupation_type=occupation_type, settings=settings)
+
+
+def locate(
+    round: str = "latest",
+    *,
+    table: str = "projections",
+    refresh: bool = False,
+    url_templates: Mapping[str, str] | None = None,
+    settings: Settings | None = None,
+) -> Located:
+    """Where :func:`load` reads ``table`` of ``round`` (downloaded if needed), without
+    pandas: :func:`read` reads it, :func:`code_index` lists its occupations. Parameters,
+    errors and warnings as :func:`load`'s."""
+    settings = get_settings(settings)
+    _check_table(table)
+    return _where(round, table, refresh=refresh, url_templates=url_templates, settings=settings)
+
+
+def read(
+    located: Located, *, occupation_type: str = "line item", settings: Settings | None = None
+) -> pd.DataFrame:
+    """The table :func:`locate` found, as :func:`load` returns it (``occupation_type`` as
+    there); parsed into the cache's Parquet on first use."""
+    settings = get_settings(settings)
+    kept = OCCUPATION_TYPES[_occupation_type(occupation_type)]
+    if located.cached is None:
+        frame = bundled.read(located.table)
     else:
-        frame = _load_located(located, round, table, settings=settings)
-    kept = OCCUPATION_TYPES[key]
+        frame = _load_located(located.cached, located.round, located.table, settings=settings)
     if kept is not None:
         attrs = dict(frame.attrs)
         frame = frame[frame["occupation_type"] == kept].reset_index(drop=True)
@@ -287,24 +319,106 @@ def load(
     return frame
 
 
+def code_index(
+    located: Located, *, settings: Settings | None = None
+) -> list[tuple[str, ...]] | None:
+    """The rows of the located table as (code, title, round) text
+    (:data:`marketdata.sources.ep.CODE_COLUMNS`), in the table's order, read without pandas:
+    the bundled round's code index, or the one stored with a cached round's Parquet.
+
+    None when there is none (the bundle indexes only its projections table; a cached round
+    parsed by an older marketdata, or not parsed yet, has none): :func:`read` the table.
+
+    Raises
+    ------
+    UnknownRelease
+        The cached file holds another round than the one asked for (as :func:`read`).
+    """
+    if located.cached is None:
+        if located.table != "projections":
+            return None
+        header, rows = bundled.code_index()
+    else:
+        stored = cache.read_index(
+            _parquet_name(located.cached, located.table),
+            inputs=[located.cached.file],
+            settings=get_settings(settings),
+        )
+        if stored is None:
+            return None
+        header, rows = stored
+    if header != ep.CODE_COLUMNS or not rows:
+        return None
+    if located.cached is not None:
+        _check_round_of(located.cached, located.round, rows[0][2])
+    return list(rows)
+
+
+def _check_table(table: str) -> None:
+    if table not in TABLES:
+        raise InputValueError("EP table", table, list(TABLES))
+
+
+def _occupation_type(occupation_type: str) -> str:
+    """The key of :data:`OCCUPATION_TYPES` meant; InputValueError if none."""
+    key = occupation_type.strip().lower()
+    if key not in OCCUPATION_TYPES:
+        raise InputValueError("occupation type", occupation_type, list(OCCUPATION_TYPES))
+    return key
+
+
+def _where(
+    round_: str,
+    table: str,
+    *,
+    refresh: bool,
+    url_templates: Mapping[str, str] | None,
+    settings: Settings,
+) -> Located:
+    """The file holding ``round_``'s tables, or the bundled round (said loudly) when BLS
+    could not give it and the bundle answers the request."""
+    templates = {**ep.URL_TEMPLATES, **(url_templates or {})}
+    try:
+        located = _locate(round_, refresh=refresh, templates=templates, settings=settings)
+    except ContactRequired:
+        raise
+    except (FetchError, UnknownRelease) as err:
+        if not _bundled_fits(round_):
+            raise
+        _say_bundled(table, err)
+        return Located(round_, table, None)
+    return Located(round_, table, located)
+
+
+def _parquet_name(located: _Located, table: str) -> str:
+    return f"{located.file.key}/{table}"
+
+
 def _load_located(
     located: _Located, round_: str, table: str, *, settings: Settings
 ) -> pd.DataFrame:
-    name = f"{located.file.key}/{table}"
+    name = _parquet_name(located, table)
     frame = cache.read_parquet(name, inputs=[located.file], settings=settings)
     if frame is None:
         frame = _parse(located, table)
         release = str(frame["round"].iloc[0])
         attach_provenance(frame, [located.file.provenance(program=PROGRAM, release=release)])
-        cache.write_parquet(frame, name, inputs=[located.file], settings=settings)
-    if round_ != "latest" and frame["round"].iloc[0] != ep.normalize_round(round_):
+        cache.write_parquet(
+            frame, name, inputs=[located.file], settings=settings, index=ep.code_frame(frame)
+        )
+    _check_round_of(located, round_, str(frame["round"].iloc[0]))
+    return frame
+
+
+def _check_round_of(located: _Located, round_: str, found: str) -> None:
+    """UnknownRelease if ``located`` holds round ``found``, not ``round_`` (unless "latest")."""
+    if round_ != "latest" and found != ep.normalize_round(round_):
         raise UnknownRelease(
             "projection round",
             round_,
-            [str(frame["round"].iloc[0])],
+            [found],
             hint=f"{located.file.key} holds another round.",
         )
-    return frame
 
 
 def _bundled_fits(round_: str) -> bool:
@@ -317,8 +431,9 @@ def _bundled_fits(round_: str) -> bool:
         return False
 
 
-def _load_bundled(table: str, reason: FetchError | UnknownRelease) -> pd.DataFrame:
-    """The bundled round's ``table``, said loudly (BLS could not give the round)."""
+def _say_bundled(table: str, reason: FetchError | UnknownRelease) -> None:
+    """Warn that the bundled round's ``table`` is used (BLS could not give the round);
+    OfflineError if the bundle has no such table."""
     info = bundled.manifest()
     why = str(reason).splitlines()[0]
     if table not in info["tables"]:
@@ -334,9 +449,8 @@ def _load_bundled(table: str, reason: FetchError | UnknownRelease) -> pd.DataFra
         f"{info['round']} round (BLS's occupation.xlsx retrieved {info['retrieved']}). "
         "Figures may be out of date; load again when BLS is reachable.",
         OfflineDataWarning,
-        stacklevel=3,
+        stacklevel=4,
     )
-    return bundled.read(table)
 
 
 def load_csv(path: Path | str, *, settings: Settings | None = None) -> pd.DataFrame:

@@ -223,6 +223,24 @@ def test_parquet_tied_to_inputs(bls_server: BLSServer, online_settings: Settings
     assert back.attrs["provenance"][0]["sha256"] == entry.sha256
     stale = cache.CachedFile(**{**entry.__dict__, "sha256": "0" * 64})
     assert cache.read_parquet("oews/test", inputs=[stale], settings=online_settings) is None
+    assert cache.read_index("oews/test", inputs=[entry], settings=online_settings) is None
+
+
+def test_an_index_is_stored_beside_the_parquet(bls_server: BLSServer, online_settings: Settings):
+    """Text columns kept with a frame are read back as plain rows (no pandas), only while the
+    Parquet is current; a title with a tab or a quote survives."""
+    bls_server.add(PATH, FOOTNOTE)
+    entry = _fetch(online_settings)
+    df = pd.DataFrame({"code": ["4", "5"], "title": ['Tab\there "quoted"', "Plain"]})
+    cache.write_parquet(df, "ep/test", inputs=[entry], settings=online_settings, index=df)
+    assert cache.read_index("ep/test", inputs=[entry], settings=online_settings) == (
+        ("code", "title"),
+        [("4", 'Tab\there "quoted"'), ("5", "Plain")],
+    )
+    stale = cache.CachedFile(**{**entry.__dict__, "sha256": "0" * 64})
+    assert cache.read_index("ep/test", inputs=[stale], settings=online_settings) is None
+    cache.write_parquet(df, "ep/test", inputs=[entry], settings=online_settings)  # no index
+    assert cache.read_index("ep/test", inputs=[entry], settings=online_settings) is None
 
 
 def test_parquet_in_parts_reads_back_whole_and_in_order(

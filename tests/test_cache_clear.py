@@ -23,7 +23,7 @@ def _fill(folder: Path, *, with_user_files: bool = True) -> list[Path]:
     saved.write_bytes((DATA / "http" / "oe.footnote").read_bytes())
     entry = cache.add_file(saved, key="oe/oe.footnote", url="https://x/f", settings=settings)
     frame = pd.DataFrame({"a": [1, 2]})
-    cache.write_parquet(frame, "oews/2025A01", inputs=[entry], settings=settings)
+    cache.write_parquet(frame, "oews/2025A01", inputs=[entry], settings=settings, index=frame)
     rows = pd.DataFrame({"a": range(6)})
     cache.write_parquet(
         rows, "oews/2024A01", inputs=[entry], settings=settings, row_group_size=2, parts=2
@@ -67,8 +67,9 @@ def test_clear_removes_only_what_marketdata_wrote(
     _use(monkeypatch, folder)
     assert main(["cache", "clear", "--yes"]) == 0
     out = capsys.readouterr().out
-    # raw file + meta, frame + meta, frame in 2 parts + meta, document, 3 locks, 2 leftovers
-    assert "Removed 13 files that marketdata wrote" in out and "(4 cached entries" in out
+    # raw file + meta, frame + index + meta, frame in 2 parts + meta, document, 3 locks,
+    # 2 leftovers
+    assert "Removed 14 files that marketdata wrote" in out and "(4 cached entries" in out
     assert all(path.exists() for path in mine), [p for p in mine if not p.exists()]
     assert mine[0].read_text() == "my notes"
     left = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
 
 import marketdata
-from marketdata import cache, oews
-from marketdata.sources import oe
+from marketdata import cache, oews, projections
+from marketdata.sources import ep, oe
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "oe"
+EP_WORKBOOK = ROOT / "tests" / "data" / "ep" / "occupation_2024-34.xlsx"
 HEAVY = ("pandas", "matplotlib", "papermill", "nbconvert", "pyarrow", "numpy", "nbformat")
 #: Runs the CLI (``python -m marketdata.cli ARGS``) and prints the heavy modules it loaded.
 PROBE = """
@@ -74,7 +77,8 @@ def test_help_and_usage_errors_import_no_heavy_library(args: list[str]) -> None:
     assert result["heavy"] == [], f"marketdata {' '.join(args)} imported {result['heavy']}"
 
 
-#: Parameter errors of the report and wages commands, and what each message starts with.
+#: Parameter errors of the report, wages, salary and growth commands, and what each message
+#: starts with.
 PARAMETER_ERRORS = [
     (
         ["report", "occupation_outlook", "--occupation", "29-9999", "--area", "OH"],
@@ -109,7 +113,40 @@ PARAMETER_ERRORS = [
         ["report", "growth_explorer", "--soc_group", "29-0000", "--release", "May"],
         "marketdata: error: unknown OEWS release: 'May'",
     ),
+    (
+        ["growth", "29-9999"],
+        "marketdata: error: unknown occupation in BLS Employment Projections 2024-34: '29-9999'",
+    ),
+    (  # Ohio's projections are not cached: the national ones are used, and lack the code
+        ["growth", "29-9999", "--area", "OH"],
+        "marketdata: error: unknown occupation in BLS Employment Projections 2024-34: '29-9999'",
+    ),
+    (["growth", "29-2072", "--area", "Atlantis"], "marketdata: error: unknown OEWS area"),
+    (
+        ["growth", "29-2072", "--round", "1850"],
+        "marketdata: error: unknown projection round: '1850'",
+    ),
+    (
+        ["growth", "29-2072", "--round", "2021-31"],
+        "marketdata: error: the 2021-31 projection round is not in the cache",
+    ),
 ]
+
+#: How a warning the CLI prints starts (:func:`marketdata.cli.main`), e.g. that bundled data is
+#: used.
+WARNING_LINE = re.compile(r"^marketdata: \w+Warning: ")
+
+
+def _add_cached_release() -> None:
+    """The current OEWS release's flat files and an EP round in the cache, the round parsed
+    once (as the first command that loads it does), which stores its code index."""
+    for name in oe.FILES:
+        cache.add_file(DATA / name, key=f"oe/{name}", url=oews.file_url(name))
+    known = ep.identify(EP_WORKBOOK)
+    cache.add_file(EP_WORKBOOK, key=known.key, url=known.url, check=known.check)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # BLS's current workbook is not cached: said here
+        assert projections.load(occupation_type="all")["round"].iloc[0] == "2024-34"
 
 
 @pytest.mark.parametrize("cached", [False, True], ids=["bundled", "cached-release"])
@@ -118,12 +155,14 @@ def test_parameter_errors_import_no_heavy_library(
     args: list[str], message: str, cached: bool
 ) -> None:
     """Codes are looked up in plain Python, in the bundled lookup tables or the cached
-    release's mapping files: a mistyped one is answered before pandas or pyarrow load."""
+    release's mapping files and EP code index: a mistyped one is answered before pandas or
+    pyarrow load. Only warnings (that bundled or older data is used) come before the error."""
     if cached:
-        for name in oe.FILES:
-            cache.add_file(DATA / name, key=f"oe/{name}", url=oews.file_url(name))
+        _add_cached_release()
     result = _probe(args)
-    assert result["code"] == 2 and result["said"].startswith(message), result["said"]
+    before, error, after = result["said"].partition("marketdata: error: ")
+    assert result["code"] == 2 and (error + after).startswith(message), result["said"]
+    assert not before or WARNING_LINE.match(before), result["said"]
     assert result["heavy"] == [], f"marketdata {' '.join(args)} imported {result['heavy']}"
 
 

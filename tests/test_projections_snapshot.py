@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from marketdata import cache, growth, projections
+from marketdata import cache, growth, projections, snapshot
 from marketdata.config import Settings
 from marketdata.errors import ContactRequired, OfflineDataWarning, OfflineError
 from marketdata.reports import tables
@@ -103,6 +103,20 @@ def test_files_match_the_manifest():
     assert total < 300_000
 
 
+def test_the_code_index_is_the_projections_table():
+    """The bundled code index (read without pandas) holds the bundled projections table's
+    codes, titles and round, row for row, and is the file the manifest hashes."""
+    table = bundled.read("projections")
+    header, rows = bundled.code_index()
+    assert header == ep.CODE_COLUMNS
+    assert [list(r) for r in rows] == table[list(ep.CODE_COLUMNS)].astype(str).values.tolist()
+    entry = bundled.manifest()["codes"]
+    assert entry["file"] == bundled.codes_name("2024-34") and entry["rows"] == len(table)
+    assert (
+        hashlib.sha256((bundled.HERE / entry["file"]).read_bytes()).hexdigest() == (entry["sha256"])
+    )
+
+
 def test_unreachable_bls_uses_the_bundle(online_settings: Settings):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
@@ -177,8 +191,17 @@ def test_national_outlook_offline(offline_settings: Settings):
 def test_builder_writes_what_the_parser_reads(tmp_path: Path):
     stale = tmp_path / "projections-2021-31-projections.parquet"
     stale.write_bytes(b"old round")
+    stale_codes = tmp_path / "projections-2021-31-codes.tsv"
+    stale_codes.write_text("old round")
     info = build_projections.build(WB_2024, retrieved="2026-11-24", origin="test", out_dir=tmp_path)
-    assert not stale.exists()
+    assert not stale.exists() and not stale_codes.exists()
+    codes = tmp_path / info["codes"]["file"]
+    assert hashlib.sha256(codes.read_bytes()).hexdigest() == info["codes"]["sha256"]
+    parsed = ep.parse_workbook(WB_2024)[list(ep.CODE_COLUMNS)]
+    assert snapshot.read_lookup(codes) == (
+        ep.CODE_COLUMNS,
+        tuple(tuple(r) for r in parsed.astype(str).values.tolist()),
+    )
     assert info["round"] == "2024-34" and "attainment" not in info["tables"]
     assert info["source"]["sha256"] == hashlib.sha256(WB_2024.read_bytes()).hexdigest()
     assert info["source"]["bytes"] == WB_2024.stat().st_size

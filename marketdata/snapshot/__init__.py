@@ -190,7 +190,7 @@ def read(*, filters: Any = None) -> pd.DataFrame:
     return attach_provenance(df, provenance())
 
 
-@lru_cache(maxsize=3)
+@lru_cache(maxsize=4)
 def read_lookup(path: Path) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """A lookup table as :func:`marketdata.snapshot.build.write_lookup` writes it: its header
     and its rows, as strings (memoized by path)."""

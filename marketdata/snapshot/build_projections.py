@@ -9,7 +9,8 @@ usage::
 occupation.xlsx) of the round to bundle. Every table it has is parsed by
 :func:`marketdata.sources.ep.parse_workbook` (what :func:`marketdata.projections.load` runs on
 a downloaded workbook) and written, summary and line-item rows, to
-``projections-<round>-<table>.parquet``; ``projections_manifest.json`` records the round, the
+``projections-<round>-<table>.parquet``, and the projections table's code index to
+``projections-<round>-codes.tsv``; ``projections_manifest.json`` records the round, the
 workbook's URL, size and SHA-256, the retrieval date (``--retrieved``, default the file's
 modification date), where the copy came from (``--origin``) and how the files were built.
 Bundled files of another round are removed.
@@ -31,6 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from marketdata.snapshot import ep as bundled
+from marketdata.snapshot.build import write_lookup
 from marketdata.sources import ep
 
 logger = logging.getLogger(__name__)
@@ -66,6 +68,12 @@ def _write(frame: pd.DataFrame, path: Path) -> dict[str, Any]:
     }
 
 
+def write_codes(frame: pd.DataFrame, path: Path) -> dict[str, Any]:
+    """Write the projections table's code index (:func:`marketdata.sources.ep.code_frame`)
+    as the snapshot's lookup tables are written; its manifest entry."""
+    return {"file": path.name, **write_lookup(ep.code_frame(frame), path)}
+
+
 def build(
     workbook: Path,
     *,
@@ -81,16 +89,19 @@ def build(
     kinds = [k for k in ep.TABLE_TITLES if k in found or ep.TABLE_FALLBACK.get(k) in found]
     round_ = ep.workbook_round(workbook)
     tables: dict[str, Any] = {}
+    codes: dict[str, Any] = {}
     for kind in kinds:
         frame = ep.parse_workbook(workbook, kind=kind)
+        if kind == "projections":
+            codes = write_codes(frame, out / bundled.codes_name(round_))
         sheet = found.get(kind) or found[ep.TABLE_FALLBACK[kind]]
         tables[kind] = {
             **_write(frame, out / bundled.file_name(round_, kind)),
             "sheet": sheet,
             "attrs": {"table": frame.attrs["table"], "footnotes": frame.attrs["footnotes"]},
         }
-    kept = {t["file"] for t in tables.values()}
-    for old in out.glob("projections-*.parquet"):
+    kept = {t["file"] for t in tables.values()} | {codes["file"]}
+    for old in [*out.glob("projections-*.parquet"), *out.glob("projections-*.tsv")]:
         if old.name not in kept:
             old.unlink()
     base, projected = ep.round_years(round_)
@@ -123,6 +134,7 @@ def build(
             + ". State projections (Projections Central) are not bundled."
         ),
         "tables": tables,
+        "codes": codes,
     }
     manifest = out / bundled.MANIFEST.name
     tmp = manifest.with_name(manifest.name + ".part")

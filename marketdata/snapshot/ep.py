@@ -7,6 +7,10 @@ provenance says ``bundled``. Files in this folder:
 - ``projections-<round>-<table>.parquet``: the tidy frame :func:`marketdata.sources.ep.
   parse_workbook` returns for each table the round's workbook has (summary and line-item rows),
   exactly as parsed (the builder checks that each file reads back equal to the parse).
+- ``projections-<round>-codes.tsv``: the projections table's code index
+  (:data:`marketdata.sources.ep.CODE_COLUMNS`: every row's code, title and round, in order),
+  tab-separated as the snapshot's lookup tables, so that an occupation is looked up without
+  pandas or pyarrow.
 - ``projections_manifest.json``: the round, BLS's workbook (URL, size, SHA-256, where the copy
   came from), the retrieval date, how the files were built, and per table its file, sheet,
   title and footnotes.
@@ -20,13 +24,13 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, Any
 
 from marketdata.schema import Provenance, attach_provenance
-from marketdata.snapshot import bundled_provenance
+from marketdata.snapshot import bundled_provenance, read_lookup
+
+if TYPE_CHECKING:  # pandas and pyarrow load for the tables, not for the code index
+    import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "projections_manifest.json"
@@ -35,6 +39,11 @@ MANIFEST = HERE / "projections_manifest.json"
 def file_name(round_: str, table: str) -> str:
     """Name of a bundled table's file: ``projections-2024-34-separations.parquet``."""
     return f"projections-{round_}-{table}.parquet"
+
+
+def codes_name(round_: str) -> str:
+    """Name of the bundled code index: ``projections-2024-34-codes.tsv``."""
+    return f"projections-{round_}-codes.tsv"
 
 
 @lru_cache(maxsize=1)
@@ -67,6 +76,8 @@ def provenance() -> Provenance:
 
 @lru_cache(maxsize=8)
 def _read(path: Path) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
     return pq.read_table(path).to_pandas()
 
 
@@ -82,3 +93,9 @@ def read(table: str) -> pd.DataFrame:
     frame = _read(HERE / entry["file"]).copy()
     frame.attrs.update(json.loads(json.dumps(entry["attrs"])))
     return attach_provenance(frame, [provenance()])
+
+
+def code_index() -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The projections table's code index: its header (:data:`marketdata.sources.ep.
+    CODE_COLUMNS`) and rows, as text, read without pandas."""
+    return read_lookup(HERE / _manifest()["codes"]["file"])

@@ -18,14 +18,15 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from marketdata.config import Settings, get_settings
 from marketdata.errors import SourceFormatError
 from marketdata.schema import PROJECTION_FIELDS, PROJECTION_MEASURES
 from marketdata.sources import KnownFile
+
+if TYPE_CHECKING:  # pandas loads to parse, not to fetch and check the answers
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +99,8 @@ def parse_longterm(
     ``source`` is an answer (path, bytes, text or parsed object) or a list of rows gathered
     from several pages. Values that are empty or not numbers stay missing.
     """
+    import pandas as pd
+
     rows = source if isinstance(source, list) else _load(source, name)["rows"]
     if not all(isinstance(row, dict) for row in rows):
         raise SourceFormatError("rows must be JSON objects", source=name)

@@ -26,11 +26,13 @@ from marketdata.sources import KnownFile
 from marketdata.sources.ep.archive import archive_member, check_archive, read_archive
 from marketdata.sources.ep.datatool import check_csv, parse_csv
 from marketdata.sources.ep.layout import (
+    CODE_COLUMNS,
     COLUMNS,
     DATA_TOOL_URL,
     TABLE_FALLBACK,
     TABLE_TITLES,
     URL_TEMPLATES,
+    code_frame,
     normalize_round,
     round_name,
     round_years,
@@ -44,6 +46,7 @@ from marketdata.sources.ep.workbook import (
 )
 
 __all__ = [
+    "CODE_COLUMNS",
     "COLUMNS",
     "DATA_TOOL_URL",
     "TABLE_FALLBACK",
@@ -52,6 +55,7 @@ __all__ = [
     "check_archive",
     "check_csv",
     "check_projections_workbook",
+    "code_frame",
     "find_tables",
     "identify",
     "normalize_round",

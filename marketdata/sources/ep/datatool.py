@@ -10,12 +10,13 @@ import csv
 import io
 import re
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from marketdata.errors import SourceFormatError
-from marketdata.sources.ep.cells import tidy
 from marketdata.sources.ep.layout import map_headers, sniff
+
+if TYPE_CHECKING:  # pandas loads to parse, not to check a file
+    import pandas as pd
 
 
 def parse_csv(source: Path | bytes | str, *, name: str | None = None) -> pd.DataFrame:
@@ -24,6 +25,10 @@ def parse_csv(source: Path | bytes | str, *, name: str | None = None) -> pd.Data
     Every row is a detailed occupation (``occupation_type`` "Line item"); sample job titles go to
     ``job_titles`` (``"; "``-separated).
     """
+    import pandas as pd
+
+    from marketdata.sources.ep.cells import tidy
+
     label = name or (str(source) if isinstance(source, Path) else "Employment Projections.csv")
     data = source.read_bytes() if isinstance(source, Path) else source
     try:

@@ -12,8 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from marketdata.errors import UnknownRelease
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Where BLS publishes the EP occupation tables. ``{www}`` is ``settings.bls_www_url``;
 #: ``{round}`` a projection round such as ``2021-31``. The current round is always at
@@ -61,6 +65,10 @@ ATTAINMENT_COLUMNS: tuple[str, ...] = (
     "attainment_master",
     "attainment_doctoral",
 )
+
+#: The columns of a table's code index: its rows' codes and titles (as text, in the table's
+#: order) and round, what an occupation is looked up in without pandas (:func:`code_frame`).
+CODE_COLUMNS = ("occupation_code", "occupation_title", "round")
 
 #: The columns of each table kind, in order (absent figures are missing, never dropped).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -235,6 +243,11 @@ def year_of(headers: Iterable[object], mapping: dict[int, str], column: str) -> 
             match = re.search(r"((?:19|20)\d\d)", _normalize_header(list(headers)[pos]))
             return int(match.group(1)) if match else None
     return None
+
+
+def code_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The code index of a parsed table: its :data:`CODE_COLUMNS` as text, row for row."""
+    return frame.loc[:, list(CODE_COLUMNS)].astype(str).reset_index(drop=True)
 
 
 def sniff(path: Path) -> bytes:

@@ -13,13 +13,12 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from marketdata.errors import InputValueError, SourceFormatError
 from marketdata.sources import is_reader_error, sheet_rows
-from marketdata.sources.ep.cells import tidy
 from marketdata.sources.ep.layout import (
     ROUND_IN_TEXT,
     TABLE_FALLBACK,
@@ -30,6 +29,9 @@ from marketdata.sources.ep.layout import (
     round_years,
     sniff,
 )
+
+if TYPE_CHECKING:  # pandas loads to parse a table, not to find the tables or the round
+    import pandas as pd
 
 _CODE = re.compile(r"^\d{2}-\d{4}$")
 
@@ -149,6 +151,10 @@ def parse_workbook(
 def _parse_rows(
     rows: list[list[object]], *, kind: str, source: str, years: tuple[int, int]
 ) -> pd.DataFrame:
+    import pandas as pd
+
+    from marketdata.sources.ep.cells import tidy
+
     header_at = next(
         (
             i
