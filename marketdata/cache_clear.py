@@ -10,8 +10,8 @@ layout in :mod:`marketdata.cache`):
 - ``json/<name>.json`` documents written by :func:`marketdata.cache.write_json` (recognised by
   their exact formatting);
 - ``locks/<hash>.lock``, the ``.<name>.*.part`` temporary files (or folders of Parquet
-  files) of interrupted writes and
-  the ``.<name>.partial`` bytes (with ``.partial.json``) kept to resume a download.
+  files) of interrupted writes and the ``.<name>.partial`` bytes (with ``.partial.json``)
+  kept to resume a download.
 
 :func:`clear` removes them and then the folders they leave empty. It refuses ``/``, the home
 folder (and the folders above it), and a folder that holds no marketdata cache.
