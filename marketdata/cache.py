@@ -452,7 +452,7 @@ def write_parquet(
             atomic.remove(tmp)
         meta = {"inputs": _inputs_of(inputs), "attrs": dict(df.attrs)}
         if index is not None:
-            _write_index(_index_path(path), index)
+            _write_index(index_path(path), index)
             meta["index"] = list(index.columns)
         _write_json(_meta_path(path), meta)
     return path
@@ -481,7 +481,8 @@ def _write_parts(table: pa.Table, folder: Path, parts: int, row_group_size: int)
         list(pool.map(write, range(parts)))
 
 
-def _index_path(parquet: Path) -> Path:
+def index_path(parquet: Path) -> Path:
+    """Where the index of the frame stored at ``parquet`` is (``<name>.index.tsv``)."""
     return parquet.with_name(parquet.name.removesuffix(".parquet") + ".index.tsv")
 
 
@@ -505,7 +506,7 @@ def read_index(
     if meta is None or "index" not in meta:
         return None
     try:
-        with _index_path(path).open(newline="", encoding="utf-8") as f:
+        with index_path(path).open(newline="", encoding="utf-8") as f:
             header, *rows = csv.reader(f, delimiter="\t")
     except (OSError, ValueError):
         return None

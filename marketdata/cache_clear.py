@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from marketdata.cache import index_path
 from marketdata.config import Settings, get_settings
 from marketdata.errors import ConfigError
 
@@ -79,7 +80,7 @@ def _parquet(root: Path) -> list[Path]:
         meta = _meta(meta_file)
         if meta is not None and "inputs" in meta:
             files = sorted(frame.glob("part-*.parquet")) if frame.is_dir() else [frame]
-            index = frame.with_name(frame.name.removesuffix(".parquet") + ".index.tsv")
+            index = index_path(frame)
             found += [*files, *([index] if index.is_file() else []), meta_file]
     return found
 
