@@ -9,6 +9,7 @@ Environment variables (names are a contract):
 - ``MARKETDATA_BLS_WWW_URL``: replaces ``https://www.bls.gov``.
 - ``MARKETDATA_PROJECTIONS_CENTRAL_URL``: replaces ``https://public.projectionscentral.org``.
 - ``MARKETDATA_BEA_URL``: replaces ``https://apps.bea.gov`` (BEA regional price parities).
+- ``MARKETDATA_ONET_URL``: replaces ``https://www.onetcenter.org`` (the O*NET database).
 - ``BLS_API_KEY``: registration key for the BLS Public Data API v2 (optional).
 - ``MARKETDATA_OFFLINE=1``: never use the network.
 - ``MARKETDATA_TIMEOUT``: seconds to wait for a server (default 60).
@@ -36,6 +37,7 @@ DEFAULT_API_URL = "https://api.bls.gov"
 DEFAULT_WWW_URL = "https://www.bls.gov"
 DEFAULT_PROJECTIONS_CENTRAL_URL = "https://public.projectionscentral.org"
 DEFAULT_BEA_URL = "https://apps.bea.gov"
+DEFAULT_ONET_URL = "https://www.onetcenter.org"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 #: Set in a report's kernel (:data:`marketdata.report_kit.ENV_VAR`): reports show no bars.
@@ -91,6 +93,7 @@ class Settings:
     bls_www_url: str = DEFAULT_WWW_URL
     projections_central_url: str = DEFAULT_PROJECTIONS_CENTRAL_URL
     bea_url: str = DEFAULT_BEA_URL
+    onet_url: str = DEFAULT_ONET_URL
     timeout: float = 60.0
     retries: int = 4
     backoff: float = 1.0  # seconds before the first retry; doubles each time
@@ -116,6 +119,7 @@ class Settings:
                 env, "MARKETDATA_PROJECTIONS_CENTRAL_URL", DEFAULT_PROJECTIONS_CENTRAL_URL
             ),
             bea_url=_base_url(env, "MARKETDATA_BEA_URL", DEFAULT_BEA_URL),
+            onet_url=_base_url(env, "MARKETDATA_ONET_URL", DEFAULT_ONET_URL),
             timeout=_number(env, "MARKETDATA_TIMEOUT", 60.0),
             retries=int(_number(env, "MARKETDATA_RETRIES", 4)),
             backoff=_number(env, "MARKETDATA_BACKOFF", 1.0),
@@ -136,6 +140,7 @@ class Settings:
             "MARKETDATA_BLS_WWW_URL": self.bls_www_url,
             "MARKETDATA_PROJECTIONS_CENTRAL_URL": self.projections_central_url,
             "MARKETDATA_BEA_URL": self.bea_url,
+            "MARKETDATA_ONET_URL": self.onet_url,
             "MARKETDATA_TIMEOUT": str(self.timeout),
             "MARKETDATA_RETRIES": str(self.retries),
             "MARKETDATA_BACKOFF": str(self.backoff),

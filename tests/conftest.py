@@ -67,6 +67,7 @@ def _isolated_environment(
         "MARKETDATA_BLS_WWW_URL",
         "MARKETDATA_PROJECTIONS_CENTRAL_URL",
         "MARKETDATA_BEA_URL",
+        "MARKETDATA_ONET_URL",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("MARKETDATA_OFFLINE", "1")
@@ -97,6 +98,7 @@ def online_settings(bls_server: BLSServer, tmp_path: Path) -> Settings:
         bls_www_url=bls_server.url,
         projections_central_url=bls_server.url,
         bea_url=bls_server.url,
+        onet_url=bls_server.url,
         timeout=5.0,
         retries=3,
         backoff=0.01,
