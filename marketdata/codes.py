@@ -247,7 +247,7 @@ def resolve_occupation(text: str | int, *, table: OccupationTable | None = None)
         raise UnknownCode(
             "occupation",
             text,
-            suggestions,
+            _merged(onet_suggestions(str(text), table=table), suggestions, occupations, text),
             hint="Give a SOC code such as 29-2072 or more words of the title.",
         )
     return found
@@ -277,21 +277,26 @@ def _word_credit(word: str, title_words: list[str]) -> float:
 
 
 def search_occupations(
-    text: str, *, table: pd.DataFrame | None = None, limit: int = 10
+    text: str, *, table: pd.DataFrame | None = None, limit: int = 10, onet_titles: bool = True
 ) -> pd.DataFrame:
     """Occupations whose titles hold the words of ``text``, best first.
 
     ``score`` (0-100) is the share of the query's words found in the title (a word counts when
     a title word is it or starts with it; a misspelling counts in part); titles matching less
-    than :data:`SEARCH_THRESHOLD` are left out. Ties go to the title closest to ``text`` as a
-    whole, then to detailed occupations.
+    than :data:`SEARCH_THRESHOLD` are left out. With ``onet_titles``, O*NET's alternate and
+    reported job titles count too (:mod:`marketdata.codes_onet`: "medical coder" finds
+    29-2072). ``matched_title`` and ``matched`` say which title matched and what kind it is.
+    Ties go to SOC titles, then to the title closest to ``text`` as a whole, then (with
+    ``onet_titles``) to the occupation with more jobs in the nation, then to detailed
+    occupations.
     """
     import pandas as pd
 
     table = snapshot.occupations() if table is None else table
     words = [w for w in _normal(text).split() if w not in _FILLER] or _normal(text).split()
     if not words:
-        return table.iloc[:0].assign(score=pd.Series(dtype=float)).reset_index(drop=True)
+        empty = table.iloc[:0].assign(score=pd.Series(dtype=float), matched_title="", matched="")
+        return empty.reset_index(drop=True)
     titles = table["occupation_title"].astype(str)
     score = titles.map(
         lambda title: 100 * sum(_word_credit(w, _normal(title).split()) for w in words) / len(words)
@@ -299,13 +304,44 @@ def search_occupations(
     closeness = titles.map(lambda title: fuzz.WRatio(str(text), title))
     ranked = table.assign(
         score=score.round(1),
+        matched_title=titles,
+        matched="SOC title",
         _close=closeness,
         _detailed=(table["occupation_level"] == "detailed").astype(int),
     )
+    keys = ["score", "_close", "_detailed"]
+    if onet_titles:
+        from marketdata import codes_onet
+
+        ranked = codes_onet.with_onet_titles(ranked, str(text), words, SEARCH_THRESHOLD)
+        keys = ["score", "_soc", "_close", "_jobs", "_detailed"]
     ranked = ranked[ranked["score"] >= SEARCH_THRESHOLD].sort_values(
-        ["score", "_close", "_detailed"], ascending=False, kind="stable"
+        keys, ascending=False, kind="stable"
     )
-    return ranked.drop(columns=["_close", "_detailed"]).head(limit).reset_index(drop=True)
+    shown = ranked.drop(columns=[k for k in keys if k.startswith("_")])
+    return shown.head(limit).reset_index(drop=True)
+
+
+def _merged(
+    onet: list[str], soc: list[str], occupations: Sequence[Occupation], text: object
+) -> list[str]:
+    """Up to five suggestions, one per occupation code: SOC titles holding the words of
+    ``text`` first, else O*NET's titles holding them before fuzzy SOC matches."""
+    names = [_normal(o.title) for o in occupations]
+    first, then = (soc, onet) if any(_words_match(names, _normal(str(text)))) else (onet, soc)
+    seen: dict[str, str] = {}
+    for label in [*first, *then]:
+        seen.setdefault(label.split(" ", 1)[0], label)
+    return list(seen.values())[:_SUGGESTIONS]
+
+
+def onet_suggestions(text: str, *, table: OccupationTable | None = None) -> list[str]:
+    """Up to five occupations whose O*NET job titles hold every word of ``text``, labelled
+    with the title that matched (for "did you mean")."""
+    from marketdata import codes_onet
+
+    words = [w for w in _normal(text).split() if w not in _FILLER] or _normal(text).split()
+    return codes_onet.suggestions(text, words, occupations_of(table), limit=_SUGGESTIONS)
 
 
 # Areas -----------------------------------------------------------------------------------

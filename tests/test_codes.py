@@ -59,6 +59,8 @@ def test_search_occupations_ranks_by_similarity() -> None:
         "occupation_title",
         "occupation_level",
         "score",
+        "matched_title",
+        "matched",
     ]
     assert found.score.is_monotonic_decreasing
 
