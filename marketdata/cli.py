@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from marketdata import __version__, cli_client
+from marketdata import __version__, cli_client, cli_onet
 from marketdata.cli_cache import cmd_cache
 from marketdata.cli_params import report_parameters, single_values, wants_help
 from marketdata.config import get_settings
@@ -43,8 +43,9 @@ def _print_provenance(df: pd.DataFrame) -> None:
         first = files[0]
         how = " (bundled snapshot)" if first.get("bundled") else ""
         how += " (added by hand)" if any(f.get("added_by_hand") for f in files) else ""
-        more = f" and {len(files) - 1} mapping files" if len(files) > 1 else ""
-        agency = "" if program == "BEA" else "BLS "  # BEA's price parities are not BLS's
+        kind = "mapping" if program == "OEWS" else "other"
+        more = f" and {len(files) - 1} {kind} files" if len(files) > 1 else ""
+        agency = "" if program in ("BEA", "O*NET") else "BLS "  # not BLS's figures
         print(
             f"Source: {agency}{program} {release}{how}: {first.get('source_url')}{more}, "
             f"retrieved {first.get('retrieved')}"
@@ -390,6 +391,8 @@ def build_parser() -> argparse.ArgumentParser:
         "-y", "--yes", action="store_true", help="with clear: remove without asking"
     )
     cache_cmd.set_defaults(run=cmd_cache, parser=cache_cmd)
+
+    cli_onet.add_commands(commands)
 
     server_cmd = commands.add_parser(
         "server",

@@ -196,7 +196,7 @@ def pathways(
     frame.attrs["notes"] = notes
     frame.attrs["attribution"] = tables["related"].attrs["attribution"]
     sources = [
-        *provenance_of(tables["related"]),
+        *(p for t in tables.values() for p in provenance_of(t)),
         *provenance_of(pay),
         *provenance_of(ep),
         *provenance_of(national_ep),

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from marketdata.schema import Provenance, attach_provenance
 from marketdata.snapshot import LOOKUP_FORMAT, bundled_provenance
+from marketdata.sources.onet import TABLES as SOURCE_TABLES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,6 +44,8 @@ TABLES = (
     "tasks",
     "technology",
 )
+#: The O*NET file each bundled table comes from.
+TABLES_FILES = {table: SOURCE_TABLES[table].file for table in TABLES}
 #: Kinds of titles in the search index: O*NET's occupation title, an alternate title (or its
 #: short form), a title reported by workers.
 TITLE_KINDS = {
@@ -72,15 +75,17 @@ def release() -> str:
     return str(_manifest()["release"])
 
 
-def provenance() -> list[Provenance]:
+def provenance(table: str | None = None) -> list[Provenance]:
     """The bundled release's provenance: one record per O*NET file bundled from (its URL is
-    the release zip's, ``#`` the file's name)."""
+    the release zip's, ``#`` the file's name); only ``table``'s file when given."""
     info = _manifest()
+    wanted = TABLES_FILES.get(table or "", "")
     return [
         bundled_provenance(
             info["program"], source, release=info["release"], retrieved=info["retrieved"]
         )
-        for source in info["sources"].values()
+        for name, source in info["sources"].items()
+        if name == wanted or not wanted
     ]
 
 
@@ -91,7 +96,7 @@ def read(table: str) -> pd.DataFrame:
     frame = pq.read_table(HERE / file_name(table)).to_pandas()
     frame = frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object})
     frame.attrs["attribution"] = _manifest()["attribution"]
-    return attach_provenance(frame, provenance())
+    return attach_provenance(frame, provenance(table))
 
 
 @lru_cache(maxsize=1)
