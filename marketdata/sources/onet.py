@@ -328,9 +328,9 @@ def read_release(path: Path, tables: tuple[str, ...] | None = None) -> Release:
     found = {
         t: members[TABLES[t].file.lower()] for t in wanted if TABLES[t].file.lower() in members
     }
-    if not found:
+    if not any(t.file.lower() in members for t in TABLES.values()):
         raise SourceFormatError(
-            f"none of O*NET's files ({', '.join(TABLES[t].file for t in wanted)}) is in it",
+            f"none of O*NET's files ({', '.join(t.file for t in TABLES.values())}) is in it",
             source=str(path),
         )
     readme = members.get("read me.txt", b"").decode("utf-8", errors="replace")
