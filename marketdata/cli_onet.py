@@ -52,7 +52,10 @@ def related_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 def cmd_related(args: argparse.Namespace) -> int:
     """Show where an occupation can lead: O*NET's related occupations with local figures."""
-    from marketdata import cli
+    from marketdata import cli, codes, onet
+
+    codes.resolve_area(args.area)  # mistyped codes and areas are answered before pandas loads
+    onet.check_occupation(args.occupation)
     from marketdata.pathways import pathways
 
     frame = pathways(args.occupation, args.area)

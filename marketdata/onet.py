@@ -251,15 +251,25 @@ def find(occupation: str | int, *, occupations: pd.DataFrame) -> str:
     UnknownCode
         O*NET has no such occupation; lists the closest codes.
     """
+    titles = dict(zip(occupations["onet_code"], occupations["title"], strict=True))
+    return _known(occupation, titles)
+
+
+def check_occupation(occupation: str | int) -> str:
+    """The O*NET-SOC code of ``occupation`` in the bundled release, read without pandas (a
+    mistyped code is answered at once); as :func:`find`."""
+    titles = {code: title for code, title, kind in bundled.title_rows() if kind == "occupation"}
+    return _known(occupation, titles)
+
+
+def _known(occupation: str | int, titles: dict[str, str]) -> str:
     try:
         code = onet_code(occupation)
     except InputValueError:
         code = codes.resolve_occupation(occupation).code + ".00"
-    known = occupations["onet_code"].tolist()
-    if code in known:
+    if code in titles:
         return code
-    under = [c for c in known if c[:7] == code[:7]] or [c for c in known if c[:4] == code[:4]]
-    titles = dict(zip(occupations["onet_code"], occupations["title"], strict=True))
+    under = [c for c in titles if c[:7] == code[:7]] or [c for c in titles if c[:4] == code[:4]]
     raise UnknownCode(
         "O*NET-SOC code",
         occupation,

@@ -140,7 +140,10 @@ def pathways(
     mapped = pd.DataFrame(onet.to_soc([start, *related["related_code"]], table=records))
     wanted = sorted({c for c in mapped["occupation_code"] if c})
     areas = list(dict.fromkeys([codes.NATIONAL_CODE, where.code]))
-    pay, warned = _quietly(oews.load, occupation=wanted, area=areas, settings=settings)
+    # no OEWS code at all (e.g. military occupations, which OEWS does not survey): no pay
+    pay, warned = _quietly(
+        oews.load, occupation=wanted or ["00-0000"], area=areas, settings=settings
+    )
     said += warned
     local = pay[pay["area_code"] == where.code].set_index("occupation_code")
     nation = pay[pay["area_code"] == codes.NATIONAL_CODE].set_index("occupation_code")
@@ -174,6 +177,9 @@ def pathways(
             "job_zone": out["onet_code"].map(zones).astype("Int64"),
         }
     )
+    numbers = ["employment", "annual_median", "annual_median_national"]
+    numbers += ["percent_change", "openings_annual"]
+    frame[numbers] = frame[numbers].apply(pd.to_numeric, errors="coerce").astype("float64")
     first = mapped.iloc[0]
     start_median = local["annual_median"].get(first["occupation_code"], float("nan"))
     start_zone = zones.get(start)

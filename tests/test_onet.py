@@ -93,12 +93,12 @@ def test_a_release_folder_missing_files_says_which() -> None:
     release = source.read_release(V29)
     assert release.release == "29.3"
     assert "Occupation Data.txt" in release.missing and "related" in release.tables
-    with pytest.raises(SourceFormatError, match="has no 'Occupation Data.txt'"):
+    with pytest.raises(SourceFormatError, match=r"has no 'Occupation Data\.txt'"):
         release.table("occupations")
 
 
 def test_a_file_of_another_layout_is_named() -> None:
-    with pytest.raises(SourceFormatError, match="looks like O\\*NET's 'Job Zones.txt'") as info:
+    with pytest.raises(SourceFormatError, match=r"looks like O\*NET's 'Job Zones\.txt'") as info:
         source.parse(V30 / "Job Zones.txt", "related")
     assert "\n" not in str(info.value)
 
@@ -181,7 +181,7 @@ def test_download_through_the_cache(bls_server, online_settings) -> None:
 
 def test_a_downloaded_release_without_the_file_says_so(bls_server, online_settings) -> None:
     bls_server.add("/dl_files/database/db_29_3_text.zip", _zip(V29))
-    with pytest.raises(SourceFormatError, match="has no 'Task Statements.txt'"):
+    with pytest.raises(SourceFormatError, match=r"has no 'Task Statements\.txt'"):
         onet.load("tasks", release="29.3", settings=online_settings)
 
 
@@ -241,7 +241,7 @@ def test_cache_add_command_and_a_file_without_its_release(
 
 def test_a_code_onet_does_not_have() -> None:
     occupations = source.parse(V30 / "Occupation Data.txt", "occupations")
-    with pytest.raises(UnknownCode, match="29-2099.99") as info:
+    with pytest.raises(UnknownCode, match=r"29-2099\.99") as info:
         onet.find("29-2099.99", occupations=occupations)
     assert info.value.suggestions == ["29-2099.08 Patient Representatives"]
     assert onet.find("292072", occupations=occupations) == "29-2072.00"

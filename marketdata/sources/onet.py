@@ -25,12 +25,14 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from marketdata.config import Settings, get_settings
 from marketdata.errors import SourceFormatError
 from marketdata.sources import KnownFile
+
+if TYPE_CHECKING:  # pandas loads to parse; the table names and codes are read without it
+    import pandas as pd
 
 PROGRAM = "O*NET"
 #: The licence O*NET's ``Read Me.txt`` names, and the attribution it asks for.
@@ -207,6 +209,8 @@ def parse(data: bytes | Path, table: str, *, source: str = "") -> pd.DataFrame:
         Not an O*NET text file, a file of another table, or a bad code or number (names the
         line).
     """
+    import pandas as pd
+
     spec = TABLES[table]
     raw = data.read_bytes() if isinstance(data, Path) else data
     source = source or (str(data) if isinstance(data, Path) else spec.file)
