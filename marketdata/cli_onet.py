@@ -8,7 +8,10 @@ O*NET content, the attribution O*NET asks for.
 from __future__ import annotations
 
 import argparse
+import warnings
 from typing import TYPE_CHECKING
+
+from marketdata.errors import OfflineDataWarning
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,7 +61,9 @@ def cmd_related(args: argparse.Namespace) -> int:
     onet.check_occupation(args.occupation)
     from marketdata.pathways import pathways
 
-    frame = pathways(args.occupation, args.area)
+    with warnings.catch_warnings():  # printed below as notes
+        warnings.simplefilter("ignore", OfflineDataWarning)
+        frame = pathways(args.occupation, args.area)
     start = frame.attrs["start"]
     median = _money(start["annual_median"]) if start["annual_median"] else "n/a"
     zone = f"Job Zone {start['job_zone']}" if start["job_zone"] else "no job zone"

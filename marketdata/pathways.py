@@ -5,11 +5,11 @@
 
 For one occupation and one area, each of O*NET's related occupations (tier and rank as O*NET
 lists them) with the area's OEWS employment and annual median (the nation's beside it), the
-projected growth and annual openings (the state's long-term projections when they are cached,
-else BLS's national Employment Projections, said in ``growth_source``), BLS's typical entry
-education, O*NET's job zone, and whether it pays more than the starting occupation in that
-area. Rows are sorted so the realistic next steps come first: the closer tier, then a job zone
-the same or one higher, then the higher local pay.
+projected growth and annual openings (the state's long-term projections when they are cached
+and list the occupation, else BLS's national Employment Projections, said in
+``growth_source``), BLS's typical entry education, O*NET's job zone, and whether it pays more
+than the starting occupation in that area. Rows are sorted so the realistic next steps come
+first: the closer tier, then a job zone the same or one higher, then the higher local pay.
 """
 
 from __future__ import annotations
@@ -57,31 +57,53 @@ def _quietly(load, *args, **kwargs):
     return result, [str(w.message) for w in caught]
 
 
-def _growth(where: codes.Area, settings: Settings) -> tuple[pd.DataFrame, str, list[str]]:
-    """Projections by OEWS code: the state's when cached, else the nation's; and its label."""
-    national, said = _quietly(projections.load, settings=settings)
+def _growth(
+    where: codes.Area, settings: Settings
+) -> tuple[pd.DataFrame, pd.DataFrame | None, list[str]]:
+    """BLS's national projections and, outside the nation, the state's long-term projections
+    when they are cached (else None, and a note saying how to fetch them)."""
+    national, notes = _quietly(projections.load, settings=settings)
+    if where.type == "national":
+        return national, None, notes
+    postal, state = series_id.STATES[where.state_code]
+    try:
+        frame = projections.state_projections(
+            where.state_code, settings=settings.replace(offline=True)
+        )
+    except ContactRequired:
+        raise
+    except FetchError:
+        notes.append(
+            f"{state}'s long-term projections are not cached: growth and openings are "
+            f"national. Fetch them with `marketdata fetch --state {postal}`."
+        )
+        return national, None, notes
+    return national, (frame if not frame.empty else None), notes + frame.attrs.get("notes", [])
+
+
+def _growth_columns(
+    code: pd.Series, national: pd.DataFrame, state: pd.DataFrame | None, where: codes.Area
+) -> dict[str, pd.Series]:
+    """Percent change, openings and where they come from, per row: the state's projections
+    where they list the occupation, else the nation's."""
+    nation = national.drop_duplicates("occupation_code").set_index("occupation_code")
     label = f"national, BLS Employment Projections {national['round'].iloc[0]}"
-    notes: list[str] = []
-    if where.type != "national":
-        state = series_id.STATES[where.state_code][1]
-        try:
-            frame = projections.state_projections(
-                where.state_code, settings=settings.replace(offline=True)
-            )
-        except ContactRequired:
-            raise
-        except FetchError:
-            postal = series_id.STATES[where.state_code][0]
-            notes.append(
-                f"{state}'s long-term projections are not cached: growth and openings are "
-                f"national. Fetch them with `marketdata fetch --state {postal}`."
-            )
-        else:
-            if not frame.empty:
-                label = f"{state}, long-term projections {frame['round'].dropna().iloc[0]}"
-                return frame, label, said
-    national.attrs["notes"] = notes
-    return national, label, said
+    out = {
+        "percent_change": code.map(nation["percent_change"]),
+        "openings_annual": code.map(nation["openings_annual"]),
+        "growth_source": code.map(lambda c: label if c in nation.index else ""),
+    }
+    if state is not None:
+        listed = state.drop_duplicates("occupation_code").set_index("occupation_code")
+        name = series_id.STATES[where.state_code][1]
+        round_ = listed["round"].dropna().iloc[0] if listed["round"].notna().any() else ""
+        in_state = code.isin(listed.index)
+        for column in ("percent_change", "openings_annual"):
+            out[column] = code.map(listed[column]).where(in_state, out[column])
+        out["growth_source"] = out["growth_source"].mask(
+            in_state, f"{name}, long-term projections {round_}".strip()
+        )
+    return out
 
 
 def pathways(
@@ -117,6 +139,11 @@ def pathways(
         O*NET has no such occupation.
     UnknownArea
         No such area.
+
+    Warns
+    -----
+    OfflineDataWarning
+        Bundled O*NET, OEWS or EP data are used (also in ``attrs["notes"]``).
     """
     import pandas as pd
 
@@ -147,10 +174,8 @@ def pathways(
     said += warned
     local = pay[pay["area_code"] == where.code].set_index("occupation_code")
     nation = pay[pay["area_code"] == codes.NATIONAL_CODE].set_index("occupation_code")
-    ep, label, warned = _growth(where, settings)
+    national_ep, state_ep, warned = _growth(where, settings)
     said += warned
-    national_ep, _ = _quietly(projections.load, settings=settings)
-    ep = ep.drop_duplicates("occupation_code").set_index("occupation_code")
     education = national_ep.drop_duplicates("occupation_code").set_index("occupation_code")
     out = mapped.iloc[1:].reset_index(drop=True)
     code = out["occupation_code"]
@@ -170,9 +195,7 @@ def pathways(
             "employment": code.map(local["employment"]),
             "annual_median": code.map(local["annual_median"]),
             "annual_median_national": code.map(nation["annual_median"]),
-            "percent_change": code.map(ep["percent_change"]),
-            "openings_annual": code.map(ep["openings_annual"]),
-            "growth_source": label,
+            **_growth_columns(code, national_ep, state_ep, where),
             "typical_education": code.map(education["typical_education"]),
             "job_zone": out["onet_code"].map(zones).astype("Int64"),
         }
@@ -196,7 +219,10 @@ def pathways(
         "area_name": where.name,
         "pay_note": first["note"],
     }
-    notes = list(dict.fromkeys(said)) + ep.attrs.get("notes", [])
+    notes = list(dict.fromkeys(said))
+    for note in notes:
+        if "bundled" in note:  # the loaders' OfflineDataWarning, once per source
+            warnings.warn(note, OfflineDataWarning, stacklevel=2)
     if related.empty:
         notes.append(f"O*NET lists no related occupations for {start} {titles.get(start, '')}.")
     frame.attrs["notes"] = notes
@@ -204,8 +230,8 @@ def pathways(
     sources = [
         *(p for t in tables.values() for p in provenance_of(t)),
         *provenance_of(pay),
-        *provenance_of(ep),
         *provenance_of(national_ep),
+        *(provenance_of(state_ep) if state_ep is not None else []),
     ]
     unique = list({tuple(sorted(p.items())): p for p in sources}.values())
     return attach_provenance(frame, unique)

@@ -20,7 +20,10 @@ ATTRIBUTION = (
 
 @pytest.fixture
 def ohio():
-    return pathways("29-2072", "OH")
+    with pytest.warns(OfflineDataWarning, match="bundled") as said:
+        frame = pathways("29-2072", "OH")
+    assert len(said) == 3  # O*NET, OEWS and EP, once each
+    return frame
 
 
 def test_ohio_pathways_of_medical_records_specialists(ohio) -> None:
@@ -90,6 +93,7 @@ def test_profile_in_onets_words() -> None:
     assert profile.attribution == ATTRIBUTION and profile.release == "30.1"
     with pytest.warns(OfflineDataWarning):
         typed = onet_profile.profile("29-1141")  # Registered Nurses: core and supplemental
+    with pytest.warns(OfflineDataWarning):
         tasks = onet.load("tasks")
     assert typed.tasks and not typed.tasks_note
     nurses = tasks[tasks["onet_code"] == "29-1141.00"]
@@ -169,3 +173,27 @@ def test_did_you_mean_names_the_job_title() -> None:
 def test_job_title_suggestions_load_no_heavy_library(args: list[str]) -> None:
     result = _probe(args)
     assert result["code"] == 2 and result["heavy"] == [], result
+
+
+def test_growth_is_the_states_where_its_projections_are_cached(bls_server, online_settings) -> None:
+    from marketdata import projections
+    from tests.conftest import DATA
+
+    nevada = DATA / "projections_central" / "nv-longterm-2026-09-11-slice.json"
+    bls_server.add("/Projections/LongTermRestJson/32", nevada, content_type="application/json")
+    state = projections.state_projections("NV", settings=online_settings)
+    nurses = state.set_index("occupation_code").loc["29-1141"]
+    with pytest.warns(OfflineDataWarning):
+        frame = pathways("29-2072", "NV", settings=online_settings.replace(offline=True))
+    rows = frame.set_index("onet_code")
+    for code in ("29-1141.00", "29-1141.04"):
+        assert rows.loc[code, "growth_source"].startswith("Nevada, long-term projections")
+        assert rows.loc[code, "percent_change"] == nurses["percent_change"]
+        assert rows.loc[code, "openings_annual"] == nurses["openings_annual"]
+    others = rows.drop(index=["29-1141.00", "29-1141.04"])
+    assert others["growth_source"].unique().tolist() == [
+        "national, BLS Employment Projections 2024-34"
+    ]
+    assert rows.loc["29-9021.00", "percent_change"] == 14.7  # the nation's
+    assert {p["program"] for p in frame.attrs["provenance"]} >= {"O*NET", "OEWS", "EP"}
+    assert len({p["program"] for p in frame.attrs["provenance"]}) == 4
