@@ -2,6 +2,8 @@
 
 >>> from marketdata import onet
 >>> onet.load("related")  # doctest: +SKIP
+>>> onet.profile("29-2072").job_zone_text  # doctest: +SKIP
+'Job Zone 3: medium preparation needed. Most occupations in this zone require training ...'
 
 O*NET publishes each release as ``db_<release>_text.zip`` under
 ``{settings.onet_url}/dl_files/database/`` (``MARKETDATA_ONET_URL``, default
@@ -41,6 +43,8 @@ from marketdata.sources import onet as source
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from marketdata import onet_profile
 
 PROGRAM = source.PROGRAM
 TABLES = tuple(source.TABLES)
@@ -164,6 +168,23 @@ def load(
             raise
         return _bundled(table, f"O*NET could not be reached ({str(err).splitlines()[0]})")
     return _parsed(entry, table, release, settings)
+
+
+def profile(
+    occupation: str, *, release: str | None = None, settings: Settings | None = None
+) -> onet_profile.Profile:
+    """What ``occupation`` is in O*NET's words: title, description, core tasks, hot
+    technologies, job zone in plain words, alternate titles and the attribution to show with
+    them. See :func:`marketdata.onet_profile.profile`.
+
+    Raises
+    ------
+    UnknownCode
+        O*NET has no such occupation (lists the closest codes).
+    """
+    from marketdata import onet_profile
+
+    return onet_profile.profile(occupation, release=release, settings=settings)
 
 
 # O*NET-SOC -> SOC ------------------------------------------------------------------------

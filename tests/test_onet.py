@@ -261,3 +261,16 @@ def test_the_bundle_is_small_and_its_manifest_holds_each_sha256() -> None:
     )
     assert json.loads(bundled.MANIFEST.read_text()) == info
     assert ("29-2072.00", "Certified Coding Specialist", "alternate") in bundled.title_rows()
+
+
+@pytest.mark.parametrize(
+    "row",
+    [b"29-2072.00\t43-6013.00\tPrimary-Short", b"29-2072.00\t43-6013.00\tPrimary-Short\t3\t9"],
+)
+def test_a_row_with_missing_or_extra_fields_names_its_line(row: bytes) -> None:
+    lines = (V30 / "Related Occupations.txt").read_bytes().split(b"\r\n")
+    lines[3] = row
+    with pytest.raises(
+        SourceFormatError, match=r"line 4: \d tab-separated fields, the header has 4"
+    ):
+        source.parse(b"\r\n".join(lines), "related", source="Related Occupations.txt")

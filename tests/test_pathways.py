@@ -78,7 +78,7 @@ def test_pathways_say_which_growth_and_keep_every_source(ohio) -> None:
 
 def test_profile_in_onets_words() -> None:
     with pytest.warns(OfflineDataWarning, match="bundled O\\*NET 30.1"):
-        profile = onet_profile.profile("29-2072")
+        profile = onet.profile("29-2072")
     assert profile.title == "Medical Records Specialists" and profile.job_zone == 3
     assert profile.job_zone_text.startswith("Job Zone 3: medium preparation needed. Most ")
     task = (

@@ -226,13 +226,14 @@ def parse(data: bytes | Path, table: str, *, source: str = "") -> pd.DataFrame:
             source=source,
             line=1,
         )
+    _check_fields(text, len(header), source)
     frame = pd.read_csv(
         io.StringIO(text),
         sep="\t",
         dtype=str,
         keep_default_na=False,
         quoting=csv.QUOTE_NONE,
-        on_bad_lines="error",
+        index_col=False,
         engine="c",
     ).rename(columns=str.strip)
     out = pd.DataFrame(index=frame.index)
@@ -247,6 +248,17 @@ def parse(data: bytes | Path, table: str, *, source: str = "") -> pd.DataFrame:
     out.attrs["source"] = source
     out.attrs["layout"] = "29.x" if "Title" in header and table in ("related", "job_zones") else ""
     return out.astype({c: "string" for c in out.columns if c not in _INTEGER | _FLAG})
+
+
+def _check_fields(text: str, fields: int, source: str) -> None:
+    """SourceFormatError at the first line whose number of fields differs from the header's."""
+    for number, line in enumerate(text.splitlines()[1:], start=2):
+        if line and line.count("\t") != fields - 1:
+            raise SourceFormatError(
+                f"{line.count(chr(9)) + 1} tab-separated fields, the header has {fields}",
+                source=source,
+                line=number,
+            )
 
 
 def _check(frame: pd.DataFrame, spec: Table, source: str) -> None:
@@ -291,7 +303,8 @@ class Release:
         """The frame of table ``name``; SourceFormatError naming the file the release lacks."""
         if name not in self.tables:
             raise SourceFormatError(
-                f"this O*NET {self.release or ''} release has no {TABLES[name].file!r} "
+                f"this O*NET {self.release + ' ' if self.release else ''}release has no "
+                f"{TABLES[name].file!r} "
                 "(O*NET renamed or split some files in later releases)",
                 source=self.source,
             )
