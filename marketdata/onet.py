@@ -60,7 +60,8 @@ MATCHES = {
 
 
 def release_of(release: str | None) -> str:
-    """``release`` checked (``"30.1"``), or the bundled release when None or ``"bundled"``."""
+    """``release`` checked (``"30.1"``); None, ``"bundled"`` or ``"latest"`` mean the bundled
+    release (marketdata does not ask O*NET which release is newest: name a newer one)."""
     if release in (None, "", "bundled", "latest"):
         return bundled.release()
     text = str(release).strip()
