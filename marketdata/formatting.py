@@ -20,7 +20,7 @@ MEASURE_FORMATS: dict[str, str] = {
     **{c: c for c in (*PROJECTION_MEASURES, "median_wage")},
     "national_annual_median": "annual",
     "annual_median_rpp_adjusted": "annual",  # BEA-derived: the median in national prices
-    "rpp": "price_parity",  # BEA's regional price parity, three decimals as BEA prints it
+    "rpp": "price_parity",  # BEA's regional price parity, one decimal as people read it
     **{
         f"{band}_annual_{end}": "annual"
         for band in ("entry", "mid", "experienced", "cert", "cert_only", "edu_cert")
@@ -63,7 +63,7 @@ def format_value(value: float, measure: str, *, topcoded: bool = False) -> str:
     elif "percent" in measure:
         text = f"{value:+.1f}%"
     elif measure == "price_parity":
-        text = f"{value:.3f}"
+        text = f"{value:.1f}"
     else:
         text = f"{value:,.2f}"
     return f"≥ {text}" if topcoded else text

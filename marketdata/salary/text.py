@@ -70,9 +70,8 @@ def _cell(row: pd.Series, column: str, style: str) -> str:
         return "n/a" if pd.isna(value) else f"{value:,.0f}"
     if style.startswith("number"):  # as BLS prints them: 3 decimals (per 1,000), 2 (LQ)
         return "n/a" if pd.isna(value) else f"{value:,.{style[-1]}f}"
-    if style == "rpp":  # BEA's all-items parity and its year: "91.8 (2023)"
-        year = row.get("rpp_year", pd.NA)
-        return "n/a" if pd.isna(value) else f"{value:.1f} ({int(year)})"
+    if style == "rpp":  # BEA's all-items parity, one decimal; its year is in the row label
+        return "n/a" if pd.isna(value) else format_value(value, "price_parity")
     if style == "percent":  # ORS share with its standard error
         se = row.get(column.replace("_share", "_se"), np.nan)
         if pd.isna(value):
@@ -113,6 +112,14 @@ def display(frame: pd.DataFrame) -> pd.DataFrame:
     for slug in user:
         rows.append((f"User factor {slug[5:]} (user-supplied)", f"{slug}_factor", "factor_range"))
         rows.append((f"Pay with {slug[5:]}* (user factor)", f"{slug}_annual", "estimate_range"))
+    years = frame["rpp_year"].dropna().unique() if "rpp_year" in frame.columns else []
+    if len(years) == 1:  # add_rpp prices all areas in one year: said once, in the label
+        rows = [
+            (label.replace("all items", f"all items, {int(years[0])}"), column, style)
+            if column == "rpp"
+            else (label, column, style)
+            for label, column, style in rows
+        ]
     table = {
         row["area_name"]: [_cell(row, column, style) for _, column, style in rows]
         for _, row in frame.iterrows()
