@@ -71,14 +71,15 @@ def format_value(value: float, measure: str, *, topcoded: bool = False) -> str:
 
 def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` for reading: numbers as BLS prints them, ``≥`` for top-coded values,
-    ``—`` for values BLS did not release; flag columns dropped; no ``attrs`` (provenance)."""
+    ``under 50`` for counts flagged ``is_under_50_<column>``, ``—`` for values BLS did not
+    release; flag columns dropped; no ``attrs`` (provenance)."""
     import pandas as pd
 
     df = plain(df)
     out = df.copy()
     for column in df.columns:
         measure = measure_of(column)
-        if column.startswith("is_topcoded_") or measure is None:
+        if column.startswith(("is_topcoded_", "is_under_50_")) or measure is None:
             continue
         flag = f"is_topcoded_{column}"
         tops = (
@@ -91,11 +92,15 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
             "—" if pd.isna(v) else format_value(float(v), measure, topcoded=bool(t))
             for v, t in zip(values, tops, strict=True)
         ]
+        under = f"is_under_50_{column}"  # a count rounded to hundreds that reads 0
+        if under in df.columns:
+            out.loc[df[under].astype("boolean").fillna(False).to_numpy(), column] = "under 50"
     if "ratio_to_nation" in out.columns:
         out["ratio_to_nation"] = [
             "—" if pd.isna(v) else f"{v:.2f}" for v in pd.to_numeric(df["ratio_to_nation"])
         ]
-    return out.drop(columns=[c for c in df.columns if c.startswith("is_topcoded_")])
+    flags = [c for c in df.columns if c.startswith(("is_topcoded_", "is_under_50_"))]
+    return out.drop(columns=flags)
 
 
 #: Dollars an estimate (a pay figure built from ratios, not published by BLS) is rounded to:

@@ -88,6 +88,7 @@ LABELS: dict[str, str] = {
     "percent_change": "Percent change",
     "openings_annual": "Openings per year",
     "median_wage": "Median wage (EP)",
+    "projections_for": "Projections for",
     "typical_education": "Typical entry-level education",
     "growth_category": "Growth",
     "entry_annual_low": "Entry from*",
