@@ -13,7 +13,6 @@ from marketdata.reports.resolve import group_prefix
 from marketdata.reports.tables.common import columns_of
 from marketdata.schema import PROJECTION_MEASURES, attach_provenance, provenance_of
 
-
 #: What a zero in EP's national change and openings means: EP publishes employment in
 #: thousands with one decimal, so its change and openings are rounded to hundreds, and a 0
 #: beside a percent change that is not 0 (computed by BLS from unrounded figures) is under 50.
