@@ -15,6 +15,9 @@ from marketdata.schema import plain, validate
 
 #: Height (inches) of one row of :func:`wage_distribution` and of :func:`pay_bands`.
 ROW, BAND_ROW = 0.46, 0.56
+#: Most rows :func:`wage_distribution` draws: the chart then fits a printed page (Letter or
+#: A4) at full size; a longer list is capped or split by the caller, never shrunk.
+CHART_ROWS = 15
 #: Offset (points) of a value label from the end of its whisker.
 GAP_POINTS = 6.0
 #: Log-axis ticks: 1, 2, 3, 5 per decade.
@@ -66,12 +69,19 @@ def wage_distribution(
         an open circle and named ``reference_label`` in the legend.
     sort
         Highest median first (rows without a median last); else the order of ``df``.
+        At most :data:`CHART_ROWS` rows (a longer chart would print shrunk): pass the rows
+        to show, e.g. ``tables.top(frame, "employment", CHART_ROWS)``.
     scale
         ``"linear"``, ``"log"``, or ``"auto"``: log when the highest 90th percentile is more
         than 3 times the lowest 10th (otherwise the narrow bands would shrink to slivers).
     """
     columns = [f"{basis}_{p}" for p in base.PERCENTILES]
     validate(df, [label, *columns], table="OEWS")
+    if len(df) > CHART_ROWS:
+        raise ValueError(
+            f"{len(df)} rows: a wage chart shows at most {CHART_ROWS} (longer, it prints "
+            "shrunk); pass the rows to show, e.g. the largest by employment"
+        )
     if scale not in ("auto", "linear", "log"):
         raise ValueError(f"scale {scale!r}: use 'auto', 'linear' or 'log'")
     data = plain(df)
@@ -173,16 +183,25 @@ def wage_distribution(
         notes.append(base.GAP_NOTE)
     missing = ~some
     if missing.any():
-        layout.Labels(
-            ax,
-            [0.5] * int(missing.sum()),
-            ys[missing],
-            ["wages not released"] * int(missing.sum()),
-            ha="center",
-            colors=base.COLORS["grey"],
-            transform=ax.get_yaxis_transform(),
-            gid="value-label",
-        )
+        # in the half of the row the reference marker (if any) is not in
+        marks = base.floats(data, reference) if reference is not None else np.full(n, np.nan)
+        ax.set_xlim(*xlim)
+        at = ax.transLimits.transform(
+            np.column_stack([np.nan_to_num(marks, nan=xlim[0]), np.zeros(n)])
+        )[:, 0]
+        right = ~np.isnan(marks) & (at < 0.5)
+        for side, where, ha in ((~right, 0.02, "left"), (right, 0.98, "right")):
+            rows_here = missing & side
+            layout.Labels(
+                ax,
+                [where] * int(rows_here.sum()),
+                ys[rows_here],
+                ["wages not released"] * int(rows_here.sum()),
+                ha=ha,
+                colors=base.COLORS["grey"],
+                transform=ax.get_yaxis_transform(),
+                gid="value-label",
+            )
     for texts, xs, offset, ha, va in (
         (left_text, lows, (-GAP_POINTS, 0), "right", "center"),
         (right_text, highs, (GAP_POINTS + 3, 0), "left", "center"),
