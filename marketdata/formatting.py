@@ -23,7 +23,13 @@ MEASURE_FORMATS: dict[str, str] = {
     "rpp": "price_parity",  # BEA's regional price parity, one decimal as people read it
     **{
         f"{band}_annual_{end}": "annual"
-        for band in ("entry", "mid", "experienced", "cert", "cert_only", "edu_cert")
+        for band in ("entry", "mid", "experienced")
+        for end in ("low", "high", "point")
+    },
+    # pay estimated with a CPS ratio: to the ESTIMATE_ROUNDING dollars the text gives
+    **{
+        f"{band}_annual_{end}": "estimate"
+        for band in ("cert", "cert_only", "edu_cert")
         for end in ("low", "high", "point")
     },
     # credential factors (ratios of CPS medians), two decimals as BLS prints ratios
@@ -42,14 +48,15 @@ def measure_of(column: str) -> str | None:
         return MEASURE_FORMATS[column]
     if column.startswith("user_") and column.endswith(("_low", "_high")):
         if "_annual_" in column:
-            return "annual"
+            return "estimate"
         if "_factor_" in column:
             return "factor"
     return None
 
 
 def format_value(value: float, measure: str, *, topcoded: bool = False) -> str:
-    """Text of one value as BLS prints it (``$51,140``, ``$24.59``, ``194,720``, ``1.10``)."""
+    """Text of one value as BLS prints it (``$51,140``, ``$24.59``, ``194,720``, ``1.10``);
+    an ``estimate`` (pay from a CPS ratio) to :data:`ESTIMATE_ROUNDING` dollars (``$63,500``)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     if measure.endswith("_rse"):
@@ -62,6 +69,8 @@ def format_value(value: float, measure: str, *, topcoded: bool = False) -> str:
         text = f"{value:,.0f}"
     elif "percent" in measure:
         text = f"{value:+.1f}%"
+    elif measure == "estimate":
+        text = f"${math.floor(value / ESTIMATE_ROUNDING + 0.5) * ESTIMATE_ROUNDING:,.0f}"
     elif measure == "price_parity":
         text = f"{value:.1f}"
     else:

@@ -31,12 +31,18 @@ _ROWS: tuple[tuple[str, str, str], ...] = (
     ("Mid-career (25th-75th pct)*", "mid_annual", "band"),
     ("Mid-career point (median)*", "mid_annual_point", "money"),
     ("Experienced (75th-90th pct)*", "experienced_annual", "band"),
-    ("CPS premium, with / without credential (BLS-derived)", "cps_premium", "factor_range"),
-    ("CPS factor, with credential / all workers (BLS-derived)", "cert_factor", "factor_range"),
-    ("Pay with credential*", "cert_annual", "estimate_range"),
-    ("Pay with a certification, no license*", "cert_only_annual", "estimate_range"),
-    ("CPS factor by EP entry education (BLS-derived)", "edu_cert_factor", "factor_range"),
-    ("Pay with credential, by entry education*", "edu_cert_annual", "estimate_range"),
+    # One name per ratio of CPS medians (each over all workers' median): the certification
+    # factor (a certification, no license) and the certification-or-license factor.
+    ("Certification factor (CPS)", "cert_only_factor", "factor_range"),
+    ("Pay with a certification*", "cert_only_annual", "estimate_range"),
+    ("Certification-or-license factor (CPS)", "cert_factor", "factor_range"),
+    ("Pay with a certification or license*", "cert_annual", "estimate_range"),
+    ("Certification-or-license factor by entry education (CPS)", "edu_cert_factor", "factor_range"),
+    (
+        "Pay with a certification or license, by entry education*",
+        "edu_cert_annual",
+        "estimate_range",
+    ),
     ("BEA price parity, all items (U.S. = 100)", "rpp", "rpp"),
     ("Median in national prices (BEA-derived)", "annual_median_rpp_adjusted", "money"),
     ("ORS: jobs requiring any credential", "ors_any_share", "percent"),
@@ -84,8 +90,8 @@ def _cell(row: pd.Series, column: str, style: str) -> str:
         return "n/a"
     if style == "count_range":
         return f"{low:,.0f} - {high:,.0f}"
-    if style == "factor_range":
-        return f"{low:.2f} - {high:.2f}"
+    if style == "factor_range":  # one figure when both ends read the same
+        return f"{low:.2f}" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f} - {high:.2f}"
     if style == "estimate_range":  # estimates, no more precise than ESTIMATE_ROUNDING dollars
         return estimate_range(low, high)
     return f"{_money(low)} - {_money(high)}"
