@@ -61,3 +61,19 @@ def test_a_change_rounded_to_zero_reads_under_50(ohio) -> None:
     assert shown.loc["29-2072", "change"] == "13,800"
     assert UNDER_50_NOTE in notes
     assert not [c for c in shown.columns if c.startswith("is_")]
+
+
+def test_growth_explorer_highlight_is_an_occupation_of_the_group() -> None:
+    """``--highlight`` names one occupation on the growth-and-pay chart: resolved to its
+    code, in the folder name, and refused in plain words outside the group."""
+    from marketdata import reports
+    from marketdata.errors import ReportError
+
+    plan = reports.plan(
+        "growth_explorer", soc_group="29-0000", area="OH", highlight="Medical records specialists"
+    )
+    assert plan.parameters["highlight"] == "29-2072" and "29-2072" in plan.slug
+    plain = reports.plan("growth_explorer", soc_group="29-0000", area="OH")
+    assert plain.parameters["highlight"] == "" and plain.target != plan.target
+    with pytest.raises(ReportError, match="is not in 29-0000"):
+        reports.plan("growth_explorer", soc_group="29-0000", area="OH", highlight="15-1252")
