@@ -232,6 +232,7 @@ def test_every_chart_is_readable_and_described(states: pd.DataFrame, name: str) 
     assert list(figures) == FIGURES
     fig = figures[name]()
     assert_readable(fig)
+    assert_clear_of_marks(fig)
     alt = base.alt_text(fig)
     assert alt and len(alt) > 30
 
