@@ -374,4 +374,5 @@ def test_report_notes_never_hold_the_reason_a_source_was_missing(oews) -> None:
     frame["cert_unavailable"] = odd  # any wording at all
     notes = rt.pay_band_notes(frame)
     assert notes and not any("unavailable" in n or "example.invalid" in n for n in notes)
-    assert any(n.startswith("Estimate: area's OEWS annual median x CPS factor") for n in notes)
+    # the method of the estimate the table shows: a certification, no license
+    assert any(n.startswith("Estimate: area's OEWS annual median x CPS ratio") for n in notes)

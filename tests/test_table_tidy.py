@@ -96,3 +96,21 @@ def test_certification_table_shows_one_factor_when_both_ends_agree(tmp_path: Pat
     html = html_of(captured.outputs)
     assert "Certification factor, low" not in html and "Certification factor, high" not in html
     assert "Certification factor: 1.25" in html  # the same in both rows: a note
+
+
+def test_band_ends_that_are_the_next_bands_start_are_one_column() -> None:
+    """BLS's 25th percentile ends the entry band and starts the mid-career one: one
+    column, both names in its heading (Ohio and the nation, 29-2072, May 2025)."""
+    shown = pd.DataFrame(
+        {
+            "area_name": ["Ohio", "National"],
+            "entry_annual_high": ["$45,500", "$43,490"],
+            "mid_annual_low": ["$45,500", "$43,490"],
+            "mid_annual_point": ["$50,990", "$51,140"],
+        }
+    )
+    headings = {"entry_annual_high": "Entry to*", "mid_annual_low": "Mid-career from*"}
+    out, names, notes = tidy(shown, headings)
+    assert list(out.columns) == ["area_name", "entry_annual_high", "mid_annual_point"]
+    assert names["entry_annual_high"] == "Entry to / Mid-career from*"
+    assert not notes

@@ -2,8 +2,9 @@
 
 Every table a report shows goes through :func:`tidy` (``kit.show_table`` calls it on the
 formatted table): a column with the same value in every row becomes one note under the
-table, a ``<x>_low`` column equal to its ``<x>_high`` in every row becomes one column, and
-a column no row fills is left out. The CSV beside the report keeps every column.
+table, columns equal in every row become one (a ``<x>_low`` equal to its ``<x>_high``, a
+band's end and the next band's start), and a column no row fills is left out. The CSV
+beside the report keeps every column.
 """
 
 from __future__ import annotations
@@ -37,9 +38,10 @@ def tidy(
 
     A column is made a note when the table has two rows or more and every row holds the
     same value (``"The same in every row: Area: Ohio; Price parity: 92.8."``), as long as one
-    column stays. A ``<x>_low`` / ``<x>_high`` pair equal in every
-    row becomes the one column ``<x>_low``, its heading without "low". Columns with no
-    value in any row are left out.
+    column stays. A ``<x>_low`` / ``<x>_high`` pair equal in every row becomes the one
+    column ``<x>_low``, its heading without "low"; with two rows or more, a column equal in
+    every row to the one before it joins it, headings joined (``"Entry to / Mid-career
+    from*"``). Columns with no value in any row are left out.
     """
     names = dict(headings)
     keep = [c for c in shown.columns if not shown[c].map(_blank).all()]
@@ -49,6 +51,16 @@ def tidy(
         if high in out.columns and out[low].astype(str).equals(out[high].astype(str)):
             out = out.drop(columns=high)
             names[low] = _without_range_word(names.get(low, low))
+    if len(out) >= 2:  # neighbours alike in every row: a band's end and the next's start
+        columns = list(out.columns)
+        kept = columns[:1]
+        for column in columns[1:]:
+            if out[column].astype(str).equals(out[kept[-1]].astype(str)):
+                first = names.get(kept[-1], kept[-1])
+                names[kept[-1]] = f"{first.removesuffix('*')} / {names.get(column, column)}"
+            else:
+                kept.append(column)
+        out = out[kept]
     notes: list[str] = []
     constant = [c for c in out.columns if len(out) >= 2 and out[c].astype(str).nunique() == 1]
     if constant and len(constant) < len(out.columns):
