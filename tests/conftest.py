@@ -30,8 +30,8 @@ def pay_band_frame(rows: pd.DataFrame) -> pd.DataFrame:
             "mid_annual_high": rows["annual_p75"],
             "experienced_annual_low": rows["annual_p75"],
             "experienced_annual_high": rows["annual_p90"],
-            "cert_annual_low": rows["annual_median"] * 1.05,
-            "cert_annual_high": rows["annual_median"] * 1.12,
+            "cert_only_annual_low": rows["annual_median"] * 1.05,
+            "cert_only_annual_high": rows["annual_median"] * 1.12,
         }
     )
 

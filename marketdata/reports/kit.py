@@ -39,6 +39,7 @@ from marketdata.errors import MarketdataError, MarketdataWarning, OfflineDataWar
 from marketdata.formatting import MEASURE_FORMATS, display_frame
 from marketdata.reports import about
 from marketdata.reports.table_html import table_html
+from marketdata.reports.tables.tidy import tidy
 from marketdata.schema import plain, provenance_of
 
 logger = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ LABELS: dict[str, str] = {
     "percent_change": "Percent change",
     "openings_annual": "Openings per year",
     "median_wage": "Median wage (EP)",
+    "projections_for": "Projections for",
     "typical_education": "Typical entry-level education",
     "growth_category": "Growth",
     "entry_annual_low": "Entry from*",
@@ -97,10 +99,14 @@ LABELS: dict[str, str] = {
     "mid_annual_high": "Mid-career to*",
     "experienced_annual_low": "Experienced from*",
     "experienced_annual_high": "Experienced to*",
-    "cert_factor_low": "Credential factor, low",
-    "cert_factor_high": "Credential factor, high",
-    "cert_annual_low": "With credential, low*",
-    "cert_annual_high": "With credential, high*",
+    "cert_only_factor_low": "Certification factor, low",
+    "cert_only_factor_high": "Certification factor, high",
+    "cert_only_annual_low": "With a certification, low*",
+    "cert_only_annual_high": "With a certification, high*",
+    "cert_factor_low": "Certification-or-license factor, low",
+    "cert_factor_high": "Certification-or-license factor, high",
+    "cert_annual_low": "With a certification or license, low*",
+    "cert_annual_high": "With a certification or license, high*",
     "note": "Note",
     "program": "Program",
     "release": "Release",
@@ -280,7 +286,9 @@ def show_table(
 
     ``labels`` adds to :data:`LABELS`, the column headings shown; the CSV keeps the column
     names of the frame. Headings ending in ``*`` are estimates. A column with no value in
-    any row is left out of the page (it would say nothing); the CSV keeps every column.
+    any row is left out of the page (it would say nothing), a column with one value in every
+    row is a note under it and equal low/high columns are one
+    (:func:`marketdata.reports.tables.tidy.tidy`); the CSV keeps every column.
     """
     _check_name(name)
     record_provenance(df)
@@ -292,6 +300,7 @@ def show_table(
     )
     names = {**LABELS, **(labels or {})}
     headings = {c: names.get(c, c.replace("_", " ").capitalize()) for c in shown.columns}
+    shown, headings, repeated = tidy(shown, headings)  # what every row repeats: one note
     from IPython.display import HTML
 
     if caption:
@@ -300,6 +309,8 @@ def show_table(
         shown, columns=list(shown.columns), headings=headings, numeric=NUMERIC, caption=caption
     )
     _display(HTML(page))
+    for note in repeated:
+        show_note(note)
 
 
 def _empty(column: pd.Series) -> bool:

@@ -106,14 +106,25 @@ def growth(params: dict[str, Any], settings: Settings) -> Resolved:
     if not 1 <= params["top_n"] <= 100:
         raise ReportError(f"top_n={params['top_n']} must be between 1 and 100")
     release = _release(params["release"], where, None, settings)
+    marked = params.get("highlight") or ""
+    if marked:  # named on the chart: an occupation of the group, as its code
+        found = resolve.occupation(marked, settings=settings)
+        if not found.code.startswith(resolve.group_prefix(group.code)):
+            raise ReportError(
+                f"highlight {found.code} {found.title} is not in {group.code} {group.title}; "
+                f"give an occupation of the group, or leave highlight out"
+            )
+        marked = found.code
+    labels = {"group": group.code, "area": where.name, "top": f"top {params['top_n']}"}
     return Resolved(
-        parameters={**params, "soc_group": group.code, "area": where.code, "release": release},
-        labels={
-            "group": group.code,
-            "area": where.name,
-            "top": f"top {params['top_n']}",
+        parameters={
+            **params,
+            "soc_group": group.code,
+            "area": where.code,
             "release": release,
+            "highlight": marked,
         },
+        labels={**labels, **({"highlight": marked} if marked else {}), "release": release},
     )
 
 
