@@ -289,8 +289,9 @@ def _usage_error(err: click.UsageError) -> int:
             - {"--help"}
         )
         shown = [o for o in valid if "_" not in o or o.replace("_", "-") not in valid]
-        close = difflib.get_close_matches(err.option_name, shown, n=3)
-        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+        typed = err.option_name.replace("_", "-")
+        close = difflib.get_close_matches(typed, shown, n=1) if len(typed) <= 100 else []
+        hint = f" Did you mean {close[0]}?" if close else ""
         message = f"no such option {shorten(err.option_name)}.{hint} Options: {', '.join(shown)}"
     if err.ctx is not None:
         print(err.ctx.get_usage(), file=sys.stderr)
@@ -336,7 +337,8 @@ def skip_slow_optional_imports() -> None:
 
 def command() -> int:
     """The ``marketdata`` program: :func:`main` in this process. Output cut short by its
-    reader (``marketdata wages ... | head``) ends the command quietly, as Unix tools end."""
+    reader (``marketdata wages ... | head``) ends the command quietly with status 1, as click
+    and Python's documentation on SIGPIPE have it."""
     skip_slow_optional_imports()
     try:
         status = main()
@@ -345,7 +347,7 @@ def command() -> int:
         # nothing more can be written there; the interpreter's own flush at exit must not
         # complain either
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 128 + 13  # as a shell reports a process ended by SIGPIPE
+        return 1
     return status
 
 
