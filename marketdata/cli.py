@@ -329,9 +329,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def skip_slow_optional_imports() -> None:
     """Leave out ``rfc3987_syntax``, an optional checker of jsonschema (installed with the
-    Jupyter stack) that compiles 39 grammars when nbformat imports jsonschema: about 1 s of
-    every report command. jsonschema then skips the "iri" string formats, which no notebook
-    or report uses. Only in this command's process, never on ``import marketdata``."""
+    Jupyter stack: jupyter-events asks for jsonschema's format-nongpl extra) that compiles 39
+    grammars when nbformat imports jsonschema: 1.3-1.7 s of CPU of every report command. The
+    notebook schema has no IRI-formatted string and nbformat passes jsonschema no format
+    checker, so nothing on the report path uses it; jsonschema then leaves out the "iri"
+    checks. Only in this command's process, never on ``import marketdata``."""
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
