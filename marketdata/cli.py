@@ -283,6 +283,9 @@ def _usage_error(err: click.UsageError) -> int:
     """A usage error as argparse prints it (the usage line, then one line), exit status 2; an
     unknown option lists the valid ones, close matches first."""
     message = err.format_message()
+    if isinstance(err, click.exceptions.NoArgsIsHelpError):  # no subcommand: the help
+        print(message, file=sys.stderr)
+        return 2
     if isinstance(err, click.NoSuchOption) and err.ctx is not None:
         valid = sorted(
             {o for p in err.ctx.command.params if isinstance(p, click.Option) for o in p.opts}
