@@ -71,7 +71,6 @@ def _isolated_environment(
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("MARKETDATA_OFFLINE", "1")
-    monkeypatch.setenv("MARKETDATA_SERVER", "off")  # commands run alone (tests/test_cli_server)
     monkeypatch.setenv("MARKETDATA_CACHE_DIR", str(tmp_path_factory.mktemp("env-cache")))
     reset_settings()
     yield

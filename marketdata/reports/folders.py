@@ -40,6 +40,21 @@ def slugify(text: str, *, max_length: int = _SLUG_MAX) -> str:
     return slug
 
 
+def output_root(output_dir: str | os.PathLike[str] | None) -> Path:
+    """The folder reports go in (``output_dir``, else ``./outputs``) as an absolute path.
+
+    Raises :class:`ReportError` if it is relative and the working folder no longer exists.
+    """
+    root = Path(output_dir) if output_dir is not None else DEFAULT_OUTPUT_DIR
+    try:
+        return root.resolve()
+    except FileNotFoundError:  # os.getcwd() of a folder deleted or moved away
+        raise ReportError(
+            f"the working folder no longer exists (deleted or moved), so there is no "
+            f"{root}/ to write to: cd to a folder that exists, or give --output-dir a full path"
+        ) from None
+
+
 def inside(root: Path, *parts: str) -> Path:
     """``root / parts`` resolved; :class:`ReportError` if it is not inside ``root``."""
     base = root.resolve()

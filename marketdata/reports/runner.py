@@ -25,6 +25,7 @@ from marketdata import cache
 from marketdata.atomic import place
 from marketdata.config import Settings
 from marketdata.errors import ReportError
+from marketdata.reports.export_process import HtmlProcess
 from marketdata.reports.folders import scratch
 from marketdata.reports.pdf import PdfError, PdfUnavailable, paper_of, render
 from marketdata.reports.planning import ReportPlan, plan
@@ -66,10 +67,11 @@ def execute_to(
     run_id: str,
     *,
     pdf: bool | str = False,
+    helper: HtmlProcess | None = None,
 ) -> dict[str, Any]:
-    """Run the notebook into ``folder`` and write the HTML (and, with ``pdf``, ``report.pdf``
-    from it, on the paper :func:`~marketdata.reports.pdf.paper_of` reads) and the manifest
-    there."""
+    """Run the notebook into ``folder`` and write the HTML (by ``helper`` when given; and,
+    with ``pdf``, ``report.pdf`` from it, on the paper :func:`~marketdata.reports.pdf.paper_of`
+    reads) and the manifest there."""
     import nbformat
 
     from marketdata.reports.export import html
@@ -85,7 +87,9 @@ def execute_to(
     )
     nb.metadata.setdefault("marketdata", {})["run_id"] = run_id
     nbformat.write(nb, folder / "report.ipynb")
-    (folder / "report.html").write_text(html(nb, plan_.title), encoding="utf-8")
+    page = folder / "report.html"
+    if helper is None or not helper.render(folder / "report.ipynb", page, plan_.title):
+        page.write_text(html(nb, plan_.title), encoding="utf-8")
     note = _pdf(folder, paper) if paper else ""
     manifest = manifest_of(plan_, folder, nb, run_id)
     if paper:
@@ -110,10 +114,15 @@ def _pdf(folder: Path, paper: str) -> str:
 
 
 def build(
-    plan_: ReportPlan, *, executor: Executor | None = None, pdf: bool | str = False
+    plan_: ReportPlan,
+    *,
+    executor: Executor | None = None,
+    pdf: bool | str = False,
+    helper: HtmlProcess | None = None,
 ) -> ReportResult:
     """Execute a planned report and move the finished folder into place; with ``pdf``, also
     ``report.pdf`` (when a renderer is installed; ``ReportResult.pdf_note`` says otherwise).
+    ``helper`` writes the HTML page (:mod:`marketdata.reports.export_process`).
 
     Nothing appears at ``plan_.target`` unless every file was written.
     """
@@ -121,7 +130,8 @@ def build(
     run_id = uuid.uuid4().hex
     tmp = scratch(plan_.target, plan_.slug, "partial")
     try:
-        manifest = execute_to(plan_, tmp, executor or executor_for("kernel"), run_id, pdf=pdf)
+        executor = executor or executor_for("kernel")
+        manifest = execute_to(plan_, tmp, executor, run_id, pdf=pdf, helper=helper)
         # one move at a time per folder: two runs finishing together would otherwise rename
         # onto each other (ENOTEMPTY) and lose a report
         with cache.lock(f"report:{plan_.target}", settings=plan_.settings):
@@ -216,6 +226,12 @@ def run(
     paper_of(pdf)  # a bad paper fails before the report runs
     executor = executor_for(engine, kernel_name)
     plan_ = plan(name, output_dir=output_dir, settings=settings, **parameters)
-    result = build(plan_, executor=executor, pdf=pdf)
+    # in this process, the page's exporter is prepared on the other core meanwhile
+    helper = HtmlProcess.start() if engine == "inprocess" else None
+    try:
+        result = build(plan_, executor=executor, pdf=pdf, helper=helper)
+    finally:
+        if helper is not None:
+            helper.close()
     logger.info("report %s written to %s in %.1f s", name, result.directory, result.seconds)
     return result

@@ -43,7 +43,7 @@ from marketdata.reports.batch.workers import (
     run_dask,
     run_local,
 )
-from marketdata.reports.folders import DEFAULT_OUTPUT_DIR
+from marketdata.reports.folders import output_root
 from marketdata.reports.pdf import paper_of
 from marketdata.reports.planning import ReportPlan
 
@@ -190,7 +190,7 @@ def run(
     if workers is not None and workers < 1:
         raise ReportError(f"workers={workers} must be at least 1")
     paper_of(pdf)  # a bad paper fails before any report runs
-    root = Path(output_dir if output_dir is not None else DEFAULT_OUTPUT_DIR).resolve()
+    root = output_root(output_dir)
     tasks = parameter_sets(name, over=over, params=params, settings=settings)
     keys = list(over)
     rows, jobs = _triage(name, tasks, keys, root, settings, resume, pdf)
