@@ -162,7 +162,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
         print(usage.rerun_help() if args.name == "rerun" else usage.help_text(args.name))
         return 0
-    tokens = [t for t in args.params if t != "--pdf"]
+    tokens = [t for t in args.params if t not in ("--pdf", "--brief")]
     params = report_parameters(tokens)
     output_dir = params.pop("output_dir", None)
     kernel = params.pop("kernel", None)
@@ -182,9 +182,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.manifest:
         raise ReportError(f"unexpected {args.manifest!r}: give parameters as --name value")
     single_values(args.name, params)
-    pdf = _pdf_choice(len(tokens) < len(args.params), params)
+    brief = "--brief" in args.params
+    pdf = _pdf_choice("--pdf" in args.params, params)
     done = reports.run(
-        args.name, output_dir=output_dir, engine=engine, kernel_name=kernel, pdf=pdf, **params
+        args.name,
+        output_dir=output_dir,
+        engine=engine,
+        kernel_name=kernel,
+        pdf=pdf,
+        brief=brief,
+        **params,
     )
     _closing_lines(done)
     print(f"Report written to {done.html}")
@@ -210,7 +217,9 @@ def _closing_lines(done: ReportResult) -> None:
         print(line)
     if done.pdf is not None:
         print(f"PDF written to {done.pdf}")
-    elif done.pdf_note:
+    if done.brief_pdf is not None:
+        print(f"Brief written to {done.brief_pdf}")
+    if done.pdf is None and done.pdf_note:
         print(f"marketdata: {done.pdf_note}", file=sys.stderr)
 
 
@@ -322,7 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Parameters as in the notebook, e.g. --occupation 29-2072 --area OH; repeat one to "
         "give a list. --output-dir DIR (default ./outputs), --engine inprocess|kernel (default "
         "inprocess: no kernel to start), --kernel NAME (with --engine kernel), "
-        "--pdf (also report.pdf, with headless Chromium or WeasyPrint), --paper letter|a4 "
+        "--pdf (also report.pdf, with headless Chromium or WeasyPrint), --brief (also "
+        "brief.pdf, the brief alone on one page), --paper letter|a4 "
         "(the PDF's paper, default letter; implies --pdf). "
         "'marketdata report rerun MANIFEST' runs a report again and compares its tables.",
     )

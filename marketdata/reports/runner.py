@@ -26,7 +26,7 @@ from marketdata.atomic import place
 from marketdata.config import Settings
 from marketdata.errors import ReportError
 from marketdata.reports.folders import scratch
-from marketdata.reports.pdf import PdfError, PdfUnavailable, paper_of, render
+from marketdata.reports.pdf import PdfError, PdfUnavailable, brief_page, paper_of, render
 from marketdata.reports.planning import ReportPlan, plan
 
 if TYPE_CHECKING:  # Jupyter, nbformat and nbconvert load when a report runs, not for errors
@@ -57,6 +57,8 @@ class ReportResult:
     pdf: Path | None = None
     #: Why no PDF was written when one was asked for (what to install), else "".
     pdf_note: str = ""
+    #: ``brief.pdf``: the brief alone on one page, when asked for (``brief=True``).
+    brief_pdf: Path | None = None
 
 
 def execute_to(
@@ -66,10 +68,11 @@ def execute_to(
     run_id: str,
     *,
     pdf: bool | str = False,
+    brief: bool = False,
 ) -> dict[str, Any]:
     """Run the notebook into ``folder`` and write the HTML (and, with ``pdf``, ``report.pdf``
-    from it, on the paper :func:`~marketdata.reports.pdf.paper_of` reads) and the manifest
-    there."""
+    from it, on the paper :func:`~marketdata.reports.pdf.paper_of` reads; with ``brief``,
+    ``brief.pdf``, the brief alone) and the manifest there."""
     import nbformat
 
     from marketdata.reports.export import html
@@ -87,20 +90,32 @@ def execute_to(
     nbformat.write(nb, folder / "report.ipynb")
     (folder / "report.html").write_text(html(nb, plan_.title), encoding="utf-8")
     note = _pdf(folder, paper) if paper else ""
+    if brief:
+        note = _brief(folder, paper or "letter") or note
     manifest = manifest_of(plan_, folder, nb, run_id)
-    if paper:
-        manifest["pdf"] = {"written": not note, "note": note, "paper": paper}
+    if paper or brief:
+        manifest["pdf"] = {"written": not note, "note": note, "paper": paper or "letter"}
     (folder / "manifest.json").write_text(
         json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
     )
     return manifest
 
 
-def _pdf(folder: Path, paper: str) -> str:
-    """Write ``report.pdf`` on ``paper`` beside ``report.html``; "" if written, else the one
+def _brief(folder: Path, paper: str) -> str:
+    """Write ``brief.html`` and ``brief.pdf`` (the brief alone) beside ``report.html``; "" if
+    written, else why not."""
+    page = brief_page((folder / "report.html").read_text(encoding="utf-8"))
+    if page is None:
+        return "no brief.pdf written: this report has no brief"
+    (folder / "brief.html").write_text(page, encoding="utf-8")
+    return _pdf(folder, paper, name="brief")
+
+
+def _pdf(folder: Path, paper: str, *, name: str = "report") -> str:
+    """Write ``<name>.pdf`` on ``paper`` from ``<name>.html``; "" if written, else the one
     line saying what to install (the HTML report stands)."""
     try:
-        render(folder / "report.html", folder / "report.pdf", paper=paper)
+        render(folder / f"{name}.html", folder / f"{name}.pdf", paper=paper)
     except PdfUnavailable as err:
         return str(err)
     except PdfError as err:
@@ -110,7 +125,11 @@ def _pdf(folder: Path, paper: str) -> str:
 
 
 def build(
-    plan_: ReportPlan, *, executor: Executor | None = None, pdf: bool | str = False
+    plan_: ReportPlan,
+    *,
+    executor: Executor | None = None,
+    pdf: bool | str = False,
+    brief: bool = False,
 ) -> ReportResult:
     """Execute a planned report and move the finished folder into place; with ``pdf``, also
     ``report.pdf`` (when a renderer is installed; ``ReportResult.pdf_note`` says otherwise).
@@ -121,7 +140,9 @@ def build(
     run_id = uuid.uuid4().hex
     tmp = scratch(plan_.target, plan_.slug, "partial")
     try:
-        manifest = execute_to(plan_, tmp, executor or executor_for("kernel"), run_id, pdf=pdf)
+        manifest = execute_to(
+            plan_, tmp, executor or executor_for("kernel"), run_id, pdf=pdf, brief=brief
+        )
         # one move at a time per folder: two runs finishing together would otherwise rename
         # onto each other (ENOTEMPTY) and lose a report
         with cache.lock(f"report:{plan_.target}", settings=plan_.settings):
@@ -144,6 +165,7 @@ def build(
         summary=manifest["summary"],
         pdf=target / "report.pdf" if "report.pdf" in files else None,
         pdf_note=manifest.get("pdf", {}).get("note", ""),
+        brief_pdf=target / "brief.pdf" if "brief.pdf" in files else None,
     )
 
 
@@ -192,6 +214,7 @@ def run(
     engine: str = "kernel",
     kernel_name: str | None = None,
     pdf: bool | str = False,
+    brief: bool = False,
     **parameters: Any,
 ) -> ReportResult:
     """Produce report ``name`` with ``parameters`` in ``<output_dir>/<name>/<slug>/``.
@@ -210,12 +233,14 @@ def run(
     pdf
         Also write ``report.pdf`` from the HTML (headless Chromium or WeasyPrint): True
         (Letter paper) or the paper, ``"letter"`` or ``"a4"``.
+    brief
+        Also write ``brief.pdf``: the report's brief alone on one page (on ``pdf``'s paper).
     **parameters
         The notebook's parameters, e.g. ``occupation="29-2072", area="OH"``.
     """
     paper_of(pdf)  # a bad paper fails before the report runs
     executor = executor_for(engine, kernel_name)
     plan_ = plan(name, output_dir=output_dir, settings=settings, **parameters)
-    result = build(plan_, executor=executor, pdf=pdf)
+    result = build(plan_, executor=executor, pdf=pdf, brief=brief)
     logger.info("report %s written to %s in %.1f s", name, result.directory, result.seconds)
     return result
