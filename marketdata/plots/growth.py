@@ -319,7 +319,7 @@ def _name_points(ax, chosen: list[int], xs, ys, names: list[str]) -> int:
                     textcoords="offset points",
                     ha=ha,
                     va=va,
-                    fontsize=7,
+                    fontsize=base.VALUE,
                     parse_math=False,
                     gid="value-label",
                 )

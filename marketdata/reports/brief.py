@@ -256,10 +256,12 @@ def _ratio(row: pd.Series) -> float | None:
 
 
 def _estimate(row: pd.Series, stem: str) -> str | None:
+    """The middle of an estimated range, rounded as the tables round estimates."""
     low, high = row.get(f"{stem}_low"), row.get(f"{stem}_high")
     if low is None or high is None or pd.isna(low) or pd.isna(high):
         return None
-    return estimate_range(float(low), float(high))
+    middle = (float(low) + float(high)) / 2
+    return estimate_range(middle, middle)
 
 
 def _required(table: pd.DataFrame | None) -> str | None:
