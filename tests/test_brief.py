@@ -11,6 +11,7 @@ import pytest
 import textstat
 
 from marketdata import oews, salary
+from marketdata.errors import OfflineDataWarning
 from marketdata.formatting import format_value
 from marketdata.reports import brief, brief_html, table_view
 from marketdata.reports import tables as rt
@@ -23,7 +24,7 @@ FK_GRADE = 10
 def ohio() -> dict:
     """What the outlook notebook gathers for 29-2072 in Ohio, offline."""
     occ, where = rt.occupation("29-2072"), rt.area("OH")
-    with pytest.warns(Warning):
+    with pytest.warns(OfflineDataWarning):
         wages = oews.load("latest", occupation=occ.code)
     compared = rt.rows_for(wages, rt.comparison_codes(where))
     national, _ = rt.try_outlook(occ.code)

@@ -121,8 +121,8 @@ def _certification_html(cert: Certification | None) -> str:
     out = [
         '<section class="md-card md-cert"><h3>With and without a certification</h3>',
         '<div class="md-figures">',
-        _figure(cert.without, "a year", "about, without a certification"),
-        _figure(cert.with_, "a year", "about, with a certification"),
+        _figure(cert.without, "a year", "without a certification (estimate)"),
+        _figure(cert.with_, "a year", "with a certification (estimate)"),
     ]
     out += [_figure(figure, "a year", label) for label, figure in cert.own]
     out.append(f'</div><p class="md-basis">{_e(cert.basis)}</p>')
