@@ -333,6 +333,8 @@ def show_table(
     _write("tables", f"{name}.csv", csv.encode())
     view = plain(df)  # the page needs no provenance: column reads skip its deep copy
     names = {**LABELS, **(labels or {})}
+    if len(view):
+        view = view[[c for c in view.columns if not table_view.empty(view[c])]]
     shown = display_frame(view)
     headings = {c: names.get(c, c.replace("_", " ").capitalize()) for c in shown.columns}
     shown, headings, constants = table_view.view(shown, headings)
