@@ -180,8 +180,8 @@ def test_outlook_degrades_sections_it_cannot_fill(outlook: reports.ReportResult)
     assert missing["Projected growth and openings"]["state"] == "OH"
     assert missing["Pay with a certification, by occupation group"]["needs"] == "cps"
     html = outlook.html.read_text()
-    assert html.count("Not available here:") == 3
-    assert "Not available here: industry detail from BLS" in html
+    assert html.count("Not downloaded yet:") == 3
+    assert "Not downloaded yet: industry detail from BLS" in html
     assert "To fill them, run <code>marketdata fetch --state OH</code>" in html
     assert "the estimates shown use CPS table 54" in html
 
