@@ -63,7 +63,8 @@ _FIRST_SCREEN = _MEASURE.replace(
     """text: (() => { const out = []; const h = window.innerHeight;
     const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); let n;
     while ((n = w.nextNode())) { const r = document.createRange(); r.selectNodeContents(n);
-      const b = r.getBoundingClientRect();
+      const b = r.getBoundingClientRect(), at = n.parentElement;
+      if (at.closest('details:not([open])') && !at.closest('summary')) continue;
       if (b.height > 0 && b.top < h && b.bottom > 0 && n.textContent.trim()) {
         out.push(n.textContent); } }
     return out.join(' '); })()""",

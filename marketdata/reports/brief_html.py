@@ -31,7 +31,7 @@ def _figure(value: str | None, unit: str, label: str) -> str:
     shown = _e(value) if value else "not published"
     return (
         f'<div class="md-figure"><span class="md-big">{shown}</span>'
-        f'<span class="md-unit">{_e(unit)}</span><span class="md-label">{_e(label)}</span></div>'
+        f'<span class="md-label">{_e(unit)} {_e(label)}</span></div>'
     )
 
 
@@ -76,8 +76,8 @@ def html(brief: Brief) -> str:
     pay = [
         '<section class="md-card md-pay"><h3>Pay ' + _e(where) + "</h3>",
         '<div class="md-figures">',
-        _figure(p.year, "a year", "median pay"),
-        _figure(p.hour, "an hour", "median pay"),
+        _figure(p.year, "a year", "(median)"),
+        _figure(p.hour, "an hour", "(median)"),
         "</div>",
         f"<p>{_e(brief.pay_sentence())}</p>" if brief.pay_sentence() else "",
         "<ul>",
