@@ -164,8 +164,9 @@ def test_fetch_state_then_the_report_has_state_projections(
     assert growth.loc["Ohio", "percent_change"] == 1.5  # Projections Central, as published
     assert growth.loc["Ohio", "openings_annual"] == 7190
     text = body_text(result.html)
-    assert "Employment in Ohio is projected to grow 1.5% from 2024 to 2034" in text
+    assert "In Ohio, jobs should grow 1.5% from 2024 to 2034" in text  # the brief: Ohio's own
     assert "with about 7,190 openings a year" in text
+    assert "Ohio's own forecast is not downloaded yet" not in text
 
 
 @pytest.mark.parametrize("name", list(KINDS))
