@@ -193,3 +193,16 @@ def test_table_view_says_a_constant_once_and_merges_twin_columns() -> None:
     assert notes == ["RPP_SOURCE: BEA SARPP 2024 in every row."]
     two, _, none = table_view.view(shown.head(2), headings)  # two rows: a comparison
     assert "rpp_source" in two.columns and none == []
+
+
+def test_a_missing_figure_is_said_missing(ohio: dict) -> None:
+    compared = ohio["compared"].copy()
+    compared.loc[0, ["annual_median", "hourly_median"]] = float("nan")
+    bands = ohio["bands"].copy()
+    bands.loc[bands.index[0], ["cert_only_annual_low", "cert_only_annual_high"]] = float("nan")
+    facts = brief.build(compared, ohio["wages"], bands=bands)
+    assert facts.pay.year is None and facts.pay_sentence() is None
+    shown = brief_html.text(facts)
+    assert "— (median): no figure" in shown
+    assert "— with a certification (estimate): no figure" in shown
+    assert "not published a year" not in shown

@@ -28,10 +28,11 @@ def _code(text: str) -> str:
 
 
 def _figure(value: str | None, unit: str, label: str) -> str:
-    shown = _e(value) if value else "not published"
+    """A large figure and its label line; a dash and "no figure" when it is missing."""
+    shown, line = (_e(value), f"{unit} {label}") if value else ("—", f"{label}: no figure")
     return (
         f'<div class="md-figure"><span class="md-big">{shown}</span>'
-        f'<span class="md-label">{_e(unit)} {_e(label)}</span></div>'
+        f'<span class="md-label">{_e(line)}</span></div>'
     )
 
 
