@@ -13,7 +13,7 @@ import textstat
 from marketdata import oews, salary
 from marketdata.errors import OfflineDataWarning
 from marketdata.formatting import format_value
-from marketdata.reports import brief, brief_html, table_view
+from marketdata.reports import brief, brief_html, brief_notes, table_view
 from marketdata.reports import tables as rt
 from marketdata.reports.pdf import brief_page
 
@@ -150,7 +150,7 @@ def test_state_forecast_missing_online_or_not_published() -> None:
     none = brief.jobs_of(here, growth, "OH")
     assert none.outlook.endswith("; Ohio publishes no forecast for this job.")
     assert "shrink 2.0%" in none.outlook
-    gap = brief.gaps_of([("Projected growth", OSError("projections-central longterm-39"))])
+    gap = brief_notes.gaps_of([("Projected growth", OSError("projections-central longterm-39"))])
     online = brief.jobs_of(here, growth, "OH", gap)
     assert (
         "could not be downloaded today: try `marketdata fetch --state OH` later" in online.outlook

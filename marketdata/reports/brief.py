@@ -16,7 +16,6 @@ leaves them out.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,21 +24,13 @@ import pandas as pd
 
 from marketdata.codes import NATIONAL_CODE
 from marketdata.formatting import estimate_range, format_value
-from marketdata.reports import about
+from marketdata.reports import about, brief_notes
 from marketdata.reports.summary import money, plain_title
 
 #: A metro counts among the best-paying places when it has at least this many jobs.
 MIN_JOBS = 100
 #: How many best-paying places the brief names.
 PLACES = 3
-#: Short names of the data programs, for the sources line.
-PROGRAMS: dict[str, str] = {
-    "OEWS": "BLS wage survey (OEWS)",
-    "Projections Central": "state job projections",
-    "EP": "BLS job projections",
-    "CPS": "BLS Current Population Survey",
-    "ORS": "BLS job requirements survey",
-}
 #: EP's typical entry education in a student's words.
 EDUCATION: dict[str, str] = {
     "Postsecondary nondegree award": "A certificate from a program after high school",
@@ -47,16 +38,6 @@ EDUCATION: dict[str, str] = {
     "No formal educational credential": "No diploma needed",
     "Some college, no degree": "Some college",
 }
-#: What the brief misses, by kind of data (see :func:`marketdata.reports.about.kind_of`).
-MISSING: dict[str, str] = {
-    "state": "{state}'s own job forecast",
-    "cps": "the certification figures by job group",
-    "ep": "the national job forecast",
-    "oews": "the wage figures",
-    "history": "past years' figures",
-    "other": "some figures",
-}
-_RELEASE = re.compile(r"May \d{4}|\d{4}-\d{2}|\d{4}")
 
 
 @dataclass(frozen=True)
@@ -362,61 +343,6 @@ def takes_of(outlook: Any | None) -> Takes | None:
     )
 
 
-def sources_line(records: Iterable[Mapping[str, Any]]) -> str:
-    """``Sources: BLS wage survey (OEWS) May 2025, ...; files dated 2026-09-26 to ...``."""
-    order = list(PROGRAMS)
-    notes = [n for n in about.sources(records) if n.program in PROGRAMS]
-    notes.sort(key=lambda n: order.index(n.program))
-    if not notes:
-        return ""
-    names = []
-    for note in notes:
-        found = _RELEASE.search(note.release)
-        names.append(
-            f"{PROGRAMS.get(note.program, note.program)} {found[0] if found else ''}".strip()
-        )
-    dates = sorted({n.retrieved for n in notes if n.retrieved})
-    when = (
-        f"; data retrieved {dates[0]}" + (f" to {dates[-1]}" if len(dates) > 1 else "")
-        if dates
-        else ""
-    )
-    return "Sources: " + ", ".join(dict.fromkeys(names)) + when + "."
-
-
-def missing_line(gaps: Sequence[about.Gap], *, offline: bool = False) -> str:
-    """What the brief could not show, and the one command that fills it; "" when nothing is
-    missing."""
-    if not gaps:
-        return ""
-    from marketdata.series_id import STATES
-
-    names = []
-    for gap in gaps:
-        state = next((n for p, n in STATES.values() if p == gap.state), "the state")
-        names.append(MISSING.get(gap.kind, MISSING["other"]).format(state=state))
-    listed = " and ".join(dict.fromkeys(names))
-    how = "Not downloaded yet" if offline else "Could not be had today"
-    command = about.fetch_command(gaps)
-    return f"{how}: {listed}." + (f" Run `{command}` to add them." if command else "")
-
-
-def gaps_of(
-    errors: Iterable[tuple[str, BaseException]], *, offline: bool = False
-) -> list[about.Gap]:
-    """The :class:`~marketdata.reports.about.Gap` of each (section, error) pair."""
-    return [
-        about.gap(
-            section,
-            " ".join(str(err).split()),
-            error=type(err).__name__,
-            url=getattr(err, "url", None),
-            offline=offline,
-        )
-        for section, err in errors
-    ]
-
-
 def build(
     compared: pd.DataFrame,
     wages: pd.DataFrame,
@@ -469,7 +395,7 @@ def build(
     from marketdata.series_id import STATES
 
     state = None if area_type == "national" else STATES.get(state_code.zfill(2), (None,))[0]
-    gaps = gaps_of(errors, offline=offline)
+    gaps = brief_notes.gaps_of(errors, offline=offline)
     return Brief(
         occupation_code=str(here["occupation_code"]),
         title=plain_title(str(here["occupation_title"])),
@@ -483,8 +409,8 @@ def build(
         certification=certification_of(bands, required, str(here["area_name"])),
         jobs=jobs_of(here, growth, state, [g for g in gaps if g.kind == "state"], offline=offline),
         takes=takes_of(national),
-        sources=sources_line(provenance),
-        missing=missing_line(gaps, offline=offline),
+        sources=brief_notes.sources_line(provenance),
+        missing=brief_notes.missing_line(gaps, offline=offline),
         profile=profile,
         pathways=pathways,
     )
