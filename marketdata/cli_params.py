@@ -28,6 +28,7 @@ RUNNER_OPTIONS = (
     "engine",
     "kernel",
     "pdf",
+    "brief",
     "paper",
     "over",
     "workers",
@@ -181,6 +182,7 @@ def report_command(name: str, parameters: list[Parameter]) -> click.Command:
         engine: str | None,
         kernel: str | None,
         pdf: bool,
+        brief: bool,
         paper: tuple[str, ...],
         **values: Any,
     ) -> int:
@@ -193,7 +195,13 @@ def report_command(name: str, parameters: list[Parameter]) -> click.Command:
             engine = "kernel" if kernel is not None else reports.default_engine()
         choice = pdf_choice(pdf, paper)
         done = reports.run(
-            name, output_dir=output_dir, engine=engine, kernel_name=kernel, pdf=choice, **params
+            name,
+            output_dir=output_dir,
+            engine=engine,
+            kernel_name=kernel,
+            pdf=choice,
+            brief=brief,
+            **params,
         )
         _closing_lines(done)
         print(f"Report written to {done.html}")
@@ -206,6 +214,7 @@ def report_command(name: str, parameters: list[Parameter]) -> click.Command:
             *_common_options(),
             click.Option(["--engine"], type=TEXT),
             click.Option(["--kernel"], type=TEXT),
+            click.Option(["--brief"], is_flag=True),
             *parameter_options(name, parameters),
         ],
         help_text=usage.help_text(name),
@@ -337,7 +346,9 @@ def _closing_lines(done: ReportResult) -> None:
         print(line)
     if done.pdf is not None:
         print(f"PDF written to {done.pdf}")
-    elif done.pdf_note:
+    if done.brief_pdf is not None:
+        print(f"Brief written to {done.brief_pdf}")
+    if done.pdf is None and done.pdf_note:
         print(f"marketdata: {done.pdf_note}", file=sys.stderr)
 
 

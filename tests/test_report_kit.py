@@ -99,8 +99,8 @@ def test_section_degrades_in_plain_words_and_records_why(tmp_path: Path, monkeyp
             kit.show_note("fine")
     html = html_of(captured.outputs)
     assert (
-        "Not available here: industry detail from BLS&#x27;s full OEWS files (not in the "
-        "bundled data), because offline mode is on." in html
+        "Not downloaded yet: industry detail from BLS&#x27;s full OEWS files (not in the "
+        "bundled data)." in html
     )
     assert "not in the cache" not in html and "http" not in html and "OfflineError" not in html
     assert "fine" in html

@@ -116,6 +116,7 @@ def test_outlook_folder_and_manifest(outlook: reports.ReportResult, outputs: Pat
         "area": "3900000",
         "comparison_areas": ["0018140"],
         "release": "May 2025",
+        "factors": "",
     }
     assert manifest["package"]["version"] == marketdata.__version__
     assert re.fullmatch(r"[0-9a-f]{32}", manifest["run_id"])
@@ -180,8 +181,8 @@ def test_outlook_degrades_sections_it_cannot_fill(outlook: reports.ReportResult)
     assert missing["Projected growth and openings"]["state"] == "OH"
     assert missing["Pay with a certification, by occupation group"]["needs"] == "cps"
     html = outlook.html.read_text()
-    assert html.count("Not available here:") == 3
-    assert "Not available here: industry detail from BLS" in html
+    assert html.count("Not downloaded yet:") == 4  # three sections and the brief's last line
+    assert "Not downloaded yet: industry detail from BLS" in html
     assert "To fill them, run <code>marketdata fetch --state OH</code>" in html
     assert "the estimates shown use CPS table 54" in html
 
@@ -193,6 +194,7 @@ def test_secrets_are_never_written(outlook: reports.ReportResult) -> None:
         "area",
         "comparison_areas",
         "release",
+        "factors",
     }
     for path in outlook.directory.rglob("*"):
         if path.is_file():

@@ -27,7 +27,7 @@ from marketdata.config import Settings
 from marketdata.errors import ReportError
 from marketdata.reports.export_process import HtmlProcess
 from marketdata.reports.folders import scratch
-from marketdata.reports.pdf import PdfError, PdfUnavailable, paper_of, render
+from marketdata.reports.pdf import PdfError, PdfUnavailable, brief_page, paper_of, render
 from marketdata.reports.planning import ReportPlan, plan
 
 if TYPE_CHECKING:  # Jupyter, nbformat and nbconvert load when a report runs, not for errors
@@ -58,6 +58,8 @@ class ReportResult:
     pdf: Path | None = None
     #: Why no PDF was written when one was asked for (what to install), else "".
     pdf_note: str = ""
+    #: ``brief.pdf``: the brief alone on one page, when asked for (``brief=True``).
+    brief_pdf: Path | None = None
 
 
 def execute_to(
@@ -67,11 +69,15 @@ def execute_to(
     run_id: str,
     *,
     pdf: bool | str = False,
+    brief: bool = False,
     helper: HtmlProcess | None = None,
 ) -> dict[str, Any]:
-    """Run the notebook into ``folder`` and write the HTML (by ``helper`` when given; and,
-    with ``pdf``, ``report.pdf`` from it, on the paper :func:`~marketdata.reports.pdf.paper_of`
-    reads) and the manifest there."""
+    """Run the notebook into ``folder`` and write the HTML and the manifest there.
+
+    The HTML is written by ``helper`` when given; with ``pdf``, ``report.pdf`` follows from it
+    on the paper :func:`~marketdata.reports.pdf.paper_of` reads; with ``brief``, ``brief.pdf``,
+    the brief alone.
+    """
     import nbformat
 
     from marketdata.reports.export import html
@@ -91,20 +97,32 @@ def execute_to(
     if helper is None or not helper.render(folder / "report.ipynb", page, plan_.title):
         page.write_text(html(nb, plan_.title), encoding="utf-8")
     note = _pdf(folder, paper) if paper else ""
+    if brief:
+        note = _brief(folder, paper or "letter") or note
     manifest = manifest_of(plan_, folder, nb, run_id)
-    if paper:
-        manifest["pdf"] = {"written": not note, "note": note, "paper": paper}
+    if paper or brief:
+        manifest["pdf"] = {"written": not note, "note": note, "paper": paper or "letter"}
     (folder / "manifest.json").write_text(
         json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
     )
     return manifest
 
 
-def _pdf(folder: Path, paper: str) -> str:
-    """Write ``report.pdf`` on ``paper`` beside ``report.html``; "" if written, else the one
+def _brief(folder: Path, paper: str) -> str:
+    """Write ``brief.html`` and ``brief.pdf`` (the brief alone) beside ``report.html``; "" if
+    written, else why not."""
+    page = brief_page((folder / "report.html").read_text(encoding="utf-8"))
+    if page is None:
+        return "no brief.pdf written: this report has no brief"
+    (folder / "brief.html").write_text(page, encoding="utf-8")
+    return _pdf(folder, paper, name="brief")
+
+
+def _pdf(folder: Path, paper: str, *, name: str = "report") -> str:
+    """Write ``<name>.pdf`` on ``paper`` from ``<name>.html``; "" if written, else the one
     line saying what to install (the HTML report stands)."""
     try:
-        render(folder / "report.html", folder / "report.pdf", paper=paper)
+        render(folder / f"{name}.html", folder / f"{name}.pdf", paper=paper)
     except PdfUnavailable as err:
         return str(err)
     except PdfError as err:
@@ -118,6 +136,7 @@ def build(
     *,
     executor: Executor | None = None,
     pdf: bool | str = False,
+    brief: bool = False,
     helper: HtmlProcess | None = None,
 ) -> ReportResult:
     """Execute a planned report and move the finished folder into place; with ``pdf``, also
@@ -131,7 +150,7 @@ def build(
     tmp = scratch(plan_.target, plan_.slug, "partial")
     try:
         executor = executor or executor_for("kernel")
-        manifest = execute_to(plan_, tmp, executor, run_id, pdf=pdf, helper=helper)
+        manifest = execute_to(plan_, tmp, executor, run_id, pdf=pdf, brief=brief, helper=helper)
         # one move at a time per folder: two runs finishing together would otherwise rename
         # onto each other (ENOTEMPTY) and lose a report
         with cache.lock(f"report:{plan_.target}", settings=plan_.settings):
@@ -154,6 +173,7 @@ def build(
         summary=manifest["summary"],
         pdf=target / "report.pdf" if "report.pdf" in files else None,
         pdf_note=manifest.get("pdf", {}).get("note", ""),
+        brief_pdf=target / "brief.pdf" if "brief.pdf" in files else None,
     )
 
 
@@ -202,6 +222,7 @@ def run(
     engine: str = "kernel",
     kernel_name: str | None = None,
     pdf: bool | str = False,
+    brief: bool = False,
     **parameters: Any,
 ) -> ReportResult:
     """Produce report ``name`` with ``parameters`` in ``<output_dir>/<name>/<slug>/``.
@@ -220,6 +241,8 @@ def run(
     pdf
         Also write ``report.pdf`` from the HTML (headless Chromium or WeasyPrint): True
         (Letter paper) or the paper, ``"letter"`` or ``"a4"``.
+    brief
+        Also write ``brief.pdf``: the report's brief alone on one page (on ``pdf``'s paper).
     **parameters
         The notebook's parameters, e.g. ``occupation="29-2072", area="OH"``.
     """
@@ -229,7 +252,7 @@ def run(
     # in this process, the page's exporter is prepared on the other core meanwhile
     helper = HtmlProcess.start() if engine == "inprocess" else None
     try:
-        result = build(plan_, executor=executor, pdf=pdf, helper=helper)
+        result = build(plan_, executor=executor, pdf=pdf, brief=brief, helper=helper)
     finally:
         if helper is not None:
             helper.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from marketdata.config import Settings
@@ -59,9 +60,17 @@ def outlook(params: dict[str, Any], settings: Settings) -> Resolved:
     labels = {"occupation": occ.code, "area": where.name}
     labels.update({f"comparison_{i}": a.name for i, a in enumerate(others)})
     labels["release"] = release
+    factors = str(params.get("factors") or "").strip()
+    if factors:
+        from marketdata.salary.credentials import read_user_factors
+
+        read_user_factors(factors)  # a bad file fails here, in one line, before the report runs
+        factors = str(Path(factors).resolve())
+        labels["factors"] = Path(factors).stem
     return Resolved(
         parameters={
             **params,
+            "factors": factors,
             "occupation": occ.code,
             "area": where.code,
             "comparison_areas": [a.code for a in others],
