@@ -506,7 +506,7 @@ def test_command_line_parameter_errors(capsys) -> None:
     assert cli.main(["report", "occupation_outlook", "--top-n=5"]) == 2
     err = capsys.readouterr().err
     assert "no such option --top-n." in err
-    assert "Options: --area, --comparison-areas, --engine," in err
+    assert "Options: --area, --brief, --comparison-areas, --engine," in err
     assert cli.main(["report", "rerun"]) == 2
     assert "usage: marketdata report rerun" in capsys.readouterr().err
     assert cli.main(["report", "occupation_outlook", "29-2072"]) == 2
