@@ -33,6 +33,7 @@ SOURCE_MODULES: dict[str, str] = {
     "cps": "CPS annual-average tables or time-series files, e.g. cpsaat11.xlsx",
     "ors": "BLS ORS credential workbooks or or.* files, e.g. ors-complete-dataset.xlsx",
     "bea_rpp": "BEA regional price parities (SARPP, MARPP), e.g. SARPP.zip",
+    "cpi": "the CPI all-items flat file, cu.data.1.AllItems",
 }
 
 
