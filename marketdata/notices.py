@@ -73,6 +73,11 @@ def warn_once(source: str, message: str, category: type[Warning]) -> bool:
     return True
 
 
+def unreachable(offline: bool) -> str:
+    """Why a loader fell back, in the warning's words: offline mode or an unreachable server."""
+    return "offline mode is on" if offline else "BLS could not be reached"
+
+
 def forget() -> None:
     """Let every source warn again (a fresh notebook session; tests)."""
     with _lock:

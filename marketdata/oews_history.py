@@ -32,7 +32,7 @@ from marketdata.errors import (
     UnknownCode,
     UnknownRelease,
 )
-from marketdata.notices import warn_once
+from marketdata.notices import unreachable, user_stacklevel, warn_once
 from marketdata.schema import attach_provenance, provenance_of
 from marketdata.series_id import STATES, area_code, area_type_of, occupation_digits
 from marketdata.snapshot import history as bundled
@@ -159,7 +159,7 @@ def load_release(
     except ContactRequired:
         raise
     except FetchError as err:
-        return _bundled_release(rel, scope, err)
+        return _bundled_release(rel, scope, err, settings)
     name = f"oews-archive/{rel.key}{SCOPES[scope]}"
     df = cache.read_parquet(name, inputs=[cached], settings=settings)
     if df is None:
@@ -170,7 +170,9 @@ def load_release(
     return df
 
 
-def _bundled_release(rel: ArchiveRelease, scope: str, reason: FetchError) -> pd.DataFrame:
+def _bundled_release(
+    rel: ArchiveRelease, scope: str, reason: FetchError, settings: Settings
+) -> pd.DataFrame:
     """The bundled national frame of ``rel`` when its zip cannot be had; else one clear line."""
     frame = bundled.release_frame(rel.label) if scope == "national" else None
     if frame is None:
@@ -188,7 +190,7 @@ def _bundled_release(rel: ArchiveRelease, scope: str, reason: FetchError) -> pd.
     covered = bundled.releases()
     warn_once(
         "OEWS history",
-        "BLS could not be reached; using the bundled national OEWS history "
+        f"{unreachable(settings.offline).capitalize()}; using the bundled national OEWS history "
         f"({covered[0]} to {covered[-1]}).",
         OfflineDataWarning,
     )
@@ -473,6 +475,6 @@ def history(
             f"{bad} of {len(out)} releases of {code} are not comparable with "
             f"{reference.label}; see the comparability_note column",
             NotComparableWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
     return out
