@@ -68,7 +68,7 @@ def load(*, settings: Settings | None = None, refresh: bool = False) -> pd.DataF
         frame = bundled.read("cpi")
         warn_once(
             PROGRAM,
-            f"{unreachable(settings.offline).capitalize()}; using the bundled CPI-U annual "
+            f"{unreachable(settings.offline)}; using the bundled CPI-U annual "
             f"averages ({frame['year'].iloc[0]}-{frame['year'].iloc[-1]}).",
             OfflineDataWarning,
         )

@@ -75,7 +75,7 @@ def warn_once(source: str, message: str, category: type[Warning]) -> bool:
 
 def unreachable(offline: bool) -> str:
     """Why a loader fell back, in the warning's words: offline mode or an unreachable server."""
-    return "offline mode is on" if offline else "BLS could not be reached"
+    return "Offline mode is on" if offline else "BLS could not be reached"
 
 
 def forget() -> None:

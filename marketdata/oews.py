@@ -33,6 +33,7 @@ from marketdata.errors import (
     OfflineError,
     UnknownRelease,
 )
+from marketdata.notices import unreachable, warn_once
 from marketdata.oews_codes import area_records, occupation_records, records_of
 from marketdata.schema import attach_provenance, provenance_of
 from marketdata.sources import oe
@@ -229,7 +230,7 @@ def load(
     except ContactRequired:
         raise
     except FetchError as err:
-        return _load_snapshot(err, area, occupation, industry)
+        return _load_snapshot(err, area, occupation, industry, settings)
     paths = {name: f.path for name, f in files.items()}
     chosen = _selection(area, occupation, industry, records_of(files))  # bad input: no numpy yet
     rel = oe.release_of(paths)
@@ -250,7 +251,11 @@ def load(
 
 
 def _load_snapshot(
-    reason: FetchError, area: Selection, occupation: Selection, industry: Selection
+    reason: FetchError,
+    area: Selection,
+    occupation: Selection,
+    industry: Selection,
+    settings: Settings,
 ) -> pd.DataFrame:
     tables = {
         "area": codes.areas_of(),
@@ -266,13 +271,17 @@ def _load_snapshot(
             hint="Load them when BLS is reachable (they are then cached), or drop `industry`.",
         ) from reason
     info = snapshot.manifest()
-    message = (
-        f"BLS could not be reached ({str(reason).splitlines()[0]}); using the bundled OEWS "
-        f"{info['release']} snapshot (cross-industry estimates, retrieved {info['retrieved']}). "
-        "Figures may be out of date; load again when BLS is reachable."
+    warn_once(
+        PROGRAM,
+        f"{unreachable(settings.offline)}; using the bundled OEWS {info['release']} snapshot.",
+        OfflineDataWarning,
     )
-    warnings.warn(message, OfflineDataWarning, stacklevel=3)
-    return snapshot.read(filters=_filters(chosen))
+    frame = snapshot.read(filters=_filters(chosen))
+    why = (
+        f"{str(reason).splitlines()[0]}; the bundled snapshot (cross-industry estimates, "
+        f"retrieved {info['retrieved']}) was used"
+    )
+    return attach_provenance(frame, [p | {"note": why} for p in provenance_of(frame)])
 
 
 #: What each archive zip holds, for messages.

@@ -190,7 +190,7 @@ def _bundled_release(
     covered = bundled.releases()
     warn_once(
         "OEWS history",
-        f"{unreachable(settings.offline).capitalize()}; using the bundled national OEWS history "
+        f"{unreachable(settings.offline)}; using the bundled national OEWS history "
         f"({covered[0]} to {covered[-1]}).",
         OfflineDataWarning,
     )
@@ -244,6 +244,11 @@ def load_crosswalks(versions: set[str], *, settings: Settings | None = None) -> 
                 tables[(cw.old, cw.new)] = links[pick].reset_index(drop=True)
                 release = f"{cw.old} to {cw.new}"
                 why = str(err).splitlines()[0]
+                warn_once(
+                    "SOC crosswalks",
+                    f"{unreachable(settings.offline)}; using the bundled SOC crosswalks.",
+                    OfflineDataWarning,
+                )
                 sources += [
                     p | {"note": why} for p in provenance_of(links) if p["release"] == release
                 ]
