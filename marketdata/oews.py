@@ -233,9 +233,9 @@ def load(
     except FetchError as err:
         return _load_snapshot(err, area, occupation, industry, settings)
     paths = {name: f.path for name, f in files.items()}
+    release = oe.read_release(paths["oe.release"])[1]
+    chosen, groups = _resolved(area, occupation, industry, records_of(files), release, settings)
     rel = oe.release_of(paths)
-    tables = records_of(files)
-    chosen, groups = _resolved(area, occupation, industry, tables, rel.name, settings)
     inputs = [files[name] for name in oe.FILES]
     name = f"oews/{rel.code}"
     df = cache.read_parquet(name, inputs=inputs, settings=settings, filters=_filters(chosen))

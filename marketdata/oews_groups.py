@@ -55,6 +55,18 @@ def _workbook(release: str, settings: Settings) -> pd.DataFrame | None:
     return bundled.release_frame(rel.label)
 
 
+def _has_workbook(release: str, settings: Settings) -> bool:
+    """Whether :func:`_workbook` has the release's workbook (read without pandas)."""
+    from marketdata.snapshot import history as bundled
+
+    try:
+        rel = parse_release(release)
+    except UnknownRelease:
+        return False
+    key = f"oews-archive/{rel.zip_name('national')}"
+    return cache.lookup(key, settings=settings) is not None or rel.label in bundled.releases()
+
+
 def group_rows(workbook: pd.DataFrame, published: Iterable[str]) -> dict[str, GroupRow]:
     """The workbook's group rows missing from ``published`` (the time-series codes), each
     with its single child: the published code under it with the very same figures."""
@@ -111,6 +123,7 @@ def split(
     values = [occupation] if isinstance(occupation, str | int) else list(occupation)
     known = {o.code for o in codes.occupations_of(table)}
     wanted = {codes.soc_code(v) for v in values} - {None} - known
+    wanted = {c for c in wanted if c.endswith("0")}  # SOC group codes end in 0, detailed never
     if not wanted:
         return occupation, None
     from marketdata.snapshot import history as bundled
@@ -129,7 +142,7 @@ def not_published(err: UnknownCode, release: str, *, settings: Settings) -> Unkn
     """``err`` said truly: what of the release was searched for the code."""
     searched = (
         "neither its data files nor its national workbook have it"
-        if _workbook(release, settings) is not None
+        if _has_workbook(release, settings)
         else "its data files do not have it, and its national workbook is not at hand"
     )
     return UnknownCode(

@@ -25,13 +25,13 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, Any
 
 from marketdata.schema import Provenance, attach_provenance
 from marketdata.snapshot import bundled_provenance
+
+if TYPE_CHECKING:  # pandas and pyarrow load with the frames, not for the manifest
+    import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "history_manifest.json"
@@ -71,6 +71,8 @@ def releases() -> list[str]:
 
 @lru_cache(maxsize=1)
 def _history() -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
     return pq.read_table(FILES["oews_history"]).to_pandas()
 
 
@@ -90,5 +92,7 @@ def release_frame(label: str) -> pd.DataFrame | None:
 
 def read(name: str) -> pd.DataFrame:
     """The bundled frame ``name`` (``soc_crosswalks`` or ``cpi``) with its provenance."""
+    import pyarrow.parquet as pq
+
     frame = pq.read_table(FILES[name]).to_pandas()
     return attach_provenance(frame, provenance(name))
