@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 NATIONAL = "0000000"
+CROSS_INDUSTRY = "000000"
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ def attach(frame: pd.DataFrame, groups: Groups | None, *, asked: Any) -> pd.Data
 
     values = [asked] if isinstance(asked, str | int) else list(asked)
     kept = {codes.soc_code(v) for v in values}
-    parts, notes, sources = [], list(frame.attrs.get("notes", [])), provenance_of(frame)
+    notes, sources = list(frame.attrs.get("notes", [])), provenance_of(frame)
     workbook = (
         groups.workbook.drop_duplicates("occupation_code").set_index("occupation_code")
         if groups.workbook is not None
@@ -177,8 +178,11 @@ def attach(frame: pd.DataFrame, groups: Groups | None, *, asked: Any) -> pd.Data
         columns=["occupation_title", "occupation_level"]
     )
     rows = links.merge(children, on="child").drop(columns="child")[list(frame.columns)]
-    national = (rows["area_code"] == NATIONAL).to_numpy()
-    if workbook is not None and national.any():
+    national = (
+        (rows["area_code"] == NATIONAL) & (rows["industry_code"] == CROSS_INDUSTRY)
+    ).to_numpy()
+    from_workbook = workbook is not None and bool(national.any())
+    if from_workbook:
         codes_ = rows.loc[national, "occupation_code"]
         columns = [
             c
@@ -187,23 +191,23 @@ def attach(frame: pd.DataFrame, groups: Groups | None, *, asked: Any) -> pd.Data
             and not c.startswith(("area_", "industry_", "state_", "occ"))
             and c not in ("release", "year")
         ]
-        rows.loc[national, columns] = workbook.loc[codes_, columns].to_numpy()
+        for column in columns:  # column by column: each keeps its type
+            rows.loc[national, column] = workbook.loc[codes_, column].to_numpy()
     for group in groups.rows:
         where = (
             f"the national row is BLS's {groups.release} national workbook's, other areas show "
             f"{group.child}'s figures"
-            if workbook is not None
-            else f"BLS's {groups.release} national workbook is not at hand: every area shows "
-            f"{group.child}'s figures"
+            if from_workbook
+            else f"every row shows {group.child}'s figures"
+            + ("" if workbook is not None else f" (BLS's {groups.release} workbook is not at hand)")
         )
         notes.append(
             f"{group.code} {group.title} ({group.level} group): BLS publishes it with the same "
             f"figures as its single child, {group.child} {group.child_title}; {where}."
         )
-    parts.append(rows)
     drop = {g.child for g in groups.rows} - kept
     rest = frame[~frame["occupation_code"].isin(drop)]
-    out = pd.concat([rest, *parts], ignore_index=True)
+    out = pd.concat([rest, rows], ignore_index=True)
     out.attrs["notes"] = notes
     if groups.workbook is not None:
         sources += [p for p in provenance_of(groups.workbook) if p not in sources]

@@ -8,7 +8,11 @@
   flagged (``is_comparable``, ``comparability_note``), never spliced silently.
 
 Zips are fetched through :mod:`marketdata.cache` from ``settings.bls_www_url`` and parsed
-frames are cached as Parquet.
+frames are cached as Parquet. When BLS cannot be reached and a national zip or a crosswalk is
+not cached, the bundled copy (:mod:`marketdata.snapshot.history`: every national release from
+2000 to the newest bundled one) is used, with one
+:class:`~marketdata.errors.OfflineDataWarning`; other areas then raise one line saying what
+``marketdata fetch`` would add.
 """
 
 from __future__ import annotations
@@ -394,7 +398,8 @@ def history(
         ``"US"`` (default), a state (name, postal or FIPS code), a CBSA code or a metro name.
     start, end
         First and last release (``2019``, ``"May 2019"``). Default: from the first SOC-coded
-        release (1999) to the newest published one.
+        release (1999) to the newest published one; offline, from the first bundled release
+        (2000) to the newest bundled or cached one.
 
     Returns
     -------
