@@ -81,7 +81,7 @@ def test_a_group_in_a_state_shows_its_single_childs_figures() -> None:
     by_code = both.set_index("occupation_code")
     assert by_code.loc["35-9020", "employment"] == by_code.loc["35-9021", "employment"] == 14380
     assert by_code.loc["35-9020", "occupation_title"] == "Dishwashers"
-    assert "other areas show 35-9021's figures" in both.attrs["notes"][-1]
+    assert "every row shows 35-9021's figures" in both.attrs["notes"][-1]
 
 
 def test_minor_group_and_a_chief_executives_broad_group() -> None:
