@@ -187,8 +187,9 @@ def _bundled_release(
             else f"holds the nation only ({covered[0]} to {covered[-1]})"
         )
         raise OfflineError(
-            f"OEWS {rel.label} ({_SCOPE_WORDS[scope]}) is not cached and BLS could not be "
-            f"reached; the bundled history {what}. {_FETCH_HINT[scope]}",
+            f"OEWS {rel.label} ({_SCOPE_WORDS[scope]}) is not cached "
+            f"({unreachable(settings.offline).lower()}); the bundled history {what}. "
+            f"{_FETCH_HINT[scope]}",
             url=reason.url,
         ) from None
     covered = bundled.releases()
@@ -202,7 +203,9 @@ def _bundled_release(
     return attach_provenance(frame, [p | {"note": why} for p in provenance_of(frame)])
 
 
-def _not_bundled(area: str | int, scope: str, where: str, count: int) -> OfflineError:
+def _not_bundled(
+    area: str | int, scope: str, where: str, count: int, settings: Settings
+) -> OfflineError:
     """The one-line error for a history of an area the bundle does not hold."""
     covered = bundled.releases()
     if scope == "state":
@@ -218,7 +221,8 @@ def _not_bundled(area: str | int, scope: str, where: str, count: int) -> Offline
         )
     return OfflineError(
         f"no history of {area} offline: the bundled history holds the nation only "
-        f"({covered[0]} to {covered[-1]}) and BLS could not be reached; {fix}."
+        f"({covered[0]} to {covered[-1]}) and {unreachable(settings.offline).lower()}; "
+        f"{fix}."
     )
 
 
@@ -425,7 +429,7 @@ def history(
             frames[rel] = load_release(rel.label, scope=scope, settings=settings)
         except OfflineError:
             if scope != "national":
-                raise _not_bundled(area, scope, where, len(rels)) from None
+                raise _not_bundled(area, scope, where, len(rels), settings) from None
             if start is not None or rel.year >= _first_bundled():
                 raise
             logger.info("%s is neither cached nor bundled: the history starts later", rel.label)
