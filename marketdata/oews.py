@@ -24,15 +24,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
-from marketdata import cache, codes, snapshot
+from marketdata import cache, codes, oews_groups, snapshot
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
     ContactRequired,
     FetchError,
     OfflineDataWarning,
     OfflineError,
+    UnknownCode,
     UnknownRelease,
 )
+from marketdata.notices import unreachable, warn_once
 from marketdata.oews_codes import area_records, occupation_records, records_of
 from marketdata.schema import attach_provenance, provenance_of
 from marketdata.sources import oe
@@ -229,15 +231,16 @@ def load(
     except ContactRequired:
         raise
     except FetchError as err:
-        return _load_snapshot(err, area, occupation, industry)
+        return _load_snapshot(err, area, occupation, industry, settings)
     paths = {name: f.path for name, f in files.items()}
-    chosen = _selection(area, occupation, industry, records_of(files))  # bad input: no numpy yet
+    release = oe.read_release(paths["oe.release"])[1]
+    chosen, groups = _resolved(area, occupation, industry, records_of(files), release, settings)
     rel = oe.release_of(paths)
     inputs = [files[name] for name in oe.FILES]
     name = f"oews/{rel.code}"
     df = cache.read_parquet(name, inputs=inputs, settings=settings, filters=_filters(chosen))
     if df is not None:
-        return df
+        return oews_groups.attach(df, groups, asked=occupation)
     logger.info("parsing OEWS %s from %s", rel.name, paths[oe.DATA_FILE])
     full = oe.parse(paths)
     attach_provenance(full, [f.provenance(program=PROGRAM, release=rel.name) for f in inputs])
@@ -246,18 +249,44 @@ def load(
     cache.write_parquet(
         full, name, inputs=inputs, settings=settings, row_group_size=32768, parts=parts
     )
-    return attach_provenance(_select(full, chosen), provenance_of(full))
+    df = attach_provenance(_select(full, chosen), provenance_of(full))
+    return oews_groups.attach(df, groups, asked=occupation)
+
+
+def _resolved(
+    area: Selection,
+    occupation: Selection,
+    industry: Selection,
+    tables: Mapping[str, Any],
+    release: str,
+    settings: Settings,
+) -> tuple[dict[str, list[str]], oews_groups.Groups | None]:
+    """:func:`_selection`, answering the group rows BLS's workbook publishes and the time-series
+    files leave out (:mod:`marketdata.oews_groups`); an unknown code names the release."""
+    wanted, groups = oews_groups.split(
+        occupation, table=tables["occupation"], release=release, settings=settings
+    )
+    try:
+        return _selection(area, wanted, industry, tables), groups
+    except UnknownCode as err:
+        if err.kind != "SOC occupation code":
+            raise
+        raise oews_groups.not_published(err, release, settings=settings) from None
 
 
 def _load_snapshot(
-    reason: FetchError, area: Selection, occupation: Selection, industry: Selection
+    reason: FetchError,
+    area: Selection,
+    occupation: Selection,
+    industry: Selection,
+    settings: Settings,
 ) -> pd.DataFrame:
     tables = {
         "area": codes.areas_of(),
         "occupation": codes.occupations_of(),
         "industry": codes.industries_of(),
     }
-    chosen = _selection(area, occupation, industry, tables)
+    chosen, groups = _resolved(area, occupation, industry, tables, snapshot.release(), settings)
     if chosen.get("industry_code") != [CROSS_INDUSTRY]:
         raise OfflineError(
             "industry-specific OEWS estimates are not bundled and BLS could not be reached "
@@ -266,13 +295,18 @@ def _load_snapshot(
             hint="Load them when BLS is reachable (they are then cached), or drop `industry`.",
         ) from reason
     info = snapshot.manifest()
-    message = (
-        f"BLS could not be reached ({str(reason).splitlines()[0]}); using the bundled OEWS "
-        f"{info['release']} snapshot (cross-industry estimates, retrieved {info['retrieved']}). "
-        "Figures may be out of date; load again when BLS is reachable."
+    warn_once(
+        PROGRAM,
+        f"{unreachable(settings.offline)}; using the bundled OEWS {info['release']} snapshot.",
+        OfflineDataWarning,
     )
-    warnings.warn(message, OfflineDataWarning, stacklevel=3)
-    return snapshot.read(filters=_filters(chosen))
+    frame = snapshot.read(filters=_filters(chosen))
+    why = (
+        f"{str(reason).splitlines()[0]}; the bundled snapshot (cross-industry estimates, "
+        f"retrieved {info['retrieved']}) was used"
+    )
+    frame = attach_provenance(frame, [p | {"note": why} for p in provenance_of(frame)])
+    return oews_groups.attach(frame, groups, asked=occupation)
 
 
 #: What each archive zip holds, for messages.
@@ -321,7 +355,7 @@ def _load_archived(
         .drop_duplicates("industry_code")
         .assign(industry_level=""),
     }
-    chosen = _selection(None, occupation, industry, tables)
+    chosen, _ = _resolved(None, occupation, industry, tables, rel.label, settings)
     if wanted:
         chosen["area_code"] = [code for _, code in wanted]
     return attach_provenance(_select(df, chosen), provenance_of(df))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from marketdata import notices
 from marketdata.config import Settings, reset_settings
 from tests.bls_server import BLSServer
 
@@ -73,6 +74,7 @@ def _isolated_environment(
     monkeypatch.setenv("MARKETDATA_OFFLINE", "1")
     monkeypatch.setenv("MARKETDATA_CACHE_DIR", str(tmp_path_factory.mktemp("env-cache")))
     reset_settings()
+    notices.forget()  # each test sees the package's once-per-process warnings afresh
     yield
     reset_settings()
 

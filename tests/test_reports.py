@@ -30,6 +30,7 @@ from marketdata.cache import add_file
 from marketdata.config import Settings, reset_settings
 from marketdata.errors import OfflineError, ReportError, UnknownArea, UnknownCode
 from marketdata.reports.manifest import sha256
+from marketdata.snapshot import history as history_bundle
 
 DATA = Path(__file__).parent / "data"
 STATES = DATA / "plots" / "oews_2025_states.csv"
@@ -264,9 +265,11 @@ def test_growth_explorer(explorer: reports.ReportResult) -> None:
     assert changes.is_monotonic_decreasing
     assert changes.iloc[0] == table["percent_change"].astype(float).max()
     assert {"fastest_growing", "most_openings", "growth_vs_pay"} <= set(explorer.figures)
-    missing = {s["section"]: s["reason"] for s in explorer.unavailable}
-    assert set(missing) == {"Change over past releases"}
-    assert "offline" in missing["Change over past releases"]
+    assert explorer.unavailable == []  # offline, the national history is bundled
+    history = read_csv(explorer.tables["history"]).set_index("year")
+    bundled_2024 = history_bundle.release_frame("May 2024").set_index("occupation_code")
+    assert float(history.loc["2024", "employment"]) == bundled_2024.loc["29-0000", "employment"]
+    assert {"history_employment", "history_median_pay"} <= set(explorer.figures)
 
 
 # --------------------------------------------------------------------------- credentials
@@ -326,7 +329,11 @@ def test_group_reports_show_credential_rows(
         ({"occupation": "29-9999", "area": "OH"}, UnknownCode, "29-9091"),
         ({"occupation": "29-2072", "area": "Atlantis"}, UnknownArea, "Atlantic City"),
         ({"occupation": "29-2072", "area": "OH", "ocupation": "x"}, ReportError, "'occupation'"),
-        ({"occupation": "29-2072", "area": "OH", "release": "May 2021"}, OfflineError, "offline"),
+        (
+            {"occupation": "29-2072", "area": "OH", "release": "May 2021"},
+            OfflineError,
+            "bundled history holds the nation only",
+        ),
         ({"occupation": "29-2072", "comparison_areas": ["CA", "Nowhere"]}, UnknownArea, "Nowhere"),
     ],
 )

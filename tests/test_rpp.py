@@ -242,6 +242,7 @@ def test_an_older_cached_file_gives_way_to_the_newer_bundle(offline_settings) ->
     cache.add_file(
         SARPP_2023, key=known.key, url=known.url, settings=offline_settings, check=known.check
     )
-    with pytest.warns(OfflineDataWarning, match="older than the bundled"):
+    with pytest.warns(OfflineDataWarning, match="bundled SARPP"):
         states = rpp.load("SARPP", settings=offline_settings)
+    assert "older than the bundled" in states.attrs["provenance"][0]["note"]
     assert _value(states, "39000", 2024) == 92.774
