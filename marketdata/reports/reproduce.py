@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from marketdata.config import Settings
 from marketdata.errors import ReportError
+from marketdata.reports.catalogue import notebook_parameters
 from marketdata.reports.folders import scratch
 from marketdata.reports.manifest import sha256
 from marketdata.reports.planning import plan
@@ -86,7 +86,15 @@ def _read_manifest(path: Path) -> tuple[str, dict, dict]:
             f"{path} is not a report manifest: it has no {' or '.join(map(repr, missing))} "
             f"(the report's name and parameters); {wanted}"
         )
-    return manifest["report"], manifest["parameters"], manifest
+    name, parameters = manifest["report"], manifest["parameters"]
+    known = notebook_parameters(name)  # an unknown report is a ReportError naming it
+    unknown = [key for key in parameters if key not in known]
+    if unknown:
+        raise ReportError(
+            f"{path}: {unknown[0]!r} is not a parameter of report {name} "
+            f"(its parameters: {', '.join(known)}); remove it from the manifest's parameters"
+        )
+    return name, parameters, manifest
 
 
 def rerun(
@@ -104,11 +112,8 @@ def rerun(
     name, parameters, manifest = _read_manifest(manifest_path)
     folder = manifest_path.resolve().parent
     plan_ = plan(name, output_dir=folder.parent.parent, settings=settings, **parameters)
-    work = scratch(plan_.target, plan_.slug, "rerun")
-
     executor = executor_for(engine, kernel_name)
-
-    try:
+    with scratch(plan_.target, plan_.slug, "rerun") as work:
         fresh = execute_to(plan_, work, executor, uuid.uuid4().hex)
         recorded = {f: h for f, h in manifest.get("files", {}).items() if f.startswith("tables/")}
         produced = {f: h for f, h in fresh["files"].items() if f.startswith("tables/")}
@@ -125,8 +130,6 @@ def rerun(
         old_data = {(d.get("source_url"), d.get("sha256")) for d in manifest.get("data", [])}
         new_data = {(d.get("source_url"), d.get("sha256")) for d in fresh["data"]}
         data_changed = sorted({str(url) for url, _ in old_data ^ new_data})
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     return RerunResult(
         manifest=manifest_path,
         differing=differing,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import sys
 import time
 import uuid
@@ -26,6 +25,7 @@ from marketdata.atomic import place
 from marketdata.config import Settings
 from marketdata.errors import ReportError
 from marketdata.reports.folders import scratch
+from marketdata.reports.keep import carry_own_files
 from marketdata.reports.pdf import PdfError, PdfUnavailable, paper_of, render
 from marketdata.reports.planning import ReportPlan, plan
 
@@ -115,20 +115,21 @@ def build(
     """Execute a planned report and move the finished folder into place; with ``pdf``, also
     ``report.pdf`` (when a renderer is installed; ``ReportResult.pdf_note`` says otherwise).
 
-    Nothing appears at ``plan_.target`` unless every file was written.
+    Nothing appears at ``plan_.target`` unless every file was written. A report made again
+    into its folder replaces the files the previous one wrote (its manifest lists them) and
+    keeps every other file there (:mod:`marketdata.reports.keep`).
     """
     started = time.perf_counter()
     run_id = uuid.uuid4().hex
-    tmp = scratch(plan_.target, plan_.slug, "partial")
-    try:
+    with scratch(plan_.target, plan_.slug, "partial") as tmp:
         manifest = execute_to(plan_, tmp, executor or executor_for("kernel"), run_id, pdf=pdf)
         # one move at a time per folder: two runs finishing together would otherwise rename
         # onto each other (ENOTEMPTY) and lose a report
         with cache.lock(f"report:{plan_.target}", settings=plan_.settings):
+            kept = carry_own_files(plan_.target, tmp)
             place(tmp, plan_.target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    if kept:
+        logger.info("kept %d file(s) of yours in %s: %s", len(kept), plan_.target, kept)
     target = plan_.target
     files = manifest["files"]
     return ReportResult(
