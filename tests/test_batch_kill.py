@@ -74,6 +74,21 @@ def workers_of(batch: psutil.Process) -> list[psutil.Process]:
     return found
 
 
+def alive(process: psutil.Process) -> bool:
+    """True if ``process`` still runs (a zombie waiting to be reaped does not)."""
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def describe(process: psutil.Process) -> str:
+    try:
+        return " ".join(process.cmdline())[:120]
+    except psutil.Error:
+        return str(process.pid)
+
+
 def scratch_folders(folder: Path, slug: str = "") -> set[str]:
     if not folder.is_dir():
         return set()
@@ -130,11 +145,12 @@ def test_a_report_whose_worker_dies_twice_is_an_error_row(
     batch = psutil.Process(child.pid)
     killed: set[str] = set()
     for attempt in (1, 2):
-
-        def building_kentucky() -> bool:
-            return bool(scratch_folders(folder, SLUGS["KY"]) - killed)
-
-        wait_for(building_kentucky, f"Kentucky's report, try {attempt}", child)
+        seen = set(killed)
+        wait_for(
+            lambda seen=seen: bool(scratch_folders(folder, SLUGS["KY"]) - seen),
+            f"Kentucky's report, try {attempt}",
+            child,
+        )
         killed |= scratch_folders(folder, SLUGS["KY"])
         for worker in workers_of(batch):  # one worker: the one building Kentucky's report
             worker.send_signal(signal.SIGKILL)
@@ -142,7 +158,9 @@ def test_a_report_whose_worker_dies_twice_is_an_error_row(
     status = {r["area"]: r["status"] for r in rows}
     assert status == {"OH": "ok", "KY": "error", "WV": "ok"}, rows
     error = next(r["error"] for r in rows if r["area"] == "KY")
-    assert error == "the worker process died while building this report, 2 times (killed by SIGKILL)"
+    assert (
+        error == "the worker process died while building this report, 2 times (killed by SIGKILL)"
+    )
     assert "\n" not in error
     assert not (folder / SLUGS["KY"]).exists()
     assert scratch_folders(folder) == set()  # the second try swept the first one's folder
@@ -167,12 +185,12 @@ def test_killing_the_batch_leaves_no_process_and_the_next_run_cleans_up(
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and any(p.is_running() for p in tree):
+    while time.monotonic() < deadline and any(alive(p) for p in tree):
         time.sleep(0.1)
-    left = [p for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    left = [p for p in tree if alive(p)]
     for process in left:  # do not leave them to the next test
         process.kill()
-    assert left == [], [p.cmdline() for p in left]
+    assert left == [], [describe(p) for p in left]
     interrupted = scratch_folders(folder)
     assert interrupted, "the kill came before any report was being built"
 
