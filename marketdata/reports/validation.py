@@ -41,7 +41,7 @@ def _release(value: Any, where: Any, occupation: str | None, settings: Settings)
 
     current = oews.current_release(settings=settings)
     text = str(value).strip()
-    if text.lower() in {"latest", "current"}:
+    if text.lower() == "latest":
         return current
     rel = parse_release(text)
     if str(rel.year) in current:
