@@ -155,7 +155,8 @@ def run_local(jobs: dict[int, dict[str, Any]], workers: int, common: dict, done:
                 if worker.job is None and pending:
                     worker.job = pending.popleft()
                     tries[worker.job] += 1
-                    worker.conn.send((worker.job, jobs[worker.job]))
+                    with contextlib.suppress(OSError):  # died already: its sentinel says so
+                        worker.conn.send((worker.job, jobs[worker.job]))
             ready = wait([w.conn for w in live] + [w.process.sentinel for w in live])
             for worker in list(live):
                 if worker.conn in ready:
