@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from rapidfuzz import fuzz, process
 
-from marketdata import inputs, snapshot
+from marketdata import arguments, snapshot
 from marketdata.errors import InputValueError, UnknownArea, UnknownCode
 from marketdata.series_id import STATES
 
@@ -222,7 +222,7 @@ def resolve_occupation(text: str | int, *, table: OccupationTable | None = None)
     TypeError
         ``text`` is not one text or whole number (a list, a float, ...).
     """
-    text = inputs.one(text, "occupation", example="'29-2072' or 'medical records'")
+    text = arguments.one(text, "occupation", example="'29-2072' or 'medical records'")
     occupations = occupations_of(table)
     code = soc_code(text)
     if code is not None:
@@ -355,7 +355,7 @@ def resolve_area(text: str | int, *, table: AreaTable | None = None) -> Area:
     TypeError
         ``text`` is not one text or whole number (a list, a float, ...).
     """
-    text = inputs.one(text, "area", example="'OH', 'Ohio' or 'Columbus, OH'")
+    text = arguments.one(text, "area", example="'OH', 'Ohio' or 'Columbus, OH'")
     areas = areas_of(table)
     query = str(text).strip()
     code = _area_code_of(query)
@@ -400,7 +400,7 @@ def resolve_industry(text: str | int, *, table: IndustryTable | None = None) -> 
     UnknownCode
         No such industry; lists close matches.
     """
-    text = inputs.one(text, "industry", example="'622000' or 'hospitals'")
+    text = arguments.one(text, "industry", example="'622000' or 'hospitals'")
     industries = industries_of(table)
     query = str(text).strip().upper()
     if not query:

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
-from marketdata import cache, codes, inputs, snapshot
+from marketdata import arguments, cache, codes, snapshot
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
     ContactRequired,
@@ -148,7 +148,7 @@ def _release_year(release: str | int | None) -> int | None:
     """
     if release is None:
         return None
-    release = inputs.one(release, "release", example="'latest', 2025 or 'May 2025'")
+    release = arguments.one(release, "release", example="'latest', 2025 or 'May 2025'")
     if isinstance(release, str) and release.strip().lower() == LATEST:
         return None
     try:
@@ -170,7 +170,7 @@ def _label_of(year: str) -> list[str]:
 def _check_selection(area: Selection, occupation: Selection, industry: Selection) -> None:
     """A TypeError naming the parameter for anything that is not a selection of codes."""
     for name, value in (("area", area), ("occupation", occupation), ("industry", industry)):
-        inputs.selection(value, name, example=_EXAMPLES[name])
+        arguments.selection(value, name, example=_EXAMPLES[name])
 
 
 def current_release(*, settings: Settings | None = None) -> str:

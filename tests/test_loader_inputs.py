@@ -268,6 +268,7 @@ def test_projections_load_table(value: Any) -> None:
 
 @PROPERTY
 @given(occupation=ANYTHING, area=ANYTHING)
+@example(occupation="US", area="OH")  # offline: no state projections, national has no "US"
 def test_growth_outlook(occupation: Any, area: Any) -> None:
     answers_or_says_one_line(lambda: growth.outlook(occupation, area), "occupation", "area")
 

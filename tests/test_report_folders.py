@@ -109,13 +109,14 @@ def test_a_killed_report_leaves_nothing_after_the_next_run(tmp_path: Path) -> No
 
 
 def test_a_running_reports_scratch_folder_is_not_swept(tmp_path: Path) -> None:
-    from marketdata.reports.folders import scratch, sweep
+    from marketdata.reports.folders import release, scratch, sweep
 
     target = tmp_path / "occupation_outlook" / SLUG
-    with scratch(target, SLUG, "partial") as busy:
-        (busy / "report.ipynb").write_text("{}")
-        assert sweep(target.parent) == []
-        assert (busy / "report.ipynb").is_file()
+    busy = scratch(target, SLUG, "partial")
+    (busy / "report.ipynb").write_text("{}")
+    assert sweep(target.parent) == []
+    assert (busy / "report.ipynb").is_file()
+    release(busy)
     assert not busy.exists()
     (target.parent / ".not-ours.partial").mkdir()  # not a name marketdata gives: kept
     (target.parent / f".{SLUG}.abcd1234.partial").mkdir()

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from marketdata import inputs
+from marketdata import arguments
 from marketdata.formatting import format_value
 from marketdata.plots import base, layout
 from marketdata.schema import plain, validate
@@ -75,7 +75,7 @@ def wage_distribution(
     columns = [f"{basis}_{p}" for p in base.PERCENTILES]
     if reference is not None and not isinstance(reference, str):
         raise TypeError(
-            f"reference={inputs.shown(reference)} is {inputs.kind(reference)}: give the name "
+            f"reference={arguments.shown(reference)} is {arguments.kind(reference)}: give the name "
             "of a column holding the value to mark on each row, e.g. "
             "df.assign(us_median=51140) with reference='us_median'"
         )

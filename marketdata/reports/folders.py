@@ -6,7 +6,6 @@ by the next run into the same report's folder (:func:`sweep`)."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
@@ -14,7 +13,6 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 
 from marketdata.errors import ReportError
@@ -105,13 +103,14 @@ def sweep(parent: Path) -> list[Path]:
     return removed
 
 
-@contextlib.contextmanager
-def scratch(target: Path, slug: str, kind: str) -> Iterator[Path]:
-    """A new hidden folder beside ``target`` to write a report in (``kind``: partial, rerun),
-    locked while the block runs and removed after it (if it is still there).
+#: The lock of each scratch folder this process writes in, by folder.
+_HELD: dict[Path, int] = {}
 
-    Scratch folders of interrupted runs into the same report folder are removed first.
-    """
+
+def scratch(target: Path, slug: str, kind: str) -> Path:
+    """A new hidden folder beside ``target`` to write a report in (``kind``: partial, rerun),
+    locked until :func:`release`; scratch folders of interrupted runs into the same report
+    folder are removed first (:func:`sweep`)."""
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
     sweep(parent)
@@ -121,12 +120,17 @@ def scratch(target: Path, slug: str, kind: str) -> Iterator[Path]:
         if fd is not None or fcntl is None:
             break
         # another run's sweep took it between its creation and the lock: take another
+    if fd is not None:
+        _HELD[folder] = fd
     umask = os.umask(0)
     os.umask(umask)
-    try:
-        folder.chmod(0o777 & ~umask)  # mkdtemp makes it private; a report folder is not
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        if fd is not None:
-            os.close(fd)
+    folder.chmod(0o777 & ~umask)  # mkdtemp makes it private; a report folder is not
+    return folder
+
+
+def release(folder: Path) -> None:
+    """Remove the scratch ``folder`` if it is still there, then let go of its lock."""
+    shutil.rmtree(folder, ignore_errors=True)
+    fd = _HELD.pop(folder, None)
+    if fd is not None:
+        os.close(fd)

@@ -11,7 +11,7 @@ from pathlib import Path
 from marketdata.config import Settings
 from marketdata.errors import ReportError
 from marketdata.reports.catalogue import notebook_parameters
-from marketdata.reports.folders import scratch
+from marketdata.reports.folders import release, scratch
 from marketdata.reports.manifest import sha256
 from marketdata.reports.planning import plan
 from marketdata.reports.runner import execute_to, executor_for
@@ -112,8 +112,11 @@ def rerun(
     name, parameters, manifest = _read_manifest(manifest_path)
     folder = manifest_path.resolve().parent
     plan_ = plan(name, output_dir=folder.parent.parent, settings=settings, **parameters)
+    work = scratch(plan_.target, plan_.slug, "rerun")
+
     executor = executor_for(engine, kernel_name)
-    with scratch(plan_.target, plan_.slug, "rerun") as work:
+
+    try:
         fresh = execute_to(plan_, work, executor, uuid.uuid4().hex)
         recorded = {f: h for f, h in manifest.get("files", {}).items() if f.startswith("tables/")}
         produced = {f: h for f, h in fresh["files"].items() if f.startswith("tables/")}
@@ -130,6 +133,8 @@ def rerun(
         old_data = {(d.get("source_url"), d.get("sha256")) for d in manifest.get("data", [])}
         new_data = {(d.get("source_url"), d.get("sha256")) for d in fresh["data"]}
         data_changed = sorted({str(url) for url, _ in old_data ^ new_data})
+    finally:
+        release(work)
     return RerunResult(
         manifest=manifest_path,
         differing=differing,

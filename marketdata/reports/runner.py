@@ -5,7 +5,10 @@ Two engines run the notebook (:data:`ENGINES`): ``kernel`` (papermill with a fre
 kernel; the default of :func:`run`, which leaves the calling process as it was) and
 ``inprocess`` (this process's IPython shell, :mod:`marketdata.reports.inprocess`: no kernel
 to start, as batch workers and ``marketdata report`` run reports). Both write the same
-tables, figures and HTML."""
+tables, figures and HTML.
+
+A report made again into its folder replaces the files the previous run wrote (its manifest
+lists them) and keeps every other file there (:mod:`marketdata.reports.keep`)."""
 
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from marketdata import cache
 from marketdata.atomic import place
 from marketdata.config import Settings
 from marketdata.errors import ReportError
-from marketdata.reports.folders import scratch
+from marketdata.reports.folders import release, scratch
 from marketdata.reports.keep import carry_own_files
 from marketdata.reports.pdf import PdfError, PdfUnavailable, paper_of, render
 from marketdata.reports.planning import ReportPlan, plan
@@ -115,19 +118,20 @@ def build(
     """Execute a planned report and move the finished folder into place; with ``pdf``, also
     ``report.pdf`` (when a renderer is installed; ``ReportResult.pdf_note`` says otherwise).
 
-    Nothing appears at ``plan_.target`` unless every file was written. A report made again
-    into its folder replaces the files the previous one wrote (its manifest lists them) and
-    keeps every other file there (:mod:`marketdata.reports.keep`).
+    Nothing appears at ``plan_.target`` unless every file was written.
     """
     started = time.perf_counter()
     run_id = uuid.uuid4().hex
-    with scratch(plan_.target, plan_.slug, "partial") as tmp:
+    tmp = scratch(plan_.target, plan_.slug, "partial")
+    try:
         manifest = execute_to(plan_, tmp, executor or executor_for("kernel"), run_id, pdf=pdf)
         # one move at a time per folder: two runs finishing together would otherwise rename
         # onto each other (ENOTEMPTY) and lose a report
         with cache.lock(f"report:{plan_.target}", settings=plan_.settings):
             kept = carry_own_files(plan_.target, tmp)
             place(tmp, plan_.target)
+    finally:
+        release(tmp)
     if kept:
         logger.info("kept %d file(s) of yours in %s: %s", len(kept), plan_.target, kept)
     target = plan_.target
