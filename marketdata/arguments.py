@@ -92,8 +92,9 @@ def one(value: Any, parameter: str, *, noun: str | None = None, example: str) ->
 
 def selection(
     value: Any, parameter: str, *, noun: str | None = None, example: str
-) -> list[str | int] | None:
-    """``None``, or the values of a selection: one value (:func:`one`) or a list of them.
+) -> str | int | list[str | int] | None:
+    """A selection checked: ``None``, one value (:func:`one`) or a list of them (any
+    collection, a generator or an array included, becomes a list).
 
     Raises
     ------
@@ -105,7 +106,7 @@ def selection(
     if value is None:
         return None
     if not _is_many(value):
-        return [one(value, parameter, noun=noun, example=example)]
+        return one(value, parameter, noun=noun, example=example)
     items = list(value)
     noun = noun or parameter
     if not items:

@@ -167,10 +167,14 @@ def _label_of(year: str) -> list[str]:
         return []
 
 
-def _check_selection(area: Selection, occupation: Selection, industry: Selection) -> None:
-    """A TypeError naming the parameter for anything that is not a selection of codes."""
-    for name, value in (("area", area), ("occupation", occupation), ("industry", industry)):
+def _checked(*selections: Selection) -> list[Selection]:
+    """The area, occupation and industry selections checked (a collection becomes a list); a
+    TypeError naming the parameter for anything that is not a selection of codes."""
+    names = ("area", "occupation", "industry")
+    return [
         arguments.selection(value, name, example=_EXAMPLES[name])
+        for name, value in zip(names, selections, strict=True)
+    ]
 
 
 def current_release(*, settings: Settings | None = None) -> str:
@@ -253,7 +257,7 @@ def load(
         BLS could not be reached and nothing is cached: the bundled snapshot is used.
     """
     settings = get_settings(settings)
-    _check_selection(area, occupation, industry)
+    area, occupation, industry = _checked(area, occupation, industry)
     year = _release_year(release)
     if year is not None:
         latest = current_release(settings=settings)

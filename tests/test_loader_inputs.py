@@ -146,10 +146,14 @@ def test_an_empty_selection_names_nothing() -> None:
         salary.breakdown("29-2072", ())
 
 
-def test_numpy_whole_numbers_are_whole_numbers() -> None:
+def test_numpy_whole_numbers_and_generators_are_read_as_given() -> None:
     assert codes.resolve_area(np.int64(39)).name == "Ohio"
     df = oews.load(area=np.array([39, 21]), occupation="29-2072")
     assert sorted(df["area_name"]) == ["Kentucky", "Ohio"]
+    df = oews.load(area=(a for a in ["OH", "KY"]), occupation=iter(["29-2072"]))
+    assert sorted(df["area_name"]) == ["Kentucky", "Ohio"]
+    pay = salary.breakdown("29-2072", (a for a in ["US", "OH"]), certification=False)
+    assert list(pay["area_name"]) == ["National", "Ohio"]
 
 
 # --------------------------------------------------------------------------- releases

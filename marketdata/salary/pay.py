@@ -349,7 +349,7 @@ def breakdown(
     """
     settings = get_settings(settings)
     arguments.one(occupation, "occupation", example="'29-2072' or 'medical records'")
-    arguments.selection(areas, "areas", noun="area", example="'US' or ['US', 'OH']")
+    areas = arguments.selection(areas, "areas", noun="area", example="'US' or ['US', 'OH']")
     factors = None
     if user_factors is not None:  # checked first: a bad file fails before any download
         factors = (
