@@ -32,7 +32,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from marketdata import cache, codes, series_id
+from marketdata import arguments, cache, codes, series_id
 from marketdata.cache import CachedFile
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
@@ -280,6 +280,9 @@ def load(
         (for ``"latest"``), or a cached older round when that is all there is.
     """
     settings = get_settings(settings)
+    arguments.one(round, "round", example="'latest' or '2024-34'")
+    arguments.one(table, "table", example="'projections'")
+    arguments.one(occupation_type, "occupation_type", example="'line item'")
     _check_table(table)
     _occupation_type(occupation_type)
     located = _where(round, table, refresh=refresh, url_templates=url_templates, settings=settings)

@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from marketdata import arguments
 from marketdata.formatting import estimate_range, format_value
 from marketdata.plots import base, layout
 from marketdata.schema import plain, validate
@@ -65,8 +66,9 @@ def wage_distribution(
     label
         Column naming each row.
     reference
-        Optional column of a value to mark on each row (e.g. the national median), drawn as
-        an open circle and named ``reference_label`` in the legend.
+        Optional name of a column of a value to mark on each row (e.g. the national median),
+        drawn as an open circle and named ``reference_label`` in the legend (left out when
+        no row has a value).
     sort
         Highest median first (rows without a median last); else the order of ``df``.
         At most :data:`CHART_ROWS` rows (a longer chart would print shrunk): pass the rows
@@ -76,7 +78,13 @@ def wage_distribution(
         than 3 times the lowest 10th (otherwise the narrow bands would shrink to slivers).
     """
     columns = [f"{basis}_{p}" for p in base.PERCENTILES]
-    validate(df, [label, *columns], table="OEWS")
+    if reference is not None and not isinstance(reference, str):
+        raise TypeError(
+            f"reference={arguments.shown(reference)} is {arguments.kind(reference)}: give the name "
+            "of a column holding the value to mark on each row, e.g. "
+            "df.assign(us_median=51140) with reference='us_median'"
+        )
+    validate(df, [label, *columns, *([reference] if reference else [])], table="OEWS")
     if len(df) > CHART_ROWS:
         raise ValueError(
             f"{len(df)} rows: a wage chart shows at most {CHART_ROWS} (longer, it prints "
@@ -223,8 +231,8 @@ def wage_distribution(
         Line2D([], [], marker="D", color=base.COLORS["vermillion"], linestyle="none"),
     ]
     keys = ["10th to 90th percentile", "25th to 75th percentile", "Median"]
-    if reference is not None:
-        marks = base.floats(data, reference)
+    marks = base.floats(data, reference) if reference is not None else np.array([np.nan])
+    if not np.isnan(marks).all():  # no key for a mark that is nowhere drawn
         ax.plot(
             marks,
             ys,

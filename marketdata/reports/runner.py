@@ -5,14 +5,16 @@ Two engines run the notebook (:data:`ENGINES`): ``kernel`` (papermill with a fre
 kernel; the default of :func:`run`, which leaves the calling process as it was) and
 ``inprocess`` (this process's IPython shell, :mod:`marketdata.reports.inprocess`: no kernel
 to start, as batch workers and ``marketdata report`` run reports). Both write the same
-tables, figures and HTML."""
+tables, figures and HTML.
+
+A report made again into its folder replaces the files the previous run wrote (its manifest
+lists them) and keeps every other file there (:mod:`marketdata.reports.keep`)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
-import shutil
 import sys
 import time
 import uuid
@@ -26,7 +28,8 @@ from marketdata.atomic import place
 from marketdata.config import Settings
 from marketdata.errors import ReportError
 from marketdata.reports.export_process import HtmlProcess
-from marketdata.reports.folders import scratch
+from marketdata.reports.folders import release, scratch
+from marketdata.reports.keep import carry_own_files
 from marketdata.reports.pdf import PdfError, PdfUnavailable, brief_page, paper_of, render
 from marketdata.reports.planning import ReportPlan, plan
 
@@ -154,10 +157,12 @@ def build(
         # one move at a time per folder: two runs finishing together would otherwise rename
         # onto each other (ENOTEMPTY) and lose a report
         with cache.lock(f"report:{plan_.target}", settings=plan_.settings):
+            kept = carry_own_files(plan_.target, tmp)
             place(tmp, plan_.target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    finally:
+        release(tmp)
+    if kept:
+        logger.info("kept %d file(s) of yours in %s: %s", len(kept), plan_.target, kept)
     target = plan_.target
     files = manifest["files"]
     return ReportResult(

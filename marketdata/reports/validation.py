@@ -42,7 +42,7 @@ def _release(value: Any, where: Any, occupation: str | None, settings: Settings)
 
     current = oews.current_release(settings=settings)
     text = str(value).strip()
-    if text.lower() in {"latest", "current"}:
+    if text.lower() == "latest":
         return current
     rel = parse_release(text)
     if str(rel.year) in current:
@@ -55,7 +55,9 @@ def outlook(params: dict[str, Any], settings: Settings) -> Resolved:
     """``occupation_outlook``: one occupation in one area, against comparison areas."""
     occ = resolve.occupation(params["occupation"], settings=settings)
     where = resolve.area(params["area"], settings=settings)
-    others = resolve.areas(params["comparison_areas"], settings=settings)
+    found = resolve.areas(params["comparison_areas"], settings=settings)
+    # an area is compared once and never with itself: "OH" and "Ohio" are one area
+    others = list({a.code: a for a in found if a.code != where.code}.values())
     release = _release(params["release"], where, occ.code, settings)
     labels = {"occupation": occ.code, "area": where.name}
     labels.update({f"comparison_{i}": a.name for i, a in enumerate(others)})

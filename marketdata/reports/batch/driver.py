@@ -34,6 +34,7 @@ from marketdata.errors import ReportError
 from marketdata.progress import bar as progress_bar
 from marketdata.reports import plan
 from marketdata.reports.batch.params import parameter_sets
+from marketdata.reports.batch.pool import run_local
 from marketdata.reports.batch.resume import up_to_date
 from marketdata.reports.batch.workers import (
     attempt,
@@ -41,7 +42,6 @@ from marketdata.reports.batch.workers import (
     dask_client,
     labels,
     run_dask,
-    run_local,
 )
 from marketdata.reports.folders import output_root
 from marketdata.reports.pdf import paper_of
