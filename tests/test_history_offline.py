@@ -16,7 +16,7 @@ from marketdata.snapshot import history as bundled
 from marketdata.sources.oews_archive import parse_release, read_archive
 
 ARCHIVE = Path(__file__).parent / "data" / "oews_archive"
-SHARED = Path(__file__).resolve().parents[1].parent.parent / "shared" / "data"
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 
 
 def _history(**kwargs: object) -> pd.DataFrame:

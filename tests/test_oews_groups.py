@@ -19,8 +19,7 @@ from marketdata.sources import identify
 
 SLICE = Path(__file__).parent / "data" / "oews_groups" / "oesm25nat.zip"
 WORKBOOK = (
-    Path(__file__).resolve().parents[1].parent.parent
-    / "shared/data/oews/national/national_M2025_dl.xlsx"
+    Path(__file__).resolve().parents[1] / ".." / "shared/data/oews/national/national_M2025_dl.xlsx"
 )
 #: Workbook column -> frame column, the figures compared.
 FIGURES = {
