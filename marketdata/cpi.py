@@ -21,16 +21,41 @@ from __future__ import annotations
 
 import pandas as pd
 
-from marketdata import cache
-from marketdata.config import Settings, get_settings
-from marketdata.errors import ContactRequired, FetchError, InputValueError, OfflineDataWarning
-from marketdata.notices import unreachable, warn_once
-from marketdata.schema import attach_provenance, provenance_of
+from marketdata import cache, recipe
+from marketdata.config import Settings
+from marketdata.errors import InputValueError
 from marketdata.snapshot import history as bundled
 from marketdata.sources import cpi as source
 
 PROGRAM = "CPI"
 COLUMNS = source.ANNUAL_COLUMNS
+
+
+def _parse(entry: cache.CachedFile) -> pd.DataFrame:
+    parsed = source.parse(entry.path, source=entry.url, series_ids=[source.CPI_U])
+    return source.annual_averages(parsed)
+
+
+def _years(frame: pd.DataFrame) -> str:
+    return f"{frame['year'].iloc[0]}-{frame['year'].iloc[-1]}"
+
+
+def _release(frame: pd.DataFrame) -> str:
+    return f"CPI-U annual averages {_years(frame)}"
+
+
+RECIPE = recipe.Recipe(
+    program=PROGRAM,
+    source="CPI-U annual averages",
+    url=lambda settings: source.file_url(settings=settings),
+    key=source.cache_key(),
+    frame_name=f"cpi/{source.CPI_U}-annual",
+    parse=_parse,
+    release=_release,
+    check=source.check_file,
+    bundled=lambda: bundled.read("cpi"),
+    bundled_name=lambda frame: f"CPI-U annual averages ({_years(frame)})",
+)
 
 
 def load(*, settings: Settings | None = None, refresh: bool = False) -> pd.DataFrame:
@@ -53,38 +78,7 @@ def load(*, settings: Settings | None = None, refresh: bool = False) -> pd.DataF
     OfflineDataWarning
         BLS could not be reached and the file is not cached: the bundled averages are used.
     """
-    settings = get_settings(settings)
-    try:
-        entry = cache.fetch(
-            source.file_url(settings=settings),
-            key=source.cache_key(),
-            settings=settings,
-            refresh=refresh,
-            check=source.check_file,
-        )
-    except ContactRequired:
-        raise
-    except FetchError as err:
-        frame = bundled.read("cpi")
-        warn_once(
-            PROGRAM,
-            f"{unreachable(settings.offline)}; using the bundled CPI-U annual "
-            f"averages ({frame['year'].iloc[0]}-{frame['year'].iloc[-1]}).",
-            OfflineDataWarning,
-        )
-        why = str(err).splitlines()[0]
-        return attach_provenance(frame, [p | {"note": why} for p in provenance_of(frame)])
-    name = f"cpi/{source.CPI_U}-annual"
-    frame = cache.read_parquet(name, inputs=[entry], settings=settings)
-    if frame is not None:
-        return frame
-    parsed = source.parse(entry.path, source=entry.url, series_ids=[source.CPI_U])
-    frame = source.annual_averages(parsed)
-    first, last = frame["year"].iloc[0], frame["year"].iloc[-1]
-    release = f"CPI-U annual averages {first}-{last}"
-    attach_provenance(frame, [entry.provenance(program=PROGRAM, release=release)])
-    cache.write_parquet(frame, name, inputs=[entry], settings=settings)
-    return frame
+    return recipe.load(RECIPE, settings=settings, refresh=refresh)
 
 
 def annual_average(year: int, frame: pd.DataFrame) -> float:

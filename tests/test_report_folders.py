@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from marketdata import cli, reports
-from marketdata.cli_params import report_parameters
+from marketdata.cli_params import given, report_command
+from marketdata.reports import usage
 from marketdata.errors import ReportError
 
 SLUG = "29-2072-ohio-may-2025"
@@ -150,10 +151,9 @@ def test_an_area_is_named_once_in_the_folder_name() -> None:
 
 
 def test_the_command_line_names_an_area_once() -> None:
-    plan = reports.plan(
-        "occupation_outlook",
-        **report_parameters(
-            ["--area", "OH", "--comparison-areas", "OH", "--comparison-areas", "Ohio"]
-        ),
-    )
+    parameters = usage.parameters("occupation_outlook")
+    command = report_command("occupation_outlook", parameters)
+    args = ["--area", "OH", "--comparison-areas", "OH", "--comparison-areas", "Ohio"]
+    ctx = command.make_context("occupation_outlook", args)
+    plan = reports.plan("occupation_outlook", **given(parameters, ctx.params))
     assert plan.slug == SLUG
