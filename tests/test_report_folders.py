@@ -19,8 +19,8 @@ import pytest
 
 from marketdata import cli, reports
 from marketdata.cli_params import given, report_command
-from marketdata.reports import usage
 from marketdata.errors import ReportError
+from marketdata.reports import usage
 
 SLUG = "29-2072-ohio-may-2025"
 NOTES = "# My notes\n\nAsk the counselor about the RHIT exam.\n"
