@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from marketdata import __version__, cli_client
+from marketdata import __version__, cli_app, cli_client
 from marketdata.cli_cache import cmd_cache
 from marketdata.cli_params import report_parameters, single_values, wants_help
 from marketdata.config import get_settings
@@ -402,6 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     server_cmd.add_argument("action", choices=["status", "start", "stop"])
     server_cmd.set_defaults(run=cli_client.cmd_server)
+    cli_app.add_parser(commands)
     return parser
 
 
