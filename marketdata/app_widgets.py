@@ -54,7 +54,9 @@ class CounselorPage:
         self.compare_row = widgets.HBox(
             [widgets.Label("Compare with (optional)", layout={"width": "9.5em"}), self.compare]
         )
-        self.kind = widgets.Dropdown(description="Report", options=list(app_page.KINDS), style=style)
+        self.kind = widgets.Dropdown(
+            description="Report", options=list(app_page.KINDS), style=style
+        )
         self.paper = widgets.ToggleButtons(options=list(_PAPERS), description="PDF paper")
         self.make = widgets.Button(description="Make report", button_style="primary")
         self.progress = widgets.FloatProgress(min=0, max=1, layout={"visibility": "hidden"})
@@ -122,9 +124,7 @@ class CounselorPage:
                 widgets.HBox([self.state, self.make_all]),
                 self.batch_out,
                 self.batch_links,
-                widgets.HTML(
-                    f"<small>Reports are saved in {html.escape(str(output_dir))}</small>"
-                ),
+                widgets.HTML(f"<small>Reports are saved in {html.escape(str(output_dir))}</small>"),
             ]
         )
 

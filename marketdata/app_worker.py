@@ -51,16 +51,18 @@ class ReportWorker:
         """Send ``request`` and return the answer (``{"error": line}`` on failure);
         ``waiting(seconds)`` is called about ten times a second meanwhile."""
         self.start()
-        assert self._conn is not None and self._process is not None
+        conn, process = self._conn, self._process
+        if conn is None or process is None:  # start() sets both
+            return {"error": "The report process could not start; try again."}
         started = time.perf_counter()
-        self._conn.send(request)
-        while not self._conn.poll(0.1):
-            if not self._process.is_alive():
+        conn.send(request)
+        while not conn.poll(0.1):
+            if not process.is_alive():
                 self.close()
                 return {"error": "The report process stopped; try again."}
             if waiting is not None:
                 waiting(time.perf_counter() - started)
-        return self._conn.recv()
+        return conn.recv()
 
     def report(
         self,

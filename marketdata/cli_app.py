@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
+from typing import IO
 
 from marketdata.errors import MarketdataError
 
@@ -35,6 +36,7 @@ _ADDRESS = re.compile(r"(https?://\S+)")
 _PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL)\b|^\[[WEC] ")
 _START_TIMEOUT = 120.0
 _STOP_TIMEOUT = 10.0
+_PR_SET_PDEATHSIG = 1  # Linux prctl: a signal for the process when its parent dies
 _PR_SET_CHILD_SUBREAPER = 36  # Linux prctl: orphans of our children become ours to stop
 
 
@@ -79,6 +81,7 @@ def cmd_app(args: argparse.Namespace) -> int:
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,  # the terminal's Ctrl-C reaches us; we stop Voilà
+            preexec_fn=_stop_with_parent,
         )
         try:
             return _serve(voila, args, output_dir)
@@ -103,6 +106,7 @@ def _voila_command(host: str, port: int | None) -> list[str]:
         "--show_tracebacks=False",
         "--theme=light",
         "--Voila.log_level=INFO",
+        "--KernelManager.transport=ipc",  # kernels on local sockets, not TCP ports
     ]
 
 
@@ -126,16 +130,18 @@ def _environment(work: Path, output_dir: Path) -> dict[str, str]:
 
 def _serve(voila: subprocess.Popen[str], args: argparse.Namespace, output_dir: Path) -> int:
     """Wait for Voilà's address, say it, open the browser, then wait for Ctrl-C."""
-    assert voila.stdout is not None  # noqa: S101 - Popen with stdout=PIPE
+    lines = voila.stdout
+    if lines is None:  # Popen was given stdout=PIPE: never
+        raise MarketdataError("the page's server gave no output to read")
     recent: deque[str] = deque(maxlen=20)
-    address = _address(voila, recent)
+    address = _address(lines, recent)
     if address is None:
         port = args.port or DEFAULT_PORT
         why = " ".join(line.strip() for line in recent if _PROBLEM.search(line))
         if "no available port" in why or "port" in why.lower():
             raise MarketdataError(f"port {port} is in use: choose another with --port")
         raise MarketdataError(f"the page could not start: {why or 'Voilà stopped'}")
-    threading.Thread(target=_forward_problems, args=(voila,), daemon=True).start()
+    threading.Thread(target=_forward_problems, args=(lines,), daemon=True).start()
     print(f"The counselor page is at {address}")
     if args.host in (LOOPBACK, "localhost", "::1"):
         print(f"Listening on {args.host} only: only this computer can open it.")
@@ -152,12 +158,11 @@ def _serve(voila: subprocess.Popen[str], args: argparse.Namespace, output_dir: P
     return 0 if voila.wait() == 0 else 2
 
 
-def _address(voila: subprocess.Popen[str], recent: deque[str]) -> str | None:
+def _address(lines: IO[str], recent: deque[str]) -> str | None:
     """The page's address, from Voilà's "is running at" line; None if Voilà stopped."""
-    assert voila.stdout is not None  # noqa: S101 - Popen with stdout=PIPE
     deadline = time.monotonic() + _START_TIMEOUT
     running = False
-    for line in voila.stdout:
+    for line in lines:
         recent.append(line)
         if "is running at" in line:
             running = True
@@ -169,11 +174,12 @@ def _address(voila: subprocess.Popen[str], recent: deque[str]) -> str | None:
     return None
 
 
-def _forward_problems(voila: subprocess.Popen[str]) -> None:
-    """Voilà's warnings and errors to our standard error; its other log lines dropped."""
-    assert voila.stdout is not None  # noqa: S101 - Popen with stdout=PIPE
-    for line in voila.stdout:
-        if _PROBLEM.search(line):
+def _forward_problems(lines: IO[str]) -> None:
+    """Voilà's warnings and errors to our standard error (but the notice that the page's
+    notebook is not "trusted", which only concerns Jupyter's own front end); its other log
+    lines dropped."""
+    for line in lines:
+        if _PROBLEM.search(line) and "is not trusted" not in line:
             print(f"voila: {line.rstrip()}", file=sys.stderr)
 
 
@@ -190,15 +196,26 @@ def _open_browser(address: str) -> bool:
         return False
 
 
-def _adopt_orphans() -> None:
-    """On Linux, become the parent of any process our children leave behind (Voilà's kernels
-    start sessions of their own), so that :func:`_stop` finds and stops them."""
+def _prctl(option: int, value: int) -> None:
+    """Linux's ``prctl(option, value)``; nothing elsewhere."""
     if not sys.platform.startswith("linux"):
         return
     import ctypes
 
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+
+
+def _adopt_orphans() -> None:
+    """On Linux, become the parent of any process our children leave behind (Voilà's kernels
+    start sessions of their own), so that :func:`_stop` finds and stops them."""
+    _prctl(_PR_SET_CHILD_SUBREAPER, 1)
+
+
+def _stop_with_parent() -> None:
+    """In Voilà's process before it starts: a SIGTERM (which makes it shut its kernels down)
+    if this command dies without stopping it, e.g. killed with SIGKILL."""
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 @contextlib.contextmanager

@@ -80,9 +80,12 @@ class App:
 def app(tmp_path: Path) -> Iterator[App]:
     running = App(tmp_path)
     yield running
-    if running.process.poll() is None:
-        running.process.kill()
-        running.process.wait()
+    if running.process.poll() is None:  # a failed test: stop it as Ctrl-C does
+        try:
+            running.stop()
+        except subprocess.TimeoutExpired:
+            running.process.kill()
+            running.process.wait()
 
 
 def pick(tab: Tab, box: str, text: str, expected: str) -> str:
@@ -200,7 +203,9 @@ def test_the_page_notebook_runs_headless_as_a_widget_notebook(tmp_path: Path) ->
     mark = uuid.uuid4().hex
     os.environ["MD_APP_TEST_MARK"] = mark
     try:
-        NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
+        NotebookClient(
+            notebook, timeout=120, resources={"metadata": {"path": str(tmp_path)}}
+        ).execute()
     finally:
         del os.environ["MD_APP_TEST_MARK"]
     outputs = notebook.cells[-1].outputs
