@@ -16,12 +16,12 @@ import os
 import re
 import tempfile
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from marketdata import codes, oews_codes
-from marketdata.config import Settings, get_settings
+from marketdata.config import Settings
 from marketdata.errors import MarketdataError
 from marketdata.series_id import STATES
 
@@ -182,15 +182,15 @@ def run_metros(
     settings: Settings | None = None,
 ) -> MetroBatch:
     """Report ``kind`` for every metro area of ``state`` (:func:`marketdata.reports.batch.run`:
-    the same folders and resume rules as ``marketdata batch``, with a progress bar), each
-    with its PDF, and a zip of the PDFs and an index page, ``<kind>/<ST>-metros.zip``."""
+    the same folders and resume rules as ``marketdata batch``, with its progress bar: a
+    widget in Jupyter and Voilà), each with its PDF, and a zip of the PDFs and an index page,
+    ``<kind>/<ST>-metros.zip``."""
     from marketdata.reports import batch
 
     postal = state_postal(state)
     params = report_parameters(kind, occupation=occupation, area="")
     params.pop("area")
     params.pop("comparison_areas", None)
-    settings = replace(get_settings(settings), progress=True)  # the bar is the page's
     result = batch.run(
         kind,
         over={"area": f"{postal}-metros"},

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ import pytest
 from pypdf import PdfReader
 
 from marketdata import app_page, oews
+from marketdata.errors import MarketdataError
 from marketdata.formatting import format_value
 from tests.browser import Browser, Tab, find_chromium
 
@@ -229,3 +231,51 @@ def test_suggestions_and_parameters() -> None:
     assert "Columbus, OH" in app_page.area_names("metro")
     assert app_page.area_names("national") == ["National"]
     assert app_page.state_postal("Ohio") == "OH"
+
+
+@pytest.mark.slow
+def test_nothing_outlives_a_killed_command(app: App) -> None:
+    """Killed with no chance to clean up (SIGKILL): Voilà is told to stop and takes its
+    kernels and their report process with it."""
+    with urllib.request.urlopen(app.url, timeout=120) as answer:  # a kernel runs the page
+        assert answer.status == 200
+    names = " ".join(" ".join(p.cmdline()) for p in ours(app.mark))
+    assert "ipykernel_launcher" in names and "voila" in names
+    app.process.kill()
+    app.process.wait()
+    deadline = time.monotonic() + 30
+    while ours(app.mark) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert ours(app.mark) == []
+
+
+@pytest.mark.slow
+def test_every_metro_of_a_state_is_a_zip_of_pdfs_with_an_index(tmp_path: Path) -> None:
+    """Wyoming's metro areas, as the page's batch makes them; a second run resumes."""
+    from marketdata.reports import batch
+
+    metros = batch.area_list("WY-metros")
+    done = app_page.run_metros(
+        "occupation_outlook", occupation="29-2072 Medical ...", state="Wyoming", output_dir=tmp_path
+    )
+    assert done.result.counts == {"ok": len(metros), "skipped": 0, "error": 0}
+    assert done.archive == tmp_path / "occupation_outlook" / "WY-metros.zip"
+    with zipfile.ZipFile(done.archive) as archive:
+        names = archive.namelist()
+        index = archive.read("index.html").decode()
+        pdfs = [n for n in names if n.endswith(".pdf")]
+        assert len(pdfs) == len(metros) >= 2
+        for name in pdfs:
+            assert archive.read(name).startswith(b"%PDF")
+            assert f'href="{name}"' in index
+    assert "Casper, WY" in index and "Cheyenne, WY" in index
+    again = app_page.run_metros(
+        "occupation_outlook", occupation="29-2072", state="Wyoming", output_dir=tmp_path
+    )
+    assert again.result.counts["skipped"] == len(metros)
+    with zipfile.ZipFile(again.archive) as archive:
+        assert sorted(archive.namelist()) == sorted(names)
+    with pytest.raises(MarketdataError, match="not a state"):
+        app_page.run_metros(
+            "occupation_outlook", occupation="29-2072", state="Columbus, OH", output_dir=tmp_path
+        )
