@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser import Browser, Tab, find_chromium  # noqa: E402
-from tests.test_app import REPORT_TEXT, App, click, pick  # noqa: E402
+from tests.test_app import ERROR_TEXT, REPORT_TEXT, App, click, pick  # noqa: E402
 
 REPORT = ["occupation_outlook", "--occupation", "29-2072", "--area", "OH"]
 
@@ -37,8 +37,11 @@ def on_page(tab: Tab) -> float:
     started = time.perf_counter()
     click(tab, ".md-make")
     tab.wait_for("!document.querySelector('.md-report iframe')", timeout=60)  # the last one gone
-    tab.wait_for(f"{REPORT_TEXT}.includes('Medical records specialists in Ohio')", timeout=300)
-    return time.perf_counter() - started
+    text = tab.wait_for(f"{REPORT_TEXT} || {ERROR_TEXT}", timeout=300)
+    seconds = time.perf_counter() - started
+    if "Medical records specialists in Ohio" not in text:
+        sys.exit(f"the page showed no Ohio report: {text[:300]}")
+    return seconds
 
 
 def command_line(out: Path, env: dict[str, str]) -> float:

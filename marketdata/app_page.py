@@ -109,7 +109,17 @@ def report_parameters(
 ) -> dict[str, Any]:
     """The parameters of report ``kind`` (a report name) for the page's choices: the
     outlook takes the comparison areas, the regional salary report the occupation as its
-    list, the growth explorer the occupation's SOC major group."""
+    list, the growth explorer the occupation's SOC major group.
+
+    Raises
+    ------
+    MarketdataError
+        No job or no area given, or an unknown report.
+    """
+    if not occupation.strip():
+        raise MarketdataError("Type a job first: a job title or a SOC code such as 29-2072.")
+    if not area.strip():
+        raise MarketdataError("Pick an area first: a state, a metro or nonmetro area, the nation.")
     code = occupation_of(occupation)
     if kind == "occupation_outlook":
         return {"occupation": code, "area": area.strip(), "comparison_areas": comparisons or []}
@@ -188,7 +198,7 @@ def run_metros(
     from marketdata.reports import batch
 
     postal = state_postal(state)
-    params = report_parameters(kind, occupation=occupation, area="")
+    params = report_parameters(kind, occupation=occupation, area=state)
     params.pop("area")
     params.pop("comparison_areas", None)
     result = batch.run(
