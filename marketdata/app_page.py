@@ -211,14 +211,26 @@ def run_metros(
         progress=True,
     )
     archive = output_dir / kind / f"{postal}-metros.zip"
-    _write_zip(archive, result, f"{kind.replace('_', ' ').capitalize()}, metro areas of {state}")
+    title = f"{kind.replace('_', ' ').capitalize()}, metro areas of {state}"
+    _write_zip(archive, result, title, settings=settings)
     return MetroBatch(result=result, archive=archive)
 
 
-def _write_zip(archive: Path, result: BatchResult, title: str) -> None:
+def area_name(text: str, *, settings: Settings | None = None) -> str:
+    """An area's name (``0016220`` -> ``Casper, WY``), or the text if it is no area."""
+    try:
+        return codes.resolve_area(text, table=oews_codes.area_records(settings=settings)).name
+    except MarketdataError:
+        return text
+
+
+def _write_zip(
+    archive: Path, result: BatchResult, title: str, *, settings: Settings | None = None
+) -> None:
     """The zip of a batch's PDFs with ``index.html`` listing every area; written whole."""
     rows, files = [], []
     for row in result.summary.to_dict("records"):
+        area = area_name(str(row["area"]), settings=settings)
         pdf = Path(row["output"]) / "report.pdf" if row["output"] else None
         name = f"{Path(row['output']).name}.pdf" if pdf is not None and pdf.is_file() else ""
         if name:
@@ -226,7 +238,7 @@ def _write_zip(archive: Path, result: BatchResult, title: str) -> None:
         cell = f'<a href="{html.escape(name)}">{html.escape(name)}</a>' if name else ""
         note = html.escape(" ".join(str(row["error"] or "").split()))
         rows.append(
-            f"<tr><td>{html.escape(str(row['area']))}</td><td>{html.escape(row['status'])}</td>"
+            f"<tr><td>{html.escape(area)}</td><td>{html.escape(row['status'])}</td>"
             f"<td>{cell}</td><td>{note}</td></tr>"
         )
     index = (

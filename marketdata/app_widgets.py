@@ -263,7 +263,9 @@ class CounselorPage:
             self._busy(False)
         counts = ", ".join(f"{n} {status}" for status, n in done.result.counts.items() if n)
         problems = "".join(
-            f"<li>{html.escape(str(row['area']))}: {html.escape(str(row['error']))}</li>"
+            "<li>"
+            + html.escape(app_page.area_name(str(row["area"]), settings=self.settings))
+            + f": {html.escape(str(row['error']))}</li>"
             for _, row in done.result.errors().iterrows()
         )
         self.batch_links.value = (
