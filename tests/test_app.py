@@ -175,6 +175,28 @@ def test_the_page_makes_the_outlook_and_its_pdf_and_says_a_mistyped_area(app: Ap
         assert "'Ohoi'" in error and "Ohio" in error
         assert "\n" not in error.strip() and "Traceback" not in error
         assert tab.evaluate(REPORT_TEXT) == ""  # the old report is gone, not shown as new
+
+        # every metro area of a state: a progress bar, then a zip of PDFs and an index
+        tab.evaluate(
+            "(() => { const s = document.querySelector('.md-state select');"
+            " s.value = [...s.options].find(o => o.text == 'Wyoming').value;"
+            " s.dispatchEvent(new Event('change', {bubbles: true})); return true; })()"
+        )
+        time.sleep(1)
+        click(tab, ".md-make-all")
+        bar = tab.wait_for(
+            "(() => { const t = (document.querySelector('.widget-output') || {}).innerText;"
+            " return t && t.includes('/2') && t; })()",
+            timeout=120,
+        )
+        assert "occupation_outlook" in bar and "report" in bar  # 0/2 ... report/s
+        link = tab.wait_for(
+            "(document.querySelector('.md-batch-links a.md-download') || {}).href", timeout=300
+        )
+        with zipfile.ZipFile(io.BytesIO(base64.b64decode(link.split(",", 1)[1]))) as z:
+            pdfs = [n for n in z.namelist() if n.endswith(".pdf")]
+            assert len(pdfs) == 2 and "index.html" in z.namelist()
+            assert all(z.read(n).startswith(b"%PDF") for n in pdfs)
         tab.close()
 
     assert ours(app.mark)  # still serving until Ctrl-C
