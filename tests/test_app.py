@@ -227,6 +227,7 @@ def test_a_taken_port_is_one_line(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_the_page_notebook_runs_headless_as_a_widget_notebook(tmp_path: Path) -> None:
     """The notebook as JupyterLab runs it: defaults, offline, a kernel of its own."""
     import nbformat
