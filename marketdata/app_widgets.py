@@ -64,7 +64,7 @@ class CounselorPage:
         self.error = widgets.HTML()
         self.notes = widgets.HTML()
         self.downloads = widgets.HTML()
-        self.make_pdf = widgets.Button(description="PDF", icon="download", disabled=True)
+        self.make_pdf = widgets.Button(description="Make the PDF", disabled=True)
         self.report = widgets.HTML()
 
         self.state = widgets.Dropdown(description="State", style=style)
