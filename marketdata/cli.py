@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from marketdata import __version__, cli_onet
+from marketdata import __version__, cli_app, cli_onet
 from marketdata.cli_cache import cmd_cache
 from marketdata.cli_params import TEXT, Group, ReportGroup, shorten
 from marketdata.config import get_settings
@@ -275,6 +275,7 @@ def cache(action: str, paths: tuple[Path, ...], yes: bool) -> int:
 
 
 cli_onet.add_commands(cli)
+cli_app.add_commands(cli)
 
 
 def _format_warning(

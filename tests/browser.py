@@ -247,3 +247,60 @@ class Browser:
             elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
                 found.append(params["entry"].get("text", ""))
         return found
+
+
+class Tab:
+    """A browser tab on a live page (a web app): run JavaScript, wait for it, type text."""
+
+    def __init__(self, browser: Browser, url: str, *, width: int = 1280, height: int = 900):
+        self._browser = browser
+        self.target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.session = browser.send(
+            "Target.attachToTarget", {"targetId": self.target, "flatten": True}
+        )["sessionId"]
+        for domain in ("Page", "Runtime", "Log"):
+            browser.send(f"{domain}.enable", session=self.session)
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            session=self.session,
+        )
+        browser.send("Page.navigate", {"url": url}, session=self.session)
+
+    def evaluate(self, expression: str) -> Any:
+        """The value of a JavaScript expression in the page (promises awaited)."""
+        answer = self._browser.send(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True},
+            session=self.session,
+        )
+        if "exceptionDetails" in answer:
+            raise RuntimeError(f"{expression}: {answer['exceptionDetails']}")
+        return answer["result"].get("value")
+
+    def wait_for(self, expression: str, *, timeout: float = 60.0) -> Any:
+        """Poll a JavaScript expression until it is truthy; its value."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.evaluate(expression)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"not true within {timeout} s: {expression}")
+            time.sleep(0.1)
+
+    def type_into(self, selector: str, text: str) -> None:
+        """Focus the element ``selector``, empty it and type ``text`` as keystrokes would."""
+        self.evaluate(
+            f"(() => {{ const el = document.querySelector({json.dumps(selector)}); el.focus();"
+            " el.select && el.select(); return true; })()"
+        )
+        self._browser.send("Input.insertText", {"text": text}, session=self.session)
+
+    def console_errors(self) -> list[str]:
+        """Errors the page logged so far."""
+        return self._browser._errors(self.session)
+
+    def close(self) -> None:
+        """Close the tab."""
+        self._browser.send("Target.closeTarget", {"targetId": self.target})

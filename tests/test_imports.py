@@ -65,6 +65,7 @@ def _probe(args: list[str]) -> dict:
         ["report", "--help"],
         ["batch", "--help"],
         ["cache", "--help"],
+        ["app", "--help"],
         [],
         ["wages"],  # missing occupation
         ["cache", "tidy"],  # not an action

@@ -1,0 +1,109 @@
+"""The counselor page against the command line: time from "Make report" to the report on the
+page, and the time of ``marketdata report`` for the same report (29-2072 in Ohio, offline on
+the bundled data, warm cache).
+
+The page runs in ``marketdata app`` in headless Chromium (the tests' harness); the clock
+starts when the button is clicked and stops when the report's text is in the page. The
+command line is timed as a whole process, alone (``MARKETDATA_SERVER=off``) and handed to
+the warm command server, one after the other in each round. Medians of ``--runs`` rounds
+with min-max; the page's first report (its process warming up) is reported apart.
+
+    python bench/bench_app.py --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import Browser, Tab, find_chromium  # noqa: E402
+from tests.test_app import ERROR_TEXT, REPORT_TEXT, App, click, pick  # noqa: E402
+
+REPORT = ["occupation_outlook", "--occupation", "29-2072", "--area", "OH"]
+
+
+def on_page(tab: Tab) -> float:
+    """Seconds from clicking "Make report" to the Ohio summary on the page."""
+    started = time.perf_counter()
+    click(tab, ".md-make")
+    tab.wait_for("!document.querySelector('.md-report iframe')", timeout=60)  # the last one gone
+    text = tab.wait_for(f"{REPORT_TEXT} || {ERROR_TEXT}", timeout=300)
+    seconds = time.perf_counter() - started
+    if "Medical records specialists in Ohio" not in text:
+        sys.exit(f"the page showed no Ohio report: {text[:300]}")
+    return seconds
+
+
+def command_line(out: Path, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "marketdata", "report", *REPORT, "--output-dir", str(out)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    return time.perf_counter() - started
+
+
+def shown(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} s ({min(values):.2f}-{max(values):.2f})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    chromium = find_chromium()
+    if chromium is None:
+        sys.exit("skipped: no Chromium installed")
+    work = Path(tempfile.mkdtemp(prefix="bench-app-"))
+    os.environ.update(MARKETDATA_OFFLINE="1", MARKETDATA_CACHE_DIR=str(work / "cache"))
+    alone = {**os.environ, "MARKETDATA_SERVER": "off"}
+    served = {**os.environ, "MARKETDATA_SERVER": "on", "MARKETDATA_RUNTIME_DIR": str(work / "rt")}
+    (work / "rt").mkdir(mode=0o700)
+    print(f"load average at start: {os.getloadavg()[0]:.2f}")
+    command_line(work / "cli", alone)  # the cache filled as for every later run
+    command_line(work / "cli", served)  # starts the command server
+    app = App(work)
+    times: dict[str, list[float]] = {"page": [], "alone": [], "served": []}
+    try:
+        with Browser(chromium, timeout=120) as browser:
+            tab = Tab(browser, app.url)
+            tab.wait_for("document.querySelector('.md-occupation input') !== null", timeout=120)
+            pick(tab, "md-occupation", "29-2072", "29-2072")
+            pick(tab, "md-area", "Ohi", "Ohio")
+            first = on_page(tab)
+            for _ in range(args.runs):
+                times["page"].append(on_page(tab))
+                times["alone"].append(command_line(work / "cli", alone))
+                times["served"].append(command_line(work / "cli", served))
+            tab.close()
+    finally:
+        app.stop()
+        subprocess.run(
+            [sys.executable, "-m", "marketdata", "server", "stop"], env=served, check=False
+        )
+    page, cli_alone, cli_served = (statistics.median(times[k]) for k in times)
+    print(f"page, first report (its process warming up): {first:.2f} s")
+    print(f"page, Make report -> report shown: {shown(times['page'])}")
+    print(f"marketdata report, alone:  {shown(times['alone'])}")
+    print(f"marketdata report, served: {shown(times['served'])}")
+    print(
+        f"page minus command line: {page - cli_alone:+.2f} s (alone), "
+        f"{page - cli_served:+.2f} s (served); target: within 2 s"
+    )
+    print(json.dumps({k: [round(v, 3) for v in vs] for k, vs in times.items()}))
+
+
+if __name__ == "__main__":
+    main()
