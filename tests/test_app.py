@@ -29,7 +29,7 @@ from tests.browser import Browser, Tab, find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What the test types for the job. The search finds 29-2072 from it.
-JOB = "medical records"
+JOB = "medical coder"
 
 
 def free_port() -> int:
