@@ -46,6 +46,7 @@ def _release(frame: pd.DataFrame) -> str:
 
 RECIPE = recipe.Recipe(
     program=PROGRAM,
+    agency="BLS",
     source="CPI-U annual averages",
     url=lambda settings: source.file_url(settings=settings),
     key=source.cache_key(),

@@ -73,9 +73,9 @@ def warn_once(source: str, message: str, category: type[Warning]) -> bool:
     return True
 
 
-def unreachable(offline: bool) -> str:
+def unreachable(offline: bool, agency: str = "BLS") -> str:
     """Why a loader fell back, in the warning's words: offline mode or an unreachable server."""
-    return "Offline mode is on" if offline else "BLS could not be reached"
+    return "Offline mode is on" if offline else f"{agency} could not be reached"
 
 
 def forget() -> None:

@@ -24,19 +24,18 @@ maps them to the codes OEWS publishes, saying when the figures are a parent's.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from marketdata import cache, codes
+from marketdata import cache, codes, recipe
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
     ContactRequired,
     FetchError,
     InputValueError,
-    OfflineDataWarning,
     UnknownCode,
 )
+from marketdata.notices import unreachable
 from marketdata.schema import attach_provenance
 from marketdata.snapshot import onet as bundled
 from marketdata.sources import onet as source
@@ -85,28 +84,28 @@ def _attribute(frame: pd.DataFrame, records: list[dict], release: str) -> pd.Dat
 
 
 def _parsed(entry: cache.CachedFile, table: str, release: str, settings: Settings) -> pd.DataFrame:
-    name = f"onet/{release}/{table}-{entry.sha256[:16]}"
-    frame = cache.read_parquet(name, inputs=[entry], settings=settings)
-    if frame is None:
+    def parse() -> pd.DataFrame:
         if entry.key.endswith(".zip"):
             frame = source.read_release(entry.path, (table,)).table(table)
         else:
             frame = source.parse(entry.path, table, source=entry.url)
         frame.attrs = {}
-        cache.write_parquet(frame, name, inputs=[entry], settings=settings)
-        frame = cache.read_parquet(name, inputs=[entry], settings=settings)
+        return frame
+
+    name = f"onet/{release}/{table}-{entry.sha256[:16]}"
+    frame = recipe.cached_frame(name, [entry], parse, settings=settings)
     program = entry.provenance(program=PROGRAM, release=release).as_dict()
     return _attribute(frame, [program], release)
 
 
-def _bundled(table: str, reason: str) -> pd.DataFrame:
-    frame = bundled.read(table)
-    hot = " (of its technologies, the hot ones only)" if table == "technology" else ""
-    warnings.warn(
-        f"{reason}; using the bundled O*NET {bundled.release()} database{hot}. Load again "
-        "when O*NET is reachable.",
-        OfflineDataWarning,
-        stacklevel=3,
+def _bundled(table: str, reason: str, settings: Settings) -> pd.DataFrame:
+    hot = ", its technologies the hot ones only" if table == "technology" else ""
+    frame = recipe.bundled_instead(
+        f"O*NET {bundled.release()} database",
+        lambda: bundled.read(table),
+        reason,
+        what=unreachable(settings.offline, "O*NET"),
+        name=lambda _: f"O*NET {bundled.release()} database{hot}",
     )
     return _attribute(frame, frame.attrs["provenance"], bundled.release())
 
@@ -167,7 +166,7 @@ def load(
             return _parsed(by_hand, table, release, settings)
         if release != bundled.release() or table not in bundled.TABLES:
             raise
-        return _bundled(table, f"O*NET could not be reached ({str(err).splitlines()[0]})")
+        return _bundled(table, str(err).splitlines()[0], settings)
     return _parsed(entry, table, release, settings)
 
 

@@ -43,6 +43,8 @@ class Recipe:
     ----------
     program
         The program provenance names, e.g. ``"CPI"``, ``"BEA"``, ``"O*NET"``.
+    agency
+        Who publishes it, for the offline warning: ``"BLS"``, ``"BEA"``, ``"O*NET"``.
     source
         What the dataset is, in a few words, for the offline warning (``"CPI-U annual
         averages"``); also the key that keeps that warning to once per process.
@@ -66,6 +68,7 @@ class Recipe:
     """
 
     program: str
+    agency: str
     source: str
     url: Callable[[Settings], str]
     key: str
@@ -195,7 +198,7 @@ def load(
         if recipe.bundled is None:
             raise
         failed: str | None = str(err).splitlines()[0]
-        what = unreachable(settings.offline)
+        what = unreachable(settings.offline, recipe.agency)
     else:
         failed = None
     if failed is not None:  # outside the handler: nothing of it is chained to what follows

@@ -91,10 +91,8 @@ def test_profile_in_onets_words() -> None:
     )
     assert "Certified Professional Coder (CPC)" in profile.alternate_titles
     assert profile.attribution == ATTRIBUTION and profile.release == "30.1"
-    with pytest.warns(OfflineDataWarning):
-        typed = onet_profile.profile("29-1141")  # Registered Nurses: core and supplemental
-    with pytest.warns(OfflineDataWarning):
-        tasks = onet.load("tasks")
+    typed = onet_profile.profile("29-1141")  # Registered Nurses: core and supplemental
+    tasks = onet.load("tasks")  # the bundled database was said once, above
     assert typed.tasks and not typed.tasks_note
     nurses = tasks[tasks["onet_code"] == "29-1141.00"]
     core = nurses.loc[nurses["task_type"] == "Core", "task"].tolist()
