@@ -19,10 +19,10 @@ from datetime import datetime
 
 import pandas as pd
 
-from marketdata import cache
+from marketdata import cache, recipe
 from marketdata.config import Settings, get_settings
-from marketdata.errors import ContactRequired, FetchError, InputValueError, OfflineDataWarning
-from marketdata.notices import warn_once
+from marketdata.errors import ContactRequired, FetchError, InputValueError
+from marketdata.notices import unreachable
 from marketdata.schema import attach_provenance
 from marketdata.snapshot import context
 from marketdata.sources import bea_rpp
@@ -72,13 +72,14 @@ def load(
     except ContactRequired:
         raise
     except FetchError as err:
-        return _bundled(table, f"BEA could not be reached ({str(err).splitlines()[0]})")
+        return _bundled(table, str(err).splitlines()[0], settings)
     parsed = bea_rpp.parse(entry.path, source=entry.url)
     if _updated(parsed.attrs["updated"]) < _updated(_bundled_updated(table)):
         return _bundled(
             table,
             f"the cached {table} (updated {parsed.attrs['updated']}) is older than the bundled "
             "one; load with refresh=True for BEA's current file",
+            settings,
         )
     frame = bea_rpp.all_items(parsed)
     release = release_name(table, parsed.attrs["updated"])
@@ -100,21 +101,24 @@ def _bundled_updated(table: str) -> str:
     return found[1] if found else ""
 
 
-def _bundled(table: str, reason: str) -> pd.DataFrame:
-    frame = context.read("bea_rpp")
-    provenance = frame.attrs["provenance"]
-    frame = frame[frame["table"] == table].reset_index(drop=True)
-    chosen = [
-        p | {"release": release_name(table, _bundled_updated(table))}
-        for p in provenance
-        if table in p["source_url"]
-    ]
-    warn_once(
-        f"{PROGRAM} {table}",
-        f"Using the bundled {table} regional price parities (BEA, {chosen[0]['release']}).",
-        OfflineDataWarning,
+def _bundled(table: str, reason: str, settings: Settings) -> pd.DataFrame:
+    release = release_name(table, _bundled_updated(table))
+
+    def read() -> pd.DataFrame:
+        frame = context.read("bea_rpp")
+        chosen = [
+            p | {"release": release} for p in frame.attrs["provenance"] if table in p["source_url"]
+        ]
+        frame = frame[frame["table"] == table].reset_index(drop=True)
+        return attach_provenance(frame, chosen)
+
+    return recipe.bundled_instead(
+        f"{table} regional price parities",
+        read,
+        reason,
+        what=unreachable(settings.offline, "BEA"),
+        name=lambda _: f"{table} regional price parities (BEA, {release})",
     )
-    return attach_provenance(frame, [p | {"note": reason} for p in chosen])
 
 
 def load_all(*, settings: Settings | None = None, refresh: bool = False) -> pd.DataFrame:
