@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from marketdata import onet
 from marketdata.config import Settings, get_settings
 from marketdata.errors import OfflineDataWarning
+from marketdata.notices import warn_once
 
 _NUMBERS = {"One": 1, "Two": 2, "Three": 3, "Four": 4, "Five": 5}
 
@@ -94,7 +95,7 @@ def profile(
             )
         }
     if caught:  # one warning for the six tables
-        warnings.warn(str(caught[0].message), OfflineDataWarning, stacklevel=2)
+        warn_once("O*NET profile", str(caught[0].message), OfflineDataWarning)
     occupations = tables["occupations"]
     code = onet.find(occupation, occupations=occupations)
     row = occupations[occupations["onet_code"] == code].iloc[0]

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from marketdata import codes, growth, oews, onet, projections, series_id
 from marketdata.config import Settings, get_settings
 from marketdata.errors import ContactRequired, FetchError, OfflineDataWarning
+from marketdata.notices import warn_once
 from marketdata.schema import attach_provenance, provenance_of
 from marketdata.sources.onet import TIERS
 
@@ -222,7 +223,7 @@ def pathways(
     notes = list(dict.fromkeys(said))
     for note in notes:
         if "bundled" in note:  # the loaders' OfflineDataWarning, once per source
-            warnings.warn(note, OfflineDataWarning, stacklevel=2)
+            warn_once(note, note, OfflineDataWarning)
     if related.empty:
         notes.append(f"O*NET lists no related occupations for {start} {titles.get(start, '')}.")
     frame.attrs["notes"] = notes
