@@ -99,7 +99,7 @@ def test_unknown_option_lists_the_valid_ones_close_match_first(
     assert err.startswith("usage: marketdata report occupation_outlook")
     error = err.splitlines()[-1]
     assert error.startswith("marketdata: error: no such option --ocupation. Did you mean --occ")
-    assert "Options: --area, --comparison-areas, --engine, --kernel, --occupation," in error
+    assert "Options: --area, --brief, --comparison-areas, --engine, --factors, --kernel, --occupation," in error
     assert main(["batch", "growth_explorer", "--top_m", "5"]) == 2
     error = capsys.readouterr().err.splitlines()[-1]
     assert "Did you mean --top-n?" in error and "--over" in error and "--workers" in error
