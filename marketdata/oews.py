@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
-from marketdata import cache, codes, snapshot
+from marketdata import cache, codes, codes_groups, snapshot
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
     ContactRequired,
@@ -92,7 +92,11 @@ def _as_list(value: Selection) -> list[str | int]:
 
 
 def _selection(
-    area: Selection, occupation: Selection, industry: Selection, tables: Mapping[str, Any]
+    area: Selection,
+    occupation: Selection,
+    industry: Selection,
+    tables: Mapping[str, Any],
+    soc_group: Selection = None,
 ) -> dict[str, list[str]]:
     """Column -> codes wanted (columns absent: no restriction)."""
     chosen: dict[str, list[str]] = {}
@@ -103,14 +107,18 @@ def _selection(
             codes.resolve_industry(i, table=tables["industry"]).code for i in _as_list(industry)
         ]
     if area is not None:
-        chosen["area_code"] = [
-            codes.resolve_area(a, table=tables["area"]).code for a in _as_list(area)
-        ]
+        wanted = codes_groups.area_codes(_as_list(area), table=tables["area"])
+        if wanted is not None:  # None: "all"
+            chosen["area_code"] = wanted
     if occupation is not None:
         chosen["occupation_code"] = [
             codes.resolve_occupation(o, table=tables["occupation"]).code
             for o in _as_list(occupation)
         ]
+    if soc_group is not None:
+        group = codes_groups.occupations_in(_as_list(soc_group), table=tables["occupation"])
+        asked = chosen.get("occupation_code")
+        chosen["occupation_code"] = [o.code for o in group if asked is None or o.code in asked]
     return chosen
 
 
@@ -170,6 +178,7 @@ def load(
     area: Selection = None,
     occupation: Selection = None,
     industry: Selection = None,
+    soc_group: Selection = None,
     refresh: bool = False,
     settings: Settings | None = None,
 ) -> pd.DataFrame:
@@ -184,8 +193,9 @@ def load(
         for every area, the all-data zip for industry rows).
     area
         One or more areas as people type them: ``"US"``, ``"OH"``, ``"Ohio"``, ``39``,
-        ``"Columbus, OH"``, ``"18140"`` (see :func:`marketdata.codes.resolve_area`).
-        Default: every area.
+        ``"Columbus, OH"``, ``"18140"`` (see :func:`marketdata.codes.resolve_area`), or
+        groups: ``"all"``, ``"all-states"``, ``"OH-metros"`` (see
+        :mod:`marketdata.codes_groups`). Default: every area.
     occupation
         One or more SOC codes (``"29-2072"``, ``"292072"``) or titles
         (``"medical records"``; see :func:`marketdata.codes.resolve_occupation`).
@@ -193,6 +203,10 @@ def load(
     industry
         Default cross-industry (``000000``) only; one or more OEWS industry codes or titles,
         or ``"all"`` for every industry.
+    soc_group
+        One or more SOC groups: ``"29-0000"`` keeps the major group's rows (its own, its
+        minor and broad groups' and its detailed occupations'; ``occupation_level`` tells them
+        apart), ``"29-2000"`` a minor group. With ``occupation``, the occupations of both.
     refresh
         Ask BLS whether the files changed (conditional requests; unchanged files transfer
         no body).
@@ -223,15 +237,16 @@ def load(
     if year is not None:
         current = _release_year(current_release(settings=settings))
         if year != current:
-            return _load_archived(release, area, occupation, industry, settings)
+            return _load_archived(release, area, occupation, industry, settings, soc_group)
     try:
         files = fetch_files(settings=settings, refresh=refresh)
     except ContactRequired:
         raise
     except FetchError as err:
-        return _load_snapshot(err, area, occupation, industry)
+        return _load_snapshot(err, area, occupation, industry, soc_group)
     paths = {name: f.path for name, f in files.items()}
-    chosen = _selection(area, occupation, industry, records_of(files))  # bad input: no numpy yet
+    # bad input is answered before numpy loads
+    chosen = _selection(area, occupation, industry, records_of(files), soc_group)
     rel = oe.release_of(paths)
     inputs = [files[name] for name in oe.FILES]
     name = f"oews/{rel.code}"
@@ -250,14 +265,18 @@ def load(
 
 
 def _load_snapshot(
-    reason: FetchError, area: Selection, occupation: Selection, industry: Selection
+    reason: FetchError,
+    area: Selection,
+    occupation: Selection,
+    industry: Selection,
+    soc_group: Selection = None,
 ) -> pd.DataFrame:
     tables = {
         "area": codes.areas_of(),
         "occupation": codes.occupations_of(),
         "industry": codes.industries_of(),
     }
-    chosen = _selection(area, occupation, industry, tables)
+    chosen = _selection(area, occupation, industry, tables, soc_group)
     if chosen.get("industry_code") != [CROSS_INDUSTRY]:
         raise OfflineError(
             "industry-specific OEWS estimates are not bundled and BLS could not be reached "
@@ -290,6 +309,7 @@ def _load_archived(
     occupation: Selection,
     industry: Selection,
     settings: Settings,
+    soc_group: Selection = None,
 ) -> pd.DataFrame:
     """A past release from the archive zips the request needs: cross-industry rows from the
     national, state and metro zips of the areas asked (all three for every area), industry
@@ -299,7 +319,11 @@ def _load_archived(
 
     from marketdata import oews_history
 
-    wanted = [oews_history.resolve_area(a, release=rel, settings=settings) for a in _as_list(area)]
+    grouped = any(codes_groups.is_area_group(a) for a in _as_list(area))  # every area's zips
+    wanted = [
+        oews_history.resolve_area(a, release=rel, settings=settings)
+        for a in ([] if grouped else _as_list(area))
+    ]
     if industry is not None and _as_list(industry) != [CROSS_INDUSTRY]:
         scopes = ["all"]
     else:
@@ -321,7 +345,7 @@ def _load_archived(
         .drop_duplicates("industry_code")
         .assign(industry_level=""),
     }
-    chosen = _selection(None, occupation, industry, tables)
+    chosen = _selection(area if grouped else None, occupation, industry, tables, soc_group)
     if wanted:
         chosen["area_code"] = [code for _, code in wanted]
     return attach_provenance(_select(df, chosen), provenance_of(df))
