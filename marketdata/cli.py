@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from marketdata import __version__, cli_client, cli_onet
+from marketdata import __version__, cli_client, cli_onet, vintages
 from marketdata.cli_cache import cmd_cache
 from marketdata.cli_params import report_parameters, single_values, wants_help
 from marketdata.config import get_settings
@@ -50,6 +50,8 @@ def _print_provenance(df: pd.DataFrame) -> None:
             f"Source: {agency}{program} {release}{how}: {first.get('source_url')}{more}, "
             f"retrieved {first.get('retrieved')}"
         )
+    for line in vintages.notes(df.attrs.get("provenance", [])):
+        print(line)
 
 
 def cmd_wages(args: argparse.Namespace) -> int:
