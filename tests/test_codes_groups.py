@@ -49,7 +49,7 @@ def test_group_mistakes_are_named() -> None:
         codes_groups.group_areas("ZZ-metros")
     with pytest.raises(UnknownArea, match="OH-states"):
         codes_groups.group_areas("OH-states")
-    with pytest.raises(InputValueError, match="kind of area.*'metros'"):
+    with pytest.raises(InputValueError, match=r"kind of area.*'metros'"):
         codes.areas_in("OH", kind="metros")
     with pytest.raises(UnknownArea, match="not a state"):
         codes.areas_in("Columbus, OH", kind="metro")
@@ -78,9 +78,7 @@ def test_oews_load_every_area_and_groups(offline_settings: Settings) -> None:
 def test_oews_load_soc_group(offline_settings: Settings) -> None:
     major = oews.load(area="US", soc_group="29-0000", settings=offline_settings)
     assert major["occupation_code"].str.startswith("29-").all()
-    assert "29-0000" in set(major["occupation_code"]) and "29-2072" in set(
-        major["occupation_code"]
-    )
+    assert "29-0000" in set(major["occupation_code"]) and "29-2072" in set(major["occupation_code"])
     minor = oews.load(area="US", soc_group="29-2000", settings=offline_settings)
     assert minor["occupation_code"].str.startswith("29-2").all()
     assert set(minor["occupation_level"]) == {"minor", "broad", "detailed"}
