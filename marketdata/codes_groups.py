@@ -61,6 +61,15 @@ def is_area_group(text: object) -> bool:
     return word.lower() == ALL_AREAS or _GROUP.match(word) is not None
 
 
+def scope_of(word: str) -> str:
+    """Which of BLS's archive files holds a group's areas: ``"state"`` (states, territories),
+    ``"metro"`` (metro and nonmetro areas) or ``"all"`` (``all``, or not a group)."""
+    match = _GROUP.match(str(word).strip())
+    if match is None:
+        return "all"
+    return "state" if _PLURAL[match[2].lower()] in ("state", "territory") else "metro"
+
+
 def _metro_states(name: str) -> list[str]:
     """Postal codes a metro's name lists: ``Cincinnati, OH-KY-IN`` -> OH, KY, IN."""
     return name.rpartition(", ")[2].split("-")

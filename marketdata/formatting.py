@@ -74,7 +74,6 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` for reading: numbers as BLS prints them, ``≥`` for top-coded values,
     ``—`` for values BLS did not release; flag columns dropped; no ``attrs`` (provenance)."""
     import pandas as pd
-    from pandas.io.formats.style import Styler
 
     df = plain(df)
     out = df.copy()

@@ -319,16 +319,18 @@ def _load_archived(
 
     from marketdata import oews_history
 
-    grouped = any(codes_groups.is_area_group(a) for a in _as_list(area))  # every area's zips
+    grouped = [a for a in _as_list(area) if codes_groups.is_area_group(a)]
     wanted = [
         oews_history.resolve_area(a, release=rel, settings=settings)
-        for a in ([] if grouped else _as_list(area))
+        for a in _as_list(area)
+        if not codes_groups.is_area_group(a)
     ]
     if industry is not None and _as_list(industry) != [CROSS_INDUSTRY]:
         scopes = ["all"]
     else:
-        asked = {scope for scope, _ in wanted}
-        scopes = [s for s in ("national", "state", "metro") if not wanted or s in asked]
+        asked = {scope for scope, _ in wanted} | {codes_groups.scope_of(g) for g in grouped}
+        every = not asked or "all" in asked
+        scopes = [s for s in ("national", "state", "metro") if every or s in asked]
     frames, seen = [], set()
     for scope in scopes:
         frame = _archived_scope(rel.label, scope, settings)
@@ -346,7 +348,7 @@ def _load_archived(
         .assign(industry_level=""),
     }
     chosen = _selection(area if grouped else None, occupation, industry, tables, soc_group)
-    if wanted:
+    if wanted and not grouped:
         chosen["area_code"] = [code for _, code in wanted]
     return attach_provenance(_select(df, chosen), provenance_of(df))
 

@@ -4,13 +4,19 @@ snapshot and EP 2024-34 round, in Python as in batch runs."""
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from marketdata import codes, codes_groups, oews, projections, snapshot
 from marketdata.config import Settings
 from marketdata.errors import InputValueError, OfflineDataWarning, UnknownArea, UnknownCode
 from marketdata.reports import batch
+from tests.bls_server import BLSServer
+
+ARCHIVE = Path(__file__).parent / "data" / "oews_archive"
+FOLDER = "/oes/special-requests/"
 
 
 @pytest.fixture(autouse=True)
@@ -114,3 +120,18 @@ def test_projections_load_soc_group(offline_settings: Settings) -> None:
     assert set(two["occupation_code"].str[:4]) == {"29-2", "15-1"}
     with pytest.raises(InputValueError, match="detailed occupation"):
         projections.load(soc_group="29-2072", settings=offline_settings)
+
+
+def test_groups_of_a_past_release_need_only_their_zips(
+    bls_server: BLSServer, online_settings: Settings
+) -> None:
+    for name in ("oesm13nat.zip", "oesm13st.zip"):  # no metro zip: groups of states need none
+        bls_server.add(FOLDER + name, ARCHIVE / name)
+    df = oews.load(2013, area=["US", "all-states"], occupation="29-2071", settings=online_settings)
+    every = oews.load(2013, area="US", occupation="29-2071", settings=online_settings)
+    assert df["area_code"].iloc[0] == "0000000" == every["area_code"].iloc[0]
+    states = df.iloc[1:]
+    assert len(states) > 0 and set(states["area_type"]) == {"state"}
+    assert (pd.to_numeric(states["state_code"]) <= 56).all()
+    asked = {r.path.rsplit("/", 1)[1] for r in bls_server.requests if r.method == "GET"}
+    assert "oesm13ma.zip" not in asked and "oesm13all.zip" not in asked
