@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from marketdata import cert_factors, formatting, growth, oews, projections, schema
+from marketdata import cert_factors, formatting, growth, oews, projections, salary, schema
 from marketdata.config import Settings
 from marketdata.errors import OfflineDataWarning
 from marketdata.sources import cps_table54 as t54
@@ -70,6 +70,18 @@ def test_estimate_columns_are_marked(offline_settings: Settings) -> None:
     assert "cert_annual_low (estimate)" in html and "annual_median (estimate)" not in html
     assert "not figures BLS published" in _caption(html)
     assert f"${df['cert_annual_low'].iloc[0]:,.0f}" in html
+
+
+def test_salary_breakdown_styled(offline_settings: Settings) -> None:
+    df = salary.breakdown("29-2072", ["OH", "Columbus, OH"], settings=offline_settings)
+    estimates = [c for c, i in df.attrs["column_info"].items() if i["kind"] == "estimate"]
+    assert "cert_annual_low" in estimates and "annual_median" not in estimates
+    html = formatting.styled(df).to_html()
+    assert "cert_annual_low (estimate)" in html and ">annual_median<" in html
+    ohio = df[df["area_code"] == "3900000"].iloc[0]
+    assert f">${ohio['annual_median']:,.0f}<" in html
+    assert f"${ohio['cert_annual_low']:,.0f}" in html
+    assert "OEWS May 2025 (bundled)" in _caption(html)
 
 
 def test_outlook_shows_as_a_card(offline_settings: Settings) -> None:
