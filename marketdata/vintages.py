@@ -37,19 +37,19 @@ class Schedule:
 SCHEDULES: dict[str, Schedule] = {
     "OEWS": Schedule(
         "OEWS",
-        "each spring (end of March or April), with May of the year before as reference",
+        "its May estimates each spring of the next year",
         (5, 15),
         "Run `marketdata fetch` while online to get it.",
     ),
     "EP": Schedule(
         "EP",
-        "each late summer (late August or early September), starting with the year before",
+        "a round each late summer",
         (9, 15),
         "Run `marketdata fetch` while online to get it.",
     ),
     "O*NET": Schedule(
         "O*NET",
-        "about every six months, a new major version each August",
+        "a release about every six months",
         (9, 15),
         'Load it with `marketdata.onet.load(table, release="{vintage}")` while online.',
     ),
@@ -93,10 +93,9 @@ def behind(program: str, vintage: str, *, today: date | None = None) -> str | No
     ``today`` (default: now), naming both and the command that fetches the newer one; None
     when it is current, or the program or vintage is not known.
 
-    >>> behind("EP", "2024-34", today=date(2026, 12, 7))  # doctest: +NORMALIZE_WHITESPACE
-    'EP 2025-35 should be out by now (EP publishes each late summer (late August or early
-    September), starting with the year before); this uses 2024-34. Run `marketdata fetch`
-    while online to get it.'
+    >>> print(behind("EP", "2024-34", today=date(2026, 12, 7)))  # doctest: +NORMALIZE_WHITESPACE
+    EP 2025-35 should be out by now (EP publishes a round each late summer); this uses
+    2024-34. Run `marketdata fetch` while online to get it.
     """
     newest = expected(program, today=today)
     have, want = _rank(program, vintage), _rank(program, newest or "")

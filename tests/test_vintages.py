@@ -113,3 +113,14 @@ def test_loader_reads_the_2025_35_round_online(
     assert vintages.notes(frame.attrs["provenance"], today=DECEMBER_2026) == []
     row = frame[frame["occupation_code"] == "29-2072"].iloc[0]
     assert row["percent_change"] == pytest.approx(7.1)
+
+
+def test_cli_provenance_says_when_the_round_is_behind(capsys: pytest.CaptureFixture[str]) -> None:
+    from marketdata.cli import main
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OfflineDataWarning)
+        assert main(["growth", "29-2072"]) == 0
+        records = projections.load().attrs["provenance"]
+    said = [line for line in capsys.readouterr().out.splitlines() if "should be out" in line]
+    assert said == vintages.notes(records)  # today: EP 2025-35 was due in September 2026
