@@ -5,18 +5,15 @@ Offline on the bundled May 2025 data, with a warm cache (one untimed run of each
 first), so this needs no network and no ``../shared``. For each of the three reports, in the
 same run and alternating, ``--runs`` times each:
 
-- ours, served: ``marketdata report NAME --param value ...`` (a fresh output folder every
-  run) handed to the warm command server (started once before the runs);
-- ours, alone: the same with ``MARKETDATA_SERVER=off`` (the command imports everything
-  itself, as with no server running);
+- ours: ``marketdata report NAME --param value ...`` (a fresh output folder every run), a
+  whole process that imports everything itself (there is no resident process to hand it to);
 - baseline: ``papermill notebooks/NAME.ipynb out.ipynb -k python3 -r param value ...`` (with
   ``MARKETDATA_REPORT_DIR`` set so the notebook writes the same tables and figures), then
   ``jupyter nbconvert --to html --no-input out.ipynb``.
 
-Then the first report of a fresh install: ``marketdata report occupation_outlook`` with an
-empty cache and no server (a new cache and socket folder each run: the command runs alone
-and starts a server in the background, stopped after the run). Then the CLI commands of
-issue 16, each timed ``--runs`` times as a whole process, served and alone. Printed:
+Then the first report after install: ``marketdata report occupation_outlook`` with an empty
+cache (a new cache folder each run). Then the CLI's quick answers (help, usage and parameter
+errors, ``wages``), each timed ``--runs`` times as a whole process. Printed:
 medians, min-max, the ratio of medians, CPU seconds of the processes (their own and their
 children's, e.g. the kernel), and the load average at the start (the machine may be shared).
 
@@ -119,59 +116,36 @@ def spread(values: list[float]) -> str:
     return f"median {median:6.2f} s (min-max {min(values):.2f}-{max(values):.2f})"
 
 
-def server(action: str, env: dict[str, str]) -> None:
-    """``marketdata server start|stop`` (start waits until the server listens)."""
-    timed([str(BIN / "marketdata"), "server", action], env)
-
-
 def bench_reports(names: list[str], runs: int, root: Path, env: dict[str, str]) -> None:
-    alone_env = dict(env, MARKETDATA_SERVER="off")
-    server("start", env)
     for name in names:
         params = REPORTS[name]
         # warm: the cache, the page cache and the kernel's imports
         timed(ours(name, params, root / "warm" / name), env)
         baseline(name, params, root / "warm-pm" / name, env)
-        served: list[tuple[float, float]] = []
         alone: list[tuple[float, float]] = []
         slow: list[tuple[float, float]] = []
         for i in range(runs):
-            served.append(timed(ours(name, params, root / "served" / name / str(i)), env))
-            alone.append(timed(ours(name, params, root / "alone" / name / str(i)), alone_env))
+            alone.append(timed(ours(name, params, root / "ours" / name / str(i)), env))
             slow.append(baseline(name, params, root / "papermill" / name / str(i), env))
         shown = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in params.items())
         print(f"\n{name} {shown}  ({runs} runs each, alternating)")
-        rows = {
-            "marketdata report, served": served,
-            "marketdata report, alone": alone,
-            "papermill + nbconvert": slow,
-        }
-        for label, results in rows.items():
-            # a served command's work runs in the server's fork, not a child of this script
-            cpu = "the command's own process only" if label.endswith("served") else "CPU"
-            print(f"  {label:26s} wall {spread([w for w, _ in results])}", end="")
-            print(f"  {cpu} {spread([c for _, c in results])}")
-        wall = statistics.median(w for w, _ in slow) / statistics.median(w for w, _ in served)
-        print(f"  ratio papermill+nbconvert / served (medians): wall {wall:.2f}x")
+        for label, results in (("marketdata report", alone), ("papermill + nbconvert", slow)):
+            print(f"  {label:22s} wall {spread([w for w, _ in results])}", end="")
+            print(f"  CPU {spread([c for _, c in results])}")
         wall = statistics.median(w for w, _ in slow) / statistics.median(w for w, _ in alone)
         cpu = statistics.median(c for _, c in slow) / statistics.median(c for _, c in alone)
-        print(f"  ratio papermill+nbconvert / alone (medians): wall {wall:.2f}x, CPU {cpu:.2f}x")
-    server("stop", env)
+        print(
+            f"  ratio papermill+nbconvert / marketdata (medians): wall {wall:.2f}x, CPU {cpu:.2f}x"
+        )
 
 
 def bench_first(runs: int, root: Path, env: dict[str, str]) -> None:
     name = "occupation_outlook"
     results = []
     for i in range(runs):
-        fresh = dict(
-            env,
-            MARKETDATA_CACHE_DIR=str(root / "first-cache" / str(i)),
-            MARKETDATA_RUNTIME_DIR=str(root / "first-run" / str(i)),
-        )
+        fresh = dict(env, MARKETDATA_CACHE_DIR=str(root / "first-cache" / str(i)))
         results.append(timed(ours(name, REPORTS[name], root / "first" / str(i)), fresh))
-        time.sleep(5)  # let the server it started warm up, then stop it
-        server("stop", fresh)
-    print(f"\nfirst report, empty cache, no server ({runs} runs, new folders each)")
+    print(f"\nfirst report after install, empty cache ({runs} runs, a new cache folder each)")
     print(
         f"  marketdata report {name}  wall {spread([w for w, _ in results])}"
         f"  CPU {spread([c for _, c in results])}"
@@ -179,18 +153,15 @@ def bench_first(runs: int, root: Path, env: dict[str, str]) -> None:
 
 
 def bench_cli(runs: int, env: dict[str, str]) -> None:
-    print(f"\nCLI commands ({runs} runs each; served: the warm server running; alone: off)")
-    server("start", env)
+    print(f"\nCLI commands ({runs} runs each)")
     for label, args in CLI.items():
         cmd = [str(BIN / "marketdata"), *args]
-        for how, run_env in (("served", env), ("alone", dict(env, MARKETDATA_SERVER="off"))):
-            timed(cmd, run_env, check=False)  # warm
-            results = [timed(cmd, run_env, check=False) for _ in range(runs)]
-            print(
-                f"  {label:76s} {how:6s} wall {spread([w for w, _ in results])}"
-                f"  CPU {spread([c for _, c in results])}"
-            )
-    server("stop", env)
+        timed(cmd, env, check=False)  # warm
+        results = [timed(cmd, env, check=False) for _ in range(runs)]
+        print(
+            f"  {label:76s} wall {spread([w for w, _ in results])}"
+            f"  CPU {spread([c for _, c in results])}"
+        )
 
 
 def main() -> int:
@@ -205,8 +176,6 @@ def main() -> int:
         os.environ,
         MARKETDATA_OFFLINE="1",
         MARKETDATA_CACHE_DIR=str(root / "cache"),
-        MARKETDATA_SERVER="on",
-        MARKETDATA_RUNTIME_DIR=str(root / "run"),
         PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(":"),
     )
     load = os.getloadavg()

@@ -9,6 +9,7 @@ The public modules load on first use, so ``import marketdata as md`` is cheap::
     md.growth.outlook("29-2072", "US")                  # growth, openings, education
     md.salary.breakdown("29-2072", ["OH", "Columbus, OH"])
     md.reports.run("occupation_outlook", occupation="29-2072", area="OH")
+    md.quiet()                                          # no warnings from the package
 
 Every module of the package is an attribute (``md.cps``, ``md.certification``,
 ``md.schema``, ``md.formatting`` ...): :data:`PUBLIC_MODULES` lists them, ``dir(md)`` shows
@@ -31,6 +32,17 @@ PUBLIC_MODULES: tuple[str, ...] = tuple(
 )
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+
+def quiet() -> None:
+    """Silence the package's warnings for the rest of the process.
+
+    The same as ``warnings.filterwarnings("ignore", category=marketdata.errors.MarketdataWarning)``;
+    provenance still records where the data came from (:mod:`marketdata.notices`).
+    """
+    from marketdata.notices import quiet as silence
+
+    silence()
 
 
 def __getattr__(name: str) -> ModuleType:

@@ -76,6 +76,7 @@ from marketdata.errors import (
     RateLimited,
     SuppressedValuesWarning,
 )
+from marketdata.notices import warn_once
 from marketdata.schema import Provenance, attach_provenance
 from marketdata.series_id import decode
 from marketdata.sources.api_answer import (
@@ -206,12 +207,19 @@ def _load(
     if fresh_until > eastern_now():
         return record
     if settings.offline:
-        warnings.warn(
-            f"offline: using the BLS API answer for {len(query.series)} series, "
-            f"{query.start_year}-{query.end_year}, retrieved {record['retrieved']} "
-            f"(due for refresh since {record['fresh_until']})",
+        logger.info(
+            "offline: using the BLS API answer for %d series, %s-%s, retrieved %s "
+            "(due for refresh since %s)",
+            len(query.series),
+            query.start_year,
+            query.end_year,
+            record["retrieved"],
+            record["fresh_until"],
+        )
+        warn_once(
+            "BLS API",
+            "Offline mode is on; using cached BLS API answers past their refresh date.",
             OfflineDataWarning,
-            stacklevel=3,
         )
         return record
     return None

@@ -41,6 +41,11 @@ CERT_ONLY_METHOD = (
     "certification but no license to all workers' in the same CPS row; a ratio of medians, "
     "not a causal effect"
 )
+NO_CERT_METHOD = (
+    "Estimate: area's OEWS annual median x CPS ratio of median weekly earnings without a "
+    "certification or license to all workers' in the same CPS rows as the certification "
+    "factor; a ratio of medians, not a causal effect"
+)
 #: Column -> (kind, method) of :func:`columns` (kinds as in :mod:`marketdata.salary`).
 DERIVED = "derived from BLS figures"
 ESTIMATE = "estimate"
@@ -88,6 +93,7 @@ def columns(
     basis = found.headline or "all workers"
     every = found.range(basis)
     cert = found.range(basis, CERT_ONLY)
+    without_low, without_high = without_factors(cert)
     out: dict[str, tuple[object, str, str]] = {
         "cert_basis": (basis, DERIVED, "which CPS rows the factors come from"),
         "cps_premium_low": (every.premium_low, DERIVED, "ratio of published CPS medians"),
@@ -105,6 +111,10 @@ def columns(
         "cert_only_factor_high": (cert.factor_high, DERIVED, "ratio of published CPS medians"),
         "cert_only_annual_low": (median * cert.factor_low, ESTIMATE, CERT_ONLY_METHOD),
         "cert_only_annual_high": (median * cert.factor_high, ESTIMATE, CERT_ONLY_METHOD),
+        "no_cert_factor_low": (without_low, DERIVED, "ratio of published CPS medians"),
+        "no_cert_factor_high": (without_high, DERIVED, "ratio of published CPS medians"),
+        "no_cert_annual_low": (median * without_low, ESTIMATE, NO_CERT_METHOD),
+        "no_cert_annual_high": (median * without_high, ESTIMATE, NO_CERT_METHOD),
         "cert_only_text": (
             [cert_factors.describe(cert, m, a) for m, a in zip(median, area_names, strict=True)],
             ESTIMATE,
@@ -126,6 +136,13 @@ def columns(
         "cert_note": ("; ".join(found.notes), DERIVED, ""),
     }
     return out
+
+
+def without_factors(found: cert_factors.FactorRange) -> tuple[float, float]:
+    """The lowest and highest ratio of the median without a certification or license to all
+    workers' median, over the CPS rows of ``found`` (NaN when it has none)."""
+    ratios = [without / total for *_, total, without in found.cells if total > 0]
+    return (min(ratios), max(ratios)) if ratios else (np.nan, np.nan)
 
 
 def sentence(row: pd.Series | dict) -> str:

@@ -2,46 +2,47 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+
+import click
 
 from marketdata.config import Settings, get_settings
 from marketdata.errors import ConfigError
 
 
-def cmd_cache(args: argparse.Namespace) -> int:
-    """Inspect, verify, fill or clear the cache."""
+def cmd_cache(action: str, paths: list[Path], *, yes: bool) -> int:
+    """Inspect, verify, fill or clear the cache (``action``: info, verify, add, clear)."""
     from marketdata import cache
 
     settings = get_settings()
-    if args.action == "add" and not args.paths:
-        args.parser.error("cache add needs the PATH of at least one file saved from BLS")
-    if args.action != "add" and args.paths:
-        args.parser.error(f"cache {args.action} takes no paths (only cache add does)")
-    if args.action == "info":
+    if action == "add" and not paths:
+        raise click.UsageError("cache add needs the PATH of at least one file saved from BLS")
+    if action != "add" and paths:
+        raise click.UsageError(f"cache {action} takes no paths (only cache add does)")
+    if action == "info":
         print(f"Cache folder: {settings.cache_dir}")
         for entry in cache.entries(settings=settings):
             hand = " (added by hand)" if entry.added_by_hand else ""
             print(f"{entry.key}\t{entry.size:>12,d} B\t{entry.retrieved}\t{entry.url}{hand}")
-    elif args.action == "verify":
+    elif action == "verify":
         result = cache.verify(settings=settings)
         bad = [k for k, ok in result.items() if not ok]
         print(f"{len(result)} files checked, {len(bad)} damaged and removed")
         for key in bad:
             print(f"damaged: {key}")
         return 1 if bad else 0
-    elif args.action == "add":
+    elif action == "add":
         from marketdata.sources import identify
 
-        for path in args.paths:
+        for path in paths:
             known = identify(Path(path), settings=settings)
             entry = cache.add_file(
                 Path(path), key=known.key, url=known.url, settings=settings, check=known.check
             )
             print(f"added {path} as {known.description} ({entry.key}, sha256 {entry.sha256})")
-    elif args.action == "clear":
-        return clear_cache(settings, yes=args.yes)
+    elif action == "clear":
+        return clear_cache(settings, yes=yes)
     return 0
 
 

@@ -7,10 +7,12 @@ O*NET content, the attribution O*NET asks for.
 
 from __future__ import annotations
 
-import argparse
 import warnings
 from typing import TYPE_CHECKING
 
+import click
+
+from marketdata.cli_params import TEXT
 from marketdata.errors import OfflineDataWarning
 
 if TYPE_CHECKING:
@@ -53,17 +55,17 @@ def related_table(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def cmd_related(args: argparse.Namespace) -> int:
+def cmd_related(occupation: str, area: str) -> int:
     """Show where an occupation can lead: O*NET's related occupations with local figures."""
     from marketdata import cli, codes, onet
 
-    codes.resolve_area(args.area)  # mistyped codes and areas are answered before pandas loads
-    onet.check_occupation(args.occupation)
+    codes.resolve_area(area)  # mistyped codes and areas are answered before pandas loads
+    onet.check_occupation(occupation)
     from marketdata.pathways import pathways
 
     with warnings.catch_warnings():  # printed below as notes
         warnings.simplefilter("ignore", OfflineDataWarning)
-        frame = pathways(args.occupation, args.area)
+        frame = pathways(occupation, area)
     start = frame.attrs["start"]
     median = _money(start["annual_median"]) if start["annual_median"] else "n/a"
     zone = f"Job Zone {start['job_zone']}" if start["job_zone"] else "no job zone"
@@ -87,14 +89,14 @@ def cmd_related(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_search(args: argparse.Namespace) -> int:
+def cmd_search(words: tuple[str, ...], limit: int) -> int:
     """List occupations whose titles, or O*NET's job titles for them, hold the words."""
     from marketdata import cli, codes
     from marketdata.snapshot import onet as bundled
     from marketdata.sources.onet import attribution
 
-    text = " ".join(args.words)
-    found = codes.search_occupations(text, limit=args.limit)
+    text = " ".join(words)
+    found = codes.search_occupations(text, limit=limit)
     if found.empty:
         print(f"No occupation title holds the words {text!r}; try fewer or other words.")
         return 1
@@ -114,26 +116,30 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
-    """Register ``related`` and ``search`` on the ``marketdata`` parser's subcommands."""
-    related = commands.add_parser(
-        "related",
-        help="where a job can lead: O*NET related occupations with local pay and growth",
-        description="O*NET's related occupations of OCCUPATION with the area's OEWS median "
-        "and the nation's, projected growth and openings (the state's when cached, else the "
-        "nation's), typical entry education, O*NET job zone, and whether each pays more than "
-        "OCCUPATION in the area. Closer tiers first, then a job zone the same or one higher, "
-        "then higher local pay. * marks pay that is the SOC parent's or group's.",
+def add_commands(group: click.Group) -> None:
+    """Register ``related`` and ``search`` on the ``marketdata`` command group."""
+
+    @group.command(
+        help="O*NET's related occupations of OCCUPATION with the area's OEWS median and the "
+        "nation's, projected growth and openings (the state's when cached, else the nation's), "
+        "typical entry education, O*NET job zone, and whether each pays more than OCCUPATION "
+        "in the area. Closer tiers first, then a job zone the same or one higher, then higher "
+        "local pay. * marks pay that is the SOC parent's or group's.",
+        short_help="where a job can lead: O*NET related occupations with local pay and growth",
     )
-    related.add_argument("occupation", help="SOC code (29-2072), O*NET code or title")
-    related.add_argument("--area", default="US", help="US, a state (OH), metro or nonmetro area")
-    related.set_defaults(run=cmd_related)
-    search = commands.add_parser(
-        "search",
-        help="find an occupation by the words people use (O*NET job titles too)",
-        description="Occupations whose SOC title, or one of O*NET's alternate or reported "
-        "job titles, holds the words; best first, with the title that matched.",
+    @click.argument("occupation", type=TEXT)
+    @click.option(
+        "--area", default="US", type=TEXT, help="US, a state (OH), metro or nonmetro area"
     )
-    search.add_argument("words", nargs="+", help="e.g. medical coder, CPC")
-    search.add_argument("--limit", type=int, default=10, help="how many to list (default 10)")
-    search.set_defaults(run=cmd_search)
+    def related(occupation: str, area: str) -> int:
+        return cmd_related(occupation, area)
+
+    @group.command(
+        help="Occupations whose SOC title, or one of O*NET's alternate or reported job titles, "
+        "holds the words; best first, with the title that matched.",
+        short_help="find an occupation by the words people use (O*NET job titles too)",
+    )
+    @click.argument("words", nargs=-1, required=True, type=TEXT)
+    @click.option("--limit", type=int, default=10, help="how many to list (default 10)")
+    def search(words: tuple[str, ...], limit: int) -> int:
+        return cmd_search(words, limit)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from rapidfuzz import fuzz, process
 
-from marketdata import snapshot
+from marketdata import arguments, snapshot
 from marketdata.errors import InputValueError, UnknownArea, UnknownCode
 from marketdata.series_id import STATES
 
@@ -219,7 +219,10 @@ def resolve_occupation(text: str | int, *, table: OccupationTable | None = None)
     ------
     UnknownCode
         No such code, or no single title matches; lists close matches.
+    TypeError
+        ``text`` is not one text or whole number (a list, a float, ...).
     """
+    text = arguments.one(text, "occupation", example="'29-2072' or 'medical records'")
     occupations = occupations_of(table)
     code = soc_code(text)
     if code is not None:
@@ -385,7 +388,10 @@ def resolve_area(text: str | int, *, table: AreaTable | None = None) -> Area:
     ------
     UnknownArea
         Not an area of the release, or several match (e.g. ``Columbus``); lists them.
+    TypeError
+        ``text`` is not one text or whole number (a list, a float, ...).
     """
+    text = arguments.one(text, "area", example="'OH', 'Ohio' or 'Columbus, OH'")
     areas = areas_of(table)
     query = str(text).strip()
     code = _area_code_of(query)
@@ -430,6 +436,7 @@ def resolve_industry(text: str | int, *, table: IndustryTable | None = None) -> 
     UnknownCode
         No such industry; lists close matches.
     """
+    text = arguments.one(text, "industry", example="'622000' or 'hospitals'")
     industries = industries_of(table)
     query = str(text).strip().upper()
     if not query:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import warnings
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +35,8 @@ from marketdata.errors import (
     OfflineDataWarning,
     SourceFormatError,
 )
-from marketdata.schema import Provenance, attach_provenance
+from marketdata.notices import warn_once
+from marketdata.schema import Provenance, attach_provenance, provenance_of
 from marketdata.sources import cps_table54 as source
 
 logger = logging.getLogger(__name__)
@@ -195,11 +195,15 @@ def load(
     if cached:  # refresh asked, BLS unreachable: the cached copy is still newer
         return fetch(max(cached), settings=settings)
     info = _manifest()
-    warnings.warn(
-        f"no CPS table 54 of {newest} or later is cached or could be fetched "
-        f"({'; '.join(reasons[:2]) or 'none tried'}); using the bundled {newest} table 54, "
-        f"a transcription of a public copy ({info['copied_from']}) of {info['bls_url']}",
+    warn_once(
+        "CPS table 54",
+        f"No newer CPS table 54 could be had; using the bundled {newest} table.",
         OfflineDataWarning,
-        stacklevel=2,
     )
-    return bundled()
+    why = (
+        f"no CPS table 54 of {newest} or later is cached or could be fetched "
+        f"({'; '.join(reasons[:2]) or 'none tried'}); the bundled {newest} table 54 is a "
+        f"transcription of a public copy ({info['copied_from']}) of {info['bls_url']}"
+    )
+    frame = bundled()
+    return attach_provenance(frame, [p | {"note": why} for p in provenance_of(frame)])

@@ -72,7 +72,7 @@ class InputValueError(MarketdataError, ValueError):
         if self.suggestions:
             message += ". Did you mean: " + "; ".join(self.suggestions) + "?"
         if hint:
-            message += f" {hint}"
+            message += f" {hint}" if self.suggestions else f". {hint}"
         super().__init__(message)
 
 

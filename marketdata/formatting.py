@@ -21,10 +21,16 @@ MEASURE_FORMATS: dict[str, str] = {
     **{c: c for c in (*PROJECTION_MEASURES, "median_wage")},
     "national_annual_median": "annual",
     "annual_median_rpp_adjusted": "annual",  # BEA-derived: the median in national prices
-    "rpp": "price_parity",  # BEA's regional price parity, three decimals as BEA prints it
+    "rpp": "price_parity",  # BEA's regional price parity, one decimal as people read it
     **{
         f"{band}_annual_{end}": "annual"
-        for band in ("entry", "mid", "experienced", "cert", "cert_only", "edu_cert")
+        for band in ("entry", "mid", "experienced")
+        for end in ("low", "high", "point")
+    },
+    # pay estimated with a CPS ratio: to the ESTIMATE_ROUNDING dollars the text gives
+    **{
+        f"{band}_annual_{end}": "estimate"
+        for band in ("cert", "cert_only", "edu_cert")
         for end in ("low", "high", "point")
     },
     # credential factors (ratios of CPS medians), two decimals as BLS prints ratios
@@ -43,14 +49,15 @@ def measure_of(column: str) -> str | None:
         return MEASURE_FORMATS[column]
     if column.startswith("user_") and column.endswith(("_low", "_high")):
         if "_annual_" in column:
-            return "annual"
+            return "estimate"
         if "_factor_" in column:
             return "factor"
     return None
 
 
 def format_value(value: float, measure: str, *, topcoded: bool = False) -> str:
-    """Text of one value as BLS prints it (``$51,140``, ``$24.59``, ``194,720``, ``1.10``)."""
+    """Text of one value as BLS prints it (``$51,140``, ``$24.59``, ``194,720``, ``1.10``);
+    an ``estimate`` (pay from a CPS ratio) to :data:`ESTIMATE_ROUNDING` dollars (``$63,500``)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     if measure.endswith("_rse"):
@@ -63,8 +70,10 @@ def format_value(value: float, measure: str, *, topcoded: bool = False) -> str:
         text = f"{value:,.0f}"
     elif "percent" in measure:
         text = f"{value:+.1f}%"
+    elif measure == "estimate":
+        text = f"${math.floor(value / ESTIMATE_ROUNDING + 0.5) * ESTIMATE_ROUNDING:,.0f}"
     elif measure == "price_parity":
-        text = f"{value:.3f}"
+        text = f"{value:.1f}"
     else:
         text = f"{value:,.2f}"
     return f"≥ {text}" if topcoded else text
@@ -72,14 +81,15 @@ def format_value(value: float, measure: str, *, topcoded: bool = False) -> str:
 
 def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` for reading: numbers as BLS prints them, ``≥`` for top-coded values,
-    ``—`` for values BLS did not release; flag columns dropped; no ``attrs`` (provenance)."""
+    ``under 50`` for counts flagged ``is_under_50_<column>``, ``—`` for values BLS did not
+    release; flag columns dropped; no ``attrs`` (provenance)."""
     import pandas as pd
 
     df = plain(df)
     out = df.copy()
     for column in df.columns:
         measure = measure_of(column)
-        if column.startswith("is_topcoded_") or measure is None:
+        if column.startswith(("is_topcoded_", "is_under_50_")) or measure is None:
             continue
         flag = f"is_topcoded_{column}"
         tops = (
@@ -92,11 +102,15 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
             "—" if pd.isna(v) else format_value(float(v), measure, topcoded=bool(t))
             for v, t in zip(values, tops, strict=True)
         ]
+        under = f"is_under_50_{column}"  # a count rounded to hundreds that reads 0
+        if under in df.columns:
+            out.loc[df[under].astype("boolean").fillna(False).to_numpy(), column] = "under 50"
     if "ratio_to_nation" in out.columns:
         out["ratio_to_nation"] = [
             "—" if pd.isna(v) else f"{v:.2f}" for v in pd.to_numeric(df["ratio_to_nation"])
         ]
-    return out.drop(columns=[c for c in df.columns if c.startswith("is_topcoded_")])
+    flags = [c for c in df.columns if c.startswith(("is_topcoded_", "is_under_50_"))]
+    return out.drop(columns=flags)
 
 
 #: Dollars an estimate (a pay figure built from ratios, not published by BLS) is rounded to:

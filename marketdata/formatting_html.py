@@ -24,6 +24,9 @@ ESTIMATE_KIND = "estimate"
 #: The mark after an estimate column's name.
 ESTIMATE_MARK = " (estimate)"
 _NOTE_COLUMNS = ("note", "notes")
+#: Flag columns: ``is_topcoded_<column>`` (the value is BLS's top code), ``is_under_50_<column>``
+#: (a count rounded to hundreds that reads 0).
+_FLAGS = ("is_topcoded_", "is_under_50_")
 
 
 def sources_line(records: Iterable[Mapping[str, object]]) -> str:
@@ -75,11 +78,7 @@ def figure(value: object, measure: str) -> str:
 
 def _hidden(columns: Sequence[str]) -> list[str]:
     """Flag and note columns: folded into the footnotes, not shown."""
-    return [
-        c
-        for c in columns
-        if c.startswith("is_topcoded_") or c.endswith("_note") or c in _NOTE_COLUMNS
-    ]
+    return [c for c in columns if c.startswith(_FLAGS) or c.endswith("_note") or c in _NOTE_COLUMNS]
 
 
 def styled(df: pd.DataFrame) -> Styler:
@@ -87,7 +86,8 @@ def styled(df: pd.DataFrame) -> Styler:
 
     - counts with thousands separators (``194,720``), dollars (``$51,140``, ``$24.59``),
       percentages as BLS prints them;
-    - a top-coded value (``is_topcoded_<column>``) reads ``≥ $239,200`` with a footnote;
+    - a top-coded value (``is_topcoded_<column>``) reads ``≥ $239,200`` with a footnote, a
+      count flagged ``is_under_50_<column>`` reads ``under 50``;
       a value BLS did not release reads ``—``; BLS's note of a value (``<column>_note``)
       and a row's ``note``/``notes`` become numbered footnotes, marked ``[n]`` in the cell;
     - columns whose ``df.attrs["column_info"]`` kind is an estimate are marked
@@ -106,12 +106,11 @@ def styled(df: pd.DataFrame) -> Styler:
 
     topcoded = False
     for column in shown:
-        flag = f"is_topcoded_{column}"
-        if flag in df.columns:
+        for flag in (f"{prefix}{column}" for prefix in _FLAGS if f"{prefix}{column}" in df):
             tops = df[flag].astype("boolean").fillna(False).to_numpy()
             for row in tops.nonzero()[0]:
                 marks.setdefault((int(row), column), [])
-                topcoded = True
+                topcoded = topcoded or flag.startswith("is_topcoded_")
         if f"{column}_note" in df.columns:
             for row, text in enumerate(df[f"{column}_note"]):
                 mark(row, column, text)
@@ -128,6 +127,9 @@ def styled(df: pd.DataFrame) -> Styler:
         tops = df[flag].astype("boolean").fillna(False) if flag in df.columns else None
         top = tops is not None and bool(tops.iloc[row])
         shown_text = _plain_formatter(measure_of(column), topcoded=top)(df[column].iloc[row])
+        under = f"is_under_50_{column}"
+        if under in df.columns and bool(df[under].astype("boolean").fillna(False).iloc[row]):
+            shown_text = "under 50"
         shown_text += "".join(f" [{n}]" for n in numbers)
         styler = styler.format(lambda _v, text=shown_text: text, subset=(df.index[[row]], [column]))
     info = df.attrs.get("column_info", {}) or {}

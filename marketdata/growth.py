@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import process
 
-from marketdata import codes, oews, projections, series_id
+from marketdata import arguments, codes, oews, projections, series_id
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
     ContactRequired,
@@ -230,6 +230,9 @@ def outlook(
         projections of rounds whose thresholds are documented; None otherwise (see ``notes``).
     """
     settings = get_settings(settings)
+    arguments.one(occupation, "occupation", example="'29-2072'")
+    arguments.one(area, "area", example="'US', 'OH' or 'Columbus, OH'")
+    arguments.one(round, "round", example="'latest' or '2024-34'")
     if str(area).strip().lower() in _NATIONAL:
         return _national(occupation, round_=round, settings=settings)
     where = area_of(area, settings=settings)
@@ -303,7 +306,11 @@ def _state(occupation: str, where: codes.Area, *, settings: Settings) -> Outlook
     except ContactRequired:
         raise
     except FetchError as err:
-        return _national_instead(occupation, fips, notes, err, settings=settings)
+        failed: FetchError | None = err
+    else:
+        failed = None
+    if failed is not None:  # outside the handler: an unknown occupation is not chained to it
+        return _national_instead(occupation, fips, notes, failed, settings=settings)
     notes += frame.attrs.get("notes", [])
     if not frame.empty:
         try:

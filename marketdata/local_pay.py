@@ -14,8 +14,9 @@ Matching rules
 - OEWS nonmetropolitan areas get no figure: BEA prices only each state's whole
   nonmetropolitan portion, not OEWS's sub-state nonmetro areas.
 
-Vintage: the RPP year closest to the OEWS release year (the earlier one on a tie), per table;
-``rpp_year`` says which.
+Vintage: one RPP year for every area of a frame, so that areas compared are priced alike: the
+year closest to the OEWS release year (the earlier one on a tie) among the years every BEA
+table the frame needs publishes (:func:`common_year`); ``rpp_year`` says which.
 """
 
 from __future__ import annotations
@@ -65,14 +66,31 @@ def closest_year(release: str | int, years: pd.Series) -> int:
     return min(available, key=lambda y: (abs(y - wanted), y))
 
 
+def common_year(frame: pd.DataFrame, parities: pd.DataFrame, release: str | int) -> int:
+    """The one RPP year for the areas of ``frame``: closest to ``release`` among the years
+    every BEA table they need has values for (states 2024 and metros 2023 give 2023).
+
+    Raises
+    ------
+    ValueError
+        The tables share no year, or hold none.
+    """
+    tables = {_TABLE_OF[k] for k in frame["area_type"].dropna() if k in _TABLE_OF}
+    valued = parities[parities["rpp"].notna()]
+    shared: set[int] | None = None
+    for table in sorted(tables):
+        years = {int(y) for y in valued.loc[valued["table"] == table, "year"].dropna()}
+        shared = years if shared is None else shared & years
+    if not shared:
+        raise ValueError(f"BEA tables {', '.join(sorted(tables))} share no price-parity year")
+    return closest_year(release, pd.Series(sorted(shared)))
+
+
 def _values(
-    parities: pd.DataFrame, table: str, release: str | int, year: int | None
+    parities: pd.DataFrame, table: str, year: int
 ) -> tuple[dict[str, tuple[float, object]], int, str]:
-    """BEA ``table``'s (rpp, note) by ``geo_fips`` for the year chosen for ``release``, that
-    year and the source text."""
+    """BEA ``table``'s (rpp, note) by ``geo_fips`` for ``year``, that year and the source text."""
     part = parities[parities["table"] == table]
-    if year is None:
-        year = closest_year(release, part.loc[part["rpp"].notna(), "year"])
     chosen = part[part["year"] == year]
     if chosen.empty:
         raise ValueError(
@@ -98,7 +116,7 @@ def add_rpp(
     parities
         All-items RPPs of both tables (:func:`marketdata.rpp.load_all`).
     year
-        RPP year to use; default the one closest to each row's OEWS ``release``.
+        RPP year to use; default :func:`common_year`, one year for all areas of a release.
 
     Returns
     -------
@@ -124,7 +142,11 @@ def add_rpp(
             continue
         key = (table, str(release))
         if key not in chosen:
-            chosen[key] = _values(parities, table, release, year)
+            used = year
+            if used is None:
+                same = out[out["release"].astype(str) == str(release)]
+                used = common_year(same, parities, release)
+            chosen[key] = _values(parities, table, used)
         by_geo, used, source = chosen[key]
         if geo in by_geo:
             parity, note = by_geo[geo]

@@ -24,15 +24,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
-from marketdata import cache, codes, codes_groups, snapshot
+from marketdata import arguments, cache, codes, codes_groups, oews_groups, snapshot
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
     ContactRequired,
     FetchError,
     OfflineDataWarning,
     OfflineError,
+    UnknownCode,
     UnknownRelease,
 )
+from marketdata.notices import unreachable, warn_once
 from marketdata.oews_codes import area_records, occupation_records, records_of
 from marketdata.schema import attach_provenance, provenance_of
 from marketdata.sources import oe
@@ -50,8 +52,17 @@ PROGRAM = "OEWS"
 CROSS_INDUSTRY = codes.CROSS_INDUSTRY
 #: ``industry=ALL_INDUSTRIES`` loads every industry (national industry estimates included).
 ALL_INDUSTRIES = "all"
-_LATEST = {"latest", "current"}
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+#: The one word for BLS's newest release.
+LATEST = "latest"
+_RELEASE_HINT = (
+    "Give 'latest', a year such as 2024, or a release label such as 'May 2024' "
+    "(releases run from 1997 on; May each year since 2003, also November in 2003 and 2004)."
+)
+_EXAMPLES = {
+    "area": "'OH', 'Ohio' or 'Columbus, OH'",
+    "occupation": "'29-2072' or 'medical records'",
+    "industry": "'622000' or 'all'",
+}
 
 Selection = str | int | Iterable[str | int] | None
 
@@ -140,17 +151,40 @@ def _select(df: pd.DataFrame, chosen: dict[str, list[str]]) -> pd.DataFrame:
 
 
 def _release_year(release: str | int | None) -> int | None:
-    """The year of a release label; None for the latest."""
-    if release is None or str(release).strip().lower() in _LATEST:
+    """The year of a release label; None for the latest.
+
+    Raises :class:`TypeError` for a value that is not text or a whole number (``2025.5``),
+    :class:`UnknownRelease` for text that names no release (``"November 2025"``).
+    """
+    if release is None:
         return None
-    m = _YEAR.search(str(release))
-    if m is None or isinstance(release, bool):
-        raise UnknownRelease(
-            "OEWS release",
-            release,
-            hint="Give 'latest', a year (2024) or a label such as 'May 2024'.",
-        )
-    return int(m[1])
+    release = arguments.one(release, "release", example="'latest', 2025 or 'May 2025'")
+    if isinstance(release, str) and release.strip().lower() == LATEST:
+        return None
+    try:
+        return parse_release(release).year
+    except UnknownRelease as err:
+        year = re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)", str(release))
+        close = err.suggestions or ([LATEST] if year is None else _label_of(year[0]))
+        raise UnknownRelease("OEWS release", release, close, hint=_RELEASE_HINT) from None
+
+
+def _label_of(year: str) -> list[str]:
+    """The label of ``year``'s release (``["May 2025"]``), or nothing if there is none."""
+    try:
+        return [parse_release(year).label]
+    except UnknownRelease:
+        return []
+
+
+def _checked(*selections: Selection) -> list[Selection]:
+    """The area, occupation and industry selections checked (a collection becomes a list); a
+    TypeError naming the parameter for anything that is not a selection of codes."""
+    names = ("area", "occupation", "industry")
+    return [
+        arguments.selection(value, name, example=_EXAMPLES[name])
+        for name, value in zip(names, selections, strict=True)
+    ]
 
 
 def current_release(*, settings: Settings | None = None) -> str:
@@ -190,7 +224,9 @@ def load(
         ``"latest"`` (BLS's current flat files), or a past release: ``2021``,
         ``"May 2021"`` (from BLS's archives, :func:`marketdata.oews_history.load_release`:
         the national zip for the nation, the state and metro zips for their areas, all three
-        for every area, the all-data zip for industry rows).
+        for every area, the all-data zip for industry rows). ``"latest"`` is the only word
+        for the newest release; a label BLS never used (``"November 2025"``, ``"2025-05"``,
+        ``"current"``) or a year not published yet is an error, never read as another.
     area
         One or more areas as people type them: ``"US"``, ``"OH"``, ``"Ohio"``, ``39``,
         ``"Columbus, OH"``, ``"18140"`` (see :func:`marketdata.codes.resolve_area`), or
@@ -221,7 +257,11 @@ def load(
     Raises
     ------
     UnknownCode, UnknownArea, UnknownRelease
-        An input names nothing BLS publishes; the message lists close matches.
+        An input names nothing BLS publishes (or a release not published yet); the message
+        lists close matches or the valid choices.
+    TypeError
+        An input is not text, a whole number or (for selections) a list of them: a float
+        such as ``292072.0`` or ``2025.5``, a dict, a list for ``release``.
     ContactRequired
         BLS refused the download (403): set ``MARKETDATA_CONTACT``.
     SourceFormatError
@@ -233,9 +273,15 @@ def load(
         BLS could not be reached and nothing is cached: the bundled snapshot is used.
     """
     settings = get_settings(settings)
+    area, occupation, industry = _checked(area, occupation, industry)
     year = _release_year(release)
     if year is not None:
-        current = _release_year(current_release(settings=settings))
+        latest = current_release(settings=settings)
+        current = _release_year(latest)
+        if current is not None and year > current:
+            raise UnknownRelease(
+                "OEWS release", release, hint=f"It is not published yet (latest: {latest})."
+            )
         if year != current:
             return _load_archived(release, area, occupation, industry, settings, soc_group)
     try:
@@ -243,16 +289,22 @@ def load(
     except ContactRequired:
         raise
     except FetchError as err:
-        return _load_snapshot(err, area, occupation, industry, soc_group)
+        unreachable: FetchError | None = err
+    else:
+        unreachable = None
+    if unreachable is not None:  # outside the handler: a mistyped input is not chained to it
+        return _load_snapshot(unreachable, area, occupation, industry, settings, soc_group)
     paths = {name: f.path for name, f in files.items()}
-    # bad input is answered before numpy loads
-    chosen = _selection(area, occupation, industry, records_of(files), soc_group)
+    release = oe.read_release(paths["oe.release"])[1]
+    chosen, groups = _resolved(
+        area, occupation, industry, records_of(files), release, settings, soc_group
+    )
     rel = oe.release_of(paths)
     inputs = [files[name] for name in oe.FILES]
     name = f"oews/{rel.code}"
     df = cache.read_parquet(name, inputs=inputs, settings=settings, filters=_filters(chosen))
     if df is not None:
-        return df
+        return oews_groups.attach(df, groups, asked=occupation)
     logger.info("parsing OEWS %s from %s", rel.name, paths[oe.DATA_FILE])
     full = oe.parse(paths)
     attach_provenance(full, [f.provenance(program=PROGRAM, release=rel.name) for f in inputs])
@@ -261,7 +313,30 @@ def load(
     cache.write_parquet(
         full, name, inputs=inputs, settings=settings, row_group_size=32768, parts=parts
     )
-    return attach_provenance(_select(full, chosen), provenance_of(full))
+    df = attach_provenance(_select(full, chosen), provenance_of(full))
+    return oews_groups.attach(df, groups, asked=occupation)
+
+
+def _resolved(
+    area: Selection,
+    occupation: Selection,
+    industry: Selection,
+    tables: Mapping[str, Any],
+    release: str,
+    settings: Settings,
+    soc_group: Selection = None,
+) -> tuple[dict[str, list[str]], oews_groups.Groups | None]:
+    """:func:`_selection`, answering the group rows BLS's workbook publishes and the time-series
+    files leave out (:mod:`marketdata.oews_groups`); an unknown code names the release."""
+    wanted, groups = oews_groups.split(
+        occupation, table=tables["occupation"], release=release, settings=settings
+    )
+    try:
+        return _selection(area, wanted, industry, tables, soc_group), groups
+    except UnknownCode as err:
+        if err.kind != "SOC occupation code":
+            raise
+        raise oews_groups.not_published(err, release, settings=settings) from None
 
 
 def _load_snapshot(
@@ -269,6 +344,7 @@ def _load_snapshot(
     area: Selection,
     occupation: Selection,
     industry: Selection,
+    settings: Settings,
     soc_group: Selection = None,
 ) -> pd.DataFrame:
     tables = {
@@ -276,22 +352,29 @@ def _load_snapshot(
         "occupation": codes.occupations_of(),
         "industry": codes.industries_of(),
     }
-    chosen = _selection(area, occupation, industry, tables, soc_group)
+    chosen, groups = _resolved(
+        area, occupation, industry, tables, snapshot.release(), settings, soc_group
+    )
     if chosen.get("industry_code") != [CROSS_INDUSTRY]:
         raise OfflineError(
             "industry-specific OEWS estimates are not bundled and BLS could not be reached "
-            f"({reason})",
+            f"({str(reason).splitlines()[0]})",
             url=reason.url,
             hint="Load them when BLS is reachable (they are then cached), or drop `industry`.",
-        ) from reason
+        ) from None
     info = snapshot.manifest()
-    message = (
-        f"BLS could not be reached ({str(reason).splitlines()[0]}); using the bundled OEWS "
-        f"{info['release']} snapshot (cross-industry estimates, retrieved {info['retrieved']}). "
-        "Figures may be out of date; load again when BLS is reachable."
+    warn_once(
+        PROGRAM,
+        f"{unreachable(settings.offline)}; using the bundled OEWS {info['release']} snapshot.",
+        OfflineDataWarning,
     )
-    warnings.warn(message, OfflineDataWarning, stacklevel=3)
-    return snapshot.read(filters=_filters(chosen))
+    frame = snapshot.read(filters=_filters(chosen))
+    why = (
+        f"{str(reason).splitlines()[0]}; the bundled snapshot (cross-industry estimates, "
+        f"retrieved {info['retrieved']}) was used"
+    )
+    frame = attach_provenance(frame, [p | {"note": why} for p in provenance_of(frame)])
+    return oews_groups.attach(frame, groups, asked=occupation)
 
 
 #: What each archive zip holds, for messages.
@@ -347,7 +430,9 @@ def _load_archived(
         .drop_duplicates("industry_code")
         .assign(industry_level=""),
     }
-    chosen = _selection(area if grouped else None, occupation, industry, tables, soc_group)
+    chosen, _ = _resolved(
+        area if grouped else None, occupation, industry, tables, rel.label, settings, soc_group
+    )
     if wanted and not grouped:
         chosen["area_code"] = [code for _, code in wanted]
     return attach_provenance(_select(df, chosen), provenance_of(df))

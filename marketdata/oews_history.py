@@ -8,7 +8,11 @@
   flagged (``is_comparable``, ``comparability_note``), never spliced silently.
 
 Zips are fetched through :mod:`marketdata.cache` from ``settings.bls_www_url`` and parsed
-frames are cached as Parquet.
+frames are cached as Parquet. When BLS cannot be reached and a national zip or a crosswalk is
+not cached, the bundled copy (:mod:`marketdata.snapshot.history`: every national release from
+2000 to the newest bundled one) is used, with one
+:class:`~marketdata.errors.OfflineDataWarning`; other areas then raise one line saying what
+``marketdata fetch`` would add.
 """
 
 from __future__ import annotations
@@ -23,15 +27,19 @@ from rapidfuzz import process
 from marketdata import cache, codes
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
+    ContactRequired,
     FetchError,
     NotComparableWarning,
+    OfflineDataWarning,
     OfflineError,
     UnknownArea,
     UnknownCode,
     UnknownRelease,
 )
+from marketdata.notices import unreachable, user_stacklevel, warn_once
 from marketdata.schema import attach_provenance, provenance_of
-from marketdata.series_id import area_code, area_type_of, occupation_digits
+from marketdata.series_id import STATES, area_code, area_type_of, occupation_digits
+from marketdata.snapshot import history as bundled
 from marketdata.soc_bridge import Crosswalks, Match, match, versions_of
 from marketdata.sources import soc_crosswalk
 from marketdata.sources.oews_archive import (
@@ -61,6 +69,22 @@ AREA_REDEFINITIONS: dict[int, str] = {
 FIRST_SOC_YEAR = next(r.year for r in releases(last_year=2000) if versions_of(r.soc_version))
 
 _AREA_TYPE_SCOPE = {"N": "national", "S": "state", "M": "metro"}
+_SCOPE_WORDS = {
+    "national": "national file",
+    "state": "state file",
+    "metro": "metro and nonmetro area file",
+    "all": "all-data file",
+}
+#: What would add a scope's past releases to the cache, said when one is missing offline.
+_FETCH_HINT = {
+    "national": "Online, `marketdata fetch --history N` adds the national files of the last "
+    "N releases.",
+    "state": "Online, `marketdata fetch --state XX --history N` adds that state's files of the "
+    "last N releases (XX: the state's postal code).",
+    "metro": "`marketdata fetch --history N` adds national and state files only: load this "
+    "history once while BLS is reachable (the metro files are then cached).",
+    "all": "Load it once while BLS is reachable (the file is then cached).",
+}
 #: Columns of :func:`history`.
 HISTORY_COLUMNS: tuple[str, ...] = (
     "release",
@@ -134,7 +158,12 @@ def load_release(
     settings = get_settings(settings)
     rel = parse_release(release)
     scope = check_scope(scope)
-    cached = _fetch_zip(rel, scope, settings)
+    try:
+        cached = _fetch_zip(rel, scope, settings)
+    except ContactRequired:
+        raise
+    except FetchError as err:
+        return _bundled_release(rel, scope, err, settings)
     name = f"oews-archive/{rel.key}{SCOPES[scope]}"
     df = cache.read_parquet(name, inputs=[cached], settings=settings)
     if df is None:
@@ -145,6 +174,62 @@ def load_release(
     return df
 
 
+def _bundled_release(
+    rel: ArchiveRelease, scope: str, reason: FetchError, settings: Settings
+) -> pd.DataFrame:
+    """The bundled national frame of ``rel`` when its zip cannot be had; else one clear line."""
+    frame = bundled.release_frame(rel.label) if scope == "national" else None
+    if frame is None:
+        covered = bundled.releases()
+        what = (
+            f"covers {covered[0]} to {covered[-1]}"
+            if scope == "national"
+            else f"holds the nation only ({covered[0]} to {covered[-1]})"
+        )
+        raise OfflineError(
+            f"OEWS {rel.label} ({_SCOPE_WORDS[scope]}) is not cached "
+            f"({unreachable(settings.offline).lower()}); the bundled history {what}. "
+            f"{_FETCH_HINT[scope]}",
+            url=reason.url,
+        ) from None
+    covered = bundled.releases()
+    warn_once(
+        "OEWS history",
+        f"{unreachable(settings.offline)}; using the bundled national OEWS history "
+        f"({covered[0]} to {covered[-1]}).",
+        OfflineDataWarning,
+    )
+    why = str(reason).splitlines()[0]
+    return attach_provenance(frame, [p | {"note": why} for p in provenance_of(frame)])
+
+
+def _not_bundled(
+    area: str | int, scope: str, where: str, count: int, settings: Settings
+) -> OfflineError:
+    """The one-line error for a history of an area the bundle does not hold."""
+    covered = bundled.releases()
+    if scope == "state":
+        postal, name = STATES[where[:2]]
+        fix = (
+            f"`marketdata fetch --state {postal} --history {count}` (online) would add "
+            f"{name}'s files of the last {count} releases"
+        )
+    else:
+        fix = (
+            "`marketdata fetch --history N` adds national and state files only: load this "
+            "history once while BLS is reachable (its files are then cached)"
+        )
+    return OfflineError(
+        f"no history of {area} offline: the bundled history holds the nation only "
+        f"({covered[0]} to {covered[-1]}) and {unreachable(settings.offline).lower()}; "
+        f"{fix}."
+    )
+
+
+def _first_bundled() -> int:
+    return parse_release(bundled.releases()[0]).year
+
+
 def load_crosswalks(versions: set[str], *, settings: Settings | None = None) -> Crosswalks:
     """BLS's crosswalks linking the SOC ``versions`` (every adjacent pair between them)."""
     settings = get_settings(settings)
@@ -152,19 +237,39 @@ def load_crosswalks(versions: set[str], *, settings: Settings | None = None) -> 
     order = sorted(v for v in versions if v)
     for cw in soc_crosswalk.CROSSWALKS:
         if order and order[0] <= cw.old and cw.new <= order[-1]:
-            cached = cache.fetch(
-                cw.url(settings.bls_www_url),
-                key=cw.key,
-                settings=settings,
-                check=soc_crosswalk.crosswalk_check(cw),
-            )
+            try:
+                cached = cache.fetch(
+                    cw.url(settings.bls_www_url),
+                    key=cw.key,
+                    settings=settings,
+                    check=soc_crosswalk.crosswalk_check(cw),
+                )
+            except ContactRequired:
+                raise
+            except FetchError as err:
+                links = bundled.read("soc_crosswalks")
+                pick = (links["old_version"] == cw.old) & (links["new_version"] == cw.new)
+                tables[(cw.old, cw.new)] = links[pick].reset_index(drop=True)
+                release = f"{cw.old} to {cw.new}"
+                why = str(err).splitlines()[0]
+                warn_once(
+                    "SOC crosswalks",
+                    f"{unreachable(settings.offline)}; using the bundled SOC crosswalks.",
+                    OfflineDataWarning,
+                )
+                sources += [
+                    p | {"note": why} for p in provenance_of(links) if p["release"] == release
+                ]
+                continue
             tables[(cw.old, cw.new)] = soc_crosswalk.parse(
                 cached.path.read_bytes(), crosswalk=cw, name=cached.url
             )
             sources.append(
-                cached.provenance(program="SOC crosswalk", release=f"{cw.old} to {cw.new}")
+                cached.provenance(
+                    program="SOC crosswalk", release=f"{cw.old} to {cw.new}"
+                ).as_dict()
             )
-    return Crosswalks(tables, provenance=[s.as_dict() for s in sources])
+    return Crosswalks(tables, provenance=sources)
 
 
 def soc_code(occupation: str) -> str:
@@ -175,7 +280,7 @@ def soc_code(occupation: str) -> str:
 
 def latest_release(*, settings: Settings | None = None) -> ArchiveRelease:
     """The newest archived release BLS publishes (tries last year's, then the year before);
-    offline, the newest of those in the cache."""
+    offline, the newest of those in the cache, else the newest bundled one."""
     settings = get_settings(settings)
     year = date.today().year
     offline: OfflineError | None = None
@@ -186,12 +291,17 @@ def latest_release(*, settings: Settings | None = None) -> ArchiveRelease:
         except UnknownRelease:
             logger.info("%s is not published yet", rel.label)
             continue
-        except OfflineError as err:
-            logger.info("%s is not cached (offline)", rel.label)
+        except ContactRequired:
+            raise
+        except FetchError as err:
+            logger.info("%s is not cached and BLS could not be reached", rel.label)
             offline = err
             continue
         return rel
     if offline is not None:
+        newest = parse_release(bundled.releases()[-1])
+        if newest.year >= year - 2:
+            return newest
         raise offline
     raise UnknownRelease(
         "OEWS release", f"May {year - 2} or later", hint="Give end= a published release."
@@ -292,7 +402,8 @@ def history(
         ``"US"`` (default), a state (name, postal or FIPS code), a CBSA code or a metro name.
     start, end
         First and last release (``2019``, ``"May 2019"``). Default: from the first SOC-coded
-        release (1999) to the newest published one.
+        release (1999) to the newest published one; offline, from the first bundled release
+        (2000) to the newest bundled or cached one.
 
     Returns
     -------
@@ -312,7 +423,16 @@ def history(
     code = soc_code(occupation)
     rels = _releases(*_year_range(start, end, settings))
     scope, where = resolve_area(area, release=rels[-1], settings=settings)
-    frames = {rel: load_release(rel.label, scope=scope, settings=settings) for rel in rels}
+    frames = {}
+    for rel in rels:
+        try:
+            frames[rel] = load_release(rel.label, scope=scope, settings=settings)
+        except OfflineError:
+            if scope != "national":
+                raise _not_bundled(area, scope, where, len(rels), settings) from None
+            if start is not None or rel.year >= _first_bundled():
+                raise
+            logger.info("%s is neither cached nor bundled: the history starts later", rel.label)
     frames = {rel: frame[frame["area_code"] == where] for rel, frame in frames.items()}
     rels = sorted(frames, key=lambda r: (r.year, r.label))
     reference = rels[-1]
@@ -369,6 +489,6 @@ def history(
             f"{bad} of {len(out)} releases of {code} are not comparable with "
             f"{reference.label}; see the comparability_note column",
             NotComparableWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
     return out

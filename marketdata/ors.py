@@ -18,8 +18,6 @@ staged release (:mod:`marketdata.snapshot.context`) are used with an
 
 from __future__ import annotations
 
-import warnings
-
 import pandas as pd
 
 from marketdata import cache, codes
@@ -31,6 +29,7 @@ from marketdata.errors import (
     OfflineDataWarning,
     UnknownRelease,
 )
+from marketdata.notices import warn_once
 from marketdata.schema import attach_provenance, provenance_of
 from marketdata.snapshot import context
 from marketdata.sources import ors as source
@@ -80,13 +79,12 @@ def _bundled_year() -> int:
 
 def _bundled(reason: str) -> pd.DataFrame:
     frame = context.read("ors")
-    warnings.warn(
-        f"{reason}; using the bundled ORS credential estimates of "
-        f"{frame['release'].iloc[0]}. Load again when BLS is reachable.",
+    warn_once(
+        PROGRAM,
+        f"Using the bundled ORS credential estimates of {frame['release'].iloc[0]}.",
         OfflineDataWarning,
-        stacklevel=3,
     )
-    return frame
+    return attach_provenance(frame, [p | {"note": reason} for p in provenance_of(frame)])
 
 
 def _timeseries(settings: Settings, refresh: bool) -> pd.DataFrame:

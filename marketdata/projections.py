@@ -26,14 +26,13 @@ from __future__ import annotations
 import json
 import logging
 import re
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from marketdata import cache, codes, codes_groups, series_id
+from marketdata import arguments, cache, codes, codes_groups, series_id
 from marketdata.cache import CachedFile
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
@@ -45,6 +44,7 @@ from marketdata.errors import (
     UnknownArea,
     UnknownRelease,
 )
+from marketdata.notices import warn_once
 from marketdata.schema import attach_provenance
 from marketdata.snapshot import ep as bundled
 from marketdata.sources import ep
@@ -144,11 +144,12 @@ def _locate(
             if not cached or ep.round_years(cached[-1]) < ep.round_years(bundled.round_()):
                 raise  # the bundled round is newer: load() uses it
             fallback = cached[-1]
-            warnings.warn(
-                f"could not get BLS's current occupation.xlsx ({err}); using the newest round "
-                f"in the cache, {fallback}",
+            logger.info("could not get BLS's current occupation.xlsx (%s)", err)
+            warn_once(
+                PROGRAM,
+                "BLS's current Employment Projections could not be had; using the newest "
+                f"round in the cache, {fallback}.",
                 OfflineDataWarning,
-                stacklevel=4,
             )
             return _locate(fallback, refresh=False, templates=templates, settings=settings)
 
@@ -283,6 +284,9 @@ def load(
         (for ``"latest"``), or a cached older round when that is all there is.
     """
     settings = get_settings(settings)
+    arguments.one(round, "round", example="'latest' or '2024-34'")
+    arguments.one(table, "table", example="'projections'")
+    arguments.one(occupation_type, "occupation_type", example="'line item'")
     _check_table(table)
     _occupation_type(occupation_type)
     prefixes = [codes_groups.soc_prefix(g) for g in _listed(soc_group)]  # bad input: no loading
@@ -454,12 +458,17 @@ def _say_bundled(table: str, reason: FetchError | UnknownRelease) -> None:
             hint=f"Bundled tables: {', '.join(info['tables'])}. Load {table!r} when BLS is "
             "reachable, or add a workbook that has it with `marketdata cache add PATH`.",
         ) from reason
-    warnings.warn(
-        f"BLS's Employment Projections could not be had ({why}); using the bundled "
-        f"{info['round']} round (BLS's occupation.xlsx retrieved {info['retrieved']}). "
-        "Figures may be out of date; load again when BLS is reachable.",
+    logger.info(
+        "BLS's Employment Projections could not be had (%s); using the bundled %s round "
+        "(BLS's occupation.xlsx retrieved %s)",
+        why,
+        info["round"],
+        info["retrieved"],
+    )
+    warn_once(
+        PROGRAM,
+        f"Using the bundled {info['round']} round of the Employment Projections.",
         OfflineDataWarning,
-        stacklevel=4,
     )
 
 

@@ -15,7 +15,6 @@ provenance (``program="BEA"``).
 
 from __future__ import annotations
 
-import warnings
 from datetime import datetime
 
 import pandas as pd
@@ -23,6 +22,7 @@ import pandas as pd
 from marketdata import cache
 from marketdata.config import Settings, get_settings
 from marketdata.errors import ContactRequired, FetchError, InputValueError, OfflineDataWarning
+from marketdata.notices import warn_once
 from marketdata.schema import attach_provenance
 from marketdata.snapshot import context
 from marketdata.sources import bea_rpp
@@ -109,12 +109,12 @@ def _bundled(table: str, reason: str) -> pd.DataFrame:
         for p in provenance
         if table in p["source_url"]
     ]
-    warnings.warn(
-        f"{reason}; using the bundled {table} regional price parities ({chosen[0]['release']}).",
+    warn_once(
+        f"{PROGRAM} {table}",
+        f"Using the bundled {table} regional price parities (BEA, {chosen[0]['release']}).",
         OfflineDataWarning,
-        stacklevel=3,
     )
-    return attach_provenance(frame, chosen)
+    return attach_provenance(frame, [p | {"note": reason} for p in chosen])
 
 
 def load_all(*, settings: Settings | None = None, refresh: bool = False) -> pd.DataFrame:

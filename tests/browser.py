@@ -56,6 +56,21 @@ _MEASURE = """(() => {
 })()"""
 
 
+_UNFOLD = "document.querySelectorAll('details').forEach(d => { d.open = true; })"
+#: The measures of :data:`_MEASURE`, with ``text`` cut to what the first screen shows.
+_FIRST_SCREEN = _MEASURE.replace(
+    "text: document.body ? document.body.innerText : ''",
+    """text: (() => { const out = []; const h = window.innerHeight;
+    const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); let n;
+    while ((n = w.nextNode())) { const r = document.createRange(); r.selectNodeContents(n);
+      const b = r.getBoundingClientRect(), at = n.parentElement;
+      if (at.closest('details:not([open])') && !at.closest('summary')) continue;
+      if (b.height > 0 && b.top < h && b.bottom > 0 && n.textContent.trim()) {
+        out.push(n.textContent); } }
+    return out.join(' '); })()""",
+)
+
+
 @dataclass
 class PageReport:
     """What one page looked like at one width."""
@@ -164,9 +179,14 @@ class Browser:
         height: int = 900,
         screenshot: Path | None = None,
         media: str = "screen",
+        unfold: bool = True,
+        viewport_only: bool = False,
     ) -> PageReport:
         """Open ``page`` in a fresh tab ``width`` CSS pixels wide and report on it;
-        ``media="print"`` applies the print stylesheet (as a PDF is laid out)."""
+        ``media="print"`` applies the print stylesheet (as a PDF is laid out). ``unfold``
+        opens every folded section first (else the report is read as it opens);
+        ``viewport_only``: the text and screenshot of the first ``width`` x ``height`` screen
+        only."""
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
             "sessionId"
@@ -183,9 +203,12 @@ class Browser:
             self._events.clear()
             self.send("Page.navigate", {"url": Path(page).resolve().as_uri()}, session=session)
             self._wait_for("Page.loadEventFired", session)
+            if unfold:
+                self.send("Runtime.evaluate", {"expression": _UNFOLD}, session=session)
+            measure = _FIRST_SCREEN if viewport_only else _MEASURE
             result = self.send(
                 "Runtime.evaluate",
-                {"expression": _MEASURE, "returnByValue": True},
+                {"expression": measure, "returnByValue": True},
                 session=session,
             )["result"]["value"]
             report = PageReport(
@@ -200,7 +223,7 @@ class Browser:
             if screenshot is not None:
                 shot = self.send(
                     "Page.captureScreenshot",
-                    {"format": "png", "captureBeyondViewport": True},
+                    {"format": "png", "captureBeyondViewport": not viewport_only},
                     session=session,
                 )
                 screenshot.parent.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from marketdata import notices
 from marketdata.config import Settings, reset_settings
 from tests.bls_server import BLSServer
 
@@ -30,8 +31,8 @@ def pay_band_frame(rows: pd.DataFrame) -> pd.DataFrame:
             "mid_annual_high": rows["annual_p75"],
             "experienced_annual_low": rows["annual_p75"],
             "experienced_annual_high": rows["annual_p90"],
-            "cert_annual_low": rows["annual_median"] * 1.05,
-            "cert_annual_high": rows["annual_median"] * 1.12,
+            "cert_only_annual_low": rows["annual_median"] * 1.05,
+            "cert_only_annual_high": rows["annual_median"] * 1.12,
         }
     )
 
@@ -71,9 +72,9 @@ def _isolated_environment(
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("MARKETDATA_OFFLINE", "1")
-    monkeypatch.setenv("MARKETDATA_SERVER", "off")  # commands run alone (tests/test_cli_server)
     monkeypatch.setenv("MARKETDATA_CACHE_DIR", str(tmp_path_factory.mktemp("env-cache")))
     reset_settings()
+    notices.forget()  # each test sees the package's once-per-process warnings afresh
     yield
     reset_settings()
 

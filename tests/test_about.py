@@ -37,7 +37,10 @@ def gaps() -> list[dict]:
             failure(lambda: oews.load(industry="all", occupation="29-2072")),
         ),
         as_record("Projected growth in Ohio", failure(lambda: projections.state_projections("OH"))),
-        as_record("Change over past releases", failure(lambda: oews_history.load_release(2020))),
+        as_record(
+            "Change over past releases",
+            failure(lambda: oews_history.load_release(2020, scope="state")),
+        ),
         as_record("Pay with a certification", failure(lambda: cps.certification_table(2025))),
     ]
 

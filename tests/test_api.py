@@ -416,7 +416,7 @@ def test_stale_answers_are_asked_again_or_used_offline(
     record = json.loads(stored.read_text())
     record["fresh_until"] = "2020-01-01T00:00:00+00:00"
     stored.write_text(json.dumps(record))
-    with pytest.warns(OfflineDataWarning, match="due for refresh"):
+    with pytest.warns(OfflineDataWarning, match="past their refresh date"):
         api.series("LNS14000000", 2024, 2025, settings=offline_settings)
     assert posts(bls_server) == 1
     api.series("LNS14000000", 2024, 2025, settings=online_settings)

@@ -122,4 +122,10 @@ def test_offline_breakdown_fills_the_credential_columns_from_the_bundled_table()
     # an estimate is shown to the nearest $100, as in the report's sentence: one figure here
     nearest = round(ohio["cert_only_annual_low"] / 100) * 100
     assert round(ohio["cert_only_annual_high"] / 100) * 100 == nearest
-    assert shown.loc["Pay with a certification, no license*", "Ohio"] == f"${nearest:,.0f}"
+    assert shown.loc["Pay with a certification*", "Ohio"] == f"${nearest:,.0f}"
+    # one name per ratio: the certification factor (one CPS cell here, so one figure) and
+    # the certification-or-license factor; no "premium" beside a "factor" for a near twin
+    assert shown.loc["Certification factor (CPS)", "Ohio"] == "1.25"
+    assert shown.loc["Certification-or-license factor (CPS)", "Ohio"] == "1.06 - 1.25"
+    cps = " ".join(label for label in shown.index if not label.startswith("ORS")).lower()
+    assert "premium" not in cps and "credential" not in cps

@@ -143,7 +143,7 @@ def test_bad_basis_or_status() -> None:
 
 
 def test_default_table_is_the_bundled_one_loudly() -> None:
-    with pytest.warns(OfflineDataWarning, match="transcription"):
+    with pytest.warns(OfflineDataWarning, match="bundled 2023 table"):
         found = cert_factors.factors("29-2072", "Postsecondary nondegree award", group_table=False)
     assert "bundled transcription of a public copy" in found.range().cert_source
     assert found.provenance[0]["bundled"] is True

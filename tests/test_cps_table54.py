@@ -201,9 +201,10 @@ def test_bundled_table_is_the_transcription_and_says_so() -> None:
 
 
 def test_offline_without_a_cached_table_uses_the_bundle_loudly() -> None:
-    with pytest.warns(OfflineDataWarning, match="bundled 2023 table 54, a transcription"):
+    with pytest.warns(OfflineDataWarning, match="using the bundled 2023 table"):
         frame = cps_characteristics.load()
     assert frame.attrs["provenance"][0]["bundled"] is True
+    assert "bundled 2023 table 54 is a transcription" in frame.attrs["provenance"][0]["note"]
 
 
 def test_a_year_not_cached_offline_is_an_error() -> None:
@@ -239,9 +240,10 @@ def test_fetched_like_the_other_cps_tables(
 def test_latest_tries_newer_years_then_bundles(
     bls_server: BLSServer, online_settings: Settings
 ) -> None:
-    with pytest.warns(OfflineDataWarning, match="404"):
+    with pytest.warns(OfflineDataWarning, match="bundled 2023 table"):
         frame = cps_characteristics.load(settings=online_settings)
     assert frame.attrs["provenance"][0]["bundled"]
+    assert "404" in frame.attrs["provenance"][0]["note"]
     assert bls_server.count("/cps/aa2024/cpsaat54.xlsx") == 1
     assert bls_server.count("/cps/aa2023/cpsaat54.xlsx") == 1  # BLS's own file is tried
 

@@ -69,7 +69,9 @@ def test_estimate_columns_are_marked(offline_settings: Settings) -> None:
     html = formatting.styled(df).to_html()
     assert "cert_annual_low (estimate)" in html and "annual_median (estimate)" not in html
     assert "not figures BLS published" in _caption(html)
-    assert f"${df['cert_annual_low'].iloc[0]:,.0f}" in html
+    low = df["cert_annual_low"].iloc[0]
+    assert formatting.format_value(low, formatting.measure_of("cert_annual_low")) in html
+    assert f"${low:,.0f}" not in html  # an estimate is rounded to hundreds
 
 
 def test_salary_breakdown_styled(offline_settings: Settings) -> None:
@@ -80,7 +82,8 @@ def test_salary_breakdown_styled(offline_settings: Settings) -> None:
     assert "cert_annual_low (estimate)" in html and ">annual_median<" in html
     ohio = df[df["area_code"] == "3900000"].iloc[0]
     assert f">${ohio['annual_median']:,.0f}<" in html
-    assert f"${ohio['cert_annual_low']:,.0f}" in html
+    low = formatting.format_value(ohio["cert_annual_low"], formatting.measure_of("cert_annual_low"))
+    assert f">{low}<" in html
     assert "OEWS May 2025 (bundled)" in _caption(html)
 
 

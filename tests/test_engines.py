@@ -19,7 +19,7 @@ import pytest
 from marketdata import cli, reports
 from marketdata.config import Settings
 from marketdata.errors import ReportError
-from marketdata.reports.batch.workers import _context
+from marketdata.reports.batch.workers import context
 
 #: The reports with the parameters issue 16 times them with.
 REPORTS = {
@@ -35,7 +35,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path
     settings = Settings(cache_dir=tmp_path_factory.mktemp("cache"), offline=True)
     kernel_root, inprocess_root = (tmp_path_factory.mktemp(n) for n in ("kernel", "inprocess"))
     folders = {}
-    with ProcessPoolExecutor(1, mp_context=_context()) as worker:
+    with ProcessPoolExecutor(1, mp_context=context()) as worker:
         main_before = worker.submit(_main_module).result()
         for name, params in REPORTS.items():
             fast = worker.submit(

@@ -107,7 +107,7 @@ PARAMETER_ERRORS = [
     ),
     (
         ["report", "occupation_outlook", "--occupation", "29-2072", "--release", "1850"],
-        "marketdata: error: unknown OEWS release: '1850' Archived releases run from 1997 on.",
+        "marketdata: error: unknown OEWS release: '1850'. Archived releases run from 1997 on.",
     ),
     (
         ["report", "growth_explorer", "--soc_group", "29-0000", "--release", "May"],

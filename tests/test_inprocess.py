@@ -49,7 +49,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
     settings = Settings(cache_dir=tmp / "cache", offline=True)
     good = notebook(tmp / "good.ipynb", CELLS)
     bad = notebook(tmp / "bad.ipynb", ['who = "x"', "print(seen)", "1 / 0"])
-    with ProcessPoolExecutor(1, mp_context=workers._context()) as worker:
+    with ProcessPoolExecutor(1, mp_context=workers.context()) as worker:
 
         def run(path: Path, name: str, **parameters):
             (tmp / name).mkdir()

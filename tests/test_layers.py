@@ -22,8 +22,6 @@ PAGE = ROOT / "ARCHITECTURE.md"
 
 #: Third-party and standard modules that reach the network: only ``http`` may import them.
 NETWORK = ("requests", "urllib3", "urllib.request", "http.client", "socket", "httpx", "aiohttp")
-#: Modules allowed ``socket`` for a local Unix socket (the command server), never the network.
-UNIX_SOCKETS = ("marketdata.cli_client", "marketdata.cli_server")
 #: Only these layers may import ``platformdirs`` (the default cache folder is a setting).
 PLATFORMDIRS_LAYERS = ("core", "cache")
 
@@ -169,14 +167,11 @@ def test_only_http_talks_to_the_network(module: str) -> None:
     own = layer_of_file(path.relative_to(PACKAGE).as_posix())
     found = imports(path, module)
     if own != "http":
-        allowed = {"socket"} if module in UNIX_SOCKETS else set()
         network = [
             f"line {line}: {name}"
             for line, name in found
-            if any(name == n or name.startswith(f"{n}.") for n in NETWORK) and name not in allowed
+            if any(name == n or name.startswith(f"{n}.") for n in NETWORK)
         ]
-        if allowed:
-            assert "AF_INET" not in path.read_text(), f"{module} may use Unix sockets only"
         assert not network, f"{module} imports network modules (only http may): {network}"
     if own not in PLATFORMDIRS_LAYERS:
         dirs = [line for line, name in found if name.split(".")[0] == "platformdirs"]

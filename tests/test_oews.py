@@ -121,8 +121,9 @@ def test_unreachable_bls_falls_back_to_the_snapshot(
 ) -> None:
     for name in oe.FILES:
         bls_server.add_handler(OE + name, lambda request: Answer(503, {}, b"busy"))
-    with pytest.warns(OfflineDataWarning, match="503"):
+    with pytest.warns(OfflineDataWarning, match="BLS could not be reached"):
         df = oews.load(occupation="29-2072", area="CA", settings=online_settings)
+    assert "503" in df.attrs["provenance"][0]["note"]
     assert list(df.annual_median) == [61810]
     assert df.attrs["provenance"][0]["bundled"]
     assert cache.lookup("oe/oe.area", settings=online_settings) is None

@@ -19,6 +19,7 @@ from marketdata import cache, oews_history
 from marketdata.config import Settings
 from marketdata.errors import (
     NotComparableWarning,
+    OfflineDataWarning,
     OfflineError,
     SourceFormatError,
     UnknownArea,
@@ -127,8 +128,11 @@ def test_bad_release_names(served: Settings, bad: object) -> None:
 
 
 def test_offline_without_cache(offline_settings: Settings) -> None:
-    with pytest.raises(OfflineError):
-        oews_history.load_release(2021, settings=offline_settings)
+    with pytest.warns(OfflineDataWarning, match="bundled national OEWS history"):
+        national = oews_history.load_release(2021, settings=offline_settings)
+    assert national.attrs["provenance"][0]["bundled"]
+    with pytest.raises(OfflineError, match="the bundled history holds the nation only"):
+        oews_history.load_release(2021, scope="state", settings=offline_settings)
 
 
 def test_zip_members_are_read_by_name_only(bls_server: BLSServer, online_settings, tmp_path):

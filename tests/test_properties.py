@@ -562,7 +562,11 @@ def test_resolve_industry(text: Any) -> None:
 @example(text="²")
 def test_release_and_state_lookups(text: Any) -> None:
     ours(lambda: oews_history.parse_release(text), *named(text))
-    ours(lambda: projections.state_fips(text), *named(text))
+    if isinstance(text, bool):  # a yes/no is no area: the wrong kind of value
+        with pytest.raises(TypeError, match=f"area={text} is a bool"):
+            projections.state_fips(text)
+    else:
+        ours(lambda: projections.state_fips(text), *named(text))
     ours(lambda: oews_archive.check_scope(text), *named(text))
 
 

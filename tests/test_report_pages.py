@@ -4,13 +4,16 @@ in a real headless browser (1280 and 800 px) and as a PDF, and a report after
 
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import math
 import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
+import pdfplumber
 import pytest
 from pypdf import PdfReader
 
@@ -41,13 +44,17 @@ WIDTH = {True: 612, "letter": 612, "a4": 595}
 
 
 def page_bound(html: str) -> int:
-    """The most pages a sensible print of ``html`` takes: a page per two figures and per 18
-    table rows (a Letter or A4 page at the print stylesheet's 7 pt holds 40-60 rows; 18
-    leaves room for rows whose titles and notes wrap), plus one for the title, summary and
-    About box. A print that breaks before every section takes more: it gave 23, 21 and 16
-    pages for these three reports, against bounds of 16, 14 and 12."""
-    figures, rows = html.count("<img"), html.count("<tr>")
-    return math.ceil(figures / 2 + rows / 18 + 1)
+    """The most pages a sensible print of ``html`` takes: a page per two figures (a figure
+    taller than a page prints at its own size over as many pages as it needs, 980 CSS px of
+    Letter's text height each) and per 15 table rows (a Letter or A4 page at the print
+    stylesheet's 8 pt holds 35-50 rows; 15 leaves room for rows whose titles and notes
+    wrap), plus one for the title, brief or summary, and About box."""
+    heights = [
+        int.from_bytes(base64.b64decode(data[:44])[20:24], "big")
+        for data in re.findall(r'src="data:image/png;base64,([^"]+)"', html)
+    ]
+    figures = sum(0.5 if h <= 980 else math.ceil(h * 0.96 / 980) for h in heights)
+    return math.ceil(figures + html.count("<tr>") / 15 + 1)
 
 
 def body_text(path: Path) -> str:
@@ -93,9 +100,12 @@ def test_readme_main_job_offline(tmp_path: Path, monkeypatch, capsys) -> None:
     text = body_text(html)
     assert not TECHNICAL.search(text), TECHNICAL.search(text)
     manifest = json.loads((html.parent / "manifest.json").read_text())
-    summary = " ".join(manifest["summary"])
-    assert summary in text  # the summary is in the page, at the top
-    assert text.index("Summary") < text.index("Quick facts")
+    summary = " ".join(manifest["summary"])  # recorded; the page leads with the brief
+    brief = (html.parent / "brief.txt").read_text()
+    assert "Half of the workers in Ohio earn more than $50,990 a year" in text
+    assert text.index("With and without a certification") < text.index("Quick facts")
+    assert "Ohio's own forecast is not downloaded yet: marketdata fetch --state OH" in text
+    assert "not available" not in brief.lower()
     ohio, nation = published_median("3900000"), published_median("0000000")
     assert (ohio, nation) == (50990, 51140)
     assert f"a median of ${ohio:,.0f} a year in May 2025" in summary
@@ -154,8 +164,9 @@ def test_fetch_state_then_the_report_has_state_projections(
     assert growth.loc["Ohio", "percent_change"] == 1.5  # Projections Central, as published
     assert growth.loc["Ohio", "openings_annual"] == 7190
     text = body_text(result.html)
-    assert "Employment in Ohio is projected to grow 1.5% from 2024 to 2034" in text
+    assert "In Ohio, jobs should grow 1.5% from 2024 to 2034" in text  # the brief: Ohio's own
     assert "with about 7,190 openings a year" in text
+    assert "Ohio's own forecast is not downloaded yet" not in text
 
 
 @pytest.mark.parametrize("name", list(KINDS))
@@ -181,13 +192,62 @@ def test_report_in_a_real_browser(built, name: str, tmp_path: Path) -> None:
             assert page.images and page.broken_images == []
             assert all(i["alt"] for i in page.images)  # alt text on every figure
             assert page.console_errors == []
-            assert " ".join(result.summary) in " ".join(page.text.split())  # the summary
+            assert lead_of(result) in " ".join(page.text.split())  # the brief or summary
             assert shot.read_bytes()[:4] == b"\x89PNG"
         # printed, nothing may scroll: every table fits A4's text width (210 mm less the
-        # 11 mm margins, 188 mm = 710 CSS px; Letter's is wider), none is cut
-        printed = browser.inspect(result.html, 710, media="print")
+        # 8 mm margins, 194 mm = 733 CSS px; Letter's is wider), none is cut
+        printed = browser.inspect(result.html, 733, media="print")
         assert printed.overflow == 0 and printed.wide == [], printed.wide
         assert printed.scrolled == [], printed.scrolled
+
+
+def lead_of(result: reports.ReportResult) -> str:
+    """What a report opens with: the brief's pay line (occupation outlook), else the summary."""
+    if result.name == "occupation_outlook":
+        return "Half of the workers in Ohio earn more than $50,990 a year, and half earn less."
+    return " ".join(result.summary)
+
+
+def test_first_screen_answers_the_student(built, tmp_path: Path) -> None:
+    """At 1280 x 800 px, as the page opens: the pay, both certification figures and the jobs
+    line, before any detail."""
+    binary = find_chromium()
+    if binary is None:
+        pytest.skip("no Chromium (.ci/run installs the chromium package)")
+    result = built["occupation_outlook"]
+    bands = pd.read_csv(result.tables["credentials"]).iloc[0]
+    with Browser(binary) as browser:
+        shot = tmp_path / "first-screen.png"
+        page = browser.inspect(
+            result.html, 1280, height=800, unfold=False, viewport_only=True, screenshot=shot
+        )
+    text = " ".join(page.text.split())
+    with_ = (bands["cert_only_annual_low"] + bands["cert_only_annual_high"]) / 2
+    assert "$50,990 a year" in text and "$24.52 an hour" in text
+    assert f"${round(with_ / 100) * 100:,.0f} a year with a certification (estimate)" in text
+    assert re.search(r"\$\d\d,\d00 a year without a certification \(estimate\)", text)
+    assert "In the nation as a whole, jobs should grow 7.1% from 2024 to 2034" in text
+    assert "About 1 in 4 jobs in this field require a certification." in text
+    assert "Quick facts" in text and "Location quotient" not in text  # details stay folded
+
+
+def test_brief_alone_on_one_page(offline: Settings, tmp_path: Path) -> None:
+    if renderer() is None:
+        pytest.skip("no PDF renderer installed")
+    result = reports.run(
+        "occupation_outlook",
+        output_dir=tmp_path,
+        settings=offline,
+        pdf="a4",
+        brief=True,
+        **KINDS["occupation_outlook"],
+    )
+    alone = PdfReader(result.brief_pdf)
+    assert len(alone.pages) == 1 and round(float(alone.pages[0].mediabox.width)) == 595
+    text = unicodedata.normalize("NFKC", " ".join((alone.pages[0].extract_text() or "").split()))
+    assert "With and without a certification" in text and "Quick facts" not in text
+    first = " ".join((PdfReader(result.pdf).pages[0].extract_text() or "").split())
+    assert "Sources: BLS wage survey" in first and "Quick facts" not in first  # its own page
 
 
 @pytest.mark.parametrize("name", list(KINDS))
@@ -200,8 +260,8 @@ def test_report_pdf_holds_the_summary(built, name: str) -> None:
     reader = PdfReader(result.pdf)
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
     joined = text.replace("- ", "-")  # a line broken after a hyphen ("entry- level")
-    for sentence in result.summary:  # the whole summary, and the About box
-        assert sentence in joined, sentence
+    for sentence in result.summary if name != "occupation_outlook" else [lead_of(result)]:
+        assert sentence in joined, sentence  # the whole summary (or the brief), the About box
     assert "About these data" in text and "Data sources: U.S. Bureau of Labor Statistics" in text
     assert "bundled with marketdata" in text
     manifest = json.loads(result.manifest.read_text())
@@ -210,6 +270,15 @@ def test_report_pdf_holds_the_summary(built, name: str) -> None:
     assert {round(float(p.mediabox.width)) for p in reader.pages} == {WIDTH[PAPER[name]]}
     bound = page_bound(result.html.read_text(encoding="utf-8"))
     assert len(reader.pages) <= bound, (len(reader.pages), bound)
+    with pdfplumber.open(result.pdf) as printed:
+        # no text under 8 pt (Chromium writes 8 pt as 7.99), charts at their own size (their
+        # text is 8 pt or more: plots.base), and no last page holding only a footer line
+        sizes = [c["size"] for page in printed.pages for c in page.chars]
+        assert min(sizes) >= 7.95, min(sizes)
+        scales = [i["width"] / (i["srcsize"][0] * 0.72) for p in printed.pages for i in p.images]
+        assert scales and min(scales) >= 0.99, scales
+        last = (printed.pages[-1].extract_text() or "").strip().splitlines()
+        assert len(last) > 3, last
 
 
 def test_batch_pdf_and_resume(offline: Settings, tmp_path: Path) -> None:

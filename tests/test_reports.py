@@ -30,6 +30,7 @@ from marketdata.cache import add_file
 from marketdata.config import Settings, reset_settings
 from marketdata.errors import OfflineError, ReportError, UnknownArea, UnknownCode
 from marketdata.reports.manifest import sha256
+from marketdata.snapshot import history as history_bundle
 
 DATA = Path(__file__).parent / "data"
 STATES = DATA / "plots" / "oews_2025_states.csv"
@@ -116,6 +117,7 @@ def test_outlook_folder_and_manifest(outlook: reports.ReportResult, outputs: Pat
         "area": "3900000",
         "comparison_areas": ["0018140"],
         "release": "May 2025",
+        "factors": "",
     }
     assert manifest["package"]["version"] == marketdata.__version__
     assert re.fullmatch(r"[0-9a-f]{32}", manifest["run_id"])
@@ -180,8 +182,8 @@ def test_outlook_degrades_sections_it_cannot_fill(outlook: reports.ReportResult)
     assert missing["Projected growth and openings"]["state"] == "OH"
     assert missing["Pay with a certification, by occupation group"]["needs"] == "cps"
     html = outlook.html.read_text()
-    assert html.count("Not available here:") == 3
-    assert "Not available here: industry detail from BLS" in html
+    assert html.count("Not downloaded yet:") == 4  # three sections and the brief's last line
+    assert "Not downloaded yet: industry detail from BLS" in html
     assert "To fill them, run <code>marketdata fetch --state OH</code>" in html
     assert "the estimates shown use CPS table 54" in html
 
@@ -193,6 +195,7 @@ def test_secrets_are_never_written(outlook: reports.ReportResult) -> None:
         "area",
         "comparison_areas",
         "release",
+        "factors",
     }
     for path in outlook.directory.rglob("*"):
         if path.is_file():
@@ -262,9 +265,11 @@ def test_growth_explorer(explorer: reports.ReportResult) -> None:
     assert changes.is_monotonic_decreasing
     assert changes.iloc[0] == table["percent_change"].astype(float).max()
     assert {"fastest_growing", "most_openings", "growth_vs_pay"} <= set(explorer.figures)
-    missing = {s["section"]: s["reason"] for s in explorer.unavailable}
-    assert set(missing) == {"Change over past releases"}
-    assert "offline" in missing["Change over past releases"]
+    assert explorer.unavailable == []  # offline, the national history is bundled
+    history = read_csv(explorer.tables["history"]).set_index("year")
+    bundled_2024 = history_bundle.release_frame("May 2024").set_index("occupation_code")
+    assert float(history.loc["2024", "employment"]) == bundled_2024.loc["29-0000", "employment"]
+    assert {"history_employment", "history_median_pay"} <= set(explorer.figures)
 
 
 # --------------------------------------------------------------------------- credentials
@@ -324,7 +329,11 @@ def test_group_reports_show_credential_rows(
         ({"occupation": "29-9999", "area": "OH"}, UnknownCode, "29-9091"),
         ({"occupation": "29-2072", "area": "Atlantis"}, UnknownArea, "Atlantic City"),
         ({"occupation": "29-2072", "area": "OH", "ocupation": "x"}, ReportError, "'occupation'"),
-        ({"occupation": "29-2072", "area": "OH", "release": "May 2021"}, OfflineError, "offline"),
+        (
+            {"occupation": "29-2072", "area": "OH", "release": "May 2021"},
+            OfflineError,
+            "bundled history holds the nation only",
+        ),
         ({"occupation": "29-2072", "comparison_areas": ["CA", "Nowhere"]}, UnknownArea, "Nowhere"),
     ],
 )
@@ -500,9 +509,11 @@ def test_outlook_with_the_release_downloaded(bls_server, online_settings, tmp_pa
 
 def test_command_line_parameter_errors(capsys) -> None:
     assert cli.main(["report", "occupation_outlook", "--occupation"]) == 2
-    assert "--occupation needs a value" in capsys.readouterr().err
+    assert "'--occupation' requires an argument" in capsys.readouterr().err
     assert cli.main(["report", "occupation_outlook", "--top-n=5"]) == 2
-    assert "unknown parameter 'top_n'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "no such option --top-n." in err
+    assert "Options: --area, --brief, --comparison-areas, --engine," in err
     assert cli.main(["report", "rerun"]) == 2
     assert "usage: marketdata report rerun" in capsys.readouterr().err
     assert cli.main(["report", "occupation_outlook", "29-2072"]) == 2

@@ -36,8 +36,10 @@ def test_credential_table_and_sentences() -> None:
 
 def test_local_prices_for_ohio(adjusted) -> None:
     ohio = adjusted[adjusted["area_code"] == "3900000"].iloc[0]
-    assert ohio["annual_median"] == 50990 and ohio["rpp"] == 92.774 and ohio["rpp_year"] == 2024
-    assert ohio["annual_median_rpp_adjusted"] == round(50990 / 92.774 * 100)
+    # states beside metros: all in 2023, the latest year MARPP has (SARPP goes on to 2024)
+    assert ohio["annual_median"] == 50990 and ohio["rpp"] == 91.903 and ohio["rpp_year"] == 2023
+    assert ohio["annual_median_rpp_adjusted"] == round(50990 / 91.903 * 100)
+    assert set(adjusted["rpp_year"].dropna()) == {2023}
     table = ct.local_price_columns(adjusted)
     assert list(table.columns) == list(ct.LOCAL_PRICE_COLUMNS)
     programs = {p["program"] for p in table.attrs["provenance"]}
@@ -49,7 +51,7 @@ def test_local_prices_for_ohio(adjusted) -> None:
 def test_notes_and_ranking(adjusted) -> None:
     notes = ct.local_price_notes(adjusted)
     assert notes[0] == ct.BEA_NOTE
-    assert "BEA SARPP 2024, updated February 19, 2026" in notes[1]
+    assert "BEA SARPP 2023, updated February 19, 2026" in notes[1]
     assert "BEA MARPP 2023, updated December 12, 2024" in notes[1]
     nonmetro = int((adjusted["area_type"] == "nonmetro").sum())
     assert nonmetro > 100
@@ -75,9 +77,9 @@ def test_offline_ohio_outlook_shows_both_figures_with_sources(tmp_path) -> None:
     )
     prices = pd.read_csv(result.tables["pay_local_prices"]).set_index("area_name")
     ohio = prices.loc["Ohio"]
-    assert (ohio["annual_median"], ohio["rpp"], ohio["rpp_year"]) == (50990, 92.774, 2024)
-    assert ohio["annual_median_rpp_adjusted"] == 54962
-    assert ohio["rpp_source"] == "BEA SARPP 2024, updated February 19, 2026"
+    assert (ohio["annual_median"], ohio["rpp"], ohio["rpp_year"]) == (50990, 91.903, 2023)
+    assert ohio["annual_median_rpp_adjusted"] == 55482
+    assert ohio["rpp_source"] == "BEA SARPP 2023, updated February 19, 2026"
     creds = pd.read_csv(result.tables["credentials_required"]).set_index("requirement")
     assert creds.loc["Certification required", "share"] == 26.3
     assert creds.loc["Any credential required", "standard_error"] == 7.5
@@ -86,7 +88,8 @@ def test_offline_ohio_outlook_shows_both_figures_with_sources(tmp_path) -> None:
     assert "map_pay_local_prices" in result.figures
     html = result.html.read_text()
     assert "About 1 in 4 of these jobs requires a certification (BLS ORS 2020, preliminary)" in html
-    assert "$54,962" in html and "BEA-derived" in html
+    assert "$55,482" in html and "BEA-derived" in html
+    assert "91.9" in html and "91.903" not in html  # a parity as people read it
     assert "regional price parities: U.S. Bureau of Economic Analysis" in html
     programs = {d["program"] for d in json.loads(result.manifest.read_text())["data"]}
     assert {"OEWS", "BEA", "ORS"} <= programs

@@ -107,13 +107,21 @@ def test_ohio_example(dec2024: pd.DataFrame, oews_29_2072: pd.DataFrame) -> None
     assert out["rpp_source"] == "BEA SARPP 2023, updated December 12, 2024"
 
 
-def test_closest_year_per_table(oews_29_2072: pd.DataFrame, dec2024: pd.DataFrame) -> None:
+def test_one_year_for_areas_compared(oews_29_2072: pd.DataFrame, dec2024: pd.DataFrame) -> None:
+    """States (SARPP to 2024) beside metros (MARPP to 2023) are all priced in 2023: with
+    Ohio in 2024 and Columbus in 2023, Columbus read $54,202 in national prices and Ohio
+    $54,962, a gap the prices of two different years made."""
     both = pd.concat([_all_items(SARPP_2024), _all_items(MARPP_2023)], ignore_index=True)
     rows = oews_29_2072[oews_29_2072["area_code"].isin(["3900000", "0018140", "0000000"])]
     out = local_pay.add_rpp(rows, both).set_index("area_code")
-    assert out.loc["3900000", "rpp_year"] == 2024  # May 2025 OEWS: 2024 is the latest state year
-    assert out.loc["3900000", "rpp"] == 92.774
-    assert out.loc["0018140", "rpp_year"] == 2023 and out.loc["0018140", "rpp"] == 94.516
+    assert set(out["rpp_year"]) == {2023}
+    assert out.loc["3900000", "rpp"] == 91.903  # SARPP 2023, as the 2026 release prints it
+    assert out.loc["0018140", "rpp"] == 94.516
+    assert out.loc["3900000", "annual_median_rpp_adjusted"] == round(50990 / 91.903 * 100)
+    states = rows[rows["area_type"] != "metro"]
+    alone = local_pay.add_rpp(states, both).set_index("area_code")
+    assert alone.loc["3900000", "rpp_year"] == 2024  # no metro compared: the state's latest
+    assert alone.loc["3900000", "rpp"] == 92.774
     assert out.loc["0000000", "rpp"] == 100.0
     assert out.loc["0000000", "annual_median_rpp_adjusted"] == out.loc["0000000", "annual_median"]
     assert local_pay.closest_year("May 2021", dec2024["year"]) == 2021
@@ -234,6 +242,7 @@ def test_an_older_cached_file_gives_way_to_the_newer_bundle(offline_settings) ->
     cache.add_file(
         SARPP_2023, key=known.key, url=known.url, settings=offline_settings, check=known.check
     )
-    with pytest.warns(OfflineDataWarning, match="older than the bundled"):
+    with pytest.warns(OfflineDataWarning, match="bundled SARPP"):
         states = rpp.load("SARPP", settings=offline_settings)
+    assert "older than the bundled" in states.attrs["provenance"][0]["note"]
     assert _value(states, "39000", 2024) == 92.774

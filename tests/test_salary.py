@@ -310,10 +310,10 @@ def test_end_to_end_from_bls_files(bls_server, online_settings) -> None:
     assert columbus["cert_basis"] == "occupation group"
     assert columbus["edu_cert_factor_high"] == pytest.approx(1236 / 992)  # table 54 beside
     assert columbus["typical_education"] == "Postsecondary nondegree award"
-    # BEA's price parities (2023 for metros, 2024 for states: closest to May 2025) and ORS
+    # BEA's price parities (one year for all: 2023, the latest MARPP has) and ORS
     assert (columbus["rpp"], columbus["rpp_year"]) == (94.516, 2023)
-    assert (ohio["rpp"], ohio["rpp_year"]) == (92.774, 2024)
-    assert ohio["annual_median_rpp_adjusted"] == round(50990 / 92.774 * 100)
+    assert (ohio["rpp"], ohio["rpp_year"]) == (91.903, 2023)
+    assert ohio["annual_median_rpp_adjusted"] == round(50990 / 91.903 * 100)
     assert (ohio["ors_certification_share"], ohio["ors_certification_se"]) == (26.3, 7.5)
     assert frame.attrs["column_info"]["rpp"]["kind"] == "derived from BEA figures"
     programs = {p["program"] for p in frame.attrs["provenance"]}
@@ -339,8 +339,7 @@ def test_cli_salary(capsys) -> None:
         status = cli.main(["salary", "29-2072", "US", "Columbus, OH", "--no-certification"])
     assert status == 0
     out = capsys.readouterr().out
-    with pytest.warns(OfflineDataWarning):
-        status = cli.main(["salary", "29-2072", "Columbus, OG"])
+    status = cli.main(["salary", "29-2072", "Columbus, OG"])  # the bundle was announced once
     assert status == 2
     assert "29-2072 Medical Records Specialists, May 2025" in out
     assert "$51,230" in out and "Entry (10th-25th pct)*" in out
@@ -374,4 +373,5 @@ def test_report_notes_never_hold_the_reason_a_source_was_missing(oews) -> None:
     frame["cert_unavailable"] = odd  # any wording at all
     notes = rt.pay_band_notes(frame)
     assert notes and not any("unavailable" in n or "example.invalid" in n for n in notes)
-    assert any(n.startswith("Estimate: area's OEWS annual median x CPS factor") for n in notes)
+    # the method of the estimate the table shows: a certification, no license
+    assert any(n.startswith("Estimate: area's OEWS annual median x CPS ratio") for n in notes)

@@ -32,8 +32,8 @@ def frame() -> pd.DataFrame:
 def test_rpp_columns(frame) -> None:
     us, ohio, columbus = (frame.iloc[i] for i in range(3))
     assert (us["rpp"], us["annual_median_rpp_adjusted"]) == (100.0, 51140)
-    assert (ohio["rpp"], ohio["rpp_year"]) == (92.774, 2024)
-    assert ohio["annual_median_rpp_adjusted"] == round(50990 / 92.774 * 100)
+    assert (ohio["rpp"], ohio["rpp_year"]) == (91.903, 2023)
+    assert ohio["annual_median_rpp_adjusted"] == round(50990 / 91.903 * 100)
     assert (columbus["rpp"], columbus["rpp_year"]) == (94.516, 2023)
     assert columbus["rpp_source"] == "BEA MARPP 2023, updated December 12, 2024"
     info = frame.attrs["column_info"]
@@ -55,8 +55,9 @@ def test_ors_columns(frame) -> None:
 
 def test_display_rows(frame) -> None:
     shown = salary.display(frame)
-    assert shown.loc["BEA price parity, all items (U.S. = 100)", "Ohio"] == "92.8 (2024)"
-    assert shown.loc["Median in national prices (BEA-derived)", "Ohio"] == "$54,962"
+    parity = shown.loc["BEA price parity, all items, 2023 (U.S. = 100)"]  # the year said once
+    assert (parity["Ohio"], parity["Columbus, OH"]) == ("91.9", "94.5")
+    assert shown.loc["Median in national prices (BEA-derived)", "Ohio"] == "$55,482"
     assert shown.loc["ORS: jobs requiring a certification", "Ohio"] == "26.3% (SE 7.5)"
     assert shown.loc["ORS: jobs requiring a license", "Ohio"] == "n/a"
 

@@ -49,7 +49,7 @@ CYCLE: tuple[str, ...] = tuple(
 RC: dict[str, object] = {"text.hinting": "no_hinting"}
 
 #: Font sizes (points).
-TITLE, LABEL, TICK, VALUE, NOTE = 11.0, 9.0, 8.5, 8.0, 7.5
+TITLE, LABEL, TICK, VALUE, NOTE = 11.0, 9.0, 8.5, 8.0, 8.0
 
 #: Axis labels of the OEWS measures.
 MEASURE_LABELS: dict[str, str] = {

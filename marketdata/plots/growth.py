@@ -3,13 +3,15 @@ projected growth against pay."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from marketdata.formatting import format_value
-from marketdata.plots import base, layout
+from marketdata.plots import base, layout, leaders
 from marketdata.schema import plain, validate
 
 #: Height (inches) of one row of :func:`growth_openings`.
@@ -204,14 +206,19 @@ def growth_vs_pay(
     y: str = "annual_median",
     size: str | None = "openings_annual",
     label: str = "occupation_title",
-    annotate: int = 8,
+    highlight: Sequence[str] = (),
+    annotate: int = 2,
     title: str | None = None,
 ) -> Figure:
     """Scatter of projected growth against pay, one point per occupation.
 
-    Point area follows ``size`` (e.g. annual openings); the ``annotate`` points with the most
-    openings (or the highest pay when there is no size) are named. Top-coded pay is an open
-    triangle at the bound; rows missing either value are left out and counted in a note.
+    Point area follows ``size`` (e.g. annual openings). Named, with leader lines and never
+    over a point or another name (:func:`marketdata.plots.leaders.name_points`): the
+    occupations in ``highlight`` (codes or titles; drawn in orange, always tried first), then
+    ``annotate`` more: those a summary talks about, the most openings (or the highest pay
+    when there is no size) and the fastest growth, then more by openings. Top-coded pay is
+    an open triangle at the bound; rows missing either value are left out and counted in a
+    note.
     """
     validate(df, [x, y, label], table="growth and pay")
     df = plain(df)
@@ -227,10 +234,21 @@ def growth_vs_pay(
     finite = sizes[known & ~np.isnan(sizes)]
     scale = 600 / finite.max() if finite.size and finite.max() > 0 else 0.0
     area = np.where(np.isnan(sizes), 30, 15 + sizes * scale)
+    codes = base.text_labels(df, "occupation_code") if "occupation_code" in df.columns else names
+    marked = np.array([c in highlight or n in highlight for c, n in zip(codes, names, strict=True)])
     exact, bound = known & ~tops, known & tops
     ax.scatter(
         xs[exact], ys[exact], s=area[exact], alpha=0.6, color=base.COLORS["blue"], edgecolor="white"
     )
+    if (marked & exact).any():  # drawn again on top, in a colour of its own
+        ax.scatter(
+            xs[marked & exact],
+            ys[marked & exact],
+            s=area[marked & exact],
+            color=base.COLORS["orange"],
+            edgecolor=base.COLORS["black"],
+            zorder=3,
+        )
     legend = None
     if bound.any():
         ax.scatter(
@@ -267,7 +285,11 @@ def growth_vs_pay(
     heading = title or "Growth and pay" + (" (point size: openings per year)" if size else "")
     layout.finish(fig, [ax], left=1.1, plot_height=4.2, title=heading, notes=notes, legend=legend)
     order = np.argsort(-(np.nan_to_num(sizes, nan=-1) if size else np.nan_to_num(ys, nan=-1)))
-    named = _name_points(ax, [i for i in order if known[i]][:annotate], xs, ys, names)
+    fastest = np.argsort(-np.nan_to_num(xs, nan=-np.inf), kind="stable")[:1]
+    wanted = [i for i in (*np.flatnonzero(marked), *order[:1], *fastest, *order) if known[i]]
+    chosen = list(dict.fromkeys(wanted))[: annotate + int(marked.sum())]
+    radii = np.where(bound, np.sqrt(60) / 2, np.sqrt(area) / 2)
+    named = len(leaders.name_points(ax, xs, ys, radii, chosen, names))
     shown = [
         f"{names[i]}: {format_value(xs[i], 'percent_change')}, "
         f"{format_value(ys[i], y, topcoded=bool(tops[i]))}"
@@ -279,49 +301,3 @@ def growth_vs_pay(
         f"Scatter chart: {heading}; {int(known.sum())} occupations, {named} named. "
         f"{base.listing(shown, 10)}.",
     )
-
-
-def _name_points(ax, chosen: list[int], xs, ys, names: list[str]) -> int:
-    """Name points ``chosen`` (in order) beside them where the name overlaps no name placed
-    before it and stays inside the axes (tried at four corners); returns how many were named."""
-    dpi = ax.figure.dpi
-    frame = ax.get_window_extent()
-    ax.set_xlim(ax.get_xlim())
-    ax.set_ylim(ax.get_ylim())
-    placed: list[tuple[float, float, float, float]] = []
-    for i in chosen:
-        px, py = ax.transData.transform((xs[i], ys[i]))
-        w, h = (v * dpi for v in base.text_size(names[i], 7))
-        for dx, dy, ha, va in (
-            (5, 5, "left", "bottom"),
-            (-5, 5, "right", "bottom"),
-            (5, -5, "left", "top"),
-            (-5, -5, "right", "top"),
-        ):
-            x0 = px + dx * dpi / 72 - (w if ha == "right" else 0)
-            y0 = py + dy * dpi / 72 - (h if va == "top" else 0)
-            box = (x0, y0, x0 + w, y0 + h)
-            inside = (
-                frame.x0 <= box[0]
-                and box[2] <= frame.x1
-                and frame.y0 <= box[1]
-                and box[3] <= frame.y1
-            )
-            clear = all(
-                box[2] < b[0] or b[2] < box[0] or box[3] < b[1] or b[3] < box[1] for b in placed
-            )
-            if inside and clear:
-                placed.append(box)
-                ax.annotate(
-                    names[i],
-                    (xs[i], ys[i]),
-                    xytext=(dx, dy),
-                    textcoords="offset points",
-                    ha=ha,
-                    va=va,
-                    fontsize=7,
-                    parse_math=False,
-                    gid="value-label",
-                )
-                break
-    return len(placed)

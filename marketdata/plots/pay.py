@@ -9,12 +9,16 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from marketdata.formatting import format_value
+from marketdata import arguments
+from marketdata.formatting import estimate_range, format_value
 from marketdata.plots import base, layout
 from marketdata.schema import plain, validate
 
 #: Height (inches) of one row of :func:`wage_distribution` and of :func:`pay_bands`.
 ROW, BAND_ROW = 0.46, 0.56
+#: Most rows :func:`wage_distribution` draws: the chart then fits a printed page (Letter or
+#: A4) at full size; a longer list is capped or split by the caller, never shrunk.
+CHART_ROWS = 15
 #: Offset (points) of a value label from the end of its whisker.
 GAP_POINTS = 6.0
 #: Log-axis ticks: 1, 2, 3, 5 per decade.
@@ -62,16 +66,30 @@ def wage_distribution(
     label
         Column naming each row.
     reference
-        Optional column of a value to mark on each row (e.g. the national median), drawn as
-        an open circle and named ``reference_label`` in the legend.
+        Optional name of a column of a value to mark on each row (e.g. the national median),
+        drawn as an open circle and named ``reference_label`` in the legend (left out when
+        no row has a value).
     sort
         Highest median first (rows without a median last); else the order of ``df``.
+        At most :data:`CHART_ROWS` rows (a longer chart would print shrunk): pass the rows
+        to show, e.g. ``tables.top(frame, "employment", CHART_ROWS)``.
     scale
         ``"linear"``, ``"log"``, or ``"auto"``: log when the highest 90th percentile is more
         than 3 times the lowest 10th (otherwise the narrow bands would shrink to slivers).
     """
     columns = [f"{basis}_{p}" for p in base.PERCENTILES]
-    validate(df, [label, *columns], table="OEWS")
+    if reference is not None and not isinstance(reference, str):
+        raise TypeError(
+            f"reference={arguments.shown(reference)} is {arguments.kind(reference)}: give the name "
+            "of a column holding the value to mark on each row, e.g. "
+            "df.assign(us_median=51140) with reference='us_median'"
+        )
+    validate(df, [label, *columns, *([reference] if reference else [])], table="OEWS")
+    if len(df) > CHART_ROWS:
+        raise ValueError(
+            f"{len(df)} rows: a wage chart shows at most {CHART_ROWS} (longer, it prints "
+            "shrunk); pass the rows to show, e.g. the largest by employment"
+        )
     if scale not in ("auto", "linear", "log"):
         raise ValueError(f"scale {scale!r}: use 'auto', 'linear' or 'log'")
     data = plain(df)
@@ -173,16 +191,25 @@ def wage_distribution(
         notes.append(base.GAP_NOTE)
     missing = ~some
     if missing.any():
-        layout.Labels(
-            ax,
-            [0.5] * int(missing.sum()),
-            ys[missing],
-            ["wages not released"] * int(missing.sum()),
-            ha="center",
-            colors=base.COLORS["grey"],
-            transform=ax.get_yaxis_transform(),
-            gid="value-label",
-        )
+        # in the half of the row the reference marker (if any) is not in
+        marks = base.floats(data, reference) if reference is not None else np.full(n, np.nan)
+        ax.set_xlim(*xlim)
+        at = ax.transLimits.transform(
+            np.column_stack([np.nan_to_num(marks, nan=xlim[0]), np.zeros(n)])
+        )[:, 0]
+        right = ~np.isnan(marks) & (at < 0.5)
+        for side, where, ha in ((~right, 0.02, "left"), (right, 0.98, "right")):
+            rows_here = missing & side
+            layout.Labels(
+                ax,
+                [where] * int(rows_here.sum()),
+                ys[rows_here],
+                ["wages not released"] * int(rows_here.sum()),
+                ha=ha,
+                colors=base.COLORS["grey"],
+                transform=ax.get_yaxis_transform(),
+                gid="value-label",
+            )
     for texts, xs, offset, ha, va in (
         (left_text, lows, (-GAP_POINTS, 0), "right", "center"),
         (right_text, highs, (GAP_POINTS + 3, 0), "left", "center"),
@@ -204,8 +231,8 @@ def wage_distribution(
         Line2D([], [], marker="D", color=base.COLORS["vermillion"], linestyle="none"),
     ]
     keys = ["10th to 90th percentile", "25th to 75th percentile", "Median"]
-    if reference is not None:
-        marks = base.floats(data, reference)
+    marks = base.floats(data, reference) if reference is not None else np.array([np.nan])
+    if not np.isnan(marks).all():  # no key for a mark that is nowhere drawn
         ax.plot(
             marks,
             ys,
@@ -273,12 +300,14 @@ def pay_bands(
     label: str = "area_name",
     title: str | None = None,
 ) -> Figure:
-    """Pay by experience level and with a credential, per area, from
+    """Pay by experience level and with a certification, per area, from
     :func:`marketdata.salary.breakdown` (annual). Every band is labelled an estimate.
 
     Entry (10th-25th percentile), mid-career (25th-75th, median marked) and experienced
-    (75th-90th) are BLS published percentiles read as experience levels; "with a credential"
-    (``cert_annual_low`` .. ``cert_annual_high``) applies the CPS factor to the median.
+    (75th-90th) are BLS published percentiles read as experience levels; "with a
+    certification" (``cert_only_annual_low`` .. ``cert_only_annual_high``) applies the CPS
+    certification factor to the median, the figure the report's text gives, rounded as it
+    is (:func:`marketdata.formatting.estimate_range`).
     """
     validate(df, [label], table="salary breakdown")
     df = plain(df)
@@ -292,14 +321,15 @@ def pay_bands(
     fig = base.new_figure()
     ax = fig.add_subplot()
     base.style(ax)
-    notes = ["Experience levels and credential pay are estimates read from BLS figures."]
+    notes = ["Experience levels and certification pay are estimates read from BLS figures."]
     handles: dict[str, object] = {}
     ys = np.arange(n)[::-1].astype(float)
     lows, highs, right = np.full(n, np.nan), np.full(n, np.nan), np.zeros(n)
-    cert_low, cert_high = base.floats(df, "cert_annual_low"), base.floats(df, "cert_annual_high")
+    cert_low = base.floats(df, "cert_only_annual_low")
+    cert_high = base.floats(df, "cert_only_annual_high")
     points = base.floats(df, "mid_annual_point")
     cert = ~(np.isnan(cert_low) | np.isnan(cert_high))
-    lift = 0.12 if cert.any() else 0.0  # bands above the credential line, if any
+    lift = 0.12 if cert.any() else 0.0  # bands above the certification line, if any
     for band, text, color in bands:
         low = base.floats(df, f"{band}_annual_low")
         high = base.floats(df, f"{band}_annual_high")
@@ -342,11 +372,11 @@ def pay_bands(
             linestyle="none",
         )[0]
     cert_text = [
-        f"{format_value(lo, 'annual')}-{format_value(hi, 'annual')}" if ok else ""
+        estimate_range(lo, hi) if ok else ""
         for lo, hi, ok in zip(cert_low, cert_high, cert, strict=True)
     ]
     if cert.any():
-        handles["With a certification or license (estimate)"] = ax.hlines(
+        handles["With a certification (estimate)"] = ax.hlines(
             ys[cert] - 0.25,
             cert_low[cert],
             cert_high[cert],
@@ -366,10 +396,10 @@ def pay_bands(
     ax.set_xlim(*xlim)
     layout.ticks(ax, "x", base.number_text("annual"))
     ax.set_xlabel(
-        "Annual pay (USD), estimates by experience level and credential", fontsize=base.LABEL
+        "Annual pay (USD), estimates by experience level and certification", fontsize=base.LABEL
     )
     ax.spines["left"].set_visible(False)
-    heading = title or "Pay by experience level and with a credential (estimates)"
+    heading = title or "Pay by experience level and with a certification (estimates)"
     layout.finish(
         fig,
         [ax],
@@ -391,6 +421,6 @@ def pay_bands(
                     f"{format_value(high, 'annual')}"
                 )
         if cert[i]:
-            said.append(f"with a credential {cert_text[i]}")
+            said.append(f"with a certification {cert_text[i]}")
         parts.append(f"{name}: " + (", ".join(said) or "not available"))
     return base.describe(fig, f"Chart: {heading}. {base.listing(parts)}.")

@@ -109,7 +109,13 @@ class Gap:
         return f"{self.section}: needs {self.what}, which could not be had{why}."
 
     def note(self) -> str:
-        """What the section itself says, pointing to the box."""
+        """What the section itself says, pointing to the box: "Not downloaded yet: ..." when
+        offline mode kept the data out, else "Not available here: ..., because ..."."""
+        if self.reason == "offline mode is on":
+            return (
+                f"Not downloaded yet: {self.what}. “About these data” at the end of the "
+                "report says how to add it."
+            )
         why = f", because {self.reason}" if self.reason else ""
         return (
             f"Not available here: {self.what}{why}. “About these data” at the end of the "

@@ -3,7 +3,9 @@ from the internet (template ``marketdata/data/report.html.j2``)."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,16 @@ def exporter() -> Any:
                 ]
             return cell, resources
 
+    class Fold(Preprocessor):
+        """A code cell that opens with a section heading (or the About box) folds under it."""
+
+        def preprocess_cell(self, cell, resources, index):
+            if cell.get("cell_type") == "code":
+                title = fold_title(cell.get("outputs", []))
+                if title:
+                    cell.metadata["md_fold"] = title
+            return cell, resources
+
     template = Path(__file__).parents[1] / "data" / "report.html.j2"
     exporter = HTMLExporter(
         exclude_input=True,
@@ -35,7 +47,28 @@ def exporter() -> Any:
         template_file=template.name,
     )
     exporter.register_preprocessor(DropStreams(), enabled=True)
+    exporter.register_preprocessor(Fold(), enabled=True)
     return exporter
+
+
+_HEADING = re.compile(r"^<h2>(.*?)</h2>$", re.S)
+_ABOUT = re.compile(r'^(<aside class="md-about"[^>]*>)<h2>(.*?)</h2>', re.S)
+
+
+def fold_title(outputs: list) -> str | None:
+    """The title a cell's details fold under, taking it out of the outputs: the text of a
+    first output that is a section heading, or the About box's heading; None otherwise."""
+    first = next((o for o in outputs if o.get("output_type") == "display_data"), None)
+    if first is None:
+        return None
+    page = str(first.get("data", {}).get("text/html", "")).strip()
+    if found := _HEADING.match(page):
+        outputs.remove(first)
+        return unescape(found[1])
+    if found := _ABOUT.match(page):
+        first["data"]["text/html"] = found[1] + page[found.end() :]
+        return unescape(found[2])
+    return None
 
 
 def html(nb: nbformat.NotebookNode, title: str) -> str:

@@ -1,16 +1,28 @@
 """Where a report's folder goes: its slug, a path kept inside the output root and the scratch
-folder it is written in (:func:`marketdata.atomic.place` puts the finished folder in place)."""
+folder it is written in (:func:`marketdata.atomic.place` puts the finished folder in place).
+
+A scratch folder is locked while its run lives; one left by a run that was killed is removed
+by the next run into the same report's folder (:func:`sweep`)."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
+import shutil
 import tempfile
 import unicodedata
 from pathlib import Path
 
 from marketdata.errors import ReportError
+
+try:
+    import fcntl
+except ImportError:  # Windows: scratch folders are neither locked nor swept
+    fcntl = None  # type: ignore[assignment]
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_OUTPUT_DIR = Path("outputs")
 _SLUG_MAX = 80
@@ -40,6 +52,21 @@ def slugify(text: str, *, max_length: int = _SLUG_MAX) -> str:
     return slug
 
 
+def output_root(output_dir: str | os.PathLike[str] | None) -> Path:
+    """The folder reports go in (``output_dir``, else ``./outputs``) as an absolute path.
+
+    Raises :class:`ReportError` if it is relative and the working folder no longer exists.
+    """
+    root = Path(output_dir) if output_dir is not None else DEFAULT_OUTPUT_DIR
+    try:
+        return root.resolve()
+    except FileNotFoundError:  # os.getcwd() of a folder deleted or moved away
+        raise ReportError(
+            f"the working folder no longer exists (deleted or moved), so there is no "
+            f"{root}/ to write to: cd to a folder that exists, or give --output-dir a full path"
+        ) from None
+
+
 def inside(root: Path, *parts: str) -> Path:
     """``root / parts`` resolved; :class:`ReportError` if it is not inside ``root``."""
     base = root.resolve()
@@ -49,12 +76,76 @@ def inside(root: Path, *parts: str) -> Path:
     return path
 
 
+#: A scratch folder's name: ``.<slug>.<8 characters of mkdtemp>.<kind>``.
+_SCRATCH = re.compile(r"^\.[a-z0-9-]+\.[a-z0-9_]{8}\.(partial|rerun)$")
+
+
+def _lock(folder: Path) -> int | None:
+    """An open descriptor of ``folder`` holding its lock, or None if another process holds it,
+    the folder is gone or was replaced, or the system has no such locks."""
+    if fcntl is None:
+        return None
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if folder.stat().st_ino == os.fstat(fd).st_ino:  # still the folder at that name
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
+def sweep(parent: Path) -> list[Path]:
+    """Remove the scratch folders in ``parent`` that no running report holds: those of runs
+    that were killed. Returns what was removed."""
+    removed = []
+    for folder in parent.iterdir() if parent.is_dir() else ():
+        if not _SCRATCH.match(folder.name) or folder.is_symlink() or not folder.is_dir():
+            continue
+        fd = _lock(folder)
+        if fd is None:
+            continue
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os.close(fd)
+        logger.info("removed %s, left by a report run that was interrupted", folder)
+        removed.append(folder)
+    return removed
+
+
+#: The lock of each scratch folder this process writes in, by folder.
+_HELD: dict[Path, int] = {}
+
+
 def scratch(target: Path, slug: str, kind: str) -> Path:
-    """A new hidden folder beside ``target`` to write a report in (``kind``: partial, rerun)."""
+    """A new hidden folder beside ``target`` to write a report in (``kind``: partial, rerun),
+    locked until :func:`release`; scratch folders of interrupted runs into the same report
+    folder are removed first (:func:`sweep`)."""
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=f".{slug}.", suffix=f".{kind}", dir=parent))
+    sweep(parent)
+    while True:
+        folder = Path(tempfile.mkdtemp(prefix=f".{slug}.", suffix=f".{kind}", dir=parent))
+        fd = _lock(folder)
+        if fd is not None or fcntl is None:
+            break
+        # another run's sweep took it between its creation and the lock: take another
+    if fd is not None:
+        _HELD[folder] = fd
     umask = os.umask(0)
     os.umask(umask)
     folder.chmod(0o777 & ~umask)  # mkdtemp makes it private; a report folder is not
     return folder
+
+
+def release(folder: Path) -> None:
+    """Remove the scratch ``folder`` if it is still there, then let go of its lock."""
+    shutil.rmtree(folder, ignore_errors=True)
+    fd = _HELD.pop(folder, None)
+    if fd is not None:
+        os.close(fd)

@@ -33,7 +33,6 @@ import nbformat
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
-from nbformat.v4 import new_output
 from traitlets.config import Config
 
 from marketdata import config
@@ -56,6 +55,13 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return value
+
+
+def new_output(output_type: str, **fields: Any) -> nbformat.NotebookNode:
+    """A cell output as a kernel's message makes it (``nbformat.v4.new_output`` without its
+    check of each output against the schema, which runs jsonschema, not the compiled
+    validator: the whole notebook is validated when it is written)."""
+    return nbformat.from_dict({"output_type": output_type, **fields})
 
 
 class _Outputs:

@@ -37,8 +37,9 @@ from matplotlib.figure import Figure
 from marketdata.config import get_settings
 from marketdata.errors import MarketdataError, MarketdataWarning, OfflineDataWarning, ReportError
 from marketdata.formatting import MEASURE_FORMATS, display_frame
-from marketdata.reports import about
+from marketdata.reports import about, brief, brief_html, glossary
 from marketdata.reports.table_html import table_html
+from marketdata.reports.tables.tidy import tidy
 from marketdata.schema import plain, provenance_of
 
 logger = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ LABELS: dict[str, str] = {
     "percent_change": "Percent change",
     "openings_annual": "Openings per year",
     "median_wage": "Median wage (EP)",
+    "projections_for": "Projections for",
     "typical_education": "Typical entry-level education",
     "growth_category": "Growth",
     "entry_annual_low": "Entry from*",
@@ -97,10 +99,14 @@ LABELS: dict[str, str] = {
     "mid_annual_high": "Mid-career to*",
     "experienced_annual_low": "Experienced from*",
     "experienced_annual_high": "Experienced to*",
-    "cert_factor_low": "Credential factor, low",
-    "cert_factor_high": "Credential factor, high",
-    "cert_annual_low": "With credential, low*",
-    "cert_annual_high": "With credential, high*",
+    "cert_only_factor_low": "Certification factor, low",
+    "cert_only_factor_high": "Certification factor, high",
+    "cert_only_annual_low": "With a certification, low*",
+    "cert_only_annual_high": "With a certification, high*",
+    "cert_factor_low": "Certification-or-license factor, low",
+    "cert_factor_high": "Certification-or-license factor, high",
+    "cert_annual_low": "With a certification or license, low*",
+    "cert_annual_high": "With a certification or license, high*",
     "note": "Note",
     "program": "Program",
     "release": "Release",
@@ -249,21 +255,66 @@ def show_about() -> None:
     _display(HTML(box.html()))
 
 
-def show_summary(sentences: Sequence[str]) -> None:
+def show_summary(sentences: Sequence[str], *, shown: bool = True) -> None:
     """The plain-language summary at the top of the report (one paragraph), recorded for the
-    manifest and the terminal."""
+    manifest and the terminal; ``shown=False`` records it only (a report led by its brief)."""
     from IPython.display import HTML
 
     text = " ".join(sentences) or "No figure of this report could be summarised."
     started = _state["started"]
     record = {"summary": list(sentences), "started": started.isoformat() if started else None}
     _write("", SUMMARY_FILE, json.dumps(record, indent=2).encode())
+    if not shown:
+        return
     _display(
         HTML(
             '<section class="md-summary" aria-label="Summary"><h2>Summary</h2>'
             f"<p>{html.escape(text)}</p></section>"
         )
     )
+
+
+def show_brief(
+    compared: pd.DataFrame,
+    wages: pd.DataFrame,
+    *,
+    missing: Mapping[str, Sequence[BaseException | None]] | None = None,
+    required: tuple[pd.DataFrame, list[str]] | pd.DataFrame | None = None,
+    **parts: object,
+) -> None:
+    """The career brief at the top of an occupation report (:func:`marketdata.reports.brief.build`):
+    shown, always open, and written as ``brief.txt``.
+
+    ``missing``: section -> errors of what could not be had (None entries skipped); they are
+    recorded for the About box as :func:`show_missing` records them. ``parts``: the other
+    keyword arguments of :func:`~marketdata.reports.brief.build`.
+    """
+    table = required[0] if isinstance(required, tuple) else required
+    errors = [(s, e) for s, found in (missing or {}).items() for e in found if e is not None]
+    frames = [f for f in (wages, table, parts.get("growth"), parts.get("bands")) if f is not None]
+    record_provenance(*frames)
+    facts = brief.build(
+        compared,
+        wages,
+        required=table,
+        errors=errors,
+        provenance=_state["provenance"],  # type: ignore[arg-type]
+        offline=get_settings().offline,
+        **parts,  # type: ignore[arg-type]
+    )
+    _write("", "brief.txt", (brief_html.text(facts) + "\n").encode())
+    from IPython.display import HTML
+
+    _display(HTML(brief_html.html(facts)))
+
+
+def show_glossary(words: Mapping[str, str] | None = None) -> None:
+    """The short glossary of the terms the details use (default :data:`glossary.TERMS`), as
+    a folding section."""
+    from IPython.display import HTML
+
+    show_heading("Words used in this report")
+    _display(HTML(glossary.html(words)))
 
 
 # --------------------------------------------------------------------------- display and write
@@ -280,18 +331,19 @@ def show_table(
 
     ``labels`` adds to :data:`LABELS`, the column headings shown; the CSV keeps the column
     names of the frame. Headings ending in ``*`` are estimates. A column with no value in
-    any row is left out of the page (it would say nothing); the CSV keeps every column.
+    any row is left out of the page (it would say nothing), a column with one value in every
+    row is a note under it and equal low/high columns are one
+    (:func:`marketdata.reports.tables.tidy.tidy`); the CSV keeps every column.
     """
     _check_name(name)
     record_provenance(df)
     csv = df.to_csv(index=False, lineterminator="\n")
     _write("tables", f"{name}.csv", csv.encode())
     view = plain(df)  # the page needs no provenance: column reads skip its deep copy
-    shown = display_frame(
-        view[[c for c in view.columns if not _empty(view[c])]] if len(view) else view
-    )
     names = {**LABELS, **(labels or {})}
+    shown = display_frame(view)
     headings = {c: names.get(c, c.replace("_", " ").capitalize()) for c in shown.columns}
+    shown, headings, repeated = tidy(shown, headings)  # what every row repeats: one note
     from IPython.display import HTML
 
     if caption:
@@ -300,13 +352,8 @@ def show_table(
         shown, columns=list(shown.columns), headings=headings, numeric=NUMERIC, caption=caption
     )
     _display(HTML(page))
-
-
-def _empty(column: pd.Series) -> bool:
-    """Whether ``column`` holds no value at all (missing or blank text in every row)."""
-    return bool(
-        column.map(lambda v: not v.strip() if isinstance(v, str) else bool(pd.isna(v))).all()
-    )
+    for note in repeated:
+        show_note(note)
 
 
 def show_facts(

@@ -89,8 +89,32 @@ def renderer() -> str | None:
     return "weasyprint" if _weasyprint() is not None else None
 
 
+#: A folded detail section, as the report page writes it; printed open.
+FOLDED = '<details class="md-fold">'
+#: Where the brief ends in a report page (:mod:`marketdata.reports.brief_html`).
+BRIEF_END = "md-brief-end"
+
+
+def brief_page(html: str) -> str | None:
+    """The report page ``html`` cut to its title and brief (a page of its own), or None when
+    it has no brief."""
+    marker, body = html.find('class="md-brief"'), html.find("<body")
+    end = html.rfind("</section>", 0, html.find(BRIEF_END))
+    start = html.rfind("<section", 0, marker)
+    if min(marker, end, body, start) < 0:
+        return None
+    end += len("</section>")
+    head = html[: html.index(">", body) + 1]
+    style = (
+        "<style>@media print { .md-brief { break-after: auto; page-break-after: auto; } }</style>"
+    )
+    return f"{head}{style}<main>{html[start:end]}</main></body></html>"
+
+
 def _with_paper(html: str, paper: str) -> str:
-    """The page with an ``@page`` size rule placed last, so it wins."""
+    """The page with its folded sections open and an ``@page`` size rule placed last, so it
+    wins."""
+    html = html.replace(FOLDED, FOLDED.replace(">", " open>"))
     rule = f"<style>@page {{ size: {PAPER[paper]}; }}</style>"
     at = html.lower().rfind("</head>")
     return html[:at] + rule + html[at:] if at >= 0 else rule + html

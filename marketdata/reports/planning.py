@@ -9,7 +9,7 @@ from typing import Any
 
 from marketdata.config import Settings, get_settings
 from marketdata.reports.catalogue import REPORTS, notebook_path, with_defaults
-from marketdata.reports.folders import DEFAULT_OUTPUT_DIR, inside, slugify
+from marketdata.reports.folders import inside, output_root, slugify
 from marketdata.reports.validation import VALIDATORS
 
 
@@ -47,7 +47,7 @@ def plan(
     full = with_defaults(name, parameters)
     resolved = VALIDATORS[name](full, settings)
     slug = slugify(" ".join(resolved.labels.values()) or name)
-    root = Path(output_dir) if output_dir is not None else DEFAULT_OUTPUT_DIR
+    root = output_root(output_dir)
     return ReportPlan(
         name=name,
         title=REPORTS[name].title,
@@ -56,7 +56,7 @@ def plan(
         parameters=resolved.parameters,
         labels=resolved.labels,
         slug=slug,
-        root=root.resolve(),
+        root=root,
         target=inside(root, name, slug),
         settings=settings,
     )

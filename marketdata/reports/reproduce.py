@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from marketdata.config import Settings
 from marketdata.errors import ReportError
-from marketdata.reports.folders import scratch
+from marketdata.reports.catalogue import notebook_parameters
+from marketdata.reports.folders import release, scratch
 from marketdata.reports.manifest import sha256
 from marketdata.reports.planning import plan
 from marketdata.reports.runner import execute_to, executor_for
@@ -86,7 +86,15 @@ def _read_manifest(path: Path) -> tuple[str, dict, dict]:
             f"{path} is not a report manifest: it has no {' or '.join(map(repr, missing))} "
             f"(the report's name and parameters); {wanted}"
         )
-    return manifest["report"], manifest["parameters"], manifest
+    name, parameters = manifest["report"], manifest["parameters"]
+    known = notebook_parameters(name)  # an unknown report is a ReportError naming it
+    unknown = [key for key in parameters if key not in known]
+    if unknown:
+        raise ReportError(
+            f"{path}: {unknown[0]!r} is not a parameter of report {name} "
+            f"(its parameters: {', '.join(known)}); remove it from the manifest's parameters"
+        )
+    return name, parameters, manifest
 
 
 def rerun(
@@ -126,7 +134,7 @@ def rerun(
         new_data = {(d.get("source_url"), d.get("sha256")) for d in fresh["data"]}
         data_changed = sorted({str(url) for url, _ in old_data ^ new_data})
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        release(work)
     return RerunResult(
         manifest=manifest_path,
         differing=differing,

@@ -5,14 +5,16 @@ Two engines run the notebook (:data:`ENGINES`): ``kernel`` (papermill with a fre
 kernel; the default of :func:`run`, which leaves the calling process as it was) and
 ``inprocess`` (this process's IPython shell, :mod:`marketdata.reports.inprocess`: no kernel
 to start, as batch workers and ``marketdata report`` run reports). Both write the same
-tables, figures and HTML."""
+tables, figures and HTML.
+
+A report made again into its folder replaces the files the previous run wrote (its manifest
+lists them) and keeps every other file there (:mod:`marketdata.reports.keep`)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
-import shutil
 import sys
 import time
 import uuid
@@ -25,8 +27,10 @@ from marketdata import cache
 from marketdata.atomic import place
 from marketdata.config import Settings
 from marketdata.errors import ReportError
-from marketdata.reports.folders import scratch
-from marketdata.reports.pdf import PdfError, PdfUnavailable, paper_of, render
+from marketdata.reports.export_process import HtmlProcess
+from marketdata.reports.folders import release, scratch
+from marketdata.reports.keep import carry_own_files
+from marketdata.reports.pdf import PdfError, PdfUnavailable, brief_page, paper_of, render
 from marketdata.reports.planning import ReportPlan, plan
 
 if TYPE_CHECKING:  # Jupyter, nbformat and nbconvert load when a report runs, not for errors
@@ -57,6 +61,8 @@ class ReportResult:
     pdf: Path | None = None
     #: Why no PDF was written when one was asked for (what to install), else "".
     pdf_note: str = ""
+    #: ``brief.pdf``: the brief alone on one page, when asked for (``brief=True``).
+    brief_pdf: Path | None = None
 
 
 def execute_to(
@@ -66,10 +72,15 @@ def execute_to(
     run_id: str,
     *,
     pdf: bool | str = False,
+    brief: bool = False,
+    helper: HtmlProcess | None = None,
 ) -> dict[str, Any]:
-    """Run the notebook into ``folder`` and write the HTML (and, with ``pdf``, ``report.pdf``
-    from it, on the paper :func:`~marketdata.reports.pdf.paper_of` reads) and the manifest
-    there."""
+    """Run the notebook into ``folder`` and write the HTML and the manifest there.
+
+    The HTML is written by ``helper`` when given; with ``pdf``, ``report.pdf`` follows from it
+    on the paper :func:`~marketdata.reports.pdf.paper_of` reads; with ``brief``, ``brief.pdf``,
+    the brief alone.
+    """
     import nbformat
 
     from marketdata.reports.export import html
@@ -85,22 +96,36 @@ def execute_to(
     )
     nb.metadata.setdefault("marketdata", {})["run_id"] = run_id
     nbformat.write(nb, folder / "report.ipynb")
-    (folder / "report.html").write_text(html(nb, plan_.title), encoding="utf-8")
+    page = folder / "report.html"
+    if helper is None or not helper.render(folder / "report.ipynb", page, plan_.title):
+        page.write_text(html(nb, plan_.title), encoding="utf-8")
     note = _pdf(folder, paper) if paper else ""
+    if brief:
+        note = _brief(folder, paper or "letter") or note
     manifest = manifest_of(plan_, folder, nb, run_id)
-    if paper:
-        manifest["pdf"] = {"written": not note, "note": note, "paper": paper}
+    if paper or brief:
+        manifest["pdf"] = {"written": not note, "note": note, "paper": paper or "letter"}
     (folder / "manifest.json").write_text(
         json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
     )
     return manifest
 
 
-def _pdf(folder: Path, paper: str) -> str:
-    """Write ``report.pdf`` on ``paper`` beside ``report.html``; "" if written, else the one
+def _brief(folder: Path, paper: str) -> str:
+    """Write ``brief.html`` and ``brief.pdf`` (the brief alone) beside ``report.html``; "" if
+    written, else why not."""
+    page = brief_page((folder / "report.html").read_text(encoding="utf-8"))
+    if page is None:
+        return "no brief.pdf written: this report has no brief"
+    (folder / "brief.html").write_text(page, encoding="utf-8")
+    return _pdf(folder, paper, name="brief")
+
+
+def _pdf(folder: Path, paper: str, *, name: str = "report") -> str:
+    """Write ``<name>.pdf`` on ``paper`` from ``<name>.html``; "" if written, else the one
     line saying what to install (the HTML report stands)."""
     try:
-        render(folder / "report.html", folder / "report.pdf", paper=paper)
+        render(folder / f"{name}.html", folder / f"{name}.pdf", paper=paper)
     except PdfUnavailable as err:
         return str(err)
     except PdfError as err:
@@ -110,10 +135,16 @@ def _pdf(folder: Path, paper: str) -> str:
 
 
 def build(
-    plan_: ReportPlan, *, executor: Executor | None = None, pdf: bool | str = False
+    plan_: ReportPlan,
+    *,
+    executor: Executor | None = None,
+    pdf: bool | str = False,
+    brief: bool = False,
+    helper: HtmlProcess | None = None,
 ) -> ReportResult:
     """Execute a planned report and move the finished folder into place; with ``pdf``, also
     ``report.pdf`` (when a renderer is installed; ``ReportResult.pdf_note`` says otherwise).
+    ``helper`` writes the HTML page (:mod:`marketdata.reports.export_process`).
 
     Nothing appears at ``plan_.target`` unless every file was written.
     """
@@ -121,14 +152,17 @@ def build(
     run_id = uuid.uuid4().hex
     tmp = scratch(plan_.target, plan_.slug, "partial")
     try:
-        manifest = execute_to(plan_, tmp, executor or executor_for("kernel"), run_id, pdf=pdf)
+        executor = executor or executor_for("kernel")
+        manifest = execute_to(plan_, tmp, executor, run_id, pdf=pdf, brief=brief, helper=helper)
         # one move at a time per folder: two runs finishing together would otherwise rename
         # onto each other (ENOTEMPTY) and lose a report
         with cache.lock(f"report:{plan_.target}", settings=plan_.settings):
+            kept = carry_own_files(plan_.target, tmp)
             place(tmp, plan_.target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    finally:
+        release(tmp)
+    if kept:
+        logger.info("kept %d file(s) of yours in %s: %s", len(kept), plan_.target, kept)
     target = plan_.target
     files = manifest["files"]
     return ReportResult(
@@ -144,6 +178,7 @@ def build(
         summary=manifest["summary"],
         pdf=target / "report.pdf" if "report.pdf" in files else None,
         pdf_note=manifest.get("pdf", {}).get("note", ""),
+        brief_pdf=target / "brief.pdf" if "brief.pdf" in files else None,
     )
 
 
@@ -192,6 +227,7 @@ def run(
     engine: str = "kernel",
     kernel_name: str | None = None,
     pdf: bool | str = False,
+    brief: bool = False,
     **parameters: Any,
 ) -> ReportResult:
     """Produce report ``name`` with ``parameters`` in ``<output_dir>/<name>/<slug>/``.
@@ -210,12 +246,20 @@ def run(
     pdf
         Also write ``report.pdf`` from the HTML (headless Chromium or WeasyPrint): True
         (Letter paper) or the paper, ``"letter"`` or ``"a4"``.
+    brief
+        Also write ``brief.pdf``: the report's brief alone on one page (on ``pdf``'s paper).
     **parameters
         The notebook's parameters, e.g. ``occupation="29-2072", area="OH"``.
     """
     paper_of(pdf)  # a bad paper fails before the report runs
     executor = executor_for(engine, kernel_name)
     plan_ = plan(name, output_dir=output_dir, settings=settings, **parameters)
-    result = build(plan_, executor=executor, pdf=pdf)
+    # in this process, the page's exporter is prepared on the other core meanwhile
+    helper = HtmlProcess.start() if engine == "inprocess" else None
+    try:
+        result = build(plan_, executor=executor, pdf=pdf, brief=brief, helper=helper)
+    finally:
+        if helper is not None:
+            helper.close()
     logger.info("report %s written to %s in %.1f s", name, result.directory, result.seconds)
     return result

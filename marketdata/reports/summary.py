@@ -322,6 +322,9 @@ def growth_summary(
             f"The most openings are expected for {_in_sentence(most['occupation_title'])}, "
             f"about {count(most['openings_annual'], 'openings_annual')} a year"
         )
+        if isinstance(most.get("projections_for"), str):  # whose projections: in the sentence
+            the = "the " if most["projections_for"] == "United States" else ""
+            text += f" in {the}{most['projections_for']}"
         pay = money(most, "annual_median") if "annual_median" in table.columns else None
         where = most.get("area_name")
         if pay and isinstance(where, str):

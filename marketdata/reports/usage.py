@@ -16,6 +16,7 @@ REPORT_OPTIONS: tuple[tuple[str, str], ...] = (
      "start) or in a fresh Jupyter kernel; the files are the same"),
     ("--kernel NAME", "with --engine kernel: the Jupyter kernel (default: this Python)"),
     ("--pdf", "also write report.pdf (headless Chromium, else WeasyPrint)"),
+    ("--brief", "also write brief.pdf: the brief alone on one page"),
     ("--paper letter|a4", "the PDF's paper (default letter; implies --pdf)"),
 )  # fmt: skip
 #: Options of ``marketdata batch`` besides the notebook's parameters.

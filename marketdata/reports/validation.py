@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from marketdata.config import Settings
@@ -41,7 +42,7 @@ def _release(value: Any, where: Any, occupation: str | None, settings: Settings)
 
     current = oews.current_release(settings=settings)
     text = str(value).strip()
-    if text.lower() in {"latest", "current"}:
+    if text.lower() == "latest":
         return current
     rel = parse_release(text)
     if str(rel.year) in current:
@@ -54,14 +55,24 @@ def outlook(params: dict[str, Any], settings: Settings) -> Resolved:
     """``occupation_outlook``: one occupation in one area, against comparison areas."""
     occ = resolve.occupation(params["occupation"], settings=settings)
     where = resolve.area(params["area"], settings=settings)
-    others = resolve.areas(params["comparison_areas"], settings=settings)
+    found = resolve.areas(params["comparison_areas"], settings=settings)
+    # an area is compared once and never with itself: "OH" and "Ohio" are one area
+    others = list({a.code: a for a in found if a.code != where.code}.values())
     release = _release(params["release"], where, occ.code, settings)
     labels = {"occupation": occ.code, "area": where.name}
     labels.update({f"comparison_{i}": a.name for i, a in enumerate(others)})
     labels["release"] = release
+    factors = str(params.get("factors") or "").strip()
+    if factors:
+        from marketdata.salary.credentials import read_user_factors
+
+        read_user_factors(factors)  # a bad file fails here, in one line, before the report runs
+        factors = str(Path(factors).resolve())
+        labels["factors"] = Path(factors).stem
     return Resolved(
         parameters={
             **params,
+            "factors": factors,
             "occupation": occ.code,
             "area": where.code,
             "comparison_areas": [a.code for a in others],
@@ -106,14 +117,25 @@ def growth(params: dict[str, Any], settings: Settings) -> Resolved:
     if not 1 <= params["top_n"] <= 100:
         raise ReportError(f"top_n={params['top_n']} must be between 1 and 100")
     release = _release(params["release"], where, None, settings)
+    marked = params.get("highlight") or ""
+    if marked:  # named on the chart: an occupation of the group, as its code
+        found = resolve.occupation(marked, settings=settings)
+        if not found.code.startswith(resolve.group_prefix(group.code)):
+            raise ReportError(
+                f"highlight {found.code} {found.title} is not in {group.code} {group.title}; "
+                f"give an occupation of the group, or leave highlight out"
+            )
+        marked = found.code
+    labels = {"group": group.code, "area": where.name, "top": f"top {params['top_n']}"}
     return Resolved(
-        parameters={**params, "soc_group": group.code, "area": where.code, "release": release},
-        labels={
-            "group": group.code,
-            "area": where.name,
-            "top": f"top {params['top_n']}",
+        parameters={
+            **params,
+            "soc_group": group.code,
+            "area": where.code,
             "release": release,
+            "highlight": marked,
         },
+        labels={**labels, **({"highlight": marked} if marked else {}), "release": release},
     )
 
 

@@ -48,7 +48,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from marketdata import codes
+from marketdata import arguments, codes
 from marketdata.config import Settings, get_settings
 from marketdata.errors import FetchError, MarketdataError, SchemaError, UnknownArea, UnknownCode
 from marketdata.salary.columns import (
@@ -348,6 +348,8 @@ def breakdown(
         For a malformed user-factor file (names the file and line).
     """
     settings = get_settings(settings)
+    arguments.one(occupation, "occupation", example="'29-2072' or 'medical records'")
+    areas = arguments.selection(areas, "areas", noun="area", example="'US' or ['US', 'OH']")
     factors = None
     if user_factors is not None:  # checked first: a bad file fails before any download
         factors = (

@@ -31,12 +31,18 @@ _ROWS: tuple[tuple[str, str, str], ...] = (
     ("Mid-career (25th-75th pct)*", "mid_annual", "band"),
     ("Mid-career point (median)*", "mid_annual_point", "money"),
     ("Experienced (75th-90th pct)*", "experienced_annual", "band"),
-    ("CPS premium, with / without credential (BLS-derived)", "cps_premium", "factor_range"),
-    ("CPS factor, with credential / all workers (BLS-derived)", "cert_factor", "factor_range"),
-    ("Pay with credential*", "cert_annual", "estimate_range"),
-    ("Pay with a certification, no license*", "cert_only_annual", "estimate_range"),
-    ("CPS factor by EP entry education (BLS-derived)", "edu_cert_factor", "factor_range"),
-    ("Pay with credential, by entry education*", "edu_cert_annual", "estimate_range"),
+    # One name per ratio of CPS medians (each over all workers' median): the certification
+    # factor (a certification, no license) and the certification-or-license factor.
+    ("Certification factor (CPS)", "cert_only_factor", "factor_range"),
+    ("Pay with a certification*", "cert_only_annual", "estimate_range"),
+    ("Certification-or-license factor (CPS)", "cert_factor", "factor_range"),
+    ("Pay with a certification or license*", "cert_annual", "estimate_range"),
+    ("Certification-or-license factor by entry education (CPS)", "edu_cert_factor", "factor_range"),
+    (
+        "Pay with a certification or license, by entry education*",
+        "edu_cert_annual",
+        "estimate_range",
+    ),
     ("BEA price parity, all items (U.S. = 100)", "rpp", "rpp"),
     ("Median in national prices (BEA-derived)", "annual_median_rpp_adjusted", "money"),
     ("ORS: jobs requiring any credential", "ors_any_share", "percent"),
@@ -70,9 +76,8 @@ def _cell(row: pd.Series, column: str, style: str) -> str:
         return "n/a" if pd.isna(value) else f"{value:,.0f}"
     if style.startswith("number"):  # as BLS prints them: 3 decimals (per 1,000), 2 (LQ)
         return "n/a" if pd.isna(value) else f"{value:,.{style[-1]}f}"
-    if style == "rpp":  # BEA's all-items parity and its year: "91.8 (2023)"
-        year = row.get("rpp_year", pd.NA)
-        return "n/a" if pd.isna(value) else f"{value:.1f} ({int(year)})"
+    if style == "rpp":  # BEA's all-items parity, one decimal; its year is in the row label
+        return "n/a" if pd.isna(value) else format_value(value, "price_parity")
     if style == "percent":  # ORS share with its standard error
         se = row.get(column.replace("_share", "_se"), np.nan)
         if pd.isna(value):
@@ -85,8 +90,8 @@ def _cell(row: pd.Series, column: str, style: str) -> str:
         return "n/a"
     if style == "count_range":
         return f"{low:,.0f} - {high:,.0f}"
-    if style == "factor_range":
-        return f"{low:.2f} - {high:.2f}"
+    if style == "factor_range":  # one figure when both ends read the same
+        return f"{low:.2f}" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f} - {high:.2f}"
     if style == "estimate_range":  # estimates, no more precise than ESTIMATE_ROUNDING dollars
         return estimate_range(low, high)
     return f"{_money(low)} - {_money(high)}"
@@ -113,6 +118,14 @@ def display(frame: pd.DataFrame) -> pd.DataFrame:
     for slug in user:
         rows.append((f"User factor {slug[5:]} (user-supplied)", f"{slug}_factor", "factor_range"))
         rows.append((f"Pay with {slug[5:]}* (user factor)", f"{slug}_annual", "estimate_range"))
+    years = frame["rpp_year"].dropna().unique() if "rpp_year" in frame.columns else []
+    if len(years) == 1:  # add_rpp prices all areas in one year: said once, in the label
+        rows = [
+            (label.replace("all items", f"all items, {int(years[0])}"), column, style)
+            if column == "rpp"
+            else (label, column, style)
+            for label, column, style in rows
+        ]
     table = {
         row["area_name"]: [_cell(row, column, style) for _, column, style in rows]
         for _, row in frame.iterrows()

@@ -34,6 +34,7 @@ SOURCE_MODULES: dict[str, str] = {
     "ors": "BLS ORS credential workbooks or or.* files, e.g. ors-complete-dataset.xlsx",
     "bea_rpp": "BEA regional price parities (SARPP, MARPP), e.g. SARPP.zip",
     "onet": "O*NET database text zip or its files, e.g. db_30_1_text.zip",
+    "cpi": "the CPI all-items flat file, cu.data.1.AllItems",
 }
 
 

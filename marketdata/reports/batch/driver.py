@@ -34,6 +34,7 @@ from marketdata.errors import ReportError
 from marketdata.progress import bar as progress_bar
 from marketdata.reports import plan
 from marketdata.reports.batch.params import parameter_sets
+from marketdata.reports.batch.pool import run_local
 from marketdata.reports.batch.resume import up_to_date
 from marketdata.reports.batch.workers import (
     attempt,
@@ -41,9 +42,8 @@ from marketdata.reports.batch.workers import (
     dask_client,
     labels,
     run_dask,
-    run_local,
 )
-from marketdata.reports.folders import DEFAULT_OUTPUT_DIR
+from marketdata.reports.folders import output_root
 from marketdata.reports.pdf import paper_of
 from marketdata.reports.planning import ReportPlan
 
@@ -190,7 +190,7 @@ def run(
     if workers is not None and workers < 1:
         raise ReportError(f"workers={workers} must be at least 1")
     paper_of(pdf)  # a bad paper fails before any report runs
-    root = Path(output_dir if output_dir is not None else DEFAULT_OUTPUT_DIR).resolve()
+    root = output_root(output_dir)
     tasks = parameter_sets(name, over=over, params=params, settings=settings)
     keys = list(over)
     rows, jobs = _triage(name, tasks, keys, root, settings, resume, pdf)

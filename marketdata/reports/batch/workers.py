@@ -1,5 +1,5 @@
 """Where a batch's reports run: one report in a warmed worker process (in-process engine),
-a local pool of worker processes, or a Dask cluster.
+a local pool of worker processes (:mod:`.pool`), or a Dask cluster.
 
 Each worker process keeps its imports, its IPython shell (reports run in-process,
 :mod:`marketdata.reports.inprocess`), the compiled HTML templates and the release's lookup
@@ -14,8 +14,6 @@ import os
 import time
 import warnings
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +89,8 @@ def run_one(
     return row
 
 
-def _task(parameters: dict[str, Any], common: dict[str, Any]) -> dict[str, Any]:
+def task(parameters: dict[str, Any], common: dict[str, Any]) -> dict[str, Any]:
+    """:func:`run_one` with the batch's common arguments (report name, folder, settings)."""
     return run_one(common["name"], parameters, **{k: v for k, v in common.items() if k != "name"})
 
 
@@ -124,35 +123,14 @@ _PRELOAD = [
 ]
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def context() -> multiprocessing.context.BaseContext:
     """Fresh worker processes: forked from a single-threaded fork server that has imported
     the package (:data:`_PRELOAD`) where the system has one, else spawned."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
-    return context
-
-
-def run_local(jobs: dict[int, dict[str, Any]], workers: int, common: dict, done: Done) -> None:
-    """Run ``jobs`` (index -> parameters) in ``workers`` new processes, each warmed once."""
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=_context(),
-        initializer=warm,
-        initargs=(common["settings"],),
-    ) as pool:
-        futures = {pool.submit(_task, job, common): i for i, job in jobs.items()}
-        try:
-            for future in as_completed(futures):
-                try:
-                    row = future.result()
-                except BrokenProcessPool as err:
-                    row = {"status": "error", "error": f"worker process died: {err}"}
-                done(futures[future], row)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+    forkserver = multiprocessing.get_context("forkserver")
+    forkserver.set_forkserver_preload(_PRELOAD)
+    return forkserver
 
 
 def dask_client(scheduler: str | None, client: Any, workers: int) -> tuple[Any, list[Any]]:
@@ -186,7 +164,7 @@ def run_dask(jobs: dict[int, dict[str, Any]], client: Any, common: dict, done: D
     """Run ``jobs`` as Dask tasks; each worker process warms up on its first report."""
     from dask.distributed import as_completed as completed
 
-    futures = {client.submit(_task, job, common, pure=False): i for i, job in jobs.items()}
+    futures = {client.submit(task, job, common, pure=False): i for i, job in jobs.items()}
     try:
         for future in completed(list(futures)):
             try:

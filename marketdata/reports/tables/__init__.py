@@ -10,7 +10,14 @@ national prices); :mod:`.credentials` (pay with a certification, in every report
 from __future__ import annotations
 
 from marketdata.reports.resolve import area, areas, occupation, occupation_list
-from marketdata.reports.tables.common import of_type, rows_for, top, wage_columns
+from marketdata.reports.tables.common import (
+    attempt,
+    of_type,
+    require,
+    rows_for,
+    top,
+    wage_columns,
+)
 from marketdata.reports.tables.context import LABELS as CONTEXT_LABELS
 from marketdata.reports.tables.context import (
     credential_table,
@@ -58,6 +65,7 @@ __all__ = [
     "area",
     "area_row",
     "areas",
+    "attempt",
     "certification_for",
     "comparison_codes",
     "comparison_title",
@@ -85,6 +93,7 @@ __all__ = [
     "regional_local_prices",
     "regional_notes",
     "regional_table",
+    "require",
     "require_rows",
     "rows_for",
     "top",

@@ -4,10 +4,12 @@ shows. (Report parameters are resolved in :mod:`marketdata.reports.resolve`.)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import pandas as pd
 
+from marketdata.errors import MarketdataError
 from marketdata.schema import WAGE_TABLE_MEASURES, attach_provenance, provenance_of
 
 
@@ -46,3 +48,27 @@ def columns_of(frame: pd.DataFrame, keep: Sequence[str]) -> pd.DataFrame:
     chosen = [c for c in keep if c in frame.columns]
     flags = [f"is_topcoded_{c}" for c in chosen if f"is_topcoded_{c}" in frame.columns]
     return attach_provenance(frame[chosen + flags].reset_index(drop=True), provenance_of(frame))
+
+
+T = TypeVar("T")
+
+
+def attempt(
+    function: Callable[..., T], *args: Any, **kwargs: Any
+) -> tuple[T | None, MarketdataError | None]:
+    """(``function(*args, **kwargs)``, None), or (None, the package error that kept it out):
+    a figure the brief needs early, whose section later says why it is missing."""
+    try:
+        return function(*args, **kwargs), None
+    except MarketdataError as exc:
+        return None, exc
+
+
+def require(value: T | None, error: MarketdataError | None) -> T:
+    """``value``, or raise the ``error`` of :func:`attempt` (its section then says what is
+    missing)."""
+    if error is not None:
+        raise error
+    if value is None:
+        raise MarketdataError("no figures were found for this section")
+    return value

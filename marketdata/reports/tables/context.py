@@ -29,7 +29,6 @@ LOCAL_PRICE_COLUMNS = (
     "rpp_year",
     "annual_median_rpp_adjusted",
     "rpp_source",
-    "rpp_note",
 )
 RANK_COLUMNS = (
     "area_name",
@@ -145,7 +144,8 @@ def regional_local_prices(
 
 
 def local_price_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """The columns of a local-prices table (rows from :func:`local_prices`)."""
+    """The columns of a local-prices table (rows from :func:`local_prices`); why an area has
+    no price parity is said once in :func:`local_price_notes`, not row by row."""
     missing = [c for c in LOCAL_PRICE_COLUMNS if c not in frame.columns]
     if missing:
         raise MarketdataError(f"not a local-prices frame: missing {', '.join(missing)}")

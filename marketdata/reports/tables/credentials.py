@@ -50,10 +50,10 @@ LABELS: dict[str, str] = {
     "cert_only_factor_high": "Certification factor, high",
     "cert_only_annual_low": "With a certification, low*",
     "cert_only_annual_high": "With a certification, high*",
-    "edu_cert_factor_low": "Factor by entry education, low",
-    "edu_cert_factor_high": "Factor by entry education, high",
-    "edu_cert_annual_low": "By entry education, low*",
-    "edu_cert_annual_high": "By entry education, high*",
+    "edu_cert_factor_low": "Certification-or-license factor by entry education, low",
+    "edu_cert_factor_high": "Certification-or-license factor by entry education, high",
+    "edu_cert_annual_low": "With a certification or license, by entry education, low*",
+    "edu_cert_annual_high": "With a certification or license, by entry education, high*",
     "entry_education": "EP typical entry education",
 }
 

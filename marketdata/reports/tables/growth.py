@@ -13,14 +13,35 @@ from marketdata.reports.resolve import group_prefix
 from marketdata.reports.tables.common import columns_of
 from marketdata.schema import PROJECTION_MEASURES, attach_provenance, provenance_of
 
+#: What a zero in EP's national change and openings means: EP publishes employment in
+#: thousands with one decimal, so its change and openings are rounded to hundreds, and a 0
+#: beside a percent change that is not 0 (computed by BLS from unrounded figures) is under 50.
+UNDER_50_NOTE = (
+    "BLS rounds projected employment to hundreds: a change or openings shown as "
+    "“under 50” round to 0 in BLS's tables, though the percent change (from unrounded "
+    "figures) is not 0."
+)
+
 
 def projections_table(
-    frame: pd.DataFrame, group: str, *, wages: pd.DataFrame | None = None
+    frame: pd.DataFrame,
+    group: str,
+    *,
+    wages: pd.DataFrame | None = None,
+    projections_for: str = "United States",
+    rounded_to_hundreds: bool = False,
 ) -> pd.DataFrame:
-    """EP line items of a SOC group (national), with the area's OEWS median pay if given.
+    """EP line items of a SOC group, with the area's OEWS median pay if given.
 
-    ``frame``: :func:`marketdata.projections.load` (line items). ``wages``: OEWS rows of one
-    area (``occupation_code``, ``annual_median`` and its flag).
+    ``frame``: :func:`marketdata.projections.load` (line items) or a state's projections,
+    which are for ``projections_for`` (a column of the table, so that no sentence gives
+    the nation's openings a state's name). ``wages``: OEWS rows of one area
+    (``occupation_code``, ``annual_median`` and its flag). With ``wages`` the table holds one
+    median per occupation, OEWS's of that release; EP's ``median_wage`` (the May of its base
+    year, top-coded at BLS's cap of that year) is kept only without them.
+    ``rounded_to_hundreds``: the projections round change and openings to hundreds (EP's
+    national ones); a 0 there with a percent change that is not 0 is flagged
+    ``is_under_50_<column>`` (shown "under 50").
     """
     prefix = group_prefix(group)
     rows = frame[frame["occupation_code"].str.startswith(prefix)]
@@ -29,15 +50,21 @@ def projections_table(
         "occupation_code",
         "occupation_title",
         *PROJECTION_MEASURES,
-        "median_wage",
+        *(["median_wage"] if wages is None else []),
         "typical_education",
         "round",
     ]
     out = rows[[c for c in columns if c in rows.columns]].copy()
-    if "median_wage_topcoded" in rows.columns:
+    out["projections_for"] = projections_for
+    if wages is None and "median_wage_topcoded" in rows.columns:
         out["is_topcoded_median_wage"] = (
             rows["median_wage_topcoded"].astype("boolean").fillna(False)
         )
+    if rounded_to_hundreds and "percent_change" in out.columns:
+        moved = out["percent_change"].fillna(0) != 0
+        for column in ("change", "openings_annual"):
+            if column in out.columns:
+                out[f"is_under_50_{column}"] = (out[column] == 0) & moved
     if wages is not None:
         pay = wages.drop_duplicates("occupation_code").set_index("occupation_code")
         out["annual_median"] = out["occupation_code"].map(pay["annual_median"])
@@ -48,6 +75,8 @@ def projections_table(
             .fillna(False)
         )
         out["area_name"] = out["occupation_code"].map(pay["area_name"])
+        if "release" in pay.columns:
+            out["release"] = out["occupation_code"].map(pay["release"])
     sources = provenance_of(frame) + (provenance_of(wages) if wages is not None else [])
     return attach_provenance(out, sources)
 
@@ -69,6 +98,7 @@ def group_outlook(
     notes: list[str] = []
     missing: list[MarketdataError] = []
     frame = None
+    national = True
     if where.type == "state":
         try:
             frame = projections.state_projections(where.state_code, settings=settings)
@@ -76,6 +106,7 @@ def group_outlook(
                 notes.extend(frame.attrs.get("notes", []))
                 frame = None
             else:
+                national = False
                 notes.append(
                     f"Projections: {where.name}'s long-term projections (Projections Central)."
                 )
@@ -91,7 +122,15 @@ def group_outlook(
             f"Projections: BLS Employment Projections {frame['round'].iloc[0]} (national)."
         )
     wages = oews.load(release, area=where.code, settings=settings)
-    table = projections_table(frame, group, wages=wages)
+    table = projections_table(
+        frame,
+        group,
+        wages=wages,
+        projections_for="United States" if national else where.name,
+        rounded_to_hundreds=national,
+    )
+    if table.filter(like="is_under_50_").any(axis=None):
+        notes.append(UNDER_50_NOTE)
     if table.empty:
         raise MarketdataError(
             f"the projections loaded ({notes[-1].removeprefix('Projections: ').rstrip('.')}) "

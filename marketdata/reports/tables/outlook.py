@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from marketdata import codes, cps, growth
+from marketdata import cert_estimates, codes, cps, growth
 from marketdata.codes import NATIONAL_CODE, Area, Occupation
 from marketdata.config import Settings
 from marketdata.errors import ContactRequired, MarketdataError
@@ -210,15 +210,17 @@ PAY_BAND_COLUMNS: tuple[str, ...] = (
     "mid_annual_high",
     "experienced_annual_low",
     "experienced_annual_high",
-    "cert_factor_low",
-    "cert_factor_high",
-    "cert_annual_low",
-    "cert_annual_high",
+    "cert_only_factor_low",
+    "cert_only_factor_high",
+    "cert_only_annual_low",
+    "cert_only_annual_high",
 )
 
 
 def pay_band_columns(bands: pd.DataFrame) -> pd.DataFrame:
-    """The columns of a pay-band table (from :func:`marketdata.salary.breakdown`)."""
+    """The columns of a pay-band table (from :func:`marketdata.salary.breakdown`): the
+    pay with a certification is the one the chart and the text give (certification, no
+    license)."""
     return columns_of(bands, PAY_BAND_COLUMNS)
 
 
@@ -242,7 +244,6 @@ def certification_for(
 #: included) is never among them: the report's About box names that gap in plain words.
 PAY_BAND_NOTE_COLUMNS: tuple[str, ...] = (
     "experience_method",
-    "cert_method",
     "cert_note",
     "cert_source",
 )
@@ -255,4 +256,6 @@ def pay_band_notes(bands: pd.DataFrame) -> list[str]:
     for column in PAY_BAND_NOTE_COLUMNS:
         if column in bands.columns:
             notes += [str(v).strip() for v in bands[column].dropna().unique() if str(v).strip()]
+        if column == "experience_method" and bands.get("cert_only_annual_low") is not None:
+            notes.append(cert_estimates.CERT_ONLY_METHOD)  # the estimate the table shows
     return list(dict.fromkeys(notes))
