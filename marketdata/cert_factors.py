@@ -130,6 +130,12 @@ class FactorRange:
     cells: tuple[tuple[str, str, float, float, float], ...] = ()
     label: str = ESTIMATE
 
+    def _repr_html_(self) -> str:
+        """The range as a small card in Jupyter."""
+        from marketdata.cert_display import range_html
+
+        return range_html(self)
+
 
 @dataclass(frozen=True)
 class CertFactors:
@@ -140,6 +146,12 @@ class CertFactors:
     frame: pd.DataFrame
     notes: tuple[str, ...] = ()
     provenance: tuple[dict, ...] = field(default=())
+
+    def _repr_html_(self) -> str:
+        """Each basis's range as a small card in Jupyter, headline first."""
+        from marketdata.cert_display import factors_html
+
+        return factors_html(self)
 
     @property
     def bases(self) -> list[str]:
@@ -315,9 +327,30 @@ def _group_records(occupation: str, table: pd.DataFrame) -> tuple[list[dict], li
     ], notes
 
 
+#: ``factors``'s default ``entry_education``: the occupation's typical entry education in EP.
+FROM_EP = "from EP"
+
+
+def entry_education_of(
+    occupation_code: str, *, settings: Settings | None = None
+) -> tuple[str | None, str, list[dict]]:
+    """The typical entry education EP assigns to ``occupation_code`` (its education table
+    of the latest round, the bundled one offline), a note when there is none, and the
+    table's provenance."""
+    from marketdata import projections
+
+    table = projections.load(table="education", settings=settings)
+    rows = table[table["occupation_code"] == str(occupation_code)]
+    education = rows["typical_education"].dropna() if len(rows) else rows
+    if not len(education):
+        rounds = ", ".join(dict.fromkeys(table["round"].astype(str)))
+        return None, f"EP {rounds} gives no typical entry education for {occupation_code}", []
+    return str(education.iloc[0]), "", provenance_of(table)
+
+
 def factors(
     occupation_code: str,
-    entry_education: str | None,
+    entry_education: str | None = FROM_EP,
     *,
     settings: Settings | None = None,
     group_table: pd.DataFrame | bool | None = None,
@@ -331,7 +364,8 @@ def factors(
         SOC code (``"29-2072"``): its SOC major group picks the CPS occupation group.
     entry_education
         EP's typical entry education of the occupation (``"Postsecondary nondegree award"``);
-        ``None`` leaves out the education basis (with a note).
+        default :data:`FROM_EP`: looked up in EP (:func:`entry_education_of`); ``None``
+        leaves out the education basis (with a note).
     group_table
         A certification-by-occupation frame (:func:`marketdata.cps.certification_table` or
         :func:`~marketdata.cps.certification_series`); ``None``: the one the cache holds,
@@ -354,9 +388,12 @@ def factors(
     """
     settings = get_settings(settings)
     cps_group(occupation_code)  # a bad code fails before any loading
+    records, notes, provenance = [], [], []
+    if entry_education == FROM_EP:
+        entry_education, why, provenance = entry_education_of(occupation_code, settings=settings)
+        notes += [why] if why else []
     if entry_education:
         education_rows(entry_education)
-    records, notes, provenance = [], [], []
     if group_table is None:
         group_table = cps.cached_group_table(settings=settings)
         if group_table is None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from marketdata import __version__, cli_app, cli_onet
+from marketdata import __version__, cli_app, cli_onet, vintages
 from marketdata.cli_cache import cmd_cache
 from marketdata.cli_params import TEXT, Group, ReportGroup, shorten
 from marketdata.config import get_settings
@@ -57,6 +57,8 @@ def _print_provenance(df: pd.DataFrame) -> None:
             f"Source: {agency}{program} {release}{how}: {first.get('source_url')}{more}, "
             f"retrieved {first.get('retrieved')}"
         )
+    for line in vintages.notes(df.attrs.get("provenance", [])):
+        print(line)
 
 
 @click.group(

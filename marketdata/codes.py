@@ -457,3 +457,17 @@ def resolve_industry(text: str | int, *, table: IndustryTable | None = None) -> 
             hint="Give the six-character OEWS industry code (000000 = cross-industry).",
         )
     return found
+
+
+# Groups ----------------------------------------------------------------------------------
+
+
+def areas_in(
+    where: str | int = "all", kind: str = "metro", *, table: AreaTable | None = None
+) -> list[Area]:
+    """The areas of one ``kind`` (``metro``, ``nonmetro``, ``state``, ``territory``) in a state
+    or the whole country: ``areas_in("OH", kind="metro")``; see
+    :func:`marketdata.codes_groups.areas_in`."""
+    from marketdata import codes_groups
+
+    return codes_groups.areas_in(where, kind, table=table)

@@ -13,6 +13,7 @@ from marketdata.schema import OEWS_MEASURES, PROJECTION_MEASURES, plain
 
 if TYPE_CHECKING:  # pandas loads in display_frame, not for numbers as text
     import pandas as pd
+    from pandas.io.formats.style import Styler
 
 #: Column -> the measure whose format it takes (see :func:`format_value`).
 MEASURE_FORMATS: dict[str, str] = {
@@ -125,3 +126,11 @@ def estimate_range(low: float, high: float) -> str:
         return f"${math.floor(value / ESTIMATE_ROUNDING + 0.5) * ESTIMATE_ROUNDING:,.0f}"
 
     return rounded(low) if rounded(low) == rounded(high) else f"{rounded(low)}–{rounded(high)}"
+
+
+def styled(df: pd.DataFrame) -> Styler:
+    """A styled view of a tidy frame for notebooks, values unchanged: see
+    :func:`marketdata.formatting_html.styled`."""
+    from marketdata.formatting_html import styled as styled_view
+
+    return styled_view(df)

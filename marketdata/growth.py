@@ -145,6 +145,12 @@ class Outlook:
         frame = pd.DataFrame([data])
         return attach_provenance(frame, self.provenance)
 
+    def _repr_html_(self) -> str:
+        """The outlook as a small card in Jupyter (figures as BLS prints them)."""
+        from marketdata.growth_display import outlook_html
+
+        return outlook_html(self)
+
 
 _NATIONAL = {"us", "u.s.", "usa", "united states", "national", "nation", "00", "0"}
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
-from marketdata import arguments, cache, codes, oews_groups, snapshot
+from marketdata import arguments, cache, codes, codes_groups, oews_groups, snapshot
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
     ContactRequired,
@@ -103,7 +103,11 @@ def _as_list(value: Selection) -> list[str | int]:
 
 
 def _selection(
-    area: Selection, occupation: Selection, industry: Selection, tables: Mapping[str, Any]
+    area: Selection,
+    occupation: Selection,
+    industry: Selection,
+    tables: Mapping[str, Any],
+    soc_group: Selection = None,
 ) -> dict[str, list[str]]:
     """Column -> codes wanted (columns absent: no restriction)."""
     chosen: dict[str, list[str]] = {}
@@ -114,14 +118,18 @@ def _selection(
             codes.resolve_industry(i, table=tables["industry"]).code for i in _as_list(industry)
         ]
     if area is not None:
-        chosen["area_code"] = [
-            codes.resolve_area(a, table=tables["area"]).code for a in _as_list(area)
-        ]
+        wanted = codes_groups.area_codes(_as_list(area), table=tables["area"])
+        if wanted is not None:  # None: "all"
+            chosen["area_code"] = wanted
     if occupation is not None:
         chosen["occupation_code"] = [
             codes.resolve_occupation(o, table=tables["occupation"]).code
             for o in _as_list(occupation)
         ]
+    if soc_group is not None:
+        group = codes_groups.occupations_in(_as_list(soc_group), table=tables["occupation"])
+        asked = chosen.get("occupation_code")
+        chosen["occupation_code"] = [o.code for o in group if asked is None or o.code in asked]
     return chosen
 
 
@@ -204,6 +212,7 @@ def load(
     area: Selection = None,
     occupation: Selection = None,
     industry: Selection = None,
+    soc_group: Selection = None,
     refresh: bool = False,
     settings: Settings | None = None,
 ) -> pd.DataFrame:
@@ -220,8 +229,9 @@ def load(
         ``"current"``) or a year not published yet is an error, never read as another.
     area
         One or more areas as people type them: ``"US"``, ``"OH"``, ``"Ohio"``, ``39``,
-        ``"Columbus, OH"``, ``"18140"`` (see :func:`marketdata.codes.resolve_area`).
-        Default: every area.
+        ``"Columbus, OH"``, ``"18140"`` (see :func:`marketdata.codes.resolve_area`), or
+        groups: ``"all"``, ``"all-states"``, ``"OH-metros"`` (see
+        :mod:`marketdata.codes_groups`). Default: every area.
     occupation
         One or more SOC codes (``"29-2072"``, ``"292072"``) or titles
         (``"medical records"``; see :func:`marketdata.codes.resolve_occupation`).
@@ -229,6 +239,10 @@ def load(
     industry
         Default cross-industry (``000000``) only; one or more OEWS industry codes or titles,
         or ``"all"`` for every industry.
+    soc_group
+        One or more SOC groups: ``"29-0000"`` keeps the major group's rows (its own, its
+        minor and broad groups' and its detailed occupations'; ``occupation_level`` tells them
+        apart), ``"29-2000"`` a minor group. With ``occupation``, the occupations of both.
     refresh
         Ask BLS whether the files changed (conditional requests; unchanged files transfer
         no body).
@@ -269,7 +283,7 @@ def load(
                 "OEWS release", release, hint=f"It is not published yet (latest: {latest})."
             )
         if year != current:
-            return _load_archived(release, area, occupation, industry, settings)
+            return _load_archived(release, area, occupation, industry, settings, soc_group)
     try:
         files = fetch_files(settings=settings, refresh=refresh)
     except ContactRequired:
@@ -279,10 +293,12 @@ def load(
     else:
         unreachable = None
     if unreachable is not None:  # outside the handler: a mistyped input is not chained to it
-        return _load_snapshot(unreachable, area, occupation, industry, settings)
+        return _load_snapshot(unreachable, area, occupation, industry, settings, soc_group)
     paths = {name: f.path for name, f in files.items()}
     release = oe.read_release(paths["oe.release"])[1]
-    chosen, groups = _resolved(area, occupation, industry, records_of(files), release, settings)
+    chosen, groups = _resolved(
+        area, occupation, industry, records_of(files), release, settings, soc_group
+    )
     rel = oe.release_of(paths)
     inputs = [files[name] for name in oe.FILES]
     name = f"oews/{rel.code}"
@@ -308,6 +324,7 @@ def _resolved(
     tables: Mapping[str, Any],
     release: str,
     settings: Settings,
+    soc_group: Selection = None,
 ) -> tuple[dict[str, list[str]], oews_groups.Groups | None]:
     """:func:`_selection`, answering the group rows BLS's workbook publishes and the time-series
     files leave out (:mod:`marketdata.oews_groups`); an unknown code names the release."""
@@ -315,7 +332,7 @@ def _resolved(
         occupation, table=tables["occupation"], release=release, settings=settings
     )
     try:
-        return _selection(area, wanted, industry, tables), groups
+        return _selection(area, wanted, industry, tables, soc_group), groups
     except UnknownCode as err:
         if err.kind != "SOC occupation code":
             raise
@@ -328,13 +345,16 @@ def _load_snapshot(
     occupation: Selection,
     industry: Selection,
     settings: Settings,
+    soc_group: Selection = None,
 ) -> pd.DataFrame:
     tables = {
         "area": codes.areas_of(),
         "occupation": codes.occupations_of(),
         "industry": codes.industries_of(),
     }
-    chosen, groups = _resolved(area, occupation, industry, tables, snapshot.release(), settings)
+    chosen, groups = _resolved(
+        area, occupation, industry, tables, snapshot.release(), settings, soc_group
+    )
     if chosen.get("industry_code") != [CROSS_INDUSTRY]:
         raise OfflineError(
             "industry-specific OEWS estimates are not bundled and BLS could not be reached "
@@ -372,6 +392,7 @@ def _load_archived(
     occupation: Selection,
     industry: Selection,
     settings: Settings,
+    soc_group: Selection = None,
 ) -> pd.DataFrame:
     """A past release from the archive zips the request needs: cross-industry rows from the
     national, state and metro zips of the areas asked (all three for every area), industry
@@ -381,12 +402,18 @@ def _load_archived(
 
     from marketdata import oews_history
 
-    wanted = [oews_history.resolve_area(a, release=rel, settings=settings) for a in _as_list(area)]
+    grouped = [a for a in _as_list(area) if codes_groups.is_area_group(a)]
+    wanted = [
+        oews_history.resolve_area(a, release=rel, settings=settings)
+        for a in _as_list(area)
+        if not codes_groups.is_area_group(a)
+    ]
     if industry is not None and _as_list(industry) != [CROSS_INDUSTRY]:
         scopes = ["all"]
     else:
-        asked = {scope for scope, _ in wanted}
-        scopes = [s for s in ("national", "state", "metro") if not wanted or s in asked]
+        asked = {scope for scope, _ in wanted} | {codes_groups.scope_of(g) for g in grouped}
+        every = not asked or "all" in asked
+        scopes = [s for s in ("national", "state", "metro") if every or s in asked]
     frames, seen = [], set()
     for scope in scopes:
         frame = _archived_scope(rel.label, scope, settings)
@@ -403,8 +430,10 @@ def _load_archived(
         .drop_duplicates("industry_code")
         .assign(industry_level=""),
     }
-    chosen, _ = _resolved(None, occupation, industry, tables, rel.label, settings)
-    if wanted:
+    chosen, _ = _resolved(
+        area if grouped else None, occupation, industry, tables, rel.label, settings, soc_group
+    )
+    if wanted and not grouped:
         chosen["area_code"] = [code for _, code in wanted]
     return attach_provenance(_select(df, chosen), provenance_of(df))
 

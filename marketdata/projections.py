@@ -26,13 +26,13 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from marketdata import arguments, cache, codes, series_id
+from marketdata import arguments, cache, codes, codes_groups, series_id
 from marketdata.cache import CachedFile
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
@@ -238,6 +238,7 @@ def load(
     *,
     table: str = "projections",
     occupation_type: str = "line item",
+    soc_group: str | Sequence[str] | None = None,
     refresh: bool = False,
     url_templates: Mapping[str, str] | None = None,
     settings: Settings | None = None,
@@ -256,6 +257,9 @@ def load(
     occupation_type
         ``"line item"`` (detailed occupations, default), ``"summary"`` (totals and groups) or
         ``"all"``.
+    soc_group
+        One or more SOC groups: ``"29-0000"`` keeps the rows of the major group,
+        ``"29-2000"`` of a minor group (see :func:`marketdata.codes_groups.in_soc_group`).
     refresh
         Ask BLS whether the file changed since it was cached.
     url_templates
@@ -285,8 +289,14 @@ def load(
     arguments.one(occupation_type, "occupation_type", example="'line item'")
     _check_table(table)
     _occupation_type(occupation_type)
+    prefixes = [codes_groups.soc_prefix(g) for g in _listed(soc_group)]  # bad input: no loading
     located = _where(round, table, refresh=refresh, url_templates=url_templates, settings=settings)
-    return read(located, occupation_type=occupation_type, settings=settings)
+    frame = read(located, occupation_type=occupation_type, settings=settings)
+    return codes_groups.in_soc_group(frame, soc_group) if prefixes else frame
+
+
+def _listed(value: str | Sequence[str] | None) -> list[str]:
+    return [] if value is None else [value] if isinstance(value, str) else list(value)
 
 
 def locate(

@@ -131,6 +131,29 @@ def provenance_of(df: pd.DataFrame) -> list[dict[str, object]]:
     return list(df.attrs.get("provenance", []))
 
 
+def combine_provenance(*frames: pd.DataFrame) -> list[dict[str, object]]:
+    """The provenance records of every frame, each once, in order.
+
+    pandas keeps ``attrs`` through row filters, column changes and ``groupby``, but
+    ``pd.merge``, ``DataFrame.join`` and ``pd.concat`` keep them only when every input's
+    ``attrs`` are equal (pandas 2.2 to 3.1): a merge of an OEWS frame with an EP frame has no
+    provenance. Collect it from the inputs with this function, or use
+    :func:`keep_provenance`.
+    """
+    found: list[dict[str, object]] = []
+    for frame in frames:
+        for record in provenance_of(frame):
+            if record not in found:
+                found.append(dict(record))
+    return found
+
+
+def keep_provenance(result: pd.DataFrame, *frames: pd.DataFrame) -> pd.DataFrame:
+    """``result`` (e.g. ``pd.merge(a, b)``) with the provenance of ``frames`` attached:
+    ``keep_provenance(pd.merge(wages, outlook, on="occupation_code"), wages, outlook)``."""
+    return attach_provenance(result, combine_provenance(*frames))
+
+
 def plain(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` without its ``attrs`` (provenance): pandas deep-copies attrs on every column
     read, which costs more than the work on the column. A shallow copy; the caller's frame

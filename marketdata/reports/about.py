@@ -11,9 +11,10 @@ import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from marketdata import vintages
 from marketdata.reports.tables.growth import HISTORY_YEARS
 from marketdata.series_id import STATES
 
@@ -141,6 +142,14 @@ class AboutData:
 
     sources: list[SourceNote] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
+    #: The day whose publication schedule counts (default: today).
+    today: date | None = None
+
+    def newer(self) -> list[str]:
+        """One line per source older than its program's schedule says is out
+        (:func:`marketdata.vintages.behind`), with the command that fetches the newer one."""
+        records = [{"program": s.program, "release": s.release} for s in self.sources]
+        return vintages.notes(records, today=self.today)
 
     def command(self) -> str | None:
         """The one command that fills every gap (None when there is none to fill)."""
@@ -148,7 +157,7 @@ class AboutData:
 
     def lines(self) -> list[str]:
         """Plain sentences: sources, then gaps and the command (also the terminal's summary)."""
-        out = [s.sentence() for s in self.sources]
+        out = [s.sentence() for s in self.sources] + self.newer()
         if not self.gaps:
             return [*out, "Every section of this report was filled."]
         out += [f"Not available: {g.sentence()}" for g in self.gaps]
@@ -167,6 +176,7 @@ class AboutData:
             "<h2>About these data</h2>",
             f"<p>{html.escape(self.agencies())}</p>",
             f"<ul>{items}</ul>" if items else "<p>No data source was recorded.</p>",
+            *(f"<p>{html.escape(line)}</p>" for line in self.newer()),
         ]
         if self.gaps:
             gaps = "".join(f"<li>{html.escape(g.sentence())}</li>" for g in self.gaps)
@@ -311,11 +321,13 @@ def about(
     *,
     started: datetime | None = None,
     offline: bool = False,
+    today: date | None = None,
 ) -> AboutData:
     """The box from recorded provenance and unavailable sections (the manifest's ``data``
-    and ``unavailable`` records)."""
+    and ``unavailable`` records); ``today``: the day whose publication schedules count
+    (default: today)."""
     gaps = list({g.sentence(): g for g in (_gap_of(u, offline) for u in unavailable)}.values())
-    return AboutData(sources(provenance, started=started), gaps)
+    return AboutData(sources(provenance, started=started), gaps, today)
 
 
 def closing_lines(manifest: Mapping[str, Any]) -> list[str]:

@@ -2,7 +2,8 @@
 combination of the ``over`` values.
 
 Area lists (the value of an ``over`` key, from the current release's area table,
-:func:`marketdata.oews.areas`; items separated by commas, see :func:`split_list`):
+:func:`marketdata.oews.areas`; items separated by commas, see :func:`split_list`; the groups
+are :mod:`marketdata.codes_groups`'s):
 
 ``all-states``
     the 50 states and the District of Columbia;
@@ -26,19 +27,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import pandas as pd
-
-from marketdata import codes, oews
+from marketdata import codes, codes_groups, oews
 from marketdata.config import Settings
-from marketdata.errors import MarketdataError, ReportError, UnknownArea
+from marketdata.errors import MarketdataError, ReportError
 from marketdata.reports import notebook_parameters
-from marketdata.series_id import STATES
 
 #: Parameters whose values are areas: duplicates are found by area code.
 AREA_PARAMETERS = frozenset({"area"})
-_KEYWORD = re.compile(r"^(all|[a-z]{2})-(states|territories|metros|nonmetros)$", re.IGNORECASE)
-_LAST_STATE_FIPS = 56  # Wyoming; FIPS codes above are territories
-_POSTAL = {postal: fips for fips, (postal, _) in STATES.items()}
 
 
 # --------------------------------------------------------------------------- area lists
@@ -49,37 +44,6 @@ def split_list(text: str) -> list[str]:
     so BLS area names keep theirs: ``"Columbus, OH,Dayton-Kettering, OH,KY"`` gives
     ``["Columbus, OH", "Dayton-Kettering, OH", "KY"]``."""
     return [item.strip() for item in re.split(r",(?! )", text) if item.strip()]
-
-
-def _metro_states(name: str) -> list[str]:
-    """Postal codes a metro's name lists: ``Cincinnati, OH-KY-IN`` -> OH, KY, IN."""
-    return name.rpartition(", ")[2].split("-")
-
-
-def _keyword_codes(word: str, table: pd.DataFrame) -> list[str]:
-    scope, kind = word.lower().split("-")
-    fips = pd.to_numeric(table["state_code"], errors="coerce")
-    kinds = {"states": "state", "territories": "state", "metros": "metro", "nonmetros": "nonmetro"}
-    rows = table[table["area_type"] == kinds[kind]]
-    if kind == "states":
-        rows = rows[fips[rows.index] <= _LAST_STATE_FIPS]
-    elif kind == "territories":
-        rows = rows[fips[rows.index] > _LAST_STATE_FIPS]
-    if scope != "all":
-        postal = scope.upper()
-        if postal not in _POSTAL or kind in ("states", "territories"):
-            raise UnknownArea(
-                "area list",
-                word,
-                difflib.get_close_matches(f"{postal}-{kind}", [f"{p}-metros" for p in _POSTAL]),
-                hint="Give all-states, all-territories, all-metros, all-nonmetros, "
-                "a state's metros or nonmetros (OH-metros, OH-nonmetros), or areas a,b,c.",
-            )
-        if kind == "metros":
-            rows = rows[[postal in _metro_states(n) for n in rows["area_name"]]]
-        else:
-            rows = rows[rows["state_code"] == _POSTAL[postal]]
-    return list(rows["area_code"])
 
 
 def area_list(value: str | Iterable[str], *, settings: Settings | None = None) -> list[str]:
@@ -93,9 +57,9 @@ def area_list(value: str | Iterable[str], *, settings: Settings | None = None) -
     table = oews.areas(settings=settings)
     found: dict[str, str] = {}
     for item in items:
-        if _KEYWORD.match(item):
-            for code in _keyword_codes(item, table):
-                found.setdefault(code, code)
+        if codes_groups.is_area_group(item):
+            for area in codes_groups.group_areas(item, table=table):
+                found.setdefault(area.code, area.code)
             continue
         try:
             key = codes.resolve_area(item, table=table).code
@@ -132,7 +96,7 @@ def parameter_sets(
     choices: dict[str, list[Any]] = {}
     for key, value in over.items():
         items = split_list(value) if isinstance(value, str) else list(value)
-        if key in AREA_PARAMETERS or any(isinstance(i, str) and _KEYWORD.match(i) for i in items):
+        if key in AREA_PARAMETERS or any(codes_groups.is_area_group(i) for i in items):
             items = area_list(items, settings=settings)
         else:
             items = list({json.dumps(i, sort_keys=True): i for i in items}.values())
