@@ -59,6 +59,7 @@ from marketdata.cache_frames import (
 from marketdata.config import Settings, get_settings
 from marketdata.disk_space import room_for
 from marketdata.errors import (
+    ChecksumError,
     ContactRequired,
     FetchError,
     OfflineError,
@@ -71,6 +72,7 @@ __all__ = [
     "add_file",
     "atomic_write_bytes",
     "check_key",
+    "confirm",
     "describe",
     "entries",
     "fetch",
@@ -395,6 +397,30 @@ def _intact(key: str, path: Path) -> None:
         raise Damaged("its size changed or it is missing")
     if sha256_of(path) != meta["sha256"]:
         raise Damaged("its SHA-256 changed")
+
+
+def confirm(files: list[CachedFile], *, settings: Settings | None = None) -> None:
+    """Hash each of ``files`` whole before it is parsed; drop the damaged ones.
+
+    Raises
+    ------
+    ChecksumError
+        A file no longer matches its recorded SHA-256 (it was removed: fetch it again).
+    """
+    settings = get_settings(settings)
+    for entry in files:
+        try:
+            _intact(entry.key, entry.path)
+        except Damaged:
+            with entry_files.publishing(entry.key, settings=settings):
+                try:
+                    _intact(entry.key, entry.path)
+                except Damaged as err:
+                    logger.warning("cached %s is damaged (%s); dropping it", entry.key, err)
+                    _drop(entry.path)
+                    raise ChecksumError(
+                        f"the cached {entry.key} is damaged ({err})", url=entry.url
+                    ) from None
 
 
 def verify(*, settings: Settings | None = None) -> dict[str, bool]:

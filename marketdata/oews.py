@@ -27,10 +27,12 @@ from typing import TYPE_CHECKING, Any
 from marketdata import cache, codes, snapshot
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
+    ChecksumError,
     ContactRequired,
     FetchError,
     OfflineDataWarning,
     OfflineError,
+    SourceFormatError,
     UnknownRelease,
 )
 from marketdata.oews_codes import area_records, occupation_records, records_of
@@ -238,8 +240,12 @@ def load(
     df = cache.read_parquet(name, inputs=inputs, settings=settings, filters=_filters(chosen))
     if df is not None:
         return df
-    logger.info("parsing OEWS %s from %s", rel.name, paths[oe.DATA_FILE])
-    full = oe.parse(paths)
+    try:
+        full = _parse(inputs, settings)
+    except ContactRequired:
+        raise
+    except (FetchError, SourceFormatError) as err:  # a cached file damaged or unreadable
+        return _load_snapshot(err, area, occupation, industry)
     attach_provenance(full, [f.provenance(program=PROGRAM, release=rel.name) for f in inputs])
     # in parts, one per core: writing 370,000 rows x 56 columns is a third of the parse
     parts = os.cpu_count() or 1
@@ -249,8 +255,25 @@ def load(
     return attach_provenance(_select(full, chosen), provenance_of(full))
 
 
+def _parse(inputs: list[cache.CachedFile], settings: Settings) -> pd.DataFrame:
+    """The release parsed from its flat files, each hashed whole first (a damaged one is
+    dropped and fetched again once)."""
+    try:
+        cache.confirm(inputs, settings=settings)
+    except ChecksumError:
+        files = fetch_files(settings=settings)
+        inputs = [files[name] for name in oe.FILES]
+        cache.confirm(inputs, settings=settings)
+    paths = {f.key.removeprefix("oe/"): f.path for f in inputs}
+    logger.info("parsing OEWS from %s", paths[oe.DATA_FILE])
+    return oe.parse(paths)
+
+
 def _load_snapshot(
-    reason: FetchError, area: Selection, occupation: Selection, industry: Selection
+    reason: FetchError | SourceFormatError,
+    area: Selection,
+    occupation: Selection,
+    industry: Selection,
 ) -> pd.DataFrame:
     tables = {
         "area": codes.areas_of(),
@@ -262,17 +285,25 @@ def _load_snapshot(
         raise OfflineError(
             "industry-specific OEWS estimates are not bundled and BLS could not be reached "
             f"({reason})",
-            url=reason.url,
+            url=getattr(reason, "url", None),
             hint="Load them when BLS is reachable (they are then cached), or drop `industry`.",
         ) from reason
     info = snapshot.manifest()
     message = (
-        f"BLS could not be reached ({str(reason).splitlines()[0]}); using the bundled OEWS "
+        f"{_why(reason)}; using the bundled OEWS "
         f"{info['release']} snapshot (cross-industry estimates, retrieved {info['retrieved']}). "
         "Figures may be out of date; load again when BLS is reachable."
     )
     warnings.warn(message, OfflineDataWarning, stacklevel=3)
     return snapshot.read(filters=_filters(chosen))
+
+
+def _why(reason: FetchError | SourceFormatError) -> str:
+    """Why the bundled snapshot is used, in a few words."""
+    first = str(reason).splitlines()[0]
+    if isinstance(reason, FetchError) and not isinstance(reason, ChecksumError):
+        return f"BLS could not be reached ({first})"
+    return f"the cached BLS files cannot be used ({first})"
 
 
 #: What each archive zip holds, for messages.
