@@ -257,10 +257,12 @@ def load(
 
 def _parse(inputs: list[cache.CachedFile], settings: Settings) -> pd.DataFrame:
     """The release parsed from its flat files, each hashed whole first (a damaged one is
-    dropped and fetched again once)."""
+    dropped and, unless offline, fetched again once)."""
     try:
         cache.confirm(inputs, settings=settings)
     except ChecksumError:
+        if settings.offline:
+            raise
         files = fetch_files(settings=settings)
         inputs = [files[name] for name in oe.FILES]
         cache.confirm(inputs, settings=settings)

@@ -38,8 +38,12 @@ def _column(letters: bytes) -> int:
     return number
 
 
-def _refuse(source: str, what: str) -> SourceFormatError:
-    return SourceFormatError(
+class WorkbookTooLarge(SourceFormatError):
+    """A workbook far beyond any BLS publishes, refused before any reader opens it."""
+
+
+def _refuse(source: str, what: str) -> WorkbookTooLarge:
+    return WorkbookTooLarge(
         f"refused before reading: {what}, far beyond any workbook BLS publishes "
         f"(at most {MAX_BYTES / 1e9:,.2f} GB of XML and {MAX_CELLS:,} cells are read)",
         source=source,
@@ -77,7 +81,7 @@ class _Sheet:
 
 
 def check_workbook(data: bytes | Path, source: str) -> None:
-    """Raise :class:`~marketdata.errors.SourceFormatError` naming ``source`` if the workbook
+    """Raise :class:`WorkbookTooLarge` naming ``source`` if the workbook
     ``data`` (its bytes or path) is beyond the limits above; do nothing if it is not a zip."""
     handle = io.BytesIO(data) if isinstance(data, bytes) else Path(data)
     try:

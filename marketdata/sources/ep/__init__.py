@@ -22,6 +22,7 @@ from pathlib import Path
 
 from marketdata.config import Settings, get_settings
 from marketdata.errors import SourceFormatError
+from marketdata.sources.workbook_limits import WorkbookTooLarge
 from marketdata.sources import KnownFile
 from marketdata.sources.ep.archive import archive_member, check_archive, read_archive
 from marketdata.sources.ep.datatool import check_csv, parse_csv
@@ -98,7 +99,9 @@ def identify(path: Path, *, settings: Settings | None = None) -> KnownFile | Non
             return None
         check_csv(path)
         frame = parse_csv(path)
-    except (SourceFormatError, zipfile.BadZipFile, UnicodeDecodeError):
+    except (SourceFormatError, zipfile.BadZipFile, UnicodeDecodeError) as err:
+        if isinstance(err, WorkbookTooLarge):
+            raise
         return None
     base, projected = int(frame["base_year"].iloc[0]), int(frame["projected_year"].iloc[0])
     return KnownFile(
