@@ -22,7 +22,6 @@ from pathlib import Path
 
 from marketdata.config import Settings, get_settings
 from marketdata.errors import SourceFormatError
-from marketdata.sources.workbook_limits import WorkbookTooLarge
 from marketdata.sources import KnownFile
 from marketdata.sources.ep.archive import archive_member, check_archive, read_archive
 from marketdata.sources.ep.datatool import check_csv, parse_csv
@@ -45,6 +44,7 @@ from marketdata.sources.ep.workbook import (
     parse_workbook,
     workbook_round,
 )
+from marketdata.sources.workbook_limits import WorkbookTooLarge
 
 __all__ = [
     "CODE_COLUMNS",
