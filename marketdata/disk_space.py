@@ -12,6 +12,7 @@ from marketdata.errors import DiskFullError
 
 #: The errors of a write that found no room: no space, quota exceeded, file size limit.
 FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+_FULL_TEXTS = tuple(f"[Errno {number}]" for number in sorted(FULL))
 
 
 def is_full(err: BaseException) -> bool:
@@ -22,8 +23,16 @@ def is_full(err: BaseException) -> bool:
         seen.add(id(current))
         if isinstance(current, OSError) and current.errno in FULL:
             return True
+        # an error raised in a notebook's kernel comes back as text (papermill, nbclient)
+        if any(text in str(current) for text in _FULL_TEXTS):
+            return True
         current = current.__cause__ or current.__context__
     return False
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes of the files under ``folder`` (0 if it is gone)."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
 
 
 def _megabytes(size: int) -> str:
