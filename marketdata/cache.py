@@ -245,7 +245,7 @@ def fetch(
         from marketdata import http
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp, resume = _partial(path, url, fresh=entry is None)
+        tmp, resume = entry_files.partial(path, url, fresh=entry is None)
         keep = False
         try:
             result = http.download(
@@ -274,7 +274,7 @@ def fetch(
             return _store(tmp, path, meta, settings)
         except (FetchError, SourceFormatError, KeyboardInterrupt) as err:
             resumable = entry is None and not isinstance(err, SourceFormatError)
-            keep = resumable and _keep_partial(tmp, url, getattr(err, "resume", None))
+            keep = resumable and entry_files.keep_partial(tmp, url, getattr(err, "resume", None))
             if isinstance(err, KeyboardInterrupt | ContactRequired) or entry is None:
                 raise
             logger.warning("could not refresh %s (%s); keeping the cached copy", key, err)
@@ -282,36 +282,7 @@ def fetch(
         finally:
             if not keep:
                 tmp.unlink(missing_ok=True)
-                _resume_path(tmp).unlink(missing_ok=True)
-
-
-def _resume_path(tmp: Path) -> Path:
-    """Where the validator of an interrupted download's bytes is kept (no ``.meta.json``)."""
-    return tmp.with_name(tmp.name + ".json")
-
-
-def _partial(path: Path, url: str, *, fresh: bool) -> tuple[Path, str | None]:
-    """Where a download of ``path`` is written, and the validator of the bytes an interrupted
-    download of the same URL left there (None: start from the first byte)."""
-    tmp = path.with_name(f".{path.name}.partial")
-    try:
-        meta = json.loads(_resume_path(tmp).read_text()) if fresh else None
-    except (OSError, ValueError):
-        meta = None
-    if meta is None or meta.get("url") != url or not tmp.exists():
-        tmp.unlink(missing_ok=True)
-        return tmp, None
-    logger.info("resuming %s after %s bytes", url, f"{tmp.stat().st_size:,}")
-    return tmp, meta.get("validator")
-
-
-def _keep_partial(tmp: Path, url: str, validator: str | None) -> bool:
-    """Keep the bytes of an interrupted download for the next try, if the server named
-    the version they belong to (ETag or Last-Modified: ``validator``)."""
-    if validator is None or not tmp.exists() or tmp.stat().st_size == 0:
-        return False
-    write_json_file(_resume_path(tmp), {"url": url, "validator": validator})
-    return True
+                entry_files.resume_path(tmp).unlink(missing_ok=True)
 
 
 def add_file(

@@ -1,5 +1,6 @@
 """One cache entry's files: metadata read whole and checked, written with its own checksum,
-and placed so that a reader never catches an entry half-written.
+placed so that a reader never catches an entry half-written, and the bytes of an interrupted
+download kept to resume it.
 
 Every metadata file (``<file>.meta.json``) records the SHA-256 of its own content
 (``meta_sha256``); a file that is not JSON, lacks a field, has a field of the wrong type or
@@ -16,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
@@ -27,6 +29,8 @@ from filelock import FileLock
 
 from marketdata.config import Settings, get_settings
 from marketdata.errors import InputValueError, MarketdataError
+
+logger = logging.getLogger("marketdata.cache")
 
 META = ".meta.json"
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
@@ -140,6 +144,38 @@ def read_meta(path: Path, fields: Mapping[str, Any]) -> dict[str, Any] | None:
         if not fits(meta.get(name), kind):
             raise Damaged(f"its metadata lacks a valid {name!r}")
     return meta
+
+
+# Interrupted downloads -------------------------------------------------------------------
+
+
+def resume_path(tmp: Path) -> Path:
+    """Where the validator of an interrupted download's bytes is kept (no ``.meta.json``)."""
+    return tmp.with_name(tmp.name + ".json")
+
+
+def partial(path: Path, url: str, *, fresh: bool) -> tuple[Path, str | None]:
+    """Where a download of ``path`` is written, and the validator of the bytes an interrupted
+    download of the same URL left there (None: start from the first byte)."""
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        meta = json.loads(resume_path(tmp).read_text()) if fresh else None
+    except (OSError, ValueError):
+        meta = None
+    if not isinstance(meta, dict) or meta.get("url") != url or not tmp.exists():
+        tmp.unlink(missing_ok=True)
+        return tmp, None
+    logger.info("resuming %s after %s bytes", url, f"{tmp.stat().st_size:,}")
+    return tmp, meta.get("validator")
+
+
+def keep_partial(tmp: Path, url: str, validator: str | None) -> bool:
+    """Keep the bytes of an interrupted download for the next try, if the server named
+    the version they belong to (ETag or Last-Modified: ``validator``)."""
+    if validator is None or not tmp.exists() or tmp.stat().st_size == 0:
+        return False
+    write_json(resume_path(tmp), {"url": url, "validator": validator})
+    return True
 
 
 def lock(name: str, *, settings: Settings | None = None) -> contextlib.AbstractContextManager:

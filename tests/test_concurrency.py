@@ -153,8 +153,8 @@ def test_eight_processes_load_oews_from_one_cache(
     assert all(verified.values()), verified
     assert len([k for k in verified if not k.startswith("parquet/")]) == len(oe.FILES) + 1
     assert sorted(k for k in verified if k.startswith("parquet/")) == [
-        "parquet/oews/2025A01",
         "parquet/oews-archive/oesm21nat",
+        "parquet/oews/2025A01",
     ]
     parquet = sorted((online_settings.cache_dir / "parquet").rglob("*.parquet"))
     assert [p.name for p in parquet] == ["2025A01.parquet", "oesm21nat.parquet"]
