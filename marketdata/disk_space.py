@@ -61,6 +61,15 @@ def message(folder: Path, what: str, needed: int, *, at_least: bool = False) -> 
     )
 
 
+def raise_if_full(
+    err: BaseException, folder: Path, what: str, needed: int, *, at_least: bool = False
+) -> None:
+    """Raise :class:`~marketdata.errors.DiskFullError` (one line naming ``folder`` and the
+    ``needed`` bytes) if ``err`` is a write that found no room; else return."""
+    if is_full(err) and not isinstance(err, DiskFullError):
+        raise DiskFullError(message(folder, what, needed, at_least=at_least)) from None
+
+
 @contextlib.contextmanager
 def room_for(
     folder: Path, what: str, needed: Callable[[], int], *, at_least: bool = False
@@ -70,9 +79,7 @@ def room_for(
     (temporary files are removed by its own ``finally``)."""
     try:
         yield
-    except DiskFullError:
-        raise
     except Exception as err:  # a writer may wrap the OSError (pyarrow, nbconvert)
-        if not is_full(err):
-            raise
-        raise DiskFullError(message(folder, what, needed(), at_least=at_least)) from None
+        if is_full(err):
+            raise_if_full(err, folder, what, needed(), at_least=at_least)
+        raise

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from marketdata import cache
 from marketdata.atomic import place
 from marketdata.config import Settings
-from marketdata.disk_space import folder_size, room_for
+from marketdata.disk_space import folder_size, raise_if_full
 from marketdata.errors import ReportError
 from marketdata.reports.folders import scratch
 from marketdata.reports.pdf import PdfError, PdfUnavailable, paper_of, render
@@ -122,17 +122,16 @@ def build(
     run_id = uuid.uuid4().hex
     tmp = scratch(plan_.target, plan_.slug, "partial")
     try:
-        # a full disk: one line saying how much was written before it filled
-        with room_for(
-            tmp.parent, f"the report {plan_.slug}", lambda: folder_size(tmp), at_least=True
-        ):
-            manifest = execute_to(plan_, tmp, executor or executor_for("kernel"), run_id, pdf=pdf)
-            # one move at a time per folder: two runs finishing together would otherwise
-            # rename onto each other (ENOTEMPTY) and lose a report
-            with cache.lock(f"report:{plan_.target}", settings=plan_.settings):
-                place(tmp, plan_.target)
-    except BaseException:
+        manifest = execute_to(plan_, tmp, executor or executor_for("kernel"), run_id, pdf=pdf)
+        # one move at a time per folder: two runs finishing together would otherwise rename
+        # onto each other (ENOTEMPTY) and lose a report
+        with cache.lock(f"report:{plan_.target}", settings=plan_.settings):
+            place(tmp, plan_.target)
+    except BaseException as err:
+        written = folder_size(tmp)
         shutil.rmtree(tmp, ignore_errors=True)
+        # a full disk: one line saying how much was written before it filled
+        raise_if_full(err, tmp.parent, f"the report {plan_.slug}", written, at_least=True)
         raise
     target = plan_.target
     files = manifest["files"]
