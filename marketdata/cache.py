@@ -3,61 +3,94 @@
 Layout under ``settings.cache_dir``::
 
     raw/<key>                 the bytes as BLS served them (never changed)
-    raw/<key>.meta.json       URL, size, SHA-256, ETag, Last-Modified, retrieval time
+    raw/<key>.meta.json       URL, size, SHA-256, ETag, Last-Modified, retrieval time (and
+                              the SHA-256 of the metadata itself: :mod:`marketdata.cache_entry`)
     raw/.<key>.partial(.json) bytes of an interrupted download and their ETag (to resume)
     parquet/<name>.parquet    parsed frames, valid while their inputs' SHA-256 are unchanged:
                               a file, or a folder of part-NN.parquet files (slices of rows,
                               written in parallel) for a large frame
-    parquet/<name>.parquet.meta.json  the inputs' SHA-256 and the frame's ``attrs`` (provenance)
+    parquet/<name>.parquet.meta.json  the inputs' SHA-256, the frame's ``attrs`` (provenance)
+                              and the SHA-256 of its files, checked on every read
+                              (:mod:`marketdata.cache_frames`)
     parquet/<name>.index.tsv  a few columns of the frame as text (e.g. its codes), read
                               without pandas; the meta says whether there is one
     json/<name>.json          small JSON answers (e.g. BLS API)
     locks/                    cross-process locks
 
 Every write goes to a temporary file (or folder) in the same folder and is renamed into place,
-so a crash or a dropped connection never leaves a half-written entry.
+so a crash or a dropped connection never leaves a half-written entry; a file and its metadata
+are placed together under the entry's publish lock, so a reader never takes a file being
+replaced for a damaged one.
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import hashlib
-import io
 import json
 import logging
 import os
-import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from filelock import FileLock
-
-from marketdata import atomic
+from marketdata import cache_entry as entry_files
+from marketdata import cache_frames
+from marketdata.cache_entry import (
+    META,
+    Damaged,
+    atomic_write_bytes,
+    check_key,
+    lock,
+    meta_path,
+    regular_file,
+    sha256_of,
+)
+from marketdata.cache_entry import write_json as write_json_file
+from marketdata.cache_frames import (
+    index_path,
+    parquet_path,
+    read_index,
+    read_parquet,
+    write_parquet,
+)
 from marketdata.config import Settings, get_settings
+from marketdata.disk_space import room_for
 from marketdata.errors import (
+    ChecksumError,
     ContactRequired,
     FetchError,
-    InputValueError,
     OfflineError,
     SourceFormatError,
 )
 from marketdata.schema import Provenance
 
-if TYPE_CHECKING:  # pandas and pyarrow load for Parquet frames, requests for downloads
-    import pandas as pd
-    import pyarrow as pa
+__all__ = [
+    "CachedFile",
+    "add_file",
+    "atomic_write_bytes",
+    "check_key",
+    "confirm",
+    "describe",
+    "entries",
+    "fetch",
+    "index_path",
+    "lock",
+    "lookup",
+    "parquet_path",
+    "read_index",
+    "read_json",
+    "read_parquet",
+    "sha256_of",
+    "verify",
+    "write_json",
+    "write_parquet",
+]
 
 logger = logging.getLogger(__name__)
 
-_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
-_LOCK_TIMEOUT = 1800  # seconds: a 330 MB download on a slow line
 Check = Callable[[Path], None]
 
 
@@ -92,64 +125,15 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def check_key(key: str) -> str:
-    """Return ``key`` if it is a safe relative cache path, else raise InputValueError."""
-    if not _KEY.match(key) or ".." in key.split("/"):
-        raise InputValueError(
-            "cache key", key, hint="Use letters, digits, '.', '_', '-' and '/' between parts."
-        )
-    return key
-
-
 def _raw_path(key: str, settings: Settings) -> Path:
     return settings.cache_dir / "raw" / check_key(key)
 
 
-def _meta_path(path: Path) -> Path:
-    return path.with_name(path.name + ".meta.json")
-
-
-def sha256_of(path: Path) -> str:
-    """SHA-256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write_json(path: Path, obj: Any) -> None:
-    atomic_write_bytes(path, json.dumps(obj, indent=1, sort_keys=True, default=str).encode())
-
-
-@contextlib.contextmanager
-def lock(name: str, *, settings: Settings | None = None) -> Iterator[None]:
-    """Hold a cross-process lock named ``name`` (e.g. a cache key)."""
-    settings = get_settings(settings)
-    folder = settings.cache_dir / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256(name.encode()).hexdigest()[:24]
-    with FileLock(folder / f"{digest}.lock", timeout=_LOCK_TIMEOUT):
-        yield
-
-
 def _read_meta(path: Path) -> dict | None:
+    """The metadata of the raw file ``path``, or None if it has none or it is damaged."""
     try:
-        return json.loads(_meta_path(path).read_text())
-    except (OSError, ValueError):
+        return entry_files.read_meta(path, entry_files.RAW_FIELDS)
+    except Damaged:
         return None
 
 
@@ -157,24 +141,44 @@ def lookup(key: str, *, settings: Settings | None = None) -> CachedFile | None:
     """The cached file for ``key`` if present and intact, else None.
 
     A file whose size or modification time differs from what was recorded is hashed
-    again; if its SHA-256 no longer matches it is removed (and fetched again by
-    :func:`fetch`).
+    again; if its SHA-256 no longer matches, or its metadata is damaged, both are removed
+    (and fetched again by :func:`fetch`). A file being placed by a writer is never removed:
+    what looks wrong is looked at again under the entry's publish lock.
     """
     settings = get_settings(settings)
     path = _raw_path(key, settings)
-    meta = _read_meta(path)
-    if meta is None or not path.exists():
+    try:
+        found = _looked_up(key, path, settings, settle=False)
+    except Damaged:
+        with entry_files.publishing(key, settings=settings):
+            try:
+                return _looked_up(key, path, settings, settle=True)
+            except Damaged as err:
+                logger.warning("cached %s is damaged (%s); dropping it", key, err)
+                _drop(path)
+                return None
+    return found
+
+
+def _looked_up(key: str, path: Path, settings: Settings, *, settle: bool) -> CachedFile | None:
+    """The entry if its file and metadata agree; Damaged if not (``settle``: the publish lock
+    is held, so a changed modification time of an intact file is recorded)."""
+    meta = entry_files.read_meta(path, entry_files.RAW_FIELDS)
+    if meta is None or not path.is_file():
         return None
     stat = path.stat()
-    if stat.st_size != meta["size"] or stat.st_mtime_ns != meta.get("mtime_ns"):
-        if stat.st_size != meta["size"] or sha256_of(path) != meta["sha256"]:
-            logger.warning("cached %s is damaged (size or SHA-256 changed); dropping it", key)
-            path.unlink(missing_ok=True)
-            _meta_path(path).unlink(missing_ok=True)
-            return None
-        meta["mtime_ns"] = stat.st_mtime_ns
-        _write_json(_meta_path(path), meta)
+    if stat.st_size != meta["size"]:
+        raise Damaged("its size changed")
+    if stat.st_mtime_ns != meta.get("mtime_ns"):
+        if not settle or sha256_of(path) != meta["sha256"]:
+            raise Damaged("its SHA-256 changed")
+        meta = entry_files.write_meta(path, {**meta, "mtime_ns": stat.st_mtime_ns})
     return _entry(key, path, meta)
+
+
+def _drop(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    meta_path(path).unlink(missing_ok=True)
 
 
 def _entry(key: str, path: Path, meta: dict) -> CachedFile:
@@ -184,11 +188,12 @@ def _entry(key: str, path: Path, meta: dict) -> CachedFile:
     return CachedFile(key=key, path=path, added_by_hand=bool(meta.get("added_by_hand")), **fields)
 
 
-def _store(tmp: Path, path: Path, meta: dict) -> CachedFile:
-    """Move a complete, checked temporary file into place and record its metadata."""
-    os.replace(tmp, path)
-    meta["mtime_ns"] = path.stat().st_mtime_ns
-    _write_json(_meta_path(path), meta)
+def _store(tmp: Path, path: Path, meta: dict, settings: Settings) -> CachedFile:
+    """Move a complete, checked temporary file into place and record its metadata, as one
+    step for readers (under the entry's publish lock)."""
+    with entry_files.publishing(meta["key"], settings=settings):
+        os.replace(tmp, path)
+        meta = entry_files.write_meta(path, {**meta, "mtime_ns": path.stat().st_mtime_ns})
     return _entry(meta["key"], path, meta)
 
 
@@ -240,7 +245,7 @@ def fetch(
         from marketdata import http
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp, resume = _partial(path, url, fresh=entry is None)
+        tmp, resume = entry_files.partial(path, url, fresh=entry is None)
         keep = False
         try:
             result = http.download(
@@ -266,10 +271,10 @@ def fetch(
                 "last_modified": result.last_modified,
                 "added_by_hand": False,
             }
-            return _store(tmp, path, meta)
+            return _store(tmp, path, meta, settings)
         except (FetchError, SourceFormatError, KeyboardInterrupt) as err:
             resumable = entry is None and not isinstance(err, SourceFormatError)
-            keep = resumable and _keep_partial(tmp, url, getattr(err, "resume", None))
+            keep = resumable and entry_files.keep_partial(tmp, url, getattr(err, "resume", None))
             if isinstance(err, KeyboardInterrupt | ContactRequired) or entry is None:
                 raise
             logger.warning("could not refresh %s (%s); keeping the cached copy", key, err)
@@ -277,36 +282,7 @@ def fetch(
         finally:
             if not keep:
                 tmp.unlink(missing_ok=True)
-                _resume_path(tmp).unlink(missing_ok=True)
-
-
-def _resume_path(tmp: Path) -> Path:
-    """Where the validator of an interrupted download's bytes is kept (no ``.meta.json``)."""
-    return tmp.with_name(tmp.name + ".json")
-
-
-def _partial(path: Path, url: str, *, fresh: bool) -> tuple[Path, str | None]:
-    """Where a download of ``path`` is written, and the validator of the bytes an interrupted
-    download of the same URL left there (None: start from the first byte)."""
-    tmp = path.with_name(f".{path.name}.partial")
-    try:
-        meta = json.loads(_resume_path(tmp).read_text()) if fresh else None
-    except (OSError, ValueError):
-        meta = None
-    if meta is None or meta.get("url") != url or not tmp.exists():
-        tmp.unlink(missing_ok=True)
-        return tmp, None
-    logger.info("resuming %s after %s bytes", url, f"{tmp.stat().st_size:,}")
-    return tmp, meta.get("validator")
-
-
-def _keep_partial(tmp: Path, url: str, validator: str | None) -> bool:
-    """Keep the bytes of an interrupted download for the next try, if the server named
-    the version they belong to (ETag or Last-Modified: ``validator``)."""
-    if validator is None or not tmp.exists() or tmp.stat().st_size == 0:
-        return False
-    _write_json(_resume_path(tmp), {"url": url, "validator": validator})
-    return True
+                entry_files.resume_path(tmp).unlink(missing_ok=True)
 
 
 def add_file(
@@ -317,13 +293,26 @@ def add_file(
     settings: Settings | None = None,
     check: Check | None = None,
 ) -> CachedFile:
-    """Put a file the user downloaded by hand into the cache, marked as added by hand."""
+    """Put a file the user downloaded by hand into the cache, marked as added by hand.
+
+    Raises
+    ------
+    MarketdataError
+        ``src`` is not a regular file (a folder, a FIFO, a device).
+    DiskFullError
+        The cache's disk has no room for it (nothing is left half-written).
+    """
     settings = get_settings(settings)
     src = Path(src)
+    regular_file(src)
     if check is not None:
         check(src)
     path = _raw_path(key, settings)
-    with lock(key, settings=settings):
+    size = src.stat().st_size
+    with (
+        lock(key, settings=settings),
+        room_for(path.parent, f"adding {src.name}", lambda: size),
+    ):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
         os.close(fd)
@@ -340,179 +329,92 @@ def add_file(
                 "last_modified": None,
                 "added_by_hand": True,
             }
-            return _store(tmp, path, meta)
+            return _store(tmp, path, meta, settings)
         finally:
             tmp.unlink(missing_ok=True)
 
 
 def entries(*, settings: Settings | None = None) -> list[CachedFile]:
-    """Every raw file recorded in the cache."""
+    """Every raw file recorded in the cache (intact metadata; the files are not hashed)."""
     settings = get_settings(settings)
     root = settings.cache_dir / "raw"
     found = []
-    for meta_file in sorted(root.rglob("*.meta.json")) if root.exists() else []:
-        data_file = meta_file.with_name(meta_file.name.removesuffix(".meta.json"))
+    for data_file in _recorded(root):
         meta = _read_meta(data_file)
-        if meta is not None and data_file.exists():
+        if meta is not None and data_file.is_file():
             found.append(_entry(data_file.relative_to(root).as_posix(), data_file, meta))
     return found
 
 
-def verify(*, settings: Settings | None = None) -> dict[str, bool]:
-    """Hash every cached raw file; drop the damaged ones. Returns key -> intact."""
-    settings = get_settings(settings)
-    result = {}
-    for entry in entries(settings=settings):
-        intact = entry.path.stat().st_size == entry.size and sha256_of(entry.path) == entry.sha256
-        if not intact:
-            logger.warning("cached %s is damaged; dropping it", entry.key)
-            entry.path.unlink(missing_ok=True)
-            _meta_path(entry.path).unlink(missing_ok=True)
-        result[entry.key] = intact
-    return result
+def _recorded(root: Path) -> list[Path]:
+    """The raw files under ``root`` that have a metadata file, by a valid key."""
+    found = []
+    for meta_file in sorted(root.rglob(f"*{META}")) if root.is_dir() else []:
+        data_file = meta_file.with_name(meta_file.name.removesuffix(META))
+        key = data_file.relative_to(root).as_posix()
+        if entry_files.KEY.match(key) and not data_file.name.startswith("."):
+            found.append(data_file)
+    return found
 
 
-# Parsed frames ---------------------------------------------------------------------------
+def _intact(key: str, path: Path) -> None:
+    """Raise Damaged unless the raw file ``path`` matches its metadata (hashed whole)."""
+    meta = entry_files.read_meta(path, entry_files.RAW_FIELDS)
+    if meta is None:
+        return
+    if meta.get("key") != key:
+        raise Damaged("its metadata names another file")
+    if not path.is_file() or path.stat().st_size != meta["size"]:
+        raise Damaged("its size changed or it is missing")
+    if sha256_of(path) != meta["sha256"]:
+        raise Damaged("its SHA-256 changed")
 
 
-def _inputs_of(inputs: list[CachedFile]) -> dict[str, str]:
-    return {f.key: f.sha256 for f in inputs}
+def confirm(files: list[CachedFile], *, settings: Settings | None = None) -> None:
+    """Hash each of ``files`` whole before it is parsed; drop the damaged ones.
 
-
-def parquet_path(
-    name: str, *, inputs: list[CachedFile], settings: Settings | None = None
-) -> Path | None:
-    """Path of the cached Parquet for ``name`` if it was built from exactly ``inputs``."""
-    settings = get_settings(settings)
-    path = settings.cache_dir / "parquet" / f"{check_key(name)}.parquet"
-    meta = _read_meta(path)
-    if meta is None or meta.get("inputs") != _inputs_of(inputs) or not path.exists():
-        return None
-    return path
-
-
-def read_parquet(
-    name: str,
-    *,
-    inputs: list[CachedFile],
-    settings: Settings | None = None,
-    columns: list[str] | None = None,
-    filters: Any = None,
-) -> pd.DataFrame | None:
-    """The cached frame ``name`` (with its ``attrs``), or None if absent or stale.
-
-    ``columns`` and ``filters`` are passed to pyarrow so that only what is needed is read.
+    Raises
+    ------
+    ChecksumError
+        A file no longer matches its recorded SHA-256 (it was removed: fetch it again).
     """
-    path = parquet_path(name, inputs=inputs, settings=settings)
-    if path is None:
-        return None
-    import pyarrow.parquet as pq
-
-    meta = _read_meta(path) or {}
-    df = pq.read_table(path, columns=columns, filters=filters).to_pandas()
-    df.attrs.update(meta.get("attrs", {}))
-    return df
-
-
-def write_parquet(
-    df: pd.DataFrame,
-    name: str,
-    *,
-    inputs: list[CachedFile],
-    settings: Settings | None = None,
-    row_group_size: int = 65536,
-    parts: int = 1,
-    index: pd.DataFrame | None = None,
-) -> Path:
-    """Store ``df`` as Parquet (zstd, level 1) under ``name``, tied to the SHA-256 of ``inputs``.
-
-    Row groups of ``row_group_size`` rows let filtered reads skip what they don't need. With
-    ``parts`` > 1 (and more rows than one row group), the frame is a folder of that many files
-    of consecutive rows, written in parallel threads: :func:`read_parquet` reads it back as
-    one frame, rows in order. ``index`` (a frame of text columns, e.g. the codes and titles of
-    ``df``'s rows) is stored beside it as tab-separated text, for :func:`read_index`.
-    """
-    import pyarrow as pa
-
     settings = get_settings(settings)
-    path = settings.cache_dir / "parquet" / f"{check_key(name)}.parquet"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    parts = max(1, min(parts, -(-table.num_rows // row_group_size)))
-    with lock(f"parquet:{name}", settings=settings):
-        tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
+    for entry in files:
         try:
-            if parts == 1:
-                _write_table(table, tmp / "frame.parquet", row_group_size)
-                atomic.place(tmp / "frame.parquet", path)
-            else:
-                _write_parts(table, tmp, parts, row_group_size)
-                atomic.place(tmp, path)
-        finally:
-            atomic.remove(tmp)
-        meta = {"inputs": _inputs_of(inputs), "attrs": dict(df.attrs)}
-        if index is not None:
-            _write_index(index_path(path), index)
-            meta["index"] = list(index.columns)
-        _write_json(_meta_path(path), meta)
-    return path
+            _intact(entry.key, entry.path)
+        except Damaged:
+            with entry_files.publishing(entry.key, settings=settings):
+                try:
+                    _intact(entry.key, entry.path)
+                except Damaged as err:
+                    logger.warning("cached %s is damaged (%s); dropping it", entry.key, err)
+                    _drop(entry.path)
+                    raise ChecksumError(
+                        f"the cached {entry.key} is damaged ({err})", url=entry.url
+                    ) from None
 
 
-def _write_table(table: pa.Table, path: Path, row_group_size: int) -> None:
-    import pyarrow.parquet as pq
-
-    # zstd level 1: as small as the default level 3 here (13 MB for a full release) and about
-    # a fifth faster to write
-    pq.write_table(
-        table, path, compression="zstd", compression_level=1, row_group_size=row_group_size
-    )
-
-
-def _write_parts(table: pa.Table, folder: Path, parts: int, row_group_size: int) -> None:
-    """``table`` as ``parts`` files of consecutive rows (whole row groups), in parallel."""
-    groups = -(-table.num_rows // row_group_size)
-    cuts = [row_group_size * (groups * k // parts) for k in range(parts)] + [table.num_rows]
-
-    def write(k: int) -> None:
-        piece = table.slice(cuts[k], cuts[k + 1] - cuts[k])
-        _write_table(piece, folder / f"part-{k:02d}.parquet", row_group_size)
-
-    with ThreadPoolExecutor(max_workers=parts) as pool:  # pyarrow writes without the GIL
-        list(pool.map(write, range(parts)))
-
-
-def index_path(parquet: Path) -> Path:
-    """Where the index of the frame stored at ``parquet`` is (``<name>.index.tsv``)."""
-    return parquet.with_name(parquet.name.removesuffix(".parquet") + ".index.tsv")
-
-
-def _write_index(path: Path, index: pd.DataFrame) -> None:
-    """The index as tab-separated text: a header line, then one line per row."""
-    text = io.StringIO()
-    writer = csv.writer(text, delimiter="\t", lineterminator="\n")
-    writer.writerow(index.columns)
-    writer.writerows(index.itertuples(index=False))
-    atomic_write_bytes(path, text.getvalue().encode("utf-8"))
-
-
-def read_index(
-    name: str, *, inputs: list[CachedFile], settings: Settings | None = None
-) -> tuple[tuple[str, ...], list[tuple[str, ...]]] | None:
-    """The header and rows of the index stored with the Parquet ``name`` (see
-    :func:`write_parquet`), read without pandas; None if the Parquet is absent or stale, or
-    was stored without an index."""
-    path = parquet_path(name, inputs=inputs, settings=settings)
-    meta = _read_meta(path) if path is not None else None
-    if meta is None or "index" not in meta:
-        return None
-    try:
-        with index_path(path).open(newline="", encoding="utf-8") as f:
-            header, *rows = csv.reader(f, delimiter="\t")
-    except (OSError, ValueError):
-        return None
-    if header != meta["index"]:
-        return None
-    return tuple(header), [tuple(row) for row in rows]
+def verify(*, settings: Settings | None = None) -> dict[str, bool]:
+    """Hash every cached raw file and parsed frame; drop the damaged ones (a frame is parsed
+    again when next needed). Returns key -> intact (frames as ``parquet/<name>``)."""
+    settings = get_settings(settings)
+    root = settings.cache_dir / "raw"
+    result = {}
+    for path in _recorded(root):
+        key = path.relative_to(root).as_posix()
+        try:
+            _intact(key, path)
+        except Damaged:
+            with entry_files.publishing(key, settings=settings):
+                try:
+                    _intact(key, path)
+                except Damaged as err:
+                    logger.warning("cached %s is damaged (%s); dropping it", key, err)
+                    _drop(path)
+                    result[key] = False
+                    continue
+        result[key] = True
+    return {**result, **cache_frames.verify_frames(settings=settings)}
 
 
 # Small JSON answers ----------------------------------------------------------------------
@@ -532,7 +434,7 @@ def write_json(name: str, obj: Any, *, settings: Settings | None = None) -> Path
     """Store ``obj`` as JSON under ``name``, atomically."""
     settings = get_settings(settings)
     path = settings.cache_dir / "json" / f"{check_key(name)}.json"
-    _write_json(path, obj)
+    write_json_file(path, obj)
     return path
 
 

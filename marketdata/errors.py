@@ -114,3 +114,7 @@ class NotComparableWarning(MarketdataWarning):
 
 class MissingSeriesWarning(MarketdataWarning):
     """The BLS API has no data for some requested series (unknown id, or no data in the years)."""
+
+
+class DiskFullError(MarketdataError, OSError):
+    """A write found no space left on its disk; names the folder and the space needed."""

@@ -27,10 +27,12 @@ from typing import TYPE_CHECKING, Any
 from marketdata import arguments, cache, codes, codes_groups, oews_groups, snapshot
 from marketdata.config import Settings, get_settings
 from marketdata.errors import (
+    ChecksumError,
     ContactRequired,
     FetchError,
     OfflineDataWarning,
     OfflineError,
+    SourceFormatError,
     UnknownCode,
     UnknownRelease,
 )
@@ -305,8 +307,16 @@ def load(
     df = cache.read_parquet(name, inputs=inputs, settings=settings, filters=_filters(chosen))
     if df is not None:
         return oews_groups.attach(df, groups, asked=occupation)
-    logger.info("parsing OEWS %s from %s", rel.name, paths[oe.DATA_FILE])
-    full = oe.parse(paths)
+    try:
+        full = _parse(inputs, settings)
+    except ContactRequired:
+        raise
+    except (FetchError, SourceFormatError) as err:  # a cached file damaged or unreadable
+        damaged: FetchError | SourceFormatError | None = err
+    else:
+        damaged = None
+    if damaged is not None:
+        return _load_snapshot(damaged, area, occupation, industry, settings, soc_group)
     attach_provenance(full, [f.provenance(program=PROGRAM, release=rel.name) for f in inputs])
     # in parts, one per core: writing 370,000 rows x 56 columns is a third of the parse
     parts = os.cpu_count() or 1
@@ -339,8 +349,24 @@ def _resolved(
         raise oews_groups.not_published(err, release, settings=settings) from None
 
 
+def _parse(inputs: list[cache.CachedFile], settings: Settings) -> pd.DataFrame:
+    """The release parsed from its flat files, each hashed whole first (a damaged one is
+    dropped and, unless offline, fetched again once)."""
+    try:
+        cache.confirm(inputs, settings=settings)
+    except ChecksumError:
+        if settings.offline:
+            raise
+        files = fetch_files(settings=settings)
+        inputs = [files[name] for name in oe.FILES]
+        cache.confirm(inputs, settings=settings)
+    paths = {f.key.removeprefix("oe/"): f.path for f in inputs}
+    logger.info("parsing OEWS from %s", paths[oe.DATA_FILE])
+    return oe.parse(paths)
+
+
 def _load_snapshot(
-    reason: FetchError,
+    reason: FetchError | SourceFormatError,
     area: Selection,
     occupation: Selection,
     industry: Selection,
@@ -359,13 +385,13 @@ def _load_snapshot(
         raise OfflineError(
             "industry-specific OEWS estimates are not bundled and BLS could not be reached "
             f"({str(reason).splitlines()[0]})",
-            url=reason.url,
+            url=getattr(reason, "url", None),
             hint="Load them when BLS is reachable (they are then cached), or drop `industry`.",
         ) from None
     info = snapshot.manifest()
     warn_once(
         PROGRAM,
-        f"{unreachable(settings.offline)}; using the bundled OEWS {info['release']} snapshot.",
+        f"{_why(reason, settings)}; using the bundled OEWS {info['release']} snapshot.",
         OfflineDataWarning,
     )
     frame = snapshot.read(filters=_filters(chosen))
@@ -375,6 +401,13 @@ def _load_snapshot(
     )
     frame = attach_provenance(frame, [p | {"note": why} for p in provenance_of(frame)])
     return oews_groups.attach(frame, groups, asked=occupation)
+
+
+def _why(reason: FetchError | SourceFormatError, settings: Settings) -> str:
+    """Why the bundled snapshot is used, in a few words."""
+    if isinstance(reason, FetchError) and not isinstance(reason, ChecksumError):
+        return unreachable(settings.offline)
+    return "The cached BLS files cannot be used"
 
 
 #: What each archive zip holds, for messages.

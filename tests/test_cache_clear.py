@@ -67,9 +67,10 @@ def test_clear_removes_only_what_marketdata_wrote(
     _use(monkeypatch, folder)
     assert main(["cache", "clear", "--yes"]) == 0
     out = capsys.readouterr().out
-    # raw file + meta, frame + index + meta, frame in 2 parts + meta, document, 3 locks,
+    # raw file + meta, frame + index + meta, frame in 2 parts + meta, document, 4 locks (one
+    # to place the raw file),
     # 2 leftovers
-    assert "Removed 14 files that marketdata wrote" in out and "(4 cached entries" in out
+    assert "Removed 15 files that marketdata wrote" in out and "(4 cached entries" in out
     assert all(path.exists() for path in mine), [p for p in mine if not p.exists()]
     assert mine[0].read_text() == "my notes"
     left = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())

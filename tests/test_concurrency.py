@@ -149,8 +149,13 @@ def test_eight_processes_load_oews_from_one_cache(
     assert sorted(full) == sorted(
         [oews.OE_PATH + n for n in oe.FILES] + ["/oes/special-requests/oesm21nat.zip"]
     )
-    verified = cache.verify(settings=online_settings)
-    assert len(verified) == len(oe.FILES) + 1 and all(verified.values())
+    verified = cache.verify(settings=online_settings)  # raw files and parsed frames
+    assert all(verified.values()), verified
+    assert len([k for k in verified if not k.startswith("parquet/")]) == len(oe.FILES) + 1
+    assert sorted(k for k in verified if k.startswith("parquet/")) == [
+        "parquet/oews-archive/oesm21nat",
+        "parquet/oews/2025A01",
+    ]
     parquet = sorted((online_settings.cache_dir / "parquet").rglob("*.parquet"))
     assert [p.name for p in parquet] == ["2025A01.parquet", "oesm21nat.parquet"]
     assert oews.load(settings=online_settings.replace(offline=True)).equals(

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from marketdata import cache
 from marketdata.atomic import place
 from marketdata.config import Settings
+from marketdata.disk_space import folder_size, raise_if_full
 from marketdata.errors import ReportError
 from marketdata.reports.export_process import HtmlProcess
 from marketdata.reports.folders import release, scratch
@@ -159,6 +160,12 @@ def build(
         with cache.lock(f"report:{plan_.target}", settings=plan_.settings):
             kept = carry_own_files(plan_.target, tmp)
             place(tmp, plan_.target)
+    except BaseException as err:
+        # a full disk: one line saying how much was written before it filled
+        written = folder_size(tmp)
+        release(tmp)
+        raise_if_full(err, tmp.parent, f"the report {plan_.slug}", written, at_least=True)
+        raise
     finally:
         release(tmp)
     if kept:

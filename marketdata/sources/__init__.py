@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from marketdata.cache_entry import regular_file
 from marketdata.config import Settings, get_settings
-from marketdata.errors import MarketdataError, SourceFormatError
+from marketdata.errors import SourceFormatError
 
 if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
@@ -57,11 +58,7 @@ def identify(path: Path, *, settings: Settings | None = None) -> KnownFile:
         No source recognises the file; the message lists what is accepted.
     """
     settings = get_settings(settings)
-    path = Path(path)
-    if not path.exists():
-        raise MarketdataError(f"{path}: no such file; check the path")
-    if not path.is_file():
-        raise MarketdataError(f"{path} is a folder: give the files in it, e.g. {path}/*")
+    path = regular_file(Path(path))
     for name in SOURCE_MODULES:
         try:
             module = importlib.import_module(f"marketdata.sources.{name}")
@@ -88,9 +85,13 @@ def is_reader_error(err: BaseException) -> bool:
 
 def open_workbook(content: bytes, source: str) -> CalamineWorkbook:
     """A spreadsheet read from its bytes; SourceFormatError naming ``source`` when the bytes
-    are not one (see :func:`is_reader_error`)."""
+    are not one (see :func:`is_reader_error`) or are far beyond any workbook BLS publishes
+    (:func:`marketdata.sources.workbook_limits.check_workbook`)."""
     from python_calamine import CalamineWorkbook
 
+    from marketdata.sources.workbook_limits import check_workbook
+
+    check_workbook(content, source)
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(content))
     except BaseException as err:  # calamine's own errors, or a Rust panic

@@ -24,6 +24,7 @@ from marketdata.config import Settings, get_settings
 from marketdata.errors import SourceFormatError
 from marketdata.sources import KnownFile
 from marketdata.sources.cps_timeseries import parse_timeseries_file
+from marketdata.sources.workbook_limits import check_workbook
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ def load_sheet(data: bytes | Path, source: str):
     """The first worksheet of a cpsaat workbook (SourceFormatError if not a workbook)."""
     import openpyxl
 
+    check_workbook(data, source)
     try:
         handle = data if isinstance(data, Path) else io.BytesIO(data)
         workbook = openpyxl.load_workbook(handle, data_only=True)

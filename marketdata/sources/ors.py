@@ -28,6 +28,7 @@ from marketdata.config import Settings, get_settings
 from marketdata.errors import SourceFormatError
 from marketdata.sources import KnownFile, is_reader_error
 from marketdata.sources.cps import parse_timeseries_file
+from marketdata.sources.workbook_limits import check_workbook
 
 #: Columns of every parsed ORS frame.
 COLUMNS: tuple[str, ...] = (
@@ -145,6 +146,7 @@ def parse_workbook(data: bytes | Path, *, source: str) -> pd.DataFrame:
     SourceFormatError
         Not an xlsx, no ORS data sheet, or a required column is missing (named).
     """
+    check_workbook(data, source)
     handle = data if isinstance(data, Path) else io.BytesIO(data)
     try:
         frames = pd.read_excel(handle, sheet_name=None, header=None, dtype=str, engine="calamine")

@@ -44,6 +44,7 @@ from marketdata.sources.ep.workbook import (
     parse_workbook,
     workbook_round,
 )
+from marketdata.sources.workbook_limits import WorkbookTooLarge
 
 __all__ = [
     "CODE_COLUMNS",
@@ -98,7 +99,9 @@ def identify(path: Path, *, settings: Settings | None = None) -> KnownFile | Non
             return None
         check_csv(path)
         frame = parse_csv(path)
-    except (SourceFormatError, zipfile.BadZipFile, UnicodeDecodeError):
+    except (SourceFormatError, zipfile.BadZipFile, UnicodeDecodeError) as err:
+        if isinstance(err, WorkbookTooLarge):
+            raise
         return None
     base, projected = int(frame["base_year"].iloc[0]), int(frame["projected_year"].iloc[0])
     return KnownFile(

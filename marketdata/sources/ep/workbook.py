@@ -29,6 +29,7 @@ from marketdata.sources.ep.layout import (
     round_years,
     sniff,
 )
+from marketdata.sources.workbook_limits import check_workbook as check_limits
 
 if TYPE_CHECKING:  # pandas loads to parse a table, not to find the tables or the round
     import pandas as pd
@@ -40,6 +41,7 @@ _FOOTNOTE = re.compile(r"^\s*(\(\d+\)|\[\d+\])\s*(.+)$", re.S)
 
 
 def _open(source: Path | bytes, name: str | None = None) -> CalamineWorkbook:
+    check_limits(source, name or (source.name if isinstance(source, Path) else "workbook"))
     try:
         if isinstance(source, bytes):
             return CalamineWorkbook.from_filelike(io.BytesIO(source))

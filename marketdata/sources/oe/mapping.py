@@ -115,7 +115,7 @@ def mapping_rows(path: Path, *, name: str | None = None) -> list[tuple[str, ...]
     missing = [c for c in columns if c not in header]
     if missing:
         raise SourceFormatError(
-            f"the header has no column {', '.join(missing)} (found: {', '.join(header)[:200]}); "
+            f"the header has no column {', '.join(missing)} (found: {', '.join(header)[:200]!r}); "
             f"is this BLS's {name}?",
             source=name,
             line=1,

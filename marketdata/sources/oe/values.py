@@ -107,8 +107,20 @@ def _read(path: Path, name: str, types: dict[str, pa.DataType]) -> pa.Table:
 
 def check_values(path: Path, name: str = DATA_FILE) -> None:
     """Raise unless every line of the data file has its fields and a value that is a number
-    or one of :data:`MARKERS` (the message names the first bad line)."""
-    _read(Path(path), name, {})
+    or one of :data:`MARKERS`, and no series appears twice (the message names the line)."""
+    ids = _read(Path(path), name, {"series_id": pa.binary()}).column("series_id")
+    if pc.count_distinct(ids).as_py() == len(ids):
+        return
+    first: dict[bytes, int] = {}
+    for row, series in enumerate(ids.to_pylist()):
+        if series in first:
+            raise SourceFormatError(
+                f"series {decode(series).strip()} appears twice (first on line "
+                f"{first[series] + 2}); the file should hold one value per series",
+                source=name,
+                line=row + 2,
+            )
+        first[series] = row
 
 
 @dataclass

@@ -35,6 +35,7 @@ from marketdata.sources.oews_archive.columns import (
 )
 from marketdata.sources.oews_archive.markers import parse_top_code
 from marketdata.sources.oews_archive.releases import ArchiveRelease, check_scope
+from marketdata.sources.workbook_limits import check_workbook
 
 logger = logging.getLogger(__name__)
 
@@ -143,6 +144,7 @@ def archive_check(scope: str, *, name: str | None = None) -> Callable[[Path], No
             for member in members:
                 try:
                     content = _read_member(zf, member, label=label)
+                    check_workbook(content, f"{label}: {member}")
                     book = CalamineWorkbook.from_filelike(io.BytesIO(content))
                     heads = [
                         book.get_sheet_by_name(sheet).to_python(
