@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from marketdata import api
-from marketdata.config import Settings
+from marketdata.core.config import Settings
+from marketdata.datasets import api
 from marketdata.sources import api_answer
 from tests.bls_server import Answer, BLSServer, Request
 

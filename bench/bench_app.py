@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser import Browser, Tab, find_chromium  # noqa: E402
-from tests.test_app import ERROR_TEXT, REPORT_TEXT, App, click, pick  # noqa: E402
+from tests.cli.test_app import ERROR_TEXT, REPORT_TEXT, App, click, pick  # noqa: E402
 
 REPORT = ["occupation_outlook", "--occupation", "29-2072", "--area", "OH"]
 

@@ -33,7 +33,7 @@ from pathlib import Path
 import psutil
 
 from marketdata import reports
-from marketdata.config import Settings
+from marketdata.core.config import Settings
 from marketdata.reports import batch
 
 OCCUPATION = "29-2072"  # Medical records specialists

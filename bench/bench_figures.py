@@ -35,8 +35,10 @@ OCCUPATION, AREA = "29-2072", "OH"
 
 def figure_makers() -> list[tuple[str, object]]:
     """(name, function returning a Figure) for each figure of the outlook, on its frames."""
-    from marketdata import oews, plots, salary
-    from marketdata.errors import MarketdataError
+    from marketdata import plots
+    from marketdata.analysis import salary
+    from marketdata.core.errors import MarketdataError
+    from marketdata.datasets import oews
     from marketdata.reports import tables as rt
 
     occ = rt.occupation(OCCUPATION)

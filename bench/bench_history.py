@@ -2,7 +2,7 @@
 
 Packs each release's files (``shared/data/oews/national/history/<zip-name>/`` for 2000-2019,
 ``national_M20YY_dl.xlsx`` for 2020-2024) into a zip in BLS's layout, adds it to a temporary
-cache as a user saving it by hand would, then times :func:`marketdata.oews_history.load_release`
+cache as a user saving it by hand would, then times :func:`marketdata.datasets.oews_history.load_release`
 on all 25 (first parse, then the Parquet reload) into one frame, and checks each release's
 national all-occupations (00-0000) employment against the published file read independently
 with xlrd / openpyxl.
@@ -23,8 +23,9 @@ import openpyxl
 import pandas as pd
 import xlrd
 
-from marketdata import cache, oews_history
-from marketdata.config import Settings
+from marketdata.core.config import Settings
+from marketdata.datasets import oews_history
+from marketdata.io import cache
 from marketdata.sources.oews_archive import archive_urls, release_for
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "oews" / "national"

@@ -6,7 +6,7 @@ temporary cache as a user saving them by hand would, then times, alternating, ea
 fresh process (see :func:`one`):
 
 - baseline: ``pyarrow.csv.read_csv`` of ``oe.data.0.Current`` (tab-separated, defaults);
-- ours: :func:`marketdata.oews.load` with no Parquet cached yet, i.e. reading the cached files,
+- ours: :func:`marketdata.datasets.oews.load` with no Parquet cached yet, i.e. reading the cached files,
   parsing them into the tidy frame and writing the Parquet (target: at most 2x the baseline);
 
 then the warm lookup of one occupation (29-2072) across all areas (Parquet read with filters;
@@ -39,8 +39,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pandas as pd
 import pyarrow.csv as pacsv
 
-from marketdata import cache, oews
-from marketdata.config import Settings
+from marketdata.core.config import Settings
+from marketdata.datasets import oews
+from marketdata.io import cache
 from marketdata.sources import oe
 
 ROOT = Path(__file__).resolve().parents[1]

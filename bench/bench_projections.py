@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from marketdata import cache, projections
-from marketdata.config import Settings
+from marketdata.core.config import Settings
+from marketdata.datasets import projections, projections_csv
+from marketdata.io import cache
 from marketdata.sources import ep
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "ep"
@@ -44,7 +45,7 @@ def main() -> int:
         known = ep.identify(path, settings=settings)
         cache.add_file(path, key=known.key, url=known.url, settings=settings, check=known.check)
     for path in sorted(SHARED.glob("employment_projections_*.csv")):
-        projections.load_csv(path, settings=settings)
+        projections_csv.load_csv(path, settings=settings)
     print("rounds:", ", ".join(projections.rounds_cached(settings=settings)))
     for round_ in ("2021-31", "2024-34"):
         for table in ("projections", "separations"):

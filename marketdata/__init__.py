@@ -1,55 +1,82 @@
-"""marketdata: BLS labor-market data (OEWS, projections, CPS) for notebooks and reports.
+"""marketdata: U.S. labor-market data (OEWS, projections, CPS, O*NET) for notebooks and reports.
 
 The public modules load on first use, so ``import marketdata as md`` is cheap::
 
-    md.oews.load(occupation="29-2072", area="OH")      # OEWS wages and employment
-    md.oews.history(occupation="29-2072")               # every release since 1997, SOC bridged
-    md.api.series(["OEUN000000000000029207213"])        # BLS Public Data API v2
-    md.projections.load(round="latest")                 # Employment Projections
+    md.oews.load("29-2072", "OH")                       # OEWS wages and employment
+    md.oews.history("29-2072", "US")                    # every release since 1997, SOC bridged
+    md.projections.load()                               # Employment Projections
     md.growth.outlook("29-2072", "US")                  # growth, openings, education
     md.salary.breakdown("29-2072", ["OH", "Columbus, OH"])
     md.reports.run("occupation_outlook", occupation="29-2072", area="OH")
     md.quiet()                                          # no warnings from the package
 
-Every module of the package is an attribute (``md.cps``, ``md.certification``,
-``md.schema``, ``md.formatting`` ...): :data:`PUBLIC_MODULES` lists them, ``dir(md)`` shows
-them, and none is imported (nor pandas) until it is first used.
+:data:`PUBLIC_MODULES` lists the modules a user calls; each lives in the folder of its stage
+(``marketdata.datasets.oews``, ``marketdata.analysis.growth`` ...) and is reached here by its
+short name.
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
-import pkgutil
-from types import ModuleType
+import importlib as _importlib
+import logging as _logging
+from types import ModuleType as _ModuleType
 
 __version__ = "0.1.0"
 
-#: Modules and subpackages reachable as attributes of the package (imported on first use):
-#: every one whose name does not start with an underscore.
-PUBLIC_MODULES: tuple[str, ...] = tuple(
-    sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
-)
+#: Short name -> the module it stands for, imported on first use.
+_MODULES: dict[str, str] = {
+    "api": "marketdata.datasets.api",
+    "cache": "marketdata.io.cache",
+    "change": "marketdata.analysis.change",
+    "codes": "marketdata.datasets.codes",
+    "config": "marketdata.core.config",
+    "cpi": "marketdata.datasets.cpi",
+    "cps": "marketdata.datasets.cps",
+    "credentials": "marketdata.analysis.credentials",
+    "dollars": "marketdata.analysis.dollars",
+    "errors": "marketdata.core.errors",
+    "formatting": "marketdata.core.formatting",
+    "growth": "marketdata.analysis.growth",
+    "oews": "marketdata.datasets.oews",
+    "onet": "marketdata.datasets.onet",
+    "ors": "marketdata.datasets.ors",
+    "pathways": "marketdata.analysis.pathways",
+    "plots": "marketdata.plots",
+    "projections": "marketdata.datasets.projections",
+    "reports": "marketdata.reports",
+    "rpp": "marketdata.datasets.rpp",
+    "salary": "marketdata.analysis.salary",
+    "schema": "marketdata.core.schema",
+    "series_id": "marketdata.core.series_id",
+}
 
-logging.getLogger(__name__).addHandler(logging.NullHandler())
+#: The modules reachable as attributes of the package.
+PUBLIC_MODULES: tuple[str, ...] = tuple(sorted(_MODULES))
+
+__all__ = ["PUBLIC_MODULES", "__version__", "quiet", *PUBLIC_MODULES]
+
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
 
 def quiet() -> None:
     """Silence the package's warnings for the rest of the process.
 
-    The same as ``warnings.filterwarnings("ignore", category=marketdata.errors.MarketdataWarning)``;
-    provenance still records where the data came from (:mod:`marketdata.notices`).
+    The same as ``warnings.filterwarnings("ignore", category=MarketdataWarning)`` with
+    ``MarketdataWarning`` from ``marketdata.errors``; provenance still records where the data
+    came from.
     """
-    from marketdata.notices import quiet as silence
+    from marketdata.core.notices import quiet as silence
 
     silence()
 
 
-def __getattr__(name: str) -> ModuleType:
-    if name in PUBLIC_MODULES:
-        return importlib.import_module(f"{__name__}.{name}")
+def __getattr__(name: str) -> _ModuleType:
+    if name in _MODULES:
+        module = _importlib.import_module(_MODULES[name])
+        globals()[name] = module
+        return module
     raise AttributeError(f"module 'marketdata' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *PUBLIC_MODULES})
+    return sorted(__all__)

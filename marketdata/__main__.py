@@ -2,6 +2,6 @@
 
 import sys
 
-from marketdata.cli import command
+from marketdata.cli.commands import command
 
 sys.exit(command())

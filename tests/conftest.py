@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from marketdata import notices
-from marketdata.config import Settings, reset_settings
+from marketdata.core import notices
+from marketdata.core.config import Settings, reset_settings
 from tests.bls_server import BLSServer
 
 DATA = Path(__file__).parent / "data"

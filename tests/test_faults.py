@@ -38,9 +38,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from marketdata import api, cache, cps, oews, oews_history, projections
-from marketdata.config import Settings
-from marketdata.errors import MarketdataError, MarketdataWarning, OfflineDataWarning
+from marketdata.core.config import Settings
+from marketdata.core.errors import MarketdataError, MarketdataWarning, OfflineDataWarning
+from marketdata.datasets import api, cps, oews, oews_history, projections, state_projections
+from marketdata.io import cache
 from tests.bls_server import Answer, BLSServer, Request, file_handler
 from tests.conftest import DATA, add_summary
 
@@ -257,7 +258,7 @@ SOURCES: tuple[Source, ...] = (
                 "application/json",
             ),
         ),
-        lambda s: projections.state_projections("NV", settings=s),
+        lambda s: state_projections.state_projections("NV", settings=s),
     ),
     Source(
         "cps-table",

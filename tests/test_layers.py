@@ -1,16 +1,15 @@
-"""The layers of ARCHITECTURE.md hold: every module under marketdata/ is in a layer, imports only
-from its own layer or layers to its left (lazy imports inside functions included), and only
-``http`` touches the network.
+"""The package's folders are the stages of its data flow, and imports run only leftward.
 
-The layer table is read from ARCHITECTURE.md (its "Layers" section), so the page and this test
-cannot disagree.
+A module's folder under ``marketdata/`` is its layer; the order of the layers is the flow line
+of ARCHITECTURE.md. Every module is listed on that page, no two modules share a name, none
+grows past the size a reader can hold, and only ``io/http.py`` touches the network.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
@@ -20,57 +19,20 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "marketdata"
 PAGE = ROOT / "ARCHITECTURE.md"
 
-#: Third-party and standard modules that reach the network: only ``http`` may import them.
+#: The stages, left to right: a module may import from its own stage or those to its left.
+LAYERS = ("core", "io", "sources", "bundled", "datasets", "analysis", "plots", "reports", "cli")
+#: Modules at the package's top level and the stage they belong to.
+TOP_LEVEL = {"marketdata/__init__.py": "core", "marketdata/__main__.py": "cli"}
+#: Third-party and standard modules that reach the network: only ``io/http.py`` may import them.
 NETWORK = ("requests", "urllib3", "urllib.request", "http.client", "socket", "httpx", "aiohttp")
-#: Only these layers may import ``platformdirs`` (the default cache folder is a setting).
-PLATFORMDIRS_LAYERS = ("core", "cache")
-
-
-@dataclass(frozen=True)
-class Layers:
-    names: tuple[str, ...]  # left to right
-    paths: dict[str, str]  # path under marketdata/ -> layer
-
-    def index(self, layer: str) -> int:
-        return self.names.index(layer)
+HTTP_MODULE = "marketdata.io.http"
+#: Only the settings decide where files live by default.
+PLATFORMDIRS_MODULES = ("marketdata.core.config",)
+#: The longest module a reader should meet.
+MAX_LINES = 450
 
 
 @cache
-def layers() -> Layers:
-    """The table under "## Layers" in ARCHITECTURE.md: ``| layer | `path`, `path/` |``."""
-    text = PAGE.read_text(encoding="utf-8")
-    section = text.split("\n## Layers", 1)[1].split("\n## ", 1)[0]
-    names: list[str] = []
-    paths: dict[str, str] = {}
-    for line in section.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) != 2 or not line.lstrip().startswith("|") or set(cells[1]) <= {"-"}:
-            continue
-        if cells[0] == "layer":
-            continue
-        names.append(cells[0])
-        for path in re.findall(r"`([^`]+)`", cells[1]):
-            assert path not in paths, f"ARCHITECTURE.md lists {path} in two layers"
-            paths[path] = cells[0]
-    assert names, "ARCHITECTURE.md has no layer table under '## Layers'"
-    return Layers(tuple(names), paths)
-
-
-def covers(path: str, rel: str) -> bool:
-    """Whether table path ``path`` covers the module file ``rel`` (relative to marketdata/):
-    a folder (``sources/``) covers everything in it; a name (``oews``) covers ``oews.py``,
-    ``oews_*.py`` and the package ``oews/``."""
-    if path.endswith("/"):
-        return rel.startswith(path)
-    return rel == f"{path}.py" or rel.startswith((f"{path}/", f"{path}_"))
-
-
-def layer_of_file(rel: str) -> str | None:
-    """The layer of module file ``rel``: the longest table path covering it."""
-    found = [p for p in layers().paths if covers(p, rel)]
-    return layers().paths[max(found, key=len)] if found else None
-
-
 def modules() -> dict[str, Path]:
     """Every module under marketdata/, by dotted name."""
     found = {}
@@ -82,18 +44,29 @@ def modules() -> dict[str, Path]:
     return found
 
 
-def file_of(module: str) -> str | None:
-    """The file (relative to marketdata/) of a marketdata module, or None if there is none."""
+def layer_of(path: Path) -> str | None:
+    """The stage of a module file: its first folder under marketdata/."""
+    rel = path.relative_to(ROOT).as_posix()
+    if rel in TOP_LEVEL:
+        return TOP_LEVEL[rel]
+    folder = path.relative_to(PACKAGE).parts[0]
+    return folder if folder in LAYERS else None
+
+
+def file_of(module: str) -> Path | None:
+    """The file of a marketdata module, or None if there is none."""
     base = ROOT.joinpath(*module.split("."))
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
         if candidate.is_file():
-            return candidate.relative_to(PACKAGE).as_posix()
+            return candidate
     return None
 
 
 def imports(path: Path, module: str) -> list[tuple[int, str]]:
-    """(line, imported module) for every import in the file, at any depth. ``from a import b``
-    gives ``a.b`` when that is a module, else ``a``."""
+    """(line, imported module) for every import in the file, at any depth.
+
+    ``from a import b`` gives ``a.b`` when that is a module, else ``a``.
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found = []
@@ -113,84 +86,105 @@ def imports(path: Path, module: str) -> list[tuple[int, str]]:
     return found
 
 
-def test_the_page_draws_the_flow_in_the_table_order() -> None:
+def test_the_page_draws_the_flow_in_the_layer_order() -> None:
     text = PAGE.read_text(encoding="utf-8")
-    flow = next(line.strip() for line in text.splitlines() if line.strip().startswith("http →"))
-    assert flow.split(" → ") == [n for n in layers().names if n != "core"]
-    assert layers().names[0] == "core"
-    for name in layers().names:
-        assert f"| {name} |" in text
+    flow = next(line.strip() for line in text.splitlines() if line.strip().startswith("core →"))
+    assert flow.split(" → ") == list(LAYERS)
 
 
-def test_every_module_is_in_a_layer() -> None:
-    missing = [
-        path.relative_to(ROOT).as_posix()
-        for path in modules().values()
-        if layer_of_file(path.relative_to(PACKAGE).as_posix()) is None
-    ]
-    assert not missing, (
-        f"modules in no layer: {', '.join(missing)}. Add each to the layer table "
-        "('## Layers') in ARCHITECTURE.md"
-    )
+def test_every_module_sits_in_a_stage_folder() -> None:
+    lost = [p.relative_to(ROOT).as_posix() for p in modules().values() if layer_of(p) is None]
+    assert not lost, f"modules outside the stage folders {LAYERS}: {lost}"
 
 
-def test_every_path_of_the_table_names_modules() -> None:
-    files = [p.relative_to(PACKAGE).as_posix() for p in modules().values()]
-    stale = [path for path in layers().paths if not any(covers(path, f) for f in files)]
-    assert not stale, f"ARCHITECTURE.md's layer table lists paths with no module: {stale}"
+def test_the_page_lists_every_module_where_it_is() -> None:
+    """ARCHITECTURE.md's module tree names each file under the folder it sits in."""
+    text = PAGE.read_text(encoding="utf-8")
+    tree = text.split("\n## Modules", 1)[1].split("\n## ", 1)[0]
+    listed: set[str] = set()
+    stack: list[tuple[int, str]] = []
+    for line in tree.splitlines():
+        found = re.match(r"^( *)([\w.]+/?)(\s|$)", line)
+        if not found or found.group(2) in ("```",):
+            continue
+        indent, name = len(found.group(1)), found.group(2)
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        path = "/".join([*(n.rstrip("/") for _, n in stack), name.rstrip("/")])
+        listed.add(path)
+        if name.endswith("/"):
+            stack.append((indent, name))
+    files = {
+        p.relative_to(ROOT).as_posix()
+        for p in modules().values()
+        if p.name != "__init__.py" or p.parent == PACKAGE
+    }
+    missing = sorted(files - listed)
+    assert not missing, f"ARCHITECTURE.md's module tree does not list: {missing}"
+
+
+def test_no_two_modules_share_a_name() -> None:
+    names = Counter(p.stem for p in modules().values() if p.stem != "__init__")
+    twice = sorted(name for name, n in names.items() if n > 1)
+    assert not twice, f"module names used more than once: {twice}"
+
+
+def test_no_module_is_longer_than_a_reader_can_hold() -> None:
+    long = {
+        p.relative_to(ROOT).as_posix(): n
+        for p in modules().values()
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert not long, f"modules over {MAX_LINES} lines (split them by responsibility): {long}"
 
 
 @pytest.mark.parametrize("module", sorted(modules()))
 def test_imports_run_only_leftward(module: str) -> None:
     path = modules()[module]
-    own = layer_of_file(path.relative_to(PACKAGE).as_posix())
-    if own is None:
-        pytest.fail(f"{module} is in no layer: add it to the layer table in ARCHITECTURE.md")
+    own = layer_of(path)
+    assert own is not None, f"{module} is in no stage folder"
     rightward = []
     for line, name in imports(path, module):
-        if name != "marketdata" and not name.startswith("marketdata."):
+        if not name.startswith("marketdata."):
             continue
-        rel = file_of(name)
-        assert rel is not None, f"{module}:{line} imports {name}, which does not exist"
-        theirs = layer_of_file(rel)
-        if theirs is not None and layers().index(theirs) > layers().index(own):
-            rightward.append(f"line {line}: {name} ({theirs})")
+        theirs = file_of(name)
+        assert theirs is not None, f"{module}:{line} imports {name}, which does not exist"
+        their_layer = layer_of(theirs)
+        if their_layer is not None and LAYERS.index(their_layer) > LAYERS.index(own):
+            rightward.append(f"line {line}: {name} ({their_layer})")
     assert not rightward, (
-        f"{module} ({own}) imports from layers to its right: {'; '.join(rightward)}. "
-        f"Layers, left to right: {' → '.join(layers().names)}"
+        f"{module} ({own}) imports from stages to its right: {'; '.join(rightward)}. "
+        f"Stages, left to right: {' → '.join(LAYERS)}"
     )
 
 
 @pytest.mark.parametrize("module", sorted(modules()))
 def test_only_http_talks_to_the_network(module: str) -> None:
-    path = modules()[module]
-    own = layer_of_file(path.relative_to(PACKAGE).as_posix())
-    found = imports(path, module)
-    if own != "http":
+    found = imports(modules()[module], module)
+    if module != HTTP_MODULE:
         network = [
             f"line {line}: {name}"
             for line, name in found
             if any(name == n or name.startswith(f"{n}.") for n in NETWORK)
         ]
-        assert not network, f"{module} imports network modules (only http may): {network}"
-    if own not in PLATFORMDIRS_LAYERS:
+        assert not network, f"{module} imports network modules (only {HTTP_MODULE} may): {network}"
+    if module not in PLATFORMDIRS_MODULES:
         dirs = [line for line, name in found if name.split(".")[0] == "platformdirs"]
         assert not dirs, f"{module} decides where files live (platformdirs, line {dirs})"
 
 
 def test_the_checks_catch_what_they_guard(tmp_path: Path) -> None:
-    """The helpers see a lazy upward import and a lazy network import inside a function."""
+    """The helpers see a lazy rightward import and a lazy network import inside a function."""
     source = tmp_path / "probe.py"
     source.write_text(
         "def f():\n"
         "    from marketdata.reports import tables\n"
         "    import requests\n"
-        "    from marketdata import cli, __version__\n"
+        "    from marketdata import __version__\n"
     )
     found = [name for _, name in imports(source, "marketdata.probe")]
-    assert found == ["marketdata.reports.tables", "requests", "marketdata.cli", "marketdata"]
-    assert layer_of_file(file_of("marketdata.reports.tables")) == "reports"
-    assert layer_of_file("reports/batch/driver.py") == "batch"
-    assert layer_of_file("sources/new_family.py") == "sources"
-    assert layer_of_file("oews_history.py") == "loaders"
-    assert layer_of_file("brand_new.py") is None
+    assert found == ["marketdata.reports.tables", "requests", "marketdata"]
+    assert layer_of(file_of("marketdata.reports.tables")) == "reports"
+    assert layer_of(PACKAGE / "reports" / "batch" / "driver.py") == "reports"
+    assert layer_of(PACKAGE / "sources" / "new_family.py") == "sources"
+    assert layer_of(PACKAGE / "brand_new.py") is None

@@ -1,19 +1,101 @@
-"""The package's public surface."""
+"""The package's public surface: few names, each with a real signature, in one vocabulary.
+
+The vocabulary is the parameter table of ``docs/glossary.md``: a public function whose
+parameter is not in it fails here, so code and glossary cannot drift apart.
+"""
 
 from __future__ import annotations
 
 import importlib
+import inspect
+import re
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 import marketdata as md
 
+GLOSSARY = Path(__file__).resolve().parents[1] / "docs" / "glossary.md"
+#: ``*frames`` (any number of frames) and ``**parameters`` (a report notebook's own
+#: parameters, which its catalogue lists) are open by design.
+OPEN_ENDED = ("frames", "parameters")
+
+
+def glossary_parameters() -> set[str]:
+    """The parameter names listed in the glossary's "Parameters" table."""
+    text = GLOSSARY.read_text(encoding="utf-8")
+    section = text.split("\n## Parameters", 1)[1].split("\n## ", 1)[0]
+    names = set()
+    for line in section.splitlines():
+        first = line.strip().strip("|").split("|")[0] if line.lstrip().startswith("|") else ""
+        names |= set(re.findall(r"`(\w+)`", first))
+    return names
+
+
+def public_callables(module: ModuleType) -> dict[str, object]:
+    return {
+        name: getattr(module, name)
+        for name in module.__all__
+        if inspect.isfunction(getattr(module, name)) or inspect.isclass(getattr(module, name))
+    }
+
 
 @pytest.mark.parametrize("name", md.PUBLIC_MODULES)
-def test_public_modules_load_on_first_use(name: str):
-    assert getattr(md, name) is importlib.import_module(f"marketdata.{name}")
+def test_public_modules_load_on_first_use(name: str) -> None:
+    module = getattr(md, name)
+    assert module is importlib.import_module(module.__name__)
+    assert module.__name__.startswith("marketdata.")
 
 
-def test_unknown_attribute_is_an_attribute_error():
+def test_dir_lists_only_what_a_user_calls() -> None:
+    assert set(dir(md)) == {"PUBLIC_MODULES", "__version__", "quiet", *md.PUBLIC_MODULES}
+
+
+def test_unknown_attribute_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no_such_thing"):
         _ = md.no_such_thing
+
+
+@pytest.mark.parametrize("name", md.PUBLIC_MODULES)
+def test_every_public_module_says_what_it_exports(name: str) -> None:
+    module = getattr(md, name)
+    assert hasattr(module, "__all__"), f"md.{name} ({module.__name__}) has no __all__"
+    missing = [n for n in module.__all__ if not hasattr(module, n)]
+    assert not missing, f"md.{name}.__all__ names what it does not have: {missing}"
+    private = [n for n in module.__all__ if n.startswith("_")]
+    assert not private, f"md.{name}.__all__ exports private names: {private}"
+
+
+@pytest.mark.parametrize("name", md.PUBLIC_MODULES)
+def test_public_functions_have_real_signatures(name: str) -> None:
+    hidden = []
+    for fn_name, fn in public_callables(getattr(md, name)).items():
+        if inspect.isclass(fn):
+            continue
+        hidden += [
+            f"{fn_name}({p.name})"
+            for p in inspect.signature(fn).parameters.values()
+            if p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+            and p.name not in OPEN_ENDED
+        ]
+    assert not hidden, f"md.{name}: *args/**kwargs hide the parameters of {hidden}"
+
+
+@pytest.mark.parametrize("name", md.PUBLIC_MODULES)
+def test_parameters_speak_the_glossary(name: str) -> None:
+    words = glossary_parameters()
+    strays = []
+    for fn_name, fn in public_callables(getattr(md, name)).items():
+        if inspect.isclass(fn):
+            continue
+        strays += [f"{fn_name}({p})" for p in inspect.signature(fn).parameters if p not in words]
+    assert not strays, (
+        f"md.{name}: parameters not in docs/glossary.md's Parameters table: {strays}. "
+        "Use the glossary's word, or add the new idea to the glossary."
+    )
+
+
+def test_the_glossary_check_can_fail() -> None:
+    assert {"soc", "occupation_code", "geo", "vintage"}.isdisjoint(glossary_parameters())
+    assert {"occupation", "area", "release", "settings"} <= glossary_parameters()

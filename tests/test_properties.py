@@ -24,19 +24,23 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from marketdata import api, api_limits, codes, oews_history, projections, reports, series_id
-from marketdata.config import Settings
-from marketdata.errors import InputValueError, MarketdataError, ReportError, SourceFormatError
+from marketdata import reports
+from marketdata.core import series_id
+from marketdata.core.config import Settings
+from marketdata.core.errors import InputValueError, MarketdataError, ReportError, SourceFormatError
+from marketdata.datasets import api, api_limits, codes, oews_history, state_projections
 from marketdata.reports import folders
 from marketdata.sources import (
     api_answer,
-    cps,
     cps_timeseries,
     ep,
     oe,
     oews_archive,
     projections_central,
     soc_crosswalk,
+)
+from marketdata.sources import (
+    cps_annual as cps,
 )
 from marketdata.sources.oews_archive.markers import parse_top_code
 from marketdata.sources.oews_archive.members import check_zip
@@ -564,9 +568,9 @@ def test_release_and_state_lookups(text: Any) -> None:
     ours(lambda: oews_history.parse_release(text), *named(text))
     if isinstance(text, bool):  # a yes/no is no area: the wrong kind of value
         with pytest.raises(TypeError, match=f"area={text} is a bool"):
-            projections.state_fips(text)
+            state_projections.state_fips(text)
     else:
-        ours(lambda: projections.state_fips(text), *named(text))
+        ours(lambda: state_projections.state_fips(text), *named(text))
     ours(lambda: oews_archive.check_scope(text), *named(text))
 
 

@@ -25,9 +25,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from marketdata import api, cache, oews, oews_history, projections, reports
-from marketdata.config import Settings
-from marketdata.errors import ContactRequired, FetchError, MarketdataError, SourceFormatError
+from marketdata import reports
+from marketdata.core.config import Settings
+from marketdata.core.errors import ContactRequired, FetchError, MarketdataError, SourceFormatError
+from marketdata.datasets import api, oews, oews_history, projections
+from marketdata.io import cache
 from marketdata.reports import folders
 from marketdata.sources import ep, oe
 from marketdata.sources import oews_archive as oa

@@ -21,9 +21,9 @@ Conventions shared by every chart:
 from __future__ import annotations
 
 from marketdata.plots.base import BOUND_NOTE, GAP_NOTE, NOT_COMPARABLE_NOTE
-from marketdata.plots.growth import growth_openings, growth_vs_pay, history
+from marketdata.plots.growth_charts import growth_openings, growth_vs_pay, history
 from marketdata.plots.maps import STATE_TILES, tile_map
-from marketdata.plots.pay import CHART_ROWS, pay_bands, wage_distribution
+from marketdata.plots.pay_charts import CHART_ROWS, pay_bands, wage_distribution
 from marketdata.plots.rankings import area_comparison, bars, industries, top_metros
 
 __all__ = [

@@ -9,14 +9,15 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
-from marketdata.errors import SchemaError
-from marketdata.formatting import format_value
-from marketdata.plots import base, layout
-from marketdata.schema import plain, validate
-from marketdata.series_id import STATES
+from marketdata.core.errors import SchemaError
+from marketdata.core.formatting import format_value
+from marketdata.core.schema import plain, validate
+from marketdata.core.series_id import STATES
+from marketdata.plots import base
+from marketdata.plots import label_layout as layout
 
 #: U.S. tile grid: state FIPS code -> (row, column). The 50 states and DC; the postal
-#: abbreviations come from :data:`marketdata.series_id.STATES`.
+#: abbreviations come from :data:`marketdata.core.series_id.STATES`.
 STATE_TILES: dict[str, tuple[int, int]] = {
     "02": (0, 0), "23": (0, 11),
     "55": (1, 6), "50": (1, 10), "33": (1, 11),

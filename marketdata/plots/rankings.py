@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from marketdata.formatting import format_value
-from marketdata.plots import base, layout
-from marketdata.schema import plain, validate
+from marketdata.core.formatting import format_value
+from marketdata.core.schema import plain, validate
+from marketdata.plots import base
+from marketdata.plots import label_layout as layout
 
 #: Height (inches) of one bar.
 ROW = 0.3

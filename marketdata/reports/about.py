@@ -14,9 +14,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from marketdata import vintages
-from marketdata.reports.tables.growth import HISTORY_YEARS
-from marketdata.series_id import STATES
+from marketdata.core import vintages
+from marketdata.core.series_id import STATES
+from marketdata.reports.tables.growth_tables import HISTORY_YEARS
 
 #: How many OEWS releases ``marketdata fetch --history`` gets when a report needs them: the
 #: growth explorer's history (the newest and the years before it).
@@ -147,7 +147,7 @@ class AboutData:
 
     def newer(self) -> list[str]:
         """One line per source older than its program's schedule says is out
-        (:func:`marketdata.vintages.behind`), with the command that fetches the newer one."""
+        (:func:`marketdata.core.vintages.behind`), with the command that fetches the newer one."""
         records = [{"program": s.program, "release": s.release} for s in self.sources]
         return vintages.notes(records, today=self.today)
 

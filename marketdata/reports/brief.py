@@ -4,12 +4,12 @@ The questions come in this order: what the job is, what it pays here, what a cer
 changes, whether there will be jobs, what it takes, where it can lead, and where the figures
 come from. :func:`build` reads the answers off the report's own tables (pure: frames in, a
 :class:`Brief` out); :func:`html` and :func:`text` render it. Every figure is written as the
-report's tables write it (:func:`marketdata.formatting.format_value`), estimates as
-:func:`marketdata.formatting.estimate_range` rounds them.
+report's tables write it (:func:`marketdata.core.formatting.format_value`), estimates as
+:func:`marketdata.core.formatting.estimate_range` rounds them.
 
 Two sections come from other modules and are optional: ``profile`` (what the job is: O*NET
-titles and tasks, from ``marketdata.onet.profile``) and ``pathways`` (where it can lead:
-related occupations, from ``marketdata.pathways.pathways``). When they are None the brief
+titles and tasks, from ``marketdata.datasets.onet.profile``) and ``pathways`` (where it can lead:
+related occupations, from ``marketdata.analysis.pathways.pathways``). When they are None the brief
 leaves them out.
 """
 
@@ -22,8 +22,8 @@ from typing import Any
 
 import pandas as pd
 
-from marketdata.codes import NATIONAL_CODE
-from marketdata.formatting import estimate_range, format_value
+from marketdata.core.formatting import estimate_range, format_value
+from marketdata.core.series_id import NATIONAL_AREA
 from marketdata.reports import about, brief_notes
 from marketdata.reports.summary import money, plain_title
 
@@ -108,10 +108,10 @@ class Brief:
     takes: Takes | None = None
     sources: str = ""
     missing: str = ""
-    #: What the job is: ``marketdata.onet.profile(occupation)`` (O*NET titles and tasks);
+    #: What the job is: ``marketdata.datasets.onet.profile(occupation)`` (O*NET titles and tasks);
     #: None leaves the section out. Wired when that module is merged.
     profile: Any | None = None
-    #: Where it can lead: ``marketdata.pathways.pathways(occupation, area)`` (related
+    #: Where it can lead: ``marketdata.analysis.pathways.pathways(occupation, area)`` (related
     #: occupations with their local pay and growth); None leaves the section out.
     pathways: Any | None = None
 
@@ -152,7 +152,7 @@ def _span(row: pd.Series, low: str, high: str) -> str | None:
 
 def pay_of(here: pd.Series, nation: pd.Series | None) -> Pay:
     """The :class:`Pay` of an OEWS row, with the nation's row beside it."""
-    national = here.get("area_code") == NATIONAL_CODE
+    national = here.get("area_code") == NATIONAL_AREA
     return Pay(
         year=money(here, "annual_median"),
         hour=money(here, "hourly_median"),
@@ -320,7 +320,7 @@ def _forecast(row: pd.Series, where: str) -> str:
 
 
 def _why_missing(state: str, gaps: Sequence[about.Gap], *, offline: bool) -> str:
-    from marketdata.series_id import STATES
+    from marketdata.core.series_id import STATES
 
     name = next((n for p, n in STATES.values() if p == state), state)
     command = f"`marketdata fetch --state {state}`"
@@ -332,7 +332,7 @@ def _why_missing(state: str, gaps: Sequence[about.Gap], *, offline: bool) -> str
 
 
 def takes_of(outlook: Any | None) -> Takes | None:
-    """What it takes, from the nation's :class:`marketdata.growth.Outlook` (EP)."""
+    """What it takes, from the nation's :class:`marketdata.analysis.growth.Outlook` (EP)."""
     if outlook is None:
         return None
     education = _text(getattr(outlook, "typical_education", None))
@@ -369,7 +369,7 @@ def build(
     growth
         The growth table of ``outlook_rows`` (``area`` ``"US"`` is the nation).
     national
-        The nation's :class:`marketdata.growth.Outlook` (education, experience, training).
+        The nation's :class:`marketdata.analysis.growth.Outlook` (education, experience, training).
     bands
         The salary breakdown of the areas (``salary.breakdown``), first row the area.
     required
@@ -388,11 +388,11 @@ def build(
     Brief
     """
     here = compared.iloc[0]
-    nations = compared[compared["area_code"] == NATIONAL_CODE]
+    nations = compared[compared["area_code"] == NATIONAL_AREA]
     nation = nations.iloc[0] if len(nations) else None
     area_type = str(here.get("area_type", ""))
     state_code = str(here.get("state_code", "") or "")
-    from marketdata.series_id import STATES
+    from marketdata.core.series_id import STATES
 
     state = None if area_type == "national" else STATES.get(state_code.zfill(2), (None,))[0]
     gaps = brief_notes.gaps_of(errors, offline=offline)

@@ -56,7 +56,7 @@ def missing_line(gaps: Sequence[about.Gap], *, offline: bool = False) -> str:
     missing."""
     if not gaps:
         return ""
-    from marketdata.series_id import STATES
+    from marketdata.core.series_id import STATES
 
     names = []
     for gap in gaps:

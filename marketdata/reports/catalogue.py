@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from marketdata.errors import ReportError
+from marketdata.core.errors import ReportError
 
 
 @dataclass(frozen=True)

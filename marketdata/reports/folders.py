@@ -1,5 +1,5 @@
 """Where a report's folder goes: its slug, a path kept inside the output root and the scratch
-folder it is written in (:func:`marketdata.atomic.place` puts the finished folder in place).
+folder it is written in (:func:`marketdata.io.atomic.place` puts the finished folder in place).
 
 A scratch folder is locked while its run lives; one left by a run that was killed is removed
 by the next run into the same report's folder (:func:`sweep`)."""
@@ -15,7 +15,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from marketdata.errors import ReportError
+from marketdata.core.errors import ReportError
 
 try:
     import fcntl

@@ -35,9 +35,9 @@ from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
-from marketdata import config
-from marketdata.config import Settings
-from marketdata.errors import MarketdataWarning, ReportError
+from marketdata.core import config
+from marketdata.core.config import Settings
+from marketdata.core.errors import MarketdataWarning, ReportError
 from marketdata.reports.kernel import CURRENT_PYTHON, kernel_env, run_papermill
 
 logger = logging.getLogger(__name__)
@@ -219,12 +219,12 @@ def _own_main() -> Iterator[None]:
 #: What report notebooks import: directly, through the package's lazy attributes, or
 #: through pandas (Parquet).
 NOTEBOOK_MODULES = (
-    "marketdata.oews",
-    "marketdata.oews_history",
+    "marketdata.datasets.oews",
+    "marketdata.datasets.oews_history",
     "pyarrow.dataset",
     "pyarrow.parquet",
     "marketdata.plots",
-    "marketdata.salary",
+    "marketdata.analysis.salary",
     "marketdata.reports.kit",
     "marketdata.reports.summary",
     "marketdata.reports.tables",

@@ -15,7 +15,7 @@ import os
 import shutil
 from pathlib import Path
 
-from marketdata.errors import ReportError
+from marketdata.core.errors import ReportError
 
 MANIFEST = "manifest.json"
 

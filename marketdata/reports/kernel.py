@@ -21,8 +21,8 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
-from marketdata.config import Settings
-from marketdata.errors import ReportError
+from marketdata.core.config import Settings
+from marketdata.core.errors import ReportError
 from marketdata.reports.kit import ENV_VAR
 
 logger = logging.getLogger(__name__)

@@ -34,13 +34,18 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from marketdata.config import get_settings
-from marketdata.errors import MarketdataError, MarketdataWarning, OfflineDataWarning, ReportError
-from marketdata.formatting import MEASURE_FORMATS, display_frame
+from marketdata.core.config import get_settings
+from marketdata.core.errors import (
+    MarketdataError,
+    MarketdataWarning,
+    OfflineDataWarning,
+    ReportError,
+)
+from marketdata.core.formatting import MEASURE_FORMATS, display_frame
+from marketdata.core.schema import plain, provenance_of
 from marketdata.reports import about, brief, brief_html, glossary
 from marketdata.reports.table_html import table_html
 from marketdata.reports.tables.tidy import tidy
-from marketdata.schema import plain, provenance_of
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +169,7 @@ def start() -> None:
 
     Resets the records, and shows the package's warnings (suppressed values) as notes in the
     report instead of raw text on stderr; that bundled data were used (an
-    :class:`~marketdata.errors.OfflineDataWarning`) is said once, in the About box.
+    :class:`~marketdata.core.errors.OfflineDataWarning`) is said once, in the About box.
     """
     reset()
     warnings.showwarning = _show_warning

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from marketdata.errors import MarketdataError, ReportError
+from marketdata.core.errors import MarketdataError, ReportError
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from marketdata.config import Settings, get_settings
+from marketdata.core.config import Settings, get_settings
 from marketdata.reports.catalogue import REPORTS, notebook_path, with_defaults
 from marketdata.reports.folders import inside, output_root, slugify
 from marketdata.reports.validation import VALIDATORS
@@ -39,8 +39,8 @@ def plan(
     """Validate ``parameters`` for report ``name`` and decide where it goes; writes nothing.
 
     Raises the package's errors: :class:`ReportError` (unknown report or parameter), and the
-    API's :class:`~marketdata.errors.UnknownCode`, :class:`~marketdata.errors.UnknownArea`,
-    :class:`~marketdata.errors.UnknownRelease` or :class:`~marketdata.errors.OfflineError`.
+    API's :class:`~marketdata.core.errors.UnknownCode`, :class:`~marketdata.core.errors.UnknownArea`,
+    :class:`~marketdata.core.errors.UnknownRelease` or :class:`~marketdata.core.errors.OfflineError`.
     """
     settings = get_settings(settings)
     notebook = notebook_path(name)

@@ -8,8 +8,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from marketdata.config import Settings
-from marketdata.errors import ReportError
+from marketdata.core.config import Settings
+from marketdata.core.errors import ReportError
 from marketdata.reports.catalogue import notebook_parameters
 from marketdata.reports.folders import release, scratch
 from marketdata.reports.manifest import sha256

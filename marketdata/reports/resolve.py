@@ -4,7 +4,7 @@ SOC groups and occupation lists.
 The runner resolves them before any kernel starts (:mod:`marketdata.reports.validation`) and
 the notebook again (through :mod:`marketdata.reports.tables`), so both agree on what ``"OH"``
 or ``"medical records"`` means. Everything here works on plain records
-(:func:`marketdata.oews.occupation_records`, :func:`marketdata.oews.area_records`), so that a
+(:func:`marketdata.datasets.oews.occupation_records`, :func:`marketdata.datasets.oews.area_records`), so that a
 mistyped parameter is answered without loading pandas.
 """
 
@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from marketdata import codes, oews
-from marketdata.codes import Area, Occupation
-from marketdata.config import Settings
-from marketdata.errors import UnknownCode
+from marketdata.core.config import Settings
+from marketdata.core.errors import UnknownCode
+from marketdata.datasets import codes, oews
+from marketdata.datasets.codes import Area, Occupation
 
 _GROUP = re.compile(r"^(\d{2})-(\d{4})$")
 

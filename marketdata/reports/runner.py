@@ -23,11 +23,11 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from marketdata import cache
-from marketdata.atomic import place
-from marketdata.config import Settings
-from marketdata.disk_space import folder_size, raise_if_full
-from marketdata.errors import ReportError
+from marketdata.core.config import Settings
+from marketdata.core.errors import ReportError
+from marketdata.io import cache
+from marketdata.io.atomic import place
+from marketdata.io.disk_space import folder_size, raise_if_full
 from marketdata.reports.export_process import HtmlProcess
 from marketdata.reports.folders import release, scratch
 from marketdata.reports.keep import carry_own_files

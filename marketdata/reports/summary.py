@@ -1,6 +1,6 @@
 """Plain-language summaries at the top of a report: three to six sentences read off the
 report's own tables, each number written as the tables write it
-(:func:`marketdata.formatting.format_value`).
+(:func:`marketdata.core.formatting.format_value`).
 
 A figure that is missing is said to be missing or its sentence is left out; nothing is
 guessed. Each function takes the frames :mod:`marketdata.reports.tables` builds:
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from marketdata.codes import NATIONAL_CODE
-from marketdata.formatting import format_value
+from marketdata.core.formatting import format_value
+from marketdata.core.series_id import NATIONAL_AREA
 
 #: Ratios of two medians within this distance of 1 read "about the same".
 SAME_BAND = 0.03
@@ -145,9 +145,9 @@ def outlook_summary(compared: pd.DataFrame, growth: pd.DataFrame | None = None) 
     if compared.empty:
         return []
     here = compared.iloc[0]
-    nation_rows = compared[compared["area_code"] == NATIONAL_CODE]
+    nation_rows = compared[compared["area_code"] == NATIONAL_AREA]
     nation = nation_rows.iloc[0] if len(nation_rows) else None
-    national = here["area_code"] == NATIONAL_CODE
+    national = here["area_code"] == NATIONAL_AREA
     title = plain_title(here["occupation_title"])
     where = "nationwide" if national else f"in {here['area_name']}"
     when = _release(compared)

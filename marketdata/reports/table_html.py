@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from marketdata.formatting import measure_of
+from marketdata.core.formatting import measure_of
 
 #: Columns holding codes (never broken across lines).
 CODE_COLUMNS = frozenset(

@@ -67,7 +67,7 @@ def _kind(value: object) -> str:
 def parameters(name: str) -> list[Parameter]:
     """The parameters of report ``name``, in the order of its ``parameters`` cell.
 
-    Raises :class:`~marketdata.errors.ReportError` (with close names) for an unknown report.
+    Raises :class:`~marketdata.core.errors.ReportError` (with close names) for an unknown report.
     """
     cell = parameter_cell(name)  # also raises for an unknown report
     lists = REPORTS[name].lists

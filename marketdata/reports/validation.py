@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from marketdata.config import Settings
-from marketdata.errors import ReportError
+from marketdata.core.config import Settings
+from marketdata.core.errors import ReportError
 from marketdata.reports import resolve
 from marketdata.reports.catalogue import notebook_parameters
 
@@ -37,7 +37,7 @@ Validator = Callable[[dict[str, Any], Settings], Resolved]
 def _release(value: Any, where: Any, occupation: str | None, settings: Settings) -> str:
     """The OEWS release ``value`` means, checked to be loadable (the current one always is:
     downloaded, cached or bundled; a past one must be cached or downloadable)."""
-    from marketdata import oews
+    from marketdata.datasets import oews
     from marketdata.sources.oews_archive import parse_release
 
     current = oews.current_release(settings=settings)
@@ -64,7 +64,7 @@ def outlook(params: dict[str, Any], settings: Settings) -> Resolved:
     labels["release"] = release
     factors = str(params.get("factors") or "").strip()
     if factors:
-        from marketdata.salary.credentials import read_user_factors
+        from marketdata.analysis.salary.credential_columns import read_user_factors
 
         read_user_factors(factors)  # a bad file fails here, in one line, before the report runs
         factors = str(Path(factors).resolve())

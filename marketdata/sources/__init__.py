@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from marketdata.cache_entry import regular_file
-from marketdata.config import Settings, get_settings
-from marketdata.errors import SourceFormatError
+from marketdata.core.config import Settings, get_settings
+from marketdata.core.errors import SourceFormatError
+from marketdata.io.cache_entry import regular_file
 
 if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
@@ -31,11 +31,11 @@ SOURCE_MODULES: dict[str, str] = {
     "ep": "Employment Projections workbooks, archives or data-tool CSVs, e.g. occupation.xlsx",
     "projections_central": "Projections Central state projections (JSON), e.g. longterm-32.json",
     "cps_table54": "CPS table 54, earnings by certification and licensing, e.g. cpsaat54.xlsx",
-    "cps": "CPS annual-average tables or time-series files, e.g. cpsaat11.xlsx",
-    "ors": "BLS ORS credential workbooks or or.* files, e.g. ors-complete-dataset.xlsx",
+    "cps_annual": "CPS annual-average tables or time-series files, e.g. cpsaat11.xlsx",
+    "ors_workbooks": "BLS ORS credential workbooks or or.* files, e.g. ors-complete-dataset.xlsx",
     "bea_rpp": "BEA regional price parities (SARPP, MARPP), e.g. SARPP.zip",
-    "onet": "O*NET database text zip or its files, e.g. db_30_1_text.zip",
-    "cpi": "the CPI all-items flat file, cu.data.1.AllItems",
+    "onet_text_files": "O*NET database text zip or its files, e.g. db_30_1_text.zip",
+    "cpi_flat_file": "the CPI all-items flat file, cu.data.1.AllItems",
 }
 
 

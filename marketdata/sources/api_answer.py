@@ -1,6 +1,6 @@
 """BLS Public Data API v2 answers: JSON in BLS's layout -> checked answer -> tidy frame.
 
-Parse only (:mod:`marketdata.api` sends the queries and caches the answers). An answer is a
+Parse only (:mod:`marketdata.datasets.api` sends the queries and caches the answers). An answer is a
 ``status``, a ``message`` list and ``Results.series``: per series a ``seriesID``, an optional
 ``catalog`` and ``data`` observations (``year``, ``period``, ``periodName``, ``value`` as
 text, ``footnotes``, optional ``calculations``). BLS answers errors inside HTTP 200, with
@@ -17,12 +17,12 @@ from typing import Any
 
 import pandas as pd
 
-from marketdata.errors import SourceFormatError
-from marketdata.series_id import PARTS
+from marketdata.core.errors import SourceFormatError
+from marketdata.core.series_id import PARTS
 
 #: ``status`` of an answer BLS did not refuse.
 SUCCEEDED = "REQUEST_SUCCEEDED"
-#: Columns of the frame returned by :func:`marketdata.api.series` (before any catalog or
+#: Columns of the frame returned by :func:`marketdata.datasets.api.series` (before any catalog or
 #: calculation columns).
 COLUMNS: tuple[str, ...] = (
     "series_id",

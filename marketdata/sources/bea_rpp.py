@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from marketdata.config import Settings, get_settings
-from marketdata.errors import SourceFormatError
+from marketdata.core.config import Settings, get_settings
+from marketdata.core.errors import SourceFormatError
 from marketdata.sources import KnownFile
 
 #: BEA's tables and the geography each covers.

@@ -3,7 +3,7 @@
 BLS's annual-average table 54, "Median weekly earnings of full-time wage and salary workers
 by certification and licensing status and selected characteristics", is served as a workbook
 (``www.bls.gov/cps/aa<YEAR>/cpsaat54.xlsx``, the cpsaat layout of
-:mod:`marketdata.sources.cps`) and as a web page (``cpsaat54.htm``); copies circulate as CSV
+:mod:`marketdata.sources.cps_annual`) and as a web page (``cpsaat54.htm``); copies circulate as CSV
 (BLS's three header lines flattened, or one header line naming each column). All three give
 the same frame: :data:`COLUMNS`, one row per characteristic (e.g. *Educational attainment /
 Some college, no degree*), weekly medians in dollars, workers in thousands. A dash (``-``,
@@ -27,10 +27,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from marketdata.config import Settings, get_settings
-from marketdata.errors import SourceFormatError
+from marketdata.core.config import Settings, get_settings
+from marketdata.core.errors import SourceFormatError
 from marketdata.sources import KnownFile
-from marketdata.sources.cps import load_sheet, merged_fill
+from marketdata.sources.cps_annual import load_sheet, merged_fill
 
 TABLE = "54"
 TITLE = (

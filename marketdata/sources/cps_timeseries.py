@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from marketdata.errors import SourceFormatError
+from marketdata.core.errors import SourceFormatError
 
 #: CPS certification and licensing status codes (``ln.cert`` / ``le.cert``) -> our status keys.
 CERT_STATUS: dict[int, str] = {

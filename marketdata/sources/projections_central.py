@@ -1,6 +1,6 @@
 """Projections Central: the states' long-term occupational projections, as JSON.
 
-Parse only (:mod:`marketdata.projections` downloads and caches). The public API of Projections
+Parse only (:mod:`marketdata.datasets.projections` downloads and caches). The public API of Projections
 Central (a site of the state Labor Market Information offices, funded by the U.S. Department of
 Labor) answers ``GET {base}/Projections/LongTermRestJson/{STFIPS}?items_per_page=1000`` (one
 state, every occupation) and ``.../LongTermRestJson/all/{SOC}`` (one occupation, every state,
@@ -20,9 +20,9 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from marketdata.config import Settings, get_settings
-from marketdata.errors import SourceFormatError
-from marketdata.schema import PROJECTION_FIELDS, PROJECTION_MEASURES
+from marketdata.core.config import Settings, get_settings
+from marketdata.core.errors import SourceFormatError
+from marketdata.core.schema import PROJECTION_FIELDS, PROJECTION_MEASURES
 from marketdata.sources import KnownFile
 
 if TYPE_CHECKING:  # pandas loads to parse, not to fetch and check the answers

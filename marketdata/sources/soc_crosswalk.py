@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from marketdata.errors import SourceFormatError
+from marketdata.core.errors import SourceFormatError
 from marketdata.sources import open_workbook, sheet_rows
 
 #: Link table columns.
@@ -130,7 +130,7 @@ def check_spreadsheet(path: Path) -> None:
 
 
 def crosswalk_check(crosswalk: Crosswalk) -> Callable[[Path], None]:
-    """A check for :func:`marketdata.cache.fetch`: the file is a spreadsheet (not an error page)
+    """A check for :func:`marketdata.io.cache.fetch`: the file is a spreadsheet (not an error page)
     and parses as ``crosswalk`` (header found, links present), so a truncated file or a
     changed layout never enters the cache."""
 

@@ -18,7 +18,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from marketdata.errors import SourceFormatError
+from marketdata.core.errors import SourceFormatError
 
 #: The largest real workbook read: decompressed XML bytes and cells (ORS complete dataset).
 LARGEST_REAL_BYTES = 29_185_981

@@ -10,7 +10,7 @@ and its summary).
 from __future__ import annotations
 
 from marketdata.reports.batch.driver import BatchResult, run
-from marketdata.reports.batch.params import area_list, parameter_sets, split_list
+from marketdata.reports.batch.parameter_sets import area_list, parameter_sets, split_list
 from marketdata.reports.batch.resume import up_to_date
 
 __all__ = [

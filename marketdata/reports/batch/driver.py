@@ -4,7 +4,7 @@
 writes the same report folders as :func:`marketdata.reports.run` would, one per area, and
 returns a :class:`BatchResult` whose ``summary`` says for each parameter set ``ok``,
 ``skipped`` (resume: already up to date) or ``error`` (with the message; one failure never
-stops the batch). Area lists: :mod:`marketdata.reports.batch.params`.
+stops the batch). Area lists: :mod:`marketdata.reports.batch.parameter_sets`.
 
 Where reports run (``backend``):
 
@@ -29,11 +29,11 @@ from typing import Any
 
 import pandas as pd
 
-from marketdata.config import Settings, get_settings
-from marketdata.errors import ReportError
-from marketdata.progress import bar as progress_bar
+from marketdata.core.config import Settings, get_settings
+from marketdata.core.errors import ReportError
+from marketdata.io.progress import bar as progress_bar
 from marketdata.reports import plan
-from marketdata.reports.batch.params import parameter_sets
+from marketdata.reports.batch.parameter_sets import parameter_sets
 from marketdata.reports.batch.pool import run_local
 from marketdata.reports.batch.resume import up_to_date
 from marketdata.reports.batch.workers import (
@@ -172,7 +172,7 @@ def run(
         Also write each report's ``report.pdf`` (headless Chromium or WeasyPrint): True
         (Letter paper) or the paper, ``"letter"`` or ``"a4"``.
     progress
-        Show a progress bar (:func:`marketdata.progress.bar`: text on stderr, a widget in
+        Show a progress bar (:func:`marketdata.io.progress.bar`: text on stderr, a widget in
         Jupyter; never in CI or reports).
 
     Raises

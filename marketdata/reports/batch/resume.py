@@ -7,8 +7,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from marketdata import __version__, cache, snapshot
-from marketdata.config import Settings
+from marketdata import __version__
+from marketdata import bundled as snapshot
+from marketdata.core.config import Settings
+from marketdata.io import cache
 from marketdata.reports import ReportPlan
 
 

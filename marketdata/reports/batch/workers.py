@@ -17,9 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from marketdata import oews, reports
-from marketdata.config import Settings
-from marketdata.errors import MarketdataError, ReportError
+from marketdata import reports
+from marketdata.core.config import Settings
+from marketdata.core.errors import MarketdataError, ReportError
+from marketdata.datasets import oews
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ _PRELOAD = [
     "marketdata.plots",
     "marketdata.reports.kit",
     "marketdata.reports.tables",
-    "marketdata.salary",
+    "marketdata.analysis.salary",
     "papermill",
     "nbconvert",
 ]

@@ -18,8 +18,8 @@ from marketdata.reports.tables.common import (
     top,
     wage_columns,
 )
-from marketdata.reports.tables.context import LABELS as CONTEXT_LABELS
-from marketdata.reports.tables.context import (
+from marketdata.reports.tables.context_tables import LABELS as CONTEXT_LABELS
+from marketdata.reports.tables.context_tables import (
     credential_table,
     local_price_columns,
     local_price_notes,
@@ -27,13 +27,13 @@ from marketdata.reports.tables.context import (
     metro_ranking,
     regional_local_prices,
 )
-from marketdata.reports.tables.credentials import LABELS as CREDENTIAL_LABELS
-from marketdata.reports.tables.credentials import (
+from marketdata.reports.tables.credential_tables import LABELS as CREDENTIAL_LABELS
+from marketdata.reports.tables.credential_tables import (
     credential_columns,
     credential_lines,
     group_credentials,
 )
-from marketdata.reports.tables.growth import (
+from marketdata.reports.tables.growth_tables import (
     group_history,
     group_outlook,
     history_columns,

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from marketdata.errors import MarketdataError
-from marketdata.schema import WAGE_TABLE_MEASURES, attach_provenance, provenance_of
+from marketdata.core.errors import MarketdataError
+from marketdata.core.schema import WAGE_TABLE_MEASURES, attach_provenance, provenance_of
 
 
 def rows_for(frame: pd.DataFrame, area_codes: Sequence[str]) -> pd.DataFrame:

@@ -9,13 +9,16 @@ from typing import Any
 
 import pandas as pd
 
-from marketdata import cert_estimates, codes, cps, growth
-from marketdata.codes import NATIONAL_CODE, Area, Occupation
-from marketdata.config import Settings
-from marketdata.errors import ContactRequired, MarketdataError
-from marketdata.formatting import format_value
+from marketdata.analysis import growth
+from marketdata.analysis.credentials import estimates as cert_estimates
+from marketdata.core.config import Settings
+from marketdata.core.errors import ContactRequired, MarketdataError
+from marketdata.core.formatting import format_value
+from marketdata.core.schema import PROJECTION_FIELDS, attach_provenance, provenance_of
+from marketdata.core.series_id import NATIONAL_AREA
+from marketdata.datasets import codes, cps
+from marketdata.datasets.codes import Area, Occupation
 from marketdata.reports.tables.common import columns_of
-from marketdata.schema import PROJECTION_FIELDS, attach_provenance, provenance_of
 
 #: NAICS detail shown as "industries that employ it": 4-digit industry groups, else 3-digit.
 INDUSTRY_DIGITS: tuple[int, ...] = (4, 3)
@@ -27,7 +30,7 @@ def comparison_codes(where: Area, others: Sequence[Area] = ()) -> list[str]:
     wanted = [where.code, *(a.code for a in others)]
     if where.type not in ("state", "national") and where.state_code:
         wanted.append(f"{where.state_code}00000")
-    wanted.append(NATIONAL_CODE)
+    wanted.append(NATIONAL_AREA)
     return list(dict.fromkeys(wanted))
 
 
@@ -92,7 +95,7 @@ def industry_columns(frame: pd.DataFrame) -> pd.DataFrame:
 def try_outlook(
     occupation_code: str, where: str = "US", *, settings: Settings | None = None
 ) -> tuple[Any | None, MarketdataError | None]:
-    """(:func:`marketdata.growth.outlook`, None) or (None, the error that kept it out)."""
+    """(:func:`marketdata.analysis.growth.outlook`, None) or (None, the error that kept it out)."""
     try:
         return growth.outlook(occupation_code, where, settings=settings), None
     except MarketdataError as exc:
@@ -105,7 +108,7 @@ def outlook_rows(
     """Growth of one occupation in the nation and, for a state (or a metro's state), in the
     state: one row per area that has figures (none: an empty table), plain notes, and the
     errors of the projections that could not be had (the state's, when Projections Central
-    can't be reached or they are not cached offline: :func:`marketdata.growth.outlook` then
+    can't be reached or they are not cached offline: :func:`marketdata.analysis.growth.outlook` then
     gives the nation's figures with ``unavailable`` set, and the report shows the nation's
     row once and says what is missing, instead of the national figures under the state).
     The state's projections are read once."""
@@ -150,7 +153,7 @@ def _money(row: pd.Series, column: str) -> str:
 def quick_facts(row: pd.Series, national: Any | None = None) -> dict[str, str]:
     """Headline facts of one occupation in one area, like the Occupational Outlook Handbook's
     quick facts: employment and pay in the area (OEWS), growth, openings and typical entry
-    education (national Employment Projections, a :class:`marketdata.growth.Outlook`;
+    education (national Employment Projections, a :class:`marketdata.analysis.growth.Outlook`;
     "not available" when None)."""
     where = str(row["area_name"])
     employment = row.get("employment")
@@ -179,7 +182,7 @@ def quick_facts(row: pd.Series, national: Any | None = None) -> dict[str, str]:
 
 
 def outlook_table(outlooks: Sequence[Any]) -> pd.DataFrame:
-    """One row per :class:`marketdata.growth.Outlook` (area), provenance of all of them."""
+    """One row per :class:`marketdata.analysis.growth.Outlook` (area), provenance of all of them."""
     frames = [o.to_frame() for o in outlooks]
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return attach_provenance(table, [p for f in frames for p in provenance_of(f)])
@@ -218,7 +221,7 @@ PAY_BAND_COLUMNS: tuple[str, ...] = (
 
 
 def pay_band_columns(bands: pd.DataFrame) -> pd.DataFrame:
-    """The columns of a pay-band table (from :func:`marketdata.salary.breakdown`): the
+    """The columns of a pay-band table (from :func:`marketdata.analysis.salary.breakdown`): the
     pay with a certification is the one the chart and the text give (certification, no
     license)."""
     return columns_of(bands, PAY_BAND_COLUMNS)
@@ -228,7 +231,7 @@ def certification_for(
     wages: pd.DataFrame, *, settings: Settings | None = None
 ) -> tuple[pd.DataFrame | bool, MarketdataError | None]:
     """The CPS certification table by occupation of the OEWS release's year for
-    :func:`marketdata.salary.breakdown`, or (True, the error) when it cannot be had: the
+    :func:`marketdata.analysis.salary.breakdown`, or (True, the error) when it cannot be had: the
     breakdown then falls back on a cached table or the bundled table 54, and the report
     records the gap (the breakdown's ``cert_unavailable`` column, which holds the technical
     reason, is not among the notes :func:`pay_band_notes` shows)."""

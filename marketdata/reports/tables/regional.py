@@ -8,8 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-from marketdata.codes import NATIONAL_CODE, Area, Occupation
-from marketdata.schema import attach_provenance, provenance_of
+from marketdata.core.schema import attach_provenance, provenance_of
+from marketdata.core.series_id import NATIONAL_AREA
+from marketdata.datasets.codes import Area, Occupation
 
 
 def regional_table(frame: pd.DataFrame, where: Area, members: Sequence[Occupation]) -> pd.DataFrame:
@@ -21,7 +22,7 @@ def regional_table(frame: pd.DataFrame, where: Area, members: Sequence[Occupatio
     """
     wanted = [o.code for o in members]
     here = frame[(frame["area_code"] == where.code) & frame["occupation_code"].isin(wanted)]
-    nation = frame[(frame["area_code"] == NATIONAL_CODE) & frame["occupation_code"].isin(wanted)]
+    nation = frame[(frame["area_code"] == NATIONAL_AREA) & frame["occupation_code"].isin(wanted)]
     here = here.set_index("occupation_code").reindex(wanted)
     nation = nation.set_index("occupation_code").reindex(wanted)
     columns = [

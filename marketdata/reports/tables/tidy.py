@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-#: Cells that hold no value (as :func:`marketdata.formatting.display_frame` writes them).
+#: Cells that hold no value (as :func:`marketdata.core.formatting.display_frame` writes them).
 BLANK = ("", "—", "n/a", "nan", "<NA>", "None")
 
 

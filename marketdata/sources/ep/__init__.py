@@ -1,8 +1,8 @@
 """BLS Employment Projections (EP): the ``occupation.xlsx`` workbook and the data-tool CSV export.
 
-Parse only: bytes in, tidy frames out (:mod:`marketdata.projections` downloads and caches).
+Parse only: bytes in, tidy frames out (:mod:`marketdata.datasets.projections` downloads and caches).
 
-- :mod:`~marketdata.sources.ep.layout`: where BLS publishes the tables, their titles, columns
+- :mod:`~marketdata.sources.ep.ep_tables`: where BLS publishes the tables, their titles, columns
   and header texts in each round, projection rounds;
 - :mod:`~marketdata.sources.ep.cells`: cell values -> typed columns (BLS's markers, persons);
 - :mod:`~marketdata.sources.ep.workbook`: the ``occupation.xlsx`` workbook;
@@ -20,12 +20,12 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from marketdata.config import Settings, get_settings
-from marketdata.errors import SourceFormatError
+from marketdata.core.config import Settings, get_settings
+from marketdata.core.errors import SourceFormatError
 from marketdata.sources import KnownFile
 from marketdata.sources.ep.archive import archive_member, check_archive, read_archive
 from marketdata.sources.ep.datatool import check_csv, parse_csv
-from marketdata.sources.ep.layout import (
+from marketdata.sources.ep.ep_tables import (
     CODE_COLUMNS,
     COLUMNS,
     DATA_TOOL_URL,

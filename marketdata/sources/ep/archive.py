@@ -13,8 +13,8 @@ import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from marketdata.errors import SourceFormatError
-from marketdata.sources.ep.layout import sniff
+from marketdata.core.errors import SourceFormatError
+from marketdata.sources.ep.ep_tables import sniff
 from marketdata.sources.ep.workbook import find_tables, parse_workbook
 
 

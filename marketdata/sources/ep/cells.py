@@ -9,8 +9,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from marketdata.errors import SourceFormatError
-from marketdata.sources.ep.layout import (
+from marketdata.core.errors import SourceFormatError
+from marketdata.sources.ep.ep_tables import (
     COLUMNS,
     EDUCATION_COLUMNS,
     ID_COLUMNS,

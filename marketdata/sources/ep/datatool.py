@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from marketdata.errors import SourceFormatError
-from marketdata.sources.ep.layout import map_headers, sniff
+from marketdata.core.errors import SourceFormatError
+from marketdata.sources.ep.ep_tables import map_headers, sniff
 
 if TYPE_CHECKING:  # pandas loads to parse, not to check a file
     import pandas as pd

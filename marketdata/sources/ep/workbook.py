@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 
 from python_calamine import CalamineWorkbook
 
-from marketdata.errors import InputValueError, SourceFormatError
+from marketdata.core.errors import InputValueError, SourceFormatError
 from marketdata.sources import is_reader_error, sheet_rows
-from marketdata.sources.ep.layout import (
+from marketdata.sources.ep.ep_tables import (
     ROUND_IN_TEXT,
     TABLE_FALLBACK,
     TABLE_TITLES,

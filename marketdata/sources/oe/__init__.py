@@ -2,7 +2,7 @@
 
 Bytes in, tidy frame out; no network, no cache. Four modules, one job each:
 
-- :mod:`~marketdata.sources.oe.layout`: where the files are published, their names and the
+- :mod:`~marketdata.sources.oe.oe_files`: where the files are published, their names and the
   frame's columns;
 - :mod:`~marketdata.sources.oe.mapping`: the mapping files ``oe.area``, ``oe.datatype``,
   ``oe.footnote``, ``oe.industry``, ``oe.occupation``, ``oe.release``;
@@ -25,19 +25,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from marketdata.config import Settings, get_settings
+from marketdata.core.config import Settings, get_settings
 from marketdata.sources import KnownFile
 from marketdata.sources.oe import mapping
-from marketdata.sources.oe.layout import (
-    COLUMNS,
-    DATA_FILE,
-    FILES,
-    MAPPING_FILES,
-    MEASURES,
-    NOTE_COLUMNS,
-    OE_PATH,
-    TOPCODE_COLUMNS,
-)
 from marketdata.sources.oe.mapping import (
     TopCode,
     area_rows,
@@ -50,6 +40,16 @@ from marketdata.sources.oe.mapping import (
     read_occupations,
     read_release,
     topcode_of,
+)
+from marketdata.sources.oe.oe_files import (
+    COLUMNS,
+    DATA_FILE,
+    FILES,
+    MAPPING_FILES,
+    MEASURES,
+    NOTE_COLUMNS,
+    OE_PATH,
+    TOPCODE_COLUMNS,
 )
 
 #: Names whose modules need numpy and pyarrow -> that module, imported on first use: the
@@ -103,7 +103,7 @@ def file_url(name: str, *, settings: Settings | None = None) -> str:
 
 
 def check_file(name: str) -> Callable[[Path], None]:
-    """The check for :func:`marketdata.cache.fetch` and ``cache add``: raise if ``path`` is
+    """The check for :func:`marketdata.io.cache.fetch` and ``cache add``: raise if ``path`` is
     not BLS's ``name``.
 
     A mapping file is read whole. The data file's header, last byte (a file cut short fails)

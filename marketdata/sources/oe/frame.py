@@ -1,7 +1,7 @@
 """The tidy OEWS frame: the data file's values pivoted to one row per area x industry x
 occupation, with the names from the mapping files.
 
-:func:`parse` gives a float column per datatype (names of :data:`marketdata.schema.OEWS_COLUMNS`;
+:func:`parse` gives a float column per datatype (names of :data:`marketdata.core.schema.OEWS_COLUMNS`;
 datatypes are matched by the names BLS gives them in ``oe.datatype``). BLS's markers keep their
 meaning:
 
@@ -32,8 +32,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from marketdata.errors import SourceFormatError
-from marketdata.sources.oe.layout import DATA_FILE, MEASURES, NOTE_COLUMNS, TOPCODE_COLUMNS
+from marketdata.core.errors import SourceFormatError
 from marketdata.sources.oe.mapping import (
     decode,
     read_areas,
@@ -44,6 +43,7 @@ from marketdata.sources.oe.mapping import (
     read_release,
     topcode_of,
 )
+from marketdata.sources.oe.oe_files import DATA_FILE, MEASURES, NOTE_COLUMNS, TOPCODE_COLUMNS
 from marketdata.sources.oe.values import (
     DATA_COLUMNS,
     ID_WIDTH,

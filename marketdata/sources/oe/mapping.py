@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from marketdata.errors import SourceFormatError
-from marketdata.series_id import DATATYPE_NAMES, DATATYPES
+from marketdata.core.errors import SourceFormatError
+from marketdata.core.series_id import DATATYPE_NAMES, DATATYPES
 
 if TYPE_CHECKING:  # the rows are plain Python; pandas loads only for the frames
     import pandas as pd

@@ -18,9 +18,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from marketdata.errors import SourceFormatError
-from marketdata.sources.oe.layout import DATA_FILE
+from marketdata.core.errors import SourceFormatError
 from marketdata.sources.oe.mapping import decode, truncated
+from marketdata.sources.oe.oe_files import DATA_FILE
 
 DATA_COLUMNS = ("series_id", "year", "period", "value", "footnote_codes")
 #: How BLS's flat files mark a value it does not publish (read as missing, never 0).

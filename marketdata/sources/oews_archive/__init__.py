@@ -29,7 +29,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from marketdata.config import Settings, get_settings
+from marketdata.core.config import Settings, get_settings
 from marketdata.sources import KnownFile
 from marketdata.sources.oews_archive.releases import (
     SCOPES,

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from marketdata.errors import SourceFormatError
-from marketdata.schema import OEWS_COLUMNS, OEWS_MEASURES, OEWS_WAGE_COLUMNS
-from marketdata.series_id import CROSS_INDUSTRY, NATIONAL_AREA, STATES
+from marketdata.core.errors import SourceFormatError
+from marketdata.core.schema import OEWS_COLUMNS, OEWS_MEASURES, OEWS_WAGE_COLUMNS
+from marketdata.core.series_id import CROSS_INDUSTRY, NATIONAL_AREA, STATES
 from marketdata.sources.oews_archive.markers import MARKERS, TOPCODE_MARKER, TopCode
 
 logger = logging.getLogger(__name__)

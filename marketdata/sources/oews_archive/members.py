@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
-from marketdata.errors import SourceFormatError
+from marketdata.core.errors import SourceFormatError
 from marketdata.sources import is_reader_error, open_workbook, sheet_rows
 from marketdata.sources.oews_archive.columns import (
     ARCHIVE_COLUMNS,
@@ -129,7 +129,7 @@ def _archive(
 
 
 def archive_check(scope: str, *, name: str | None = None) -> Callable[[Path], None]:
-    """A check for :func:`marketdata.cache.fetch`: raise SourceFormatError unless ``path`` is a
+    """A check for :func:`marketdata.io.cache.fetch`: raise SourceFormatError unless ``path`` is a
     zip whose ``scope`` members are intact workbooks with the header row :func:`read_archive`
     needs (``OCC_CODE`` and ``TOT_EMP`` in the first rows), so a changed layout never enters
     the cache. Reads the first rows of each sheet only (cell values are checked by the parse).

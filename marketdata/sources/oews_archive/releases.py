@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from marketdata.errors import UnknownRelease
+from marketdata.core.errors import UnknownRelease
 
 _RELEASE = re.compile(r"^\s*(?:(?P<month>[A-Za-z]+)\.?\s+)?(?P<year>\d{4})(?:A01)?\s*$")
 

@@ -7,7 +7,7 @@ datatype BLS publishes for the cells below. Values and footnotes are the publish
 envelope is built, not recorded (no recorded OEWS answer exists; see MANIFEST.md).
 
 Cells: those of the flat-file slice ``tests/data/salary/oe`` (7 areas x 5 occupations, the
-API values are compared with it through ``marketdata.oews.load``) and four more cases.
+API values are compared with it through ``marketdata.datasets.oews.load``) and four more cases.
 
 usage: python make_oews_2025.py ../shared/data/oews-2025/oews-2025.sqlite.gz
 """

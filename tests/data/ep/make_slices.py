@@ -18,7 +18,7 @@ SHARED = Path(__file__).resolve().parents[4] / "shared" / "data"
 HERE = Path(__file__).parent
 CODE = re.compile(r"^\d{2}-\d{4}$")
 
-#: Occupations whose O*NET 2024-34 growth band was checked (tests/test_growth.py), and others
+#: Occupations whose O*NET 2024-34 growth band was checked (tests/analysis/test_growth.py), and others
 #: that exercise the parser: summary rows, "—" and top-coded wages, footnote markers, NEM codes.
 ONET_2024 = [
     "13-2011",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from marketdata.series_id import DATATYPES
+from marketdata.core.series_id import DATATYPES
 
 SRC = Path(__file__).resolve().parents[4] / "shared" / "data" / "oews-2025" / "oews-2025.sqlite.gz"
 #: The datatypes the slice keeps: all but the two RSEs.

@@ -1,0 +1,1 @@
+"""Analysis: growth, pay, credentials, local prices and pathways, on tidy frames."""

@@ -1,0 +1,47 @@
+"""The labels of a salary breakdown's columns: what kind of figure each one is, and how made.
+
+Every column of :func:`marketdata.analysis.salary.breakdown` is recorded with its kind
+(:data:`PUBLISHED`, :data:`DERIVED`, :data:`ESTIMATE`, :data:`USER`, :data:`EP`), its method
+and its source, in ``df.attrs["column_info"]``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+PUBLISHED = "BLS published"
+DERIVED = "derived from BLS figures"
+ESTIMATE = "estimate"
+USER = "user-supplied"
+EP = "BLS Employment Projections"
+
+
+class Columns:
+    """The breakdown's columns and what each one is (kind, method, source)."""
+
+    def __init__(self, index: pd.Index) -> None:
+        self.frame = pd.DataFrame(index=index)
+        self.info: dict[str, dict[str, str]] = {}
+
+    def add(self, name: str, values: object, kind: str, method: str = "", source: str = "") -> None:
+        """Add column ``name`` with its kind, method and source."""
+        self.frame[name] = values
+        self.info[name] = {"kind": kind, "method": method, "source": source}
+
+
+def topcoded(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Whether each value of ``column`` is only a top-code bound (False without a flag)."""
+    flag = f"is_topcoded_{column}"
+    if flag in frame:
+        return frame[flag].fillna(False).astype(bool)
+    return pd.Series(False, index=frame.index)
+
+
+def clean_value(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The column's values, NaN where the value is only a top-code bound."""
+    return frame[column].where(~topcoded(frame, column))
+
+
+def one_line(err: BaseException) -> str:
+    """An error's message on one line, for notes."""
+    return " ".join(str(err).split())

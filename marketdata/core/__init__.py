@@ -1,0 +1,1 @@
+"""Core: settings, errors, column contracts, series ids, SOC bridging, number formats."""

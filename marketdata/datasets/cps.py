@@ -1,0 +1,436 @@
+"""Load CPS certification and licensing data: BLS annual tables and LE/LN time series.
+
+Three ways to the same figures, each fetched and cached like the other sources:
+
+- :func:`certification_table`: BLS's annual-average table (``cpsaat53.xlsx`` in 2025,
+  "Certification and licensing status of the employed by occupation") from
+  ``{settings.bls_www_url}/cps/aa<YEAR>/``.
+- :func:`certification_series` with ``via="file"``: the LE (median weekly earnings) or LN
+  (employment) time-series flat files under ``{settings.bls_download_url}/pub/time.series/``,
+  series chosen from ``le.series`` / ``ln.series`` by their ``cert_code``.
+- :func:`certification_series` with ``via="api"``: the same series, values from the BLS
+  Public Data API (:func:`marketdata.datasets.api.series`).
+
+All return the certification frame of :data:`marketdata.sources.cps_annual.CERT_TABLE_COLUMNS`
+(one row per CPS occupation group; shares in percent, medians in dollars per week), with
+``attrs["provenance"]``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from marketdata.core.config import Settings, get_settings
+from marketdata.core.errors import FetchError, InputValueError, SourceFormatError
+from marketdata.core.schema import attach_provenance
+from marketdata.datasets import api
+from marketdata.io import cache
+from marketdata.sources import cps_annual as source
+from marketdata.sources import cps_timeseries as timeseries
+
+__all__ = [
+    "CERT_TABLE",
+    "DATABASES",
+    "DATA_FILES",
+    "annual_table",
+    "cached_group_table",
+    "certification_series",
+    "certification_table",
+    "table_url",
+]
+
+logger = logging.getLogger(__name__)
+
+#: BLS's number of the certification-by-occupation table in the 2025 annual averages.
+#: BLS renumbers the cpsaat tables from year to year: pass ``table=`` for other years.
+CERT_TABLE = 53
+DATABASES = ("le", "ln")
+#: Default data file of each database (BLS's "all data" file).
+DATA_FILES = {"le": "le.data.1.AllData", "ln": "ln.data.1.AllData"}
+#: ``*_code`` columns that may differ from "all" in the series we use; every other code
+#: column of the series listing must be the all-categories code (all zeros).
+_FREE_CODES = {
+    "le": {"lfst_code", "earn_code", "occupation_code", "cert_code", "class_code", "tdata_code"},
+    "ln": {"lfst_code", "periodicity_code", "occupation_code", "cert_code"},
+}
+_LN_EMPLOYED = "20"  # ln.lfst: 20 = Employed
+_LN_THOUSANDS = 0  # ln.tdat: 0 = Number in thousands
+
+
+def _xlsx_check(path: Path) -> None:
+    with path.open("rb") as f:
+        start = f.read(4)
+    if start != b"PK\x03\x04":
+        raise SourceFormatError(
+            f"not an Excel workbook (starts with {start!r}); BLS may have sent an error page",
+            source=str(path.name),
+        )
+
+
+def _table_check(parse):
+    """Check for the cache: an xlsx whose table parses (a changed layout stays out)."""
+
+    def check(path: Path) -> None:
+        _xlsx_check(path)
+        parse(path.read_bytes(), source=path.name)  # openpyxl refuses a .part name
+
+    return check
+
+
+def _text_check(*columns: str):
+    def check(path: Path) -> None:
+        with path.open("rb") as f:
+            head = f.readline().decode("utf-8", "replace")
+            f.seek(0, 2)
+            size = f.tell()
+            f.seek(max(0, size - 1))
+            last = f.read(1)
+        names = [c.strip() for c in head.split("\t")]
+        missing = [c for c in columns if c not in names]
+        if missing:
+            raise SourceFormatError(
+                f"first line {head[:80]!r} lacks {', '.join(missing)}; not a BLS "
+                "time-series file (perhaps an HTML error page)",
+                source=path.name,
+                line=1,
+            )
+        if last != b"\n":
+            raise SourceFormatError(
+                "the file ends in the middle of a line (truncated download?)", source=path.name
+            )
+
+    return check
+
+
+def table_url(table: int | str, year: int, *, settings: Settings | None = None) -> str:
+    """URL of a CPS annual-average table, e.g. ``.../cps/aa2025/cpsaat53.xlsx``."""
+    settings = get_settings(settings)
+    return f"{settings.bls_www_url}/cps/aa{year}/cpsaat{table}.xlsx"
+
+
+def _year(year: int | str) -> int:
+    try:
+        value = int(year)
+    except (TypeError, ValueError):
+        value = -1
+    if not 2015 <= value <= 2100:
+        raise InputValueError(
+            "CPS year",
+            year,
+            hint="Certification questions entered the CPS in January 2015: give 2015 or later.",
+        )
+    return value
+
+
+def _fetch_table(
+    table: int | str, year: int, parse, *, settings: Settings | None, refresh: bool
+) -> cache.CachedFile:
+    """Table ``cpsaat<table>.xlsx`` of ``year`` in the cache, checked with ``parse``."""
+    settings = get_settings(settings)
+    return cache.fetch(
+        table_url(table, year, settings=settings),
+        key=f"cps/aa{year}/cpsaat{table}.xlsx",
+        settings=settings,
+        refresh=refresh,
+        check=_table_check(parse),
+    )
+
+
+def annual_table(
+    table: int | str, year: int, *, settings: Settings | None = None, refresh: bool = False
+) -> pd.DataFrame:
+    """Any CPS annual-average table ``cpsaat<table>.xlsx`` of ``year`` as a long frame.
+
+    See :func:`marketdata.sources.cps_annual.parse_cpsaat` for the columns.
+    """
+    year = _year(year)
+    entry = _fetch_table(table, year, source.parse_cpsaat, settings=settings, refresh=refresh)
+    frame = source.parse_cpsaat(entry.path, source=entry.url, year=year)
+    provenance = entry.provenance(program="CPS", release=f"{year} annual averages")
+    return attach_provenance(frame, [provenance])
+
+
+def certification_table(
+    year: int,
+    *,
+    table: int | str = CERT_TABLE,
+    settings: Settings | None = None,
+    refresh: bool = False,
+) -> pd.DataFrame:
+    """BLS's certification and licensing table by occupation for ``year``.
+
+    Parameters
+    ----------
+    year
+        Year of the annual averages (2015 on); BLS publishes them early the next year.
+    table
+        The table's number that year (53 in 2025; BLS renumbers tables across years).
+
+    Returns
+    -------
+    DataFrame
+        :data:`~marketdata.sources.cps_annual.CERT_TABLE_COLUMNS`, one row per occupation group.
+    """
+    year = _year(year)
+    entry = _fetch_table(
+        table, year, source.parse_certification_table, settings=settings, refresh=refresh
+    )
+    frame = source.parse_certification_table(entry.path, source=entry.url)
+    frame["year"] = frame["year"].fillna(year)
+    provenance = entry.provenance(program="CPS", release=f"{year} annual averages, table {table}")
+    return attach_provenance(frame, [provenance])
+
+
+_TABLE_KEY = re.compile(r"^cps/aa(?P<year>\d{4})/cpsaat(?P<table>\d+[a-z]?)\.xlsx$")
+
+
+def cached_group_table(*, settings: Settings | None = None) -> pd.DataFrame | None:
+    """The newest certification-by-occupation-group frame the cache already holds, or None.
+
+    Tried in order, without any download: every cached annual table ``cpsaat<NN>.xlsx`` of
+    the newest year first (those that are not a certification table by occupation, such as
+    cpsaat11 or table 54, are skipped), then the LE series (:func:`certification_series`)
+    if all of its files are cached.
+    """
+    settings = get_settings(settings)
+    offline = dataclasses.replace(settings, offline=True)
+    found = [
+        (int(m["year"]), m["table"])
+        for entry in cache.entries(settings=settings)
+        if (m := _TABLE_KEY.match(entry.key)) and m["table"] != "54"
+    ]
+    for year, table in sorted(found, reverse=True):
+        try:
+            return certification_table(year, table=table, settings=offline)
+        except (FetchError, SourceFormatError) as err:
+            logger.debug("cached cpsaat%s (%s) is no certification table: %s", table, year, err)
+    try:
+        return certification_series("le", settings=offline)
+    except (FetchError, SourceFormatError, InputValueError) as err:
+        logger.debug("no cached LE certification series: %s", err)
+        return None
+
+
+def _fetch_ts(
+    database: str, name: str, columns: tuple[str, ...], settings: Settings, refresh: bool
+):
+    url = f"{settings.bls_download_url}/pub/time.series/{database}/{name}"
+    return cache.fetch(
+        url,
+        key=f"{database}/{name}",
+        settings=settings,
+        refresh=refresh,
+        check=_text_check(*columns),
+    )
+
+
+def _mapping(entry: cache.CachedFile, code: str, *, database: str) -> dict[str, str]:
+    text = code.replace("_code", "_text")
+    frame = timeseries.parse_timeseries_file(entry.path, source=entry.url, required=(code, text))
+    return dict(zip(frame[code], frame[text], strict=True))
+
+
+def _pick_series(series: pd.DataFrame, database: str, earn_text: dict[str, str]) -> pd.DataFrame:
+    """The series of one measure by occupation x certification status, all else 'all'."""
+    free = _FREE_CODES[database]
+    codes = [c for c in series.columns if c.endswith("_code") and c not in free]
+    numeric = series[codes].apply(pd.to_numeric, errors="coerce").fillna(1)
+    keep = (numeric == 0).all(axis=1)
+    if database == "le":
+        medians = {
+            k for k, v in earn_text.items() if "median" in v.lower() and "weekly" in v.lower()
+        }
+        keep &= series["earn_code"].isin(medians)
+    else:
+        keep &= series["lfst_code"] == _LN_EMPLOYED
+        if "tdat_code" in series:
+            keep &= pd.to_numeric(series["tdat_code"], errors="coerce") == _LN_THOUSANDS
+    picked = series[keep].copy()
+    picked["status"] = picked["cert_code"].map(timeseries.cert_status)
+    if "seasonal" in picked:
+        picked = picked.sort_values("seasonal", ascending=False)  # U before S
+    dupes = picked.duplicated(["occupation_code", "status"])
+    if dupes.any():
+        logger.warning(
+            "%s: %d series duplicate an occupation x status; keeping the first of each",
+            database,
+            int(dupes.sum()),
+        )
+    return picked[~dupes]
+
+
+def certification_series(
+    database: str = "le",
+    *,
+    year: int | None = None,
+    via: str = "file",
+    data_file: str | None = None,
+    settings: Settings | None = None,
+    refresh: bool = False,
+) -> pd.DataFrame:
+    """Certification figures by occupation group from the LE or LN time-series database.
+
+    Series are chosen from ``<db>.series``: every certification status (``cert_code`` 0-4,
+    labels from ``<db>.cert``) of each occupation (``<db>.occupation``), with every other
+    dimension at its all-categories code. LE gives median usual weekly earnings of
+    full-time wage and salary workers (``<db>.earn`` text "median ... weekly"); LN gives
+    the number employed (``lfst_code`` 20, thousands), from which shares are computed.
+
+    Parameters
+    ----------
+    database
+        ``"le"`` (earnings) or ``"ln"`` (employment and shares).
+    year
+        Annual average to use (period ``A01``); default the latest year in the data.
+    via
+        ``"file"``: values from the database's data file (``data_file``, default
+        ``<db>.data.1.AllData``); ``"api"``: from the BLS Public Data API.
+
+    Returns
+    -------
+    DataFrame
+        :data:`~marketdata.sources.cps_annual.CERT_TABLE_COLUMNS` (hierarchy columns ``level`` and
+        ``path`` are empty: the series files do not carry it).
+    """
+    settings = get_settings(settings)
+    if database not in DATABASES:
+        raise InputValueError("CPS database", database, suggestions=DATABASES)
+    if via not in ("file", "api"):
+        raise InputValueError("source", via, suggestions=("file", "api"))
+    fetched = {
+        "series": _fetch_ts(
+            database,
+            f"{database}.series",
+            ("series_id", "occupation_code", "cert_code"),
+            settings,
+            refresh,
+        ),
+        "cert": _fetch_ts(
+            database, f"{database}.cert", ("cert_code", "cert_text"), settings, refresh
+        ),
+        "occupation": _fetch_ts(
+            database,
+            f"{database}.occupation",
+            ("occupation_code", "occupation_text"),
+            settings,
+            refresh,
+        ),
+    }
+    if database == "le":
+        fetched["earn"] = _fetch_ts(
+            database, "le.earn", ("earn_code", "earn_text"), settings, refresh
+        )
+    series = timeseries.parse_timeseries_file(
+        fetched["series"].path,
+        source=fetched["series"].url,
+        required=("series_id", "occupation_code", "cert_code"),
+    )
+    cert_text = _mapping(fetched["cert"], "cert_code", database=database)
+    occupation_text = _mapping(fetched["occupation"], "occupation_code", database=database)
+    earn_text = (
+        _mapping(fetched["earn"], "earn_code", database=database) if "earn" in fetched else {}
+    )
+    unknown = set(series["cert_code"]) - set(cert_text)
+    if unknown:
+        raise SourceFormatError(
+            f"cert_code(s) {sorted(unknown)} are not in {database}.cert",
+            source=fetched["series"].url,
+        )
+    picked = _pick_series(series, database, earn_text)
+    if picked.empty:
+        raise SourceFormatError(
+            f"no {database} series by certification status found in {database}.series",
+            source=fetched["series"].url,
+        )
+    ids = picked["series_id"].tolist()
+    provenance = [
+        f.provenance(program="CPS", release=f"{database} series") for f in fetched.values()
+    ]
+    if via == "file":
+        name = data_file or DATA_FILES[database]
+        data_entry = _fetch_ts(
+            database, name, ("series_id", "year", "period", "value"), settings, refresh
+        )
+        footnotes = {}
+        try:
+            foot = _fetch_ts(
+                database,
+                f"{database}.footnote",
+                ("footnote_code", "footnote_text"),
+                settings,
+                refresh,
+            )
+            footnotes = _mapping(foot, "footnote_code", database=database)
+        except (FetchError, SourceFormatError) as err:  # footnotes only explain gaps
+            logger.info("no %s.footnote (%s); missing values keep their codes", database, err)
+        inputs = [fetched["series"], data_entry]
+        cached = f"cps/{database}-certification-values"
+        values = cache.read_parquet(cached, inputs=inputs, settings=settings)
+        if values is None:
+            values = timeseries.parse_data(
+                data_entry.path, source=data_entry.url, series_ids=ids, footnotes=footnotes
+            )
+            cache.write_parquet(values, cached, inputs=inputs, settings=settings)
+        provenance.append(data_entry.provenance(program="CPS", release=name))
+    else:
+        end = year or pd.Timestamp.now().year - 1
+        answer = api.series(
+            ids, start_year=end if year else end - 2, end_year=end, settings=settings
+        )
+        values = answer.rename(columns={"footnote_text": "note"})[
+            ["series_id", "year", "period", "value", "note"]
+        ]
+        provenance.extend(answer.attrs.get("provenance", []))
+    values = values[values["period"] == "A01"]
+    if values.empty:
+        raise SourceFormatError(
+            f"no annual (A01) values for the {len(ids)} {database} certification series",
+            source=database,
+        )
+    chosen = int(year) if year else int(values["year"].max())
+    values = values[values["year"] == chosen].set_index("series_id")
+    picked = picked.assign(
+        value=picked["series_id"].map(values["value"]),
+        note=picked["series_id"].map(values["note"]).fillna("no value for this year"),
+    )
+    frame = _to_cert_frame(picked, database, occupation_text, chosen)
+    return attach_provenance(frame, provenance)
+
+
+def _to_cert_frame(
+    picked: pd.DataFrame, database: str, occupation_text: dict[str, str], year: int
+) -> pd.DataFrame:
+    wide = picked.pivot(index="occupation_code", columns="status", values="value")
+    notes: dict[str, list[str]] = {}
+    gaps = picked[picked["value"].isna()]
+    for code, status, note in zip(
+        gaps["occupation_code"], gaps["status"], gaps["note"], strict=True
+    ):
+        notes.setdefault(code, []).append(f"{status}: {note}")
+    order = list(dict.fromkeys(picked.sort_values("series_id")["occupation_code"]))
+    out = pd.DataFrame(index=pd.Index(order, name="occupation_code"))
+    out["group"] = [occupation_text.get(code, code) for code in order]
+    out["level"] = pd.NA
+    out["path"] = ""
+    out["year"] = year
+    for column in source.CERT_TABLE_COLUMNS[4:-1]:
+        out[column] = float("nan")
+    for status in wide.columns:
+        if database == "le":
+            out[f"median_weekly_{status}"] = wide[status]
+        elif status == "total":
+            out["employed"] = wide[status]
+        else:
+            out[f"share_{status}"] = (
+                wide[status] / wide["total"] * 100 if "total" in wide else float("nan")
+            )
+    out["note"] = ["; ".join(notes.get(code, [])) for code in out.index]
+    out = out.reset_index(drop=True)[list(source.CERT_TABLE_COLUMNS)]
+    out["level"] = out["level"].astype("Int64")
+    out["year"] = out["year"].astype("Int64")
+    return out

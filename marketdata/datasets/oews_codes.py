@@ -1,0 +1,84 @@
+"""The current OEWS release's code tables as records, read in plain Python.
+
+:func:`area_records` and :func:`occupation_records` give the areas and occupations of the
+cached mapping files (``oe.area``, ``oe.occupation``; downloaded if missing), or the bundled
+snapshot's if BLS can't be reached; :mod:`marketdata.datasets.codes` resolves what people type against
+them. Neither pandas nor pyarrow loads, so that a mistyped code or area is answered at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from marketdata.core.config import Settings, get_settings
+from marketdata.core.errors import ContactRequired, FetchError
+from marketdata.datasets import codes
+from marketdata.io import cache
+from marketdata.sources import oe
+
+logger = logging.getLogger(__name__)
+
+# The records of a cached mapping file, memoized by its content (path and SHA-256).
+
+
+@lru_cache(maxsize=8)
+def _areas(path: Path, sha256: str) -> tuple[codes.Area, ...]:
+    return tuple(codes.Area(*row[:4]) for row in oe.area_rows(path))
+
+
+@lru_cache(maxsize=8)
+def _occupations(path: Path, sha256: str) -> tuple[codes.Occupation, ...]:
+    return tuple(codes.Occupation(*row[:3]) for row in oe.occupation_rows(path))
+
+
+@lru_cache(maxsize=8)
+def _industries(path: Path, sha256: str) -> tuple[codes.Industry, ...]:
+    return tuple(codes.Industry(*row) for row in oe.industry_rows(path))
+
+
+def records_of(files: Mapping[str, cache.CachedFile]) -> dict[str, tuple[Any, ...]]:
+    """``area``, ``occupation`` and ``industry`` records of a release's cached flat files."""
+    area, occupation, industry = files["oe.area"], files["oe.occupation"], files["oe.industry"]
+    return {
+        "area": _areas(area.path, area.sha256),
+        "occupation": _occupations(occupation.path, occupation.sha256),
+        "industry": _industries(industry.path, industry.sha256),
+    }
+
+
+def _mapping_file(name: str, settings: Settings | None) -> cache.CachedFile | None:
+    """The cached mapping file ``name`` (downloaded if missing); None if BLS can't be reached."""
+    settings = get_settings(settings)
+    try:
+        return cache.fetch(
+            oe.file_url(name, settings=settings),
+            key=f"oe/{name}",
+            settings=settings,
+            check=oe.check_file(name),
+        )
+    except ContactRequired:
+        raise
+    except FetchError as err:
+        logger.info("using the bundled %s table (%s)", name.removeprefix("oe."), err)
+        return None
+
+
+def area_records(*, settings: Settings | None = None) -> tuple[codes.Area, ...]:
+    """The current release's areas as :class:`~marketdata.datasets.codes.Area` records, for
+    :func:`marketdata.datasets.codes.resolve_area`; bundled ones if BLS is unreachable and nothing is
+    cached."""
+    cached = _mapping_file("oe.area", settings)
+    return tuple(codes.areas_of()) if cached is None else _areas(cached.path, cached.sha256)
+
+
+def occupation_records(*, settings: Settings | None = None) -> tuple[codes.Occupation, ...]:
+    """The current release's occupations as :class:`~marketdata.datasets.codes.Occupation` records,
+    for :func:`marketdata.datasets.codes.resolve_occupation` (as :func:`area_records`)."""
+    cached = _mapping_file("oe.occupation", settings)
+    if cached is None:
+        return tuple(codes.occupations_of())
+    return _occupations(cached.path, cached.sha256)

@@ -1,0 +1,1 @@
+"""Input and output: the HTTP session, the cache of raw files and frames, atomic placement."""
