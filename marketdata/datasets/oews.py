@@ -347,7 +347,7 @@ def _why(reason: FetchError | SourceFormatError, settings: Settings) -> str:
     """Why the bundled snapshot is used, in a few words."""
     if isinstance(reason, FetchError) and not isinstance(reason, ChecksumError):
         return unreachable(settings.offline)
-    return "The cached BLS files cannot be used"
+    return f"The cached BLS files cannot be used ({str(reason).splitlines()[0]})"
 
 
 def wages_table(

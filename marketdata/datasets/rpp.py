@@ -126,7 +126,7 @@ def _bundled(table: str, reason: str, settings: Settings) -> pd.DataFrame:
         read,
         reason,
         what=unreachable(settings.offline, "BEA"),
-        name=lambda _: f"{table} regional price parities (BEA, {release})",
+        name=lambda _: f"{table} price parities (BEA, {release.partition(', ')[2] or release})",
     )
 
 

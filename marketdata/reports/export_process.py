@@ -54,9 +54,16 @@ class HtmlProcess:
 
     @classmethod
     def start(cls) -> HtmlProcess | None:
-        """A helper preparing itself, or None where this process cannot be forked safely
-        (no fork on this system, or other threads running, whose locks a fork would copy)."""
-        if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        """A helper preparing itself, or None where this process cannot start one safely.
+
+        That is: no fork on this system, other threads running (a fork would copy their
+        locks), or this process a daemon worker, which may not have children.
+        """
+        if (
+            "fork" not in multiprocessing.get_all_start_methods()
+            or threading.active_count() > 1
+            or multiprocessing.current_process().daemon  # a daemon may not start children
+        ):
             return None
         context = multiprocessing.get_context("fork")
         ours, theirs = context.Pipe()

@@ -106,7 +106,16 @@ def check_workbook(data: bytes | Path, source: str) -> None:
                             raise _refuse(source, f"{member.filename} decompresses past its size")
                         if sheet is not None:
                             sheet.feed(block, source)
-            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as err:
+            except WorkbookTooLarge:
+                raise
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                NotImplementedError,
+                ValueError,
+                OSError,
+            ) as err:
                 raise SourceFormatError(
                     f"not a readable workbook ({member.filename}: {err})", source=source
                 ) from None
