@@ -106,14 +106,14 @@ def code_index() -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     return read_lookup(HERE / _manifest()["codes"]["file"])
 
 
-def fits(round_: str) -> bool:
-    """Whether the bundled tables answer a request for ``round_``."""
-    if round_ == "latest":
+def fits(wanted: str) -> bool:
+    """Whether the bundled tables answer a request for round ``wanted``."""
+    if wanted == "latest":
         return True
     from marketdata.sources import ep
 
     try:
-        return ep.normalize_round(round_) == round_()
+        return ep.normalize_round(wanted) == round_()
     except UnknownRelease:
         return False
 

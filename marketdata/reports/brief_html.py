@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html as markup
 import re
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -40,14 +39,16 @@ def _profile_html(profile: Any | None) -> str:
     """What the job is (O*NET): other names and core tasks, when a profile is given."""
     if profile is None:
         return ""
-    titles = list(getattr(profile, "titles", ()) or ())[:4]
-    tasks = list(getattr(profile, "tasks", ()) or ())[:3]
+    titles = list(profile.alternate_titles)[:4]
+    tasks = list(profile.tasks)[:3]
     out = ['<section class="md-card md-what"><h3>What the job is</h3>']
     if titles:
         out.append(f"<p>Also called: {_e(', '.join(titles))}.</p>")
     if tasks:
         out.append("<ul>" + "".join(f"<li>{_e(t)}</li>" for t in tasks) + "</ul>")
-    out.append("</section>")
+    if profile.job_zone_text:
+        out.append(f"<p>{_e(profile.job_zone_text)}</p>")
+    out.append(f'<p class="md-source">{_e(profile.attribution)}</p></section>')
     return "".join(out)
 
 
@@ -60,12 +61,16 @@ def _pathways_html(pathways: Any | None) -> str:
         return ""
     items = []
     for r in rows[:5]:
-        get = r.get if isinstance(r, Mapping) else lambda k, r=r: getattr(r, k, None)
-        title = plain_title(str(get("occupation_title") or get("title") or ""))
-        pay = money({"annual_median": get("annual_median")}, "annual_median")
-        items.append(f"<li>{_e(title)}" + (f": {_e(pay)} a year" if pay else "") + "</li>")
+        title = plain_title(str(r.get("onet_title") or r.get("occupation_title") or ""))
+        pay = money({"annual_median": r.get("annual_median")}, "annual_median")
+        pays_more = r.get("pays_more")
+        more = " (pays more)" if pd.notna(pays_more) and bool(pays_more) else ""
+        items.append(f"<li>{_e(title)}" + (f": {_e(pay)} a year{more}" if pay else "") + "</li>")
+    area = rows[0].get("area_name") or ""
+    where = f" Pay is the median in {_e(area)}." if area else ""
     return (
         '<section class="md-card md-paths"><h3>Where it can lead</h3>'
+        "<p>Jobs O*NET lists as related, the closest first." + where + "</p>"
         f"<ul>{''.join(items)}</ul></section>"
     )
 

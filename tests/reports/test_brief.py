@@ -4,19 +4,20 @@
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
+import warnings
 
 import pandas as pd
 import pytest
 import textstat
 
-from marketdata.analysis import salary
+from marketdata.analysis import pathways, salary
 from marketdata.core.errors import OfflineDataWarning
 from marketdata.core.formatting import format_value
-from marketdata.datasets import oews
+from marketdata.datasets import oews, onet_profile
 from marketdata.reports import brief, brief_html, brief_notes
 from marketdata.reports import tables as rt
 from marketdata.reports.pdf import brief_page
+from marketdata.reports.summary import plain_title
 
 FK_GRADE = 10
 
@@ -111,13 +112,19 @@ def test_optional_sections_render_only_when_given(ohio: dict) -> None:
     facts = brief.build(ohio["compared"], ohio["wages"], growth=ohio["growth"])
     page = brief_html.html(facts)
     assert "What the job is" not in page and "Where it can lead" not in page
-    profile = SimpleNamespace(titles=["Medical coder", "Health information technician"], tasks=[])
-    paths = pd.DataFrame({"occupation_title": ["Medical Secretaries"], "annual_median": [43210.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OfflineDataWarning)
+        profile = onet_profile.profile("29-2072")
+        paths = pathways.pathways("29-2072", "OH")
     page = brief_html.html(
         brief.build(ohio["compared"], ohio["wages"], profile=profile, pathways=paths)
     )
-    assert "Also called: Medical coder, Health information technician." in page
-    assert "Medical secretaries: $43,210 a year" in page
+    assert f"Also called: {', '.join(profile.alternate_titles[:4])}." in page
+    assert profile.tasks[0] in page and "Job Zone 3" in page
+    assert "CC BY 4.0" in page  # the attribution O*NET asks for
+    first = paths.iloc[0]  # the closest next step, with its median in Ohio as BLS publishes it
+    pay = format_value(first["annual_median"], "annual_median")
+    assert f"{plain_title(first['onet_title'])}: {pay} a year" in page
 
 
 def test_a_user_factor_is_shown_under_its_own_label(ohio: dict, tmp_path) -> None:
