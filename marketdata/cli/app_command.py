@@ -31,7 +31,7 @@ from marketdata.cli.report_options import TEXT
 from marketdata.core.errors import MarketdataError
 
 #: The page's notebook, shipped with the package.
-NOTEBOOK = Path(__file__).resolve().parent / "data" / "counselor_page.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[1] / "data" / "counselor_page.ipynb"
 DEFAULT_PORT = 8866  # Voilà's; taken, the next free one is used (unless --port is given)
 LOOPBACK = "127.0.0.1"
 _ADDRESS = re.compile(r"(https?://\S+)")

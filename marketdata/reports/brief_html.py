@@ -39,16 +39,16 @@ def _profile_html(profile: Any | None) -> str:
     """What the job is (O*NET): other names and core tasks, when a profile is given."""
     if profile is None:
         return ""
-    titles = list(profile.alternate_titles)[:4]
-    tasks = list(profile.tasks)[:3]
+    titles = list(profile.alternate_titles)[:3]
+    tasks = list(profile.tasks)[:1]
     out = ['<section class="md-card md-what"><h3>What the job is</h3>']
     if titles:
         out.append(f"<p>Also called: {_e(', '.join(titles))}.</p>")
     if tasks:
         out.append("<ul>" + "".join(f"<li>{_e(t)}</li>" for t in tasks) + "</ul>")
-    if profile.job_zone_text:
-        out.append(f"<p>{_e(profile.job_zone_text)}</p>")
-    out.append(f'<p class="md-source">{_e(profile.attribution)}</p></section>')
+    if profile.job_zone_text:  # its first sentence: "Job Zone 3: medium preparation needed"
+        out.append(f"<p>{_e(profile.job_zone_text.split('. ')[0].rstrip('.'))}.</p>")
+    out.append(f'<p class="md-label">{_e(profile.attribution)}</p></section>')
     return "".join(out)
 
 

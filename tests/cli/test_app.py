@@ -151,7 +151,7 @@ def test_the_page_makes_the_outlook_and_its_pdf_and_says_a_mistyped_area(app: Ap
         click(tab, ".md-make")
         text = tab.wait_for(f"{REPORT_TEXT} || {ERROR_TEXT}", timeout=120)
         assert "Medical records specialists in Ohio" in text, picked
-        assert shown in text.split("Ohio", 1)[1][:200]  # the summary's Ohio median
+        assert shown in text.split("Pay in Ohio", 1)[1][:200]  # the brief's Ohio median
         assert tab.evaluate("document.querySelectorAll('a.md-download').length") == 2
         tables = tab.evaluate(
             "document.querySelector('a.md-download[download=\"tables.zip\"]').href"
