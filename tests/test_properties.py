@@ -132,7 +132,7 @@ def mutated(draw: st.DrawFn, base: bytes) -> bytes:
 def truncated(draw: st.DrawFn, base: bytes) -> bytes:
     """``base`` cut short. (Binary .xls files get only this: python-calamine allocates a sheet's
     whole range, so random bytes that make a cell's row or column huge abort the process, see
-    python-calamine issue #130; that risk is documented in SECURITY.md.)"""
+    python-calamine's bug report 130; that risk is documented in SECURITY.md.)"""
     return base[: draw(st.integers(0, len(base) - 1))]
 
 

@@ -202,10 +202,18 @@ def test_readers_never_drop_a_file_a_writer_is_placing(
         except BaseException as err:
             errors.append(err)
 
+    written = [versions[0]]
+
     def write() -> None:
+        # at least 60 writes, and on until the readers have looked 200 times meanwhile (a
+        # loaded machine runs them slower), within a minute
+        deadline = time.monotonic() + 60
         try:
-            for k in range(60):
-                cache.add_file(versions[k % 2], key="oe/x", url="https://x/x", settings=settings)
+            k = 0
+            while k < 60 or (reads[0] < 200 and time.monotonic() < deadline):
+                written[0] = versions[k % 2]
+                cache.add_file(written[0], key="oe/x", url="https://x/x", settings=settings)
+                k += 1
         except BaseException as err:
             errors.append(err)
         finally:
@@ -222,7 +230,7 @@ def test_readers_never_drop_a_file_a_writer_is_placing(
     assert _damaged(caplog) == []
     assert reads[0] > 100
     entry = cache.lookup("oe/x", settings=settings)
-    assert entry is not None and entry.path.read_bytes() == versions[1].read_bytes()
+    assert entry is not None and entry.path.read_bytes() == written[0].read_bytes()
     assert cache.verify(settings=settings) == {"oe/x": True}
 
 

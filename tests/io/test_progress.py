@@ -61,7 +61,7 @@ def kernel(kernel_env: dict[str, str]) -> Iterator[Kernel]:
 
 
 NO_WIDGETS = "import sys; sys.modules['ipywidgets'] = None  # as if ipywidgets were missing\n"
-IMPORTS = "import warnings; warnings.simplefilter('always')\nfrom marketdata import oews, http\n"
+IMPORTS = "import warnings; warnings.simplefilter('always')\nfrom marketdata.datasets import oews\nfrom marketdata.io import http\n"
 
 
 @pytest.mark.slow
@@ -69,7 +69,7 @@ def test_no_iprogress_warning_in_jupyter_without_ipywidgets(kernel_env: dict[str
     bare = Kernel(kernel_env)
     try:
         out = bare.run(NO_WIDGETS + IMPORTS)
-        out += bare.run("from marketdata import progress; print(type(progress.bar(total=3)))")
+        out += bare.run("from marketdata.io import progress; print(type(progress.bar(total=3)))")
     finally:
         bare.stop()
     assert "IProgress" not in out and "TqdmWarning" not in out, out
@@ -78,7 +78,7 @@ def test_no_iprogress_warning_in_jupyter_without_ipywidgets(kernel_env: dict[str
 
 @pytest.mark.slow
 def test_jupyter_gets_the_widget_bar_and_no_warning(kernel: Kernel):
-    out = kernel.run(IMPORTS + "from marketdata import progress\nb = progress.bar(total=3)\n")
+    out = kernel.run(IMPORTS + "from marketdata.io import progress\nb = progress.bar(total=3)\n")
     out += kernel.run("print(type(b).__module__, b.disable, progress.in_jupyter())")
     assert "Warning" not in out, out
     assert "tqdm.notebook False True" in out
@@ -87,7 +87,7 @@ def test_jupyter_gets_the_widget_bar_and_no_warning(kernel: Kernel):
 @pytest.mark.slow
 def test_no_bar_in_a_report_kernel(kernel: Kernel, tmp_path: Path):
     code = (
-        "import os; from marketdata import config, progress\n"
+        "import os; from marketdata.core import config\nfrom marketdata.io import progress\n"
         f"os.environ['MARKETDATA_REPORT_DIR'] = {str(tmp_path)!r}; config.reset_settings()\n"
         "b = progress.bar(total=3); print(type(b).__module__, b.disable)\n"
         "del os.environ['MARKETDATA_REPORT_DIR']; config.reset_settings()\n"

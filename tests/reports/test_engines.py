@@ -1,4 +1,4 @@
-"""The two report engines give the same files (issue 16): each of the three reports run with a
+"""The two report engines give the same files: each of the three reports run with a
 fresh Jupyter kernel (``engine="kernel"``) and in a process's IPython shell
 (``engine="inprocess"``, what ``marketdata report`` uses), offline on the bundled May 2025
 data. Tables and figures must be byte-identical, the HTML identical up to nbformat's random
@@ -22,7 +22,7 @@ from marketdata.core.config import Settings
 from marketdata.core.errors import ReportError
 from marketdata.reports.batch.workers import context
 
-#: The reports with the parameters issue 16 times them with.
+#: The reports, with the parameters the report benchmark times them with.
 REPORTS = {
     "occupation_outlook": {"occupation": "29-2072", "area": "OH"},
     "regional_salary_report": {"area": "OH", "occupations": "29-0000"},

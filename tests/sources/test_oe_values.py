@@ -1,4 +1,4 @@
-"""Every value of an OEWS data file is checked before the file enters the cache (issue 13.2).
+"""Every value of an OEWS data file is checked before the file enters the cache.
 
 A value is a number as BLS writes it, or one of BLS's markers; anything else is refused by
 ``cache add`` (and by the download check) with the first bad line named.
