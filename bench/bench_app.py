@@ -4,9 +4,9 @@ the bundled data, warm cache).
 
 The page runs in ``marketdata app`` in headless Chromium (the tests' harness); the clock
 starts when the button is clicked and stops when the report's text is in the page. The
-command line is timed as a whole process, alone (``MARKETDATA_SERVER=off``) and handed to
-the warm command server, one after the other in each round. Medians of ``--runs`` rounds
-with min-max; the page's first report (its process warming up) is reported apart.
+command line is timed as a whole process, after the page's report in each round. Medians of
+``--runs`` rounds with min-max; the page's first report (its process warming up) is reported
+apart.
 
     python bench/bench_app.py --runs 5
 """
@@ -68,14 +68,11 @@ def main() -> None:
         sys.exit("skipped: no Chromium installed")
     work = Path(tempfile.mkdtemp(prefix="bench-app-"))
     os.environ.update(MARKETDATA_OFFLINE="1", MARKETDATA_CACHE_DIR=str(work / "cache"))
-    alone = {**os.environ, "MARKETDATA_SERVER": "off"}
-    served = {**os.environ, "MARKETDATA_SERVER": "on", "MARKETDATA_RUNTIME_DIR": str(work / "rt")}
-    (work / "rt").mkdir(mode=0o700)
+    alone = dict(os.environ)
     print(f"load average at start: {os.getloadavg()[0]:.2f}")
     command_line(work / "cli", alone)  # the cache filled as for every later run
-    command_line(work / "cli", served)  # starts the command server
     app = App(work)
-    times: dict[str, list[float]] = {"page": [], "alone": [], "served": []}
+    times: dict[str, list[float]] = {"page": [], "alone": []}
     try:
         with Browser(chromium, timeout=120) as browser:
             tab = Tab(browser, app.url)
@@ -86,22 +83,14 @@ def main() -> None:
             for _ in range(args.runs):
                 times["page"].append(on_page(tab))
                 times["alone"].append(command_line(work / "cli", alone))
-                times["served"].append(command_line(work / "cli", served))
             tab.close()
     finally:
         app.stop()
-        subprocess.run(
-            [sys.executable, "-m", "marketdata", "server", "stop"], env=served, check=False
-        )
-    page, cli_alone, cli_served = (statistics.median(times[k]) for k in times)
+    page, cli_alone = (statistics.median(times[k]) for k in times)
     print(f"page, first report (its process warming up): {first:.2f} s")
     print(f"page, Make report -> report shown: {shown(times['page'])}")
-    print(f"marketdata report, alone:  {shown(times['alone'])}")
-    print(f"marketdata report, served: {shown(times['served'])}")
-    print(
-        f"page minus command line: {page - cli_alone:+.2f} s (alone), "
-        f"{page - cli_served:+.2f} s (served); target: within 2 s"
-    )
+    print(f"marketdata report: {shown(times['alone'])}")
+    print(f"page minus command line: {page - cli_alone:+.2f} s; target: within 2 s")
     print(json.dumps({k: [round(v, 3) for v in vs] for k, vs in times.items()}))
 
 
