@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,14 +50,24 @@ LOOKUP_FORMAT: dict[str, str] = {"delimiter": "\t", "lineterminator": "\n"}
 _DATA = "oe.data.0.Current"  # listed first in the provenance
 
 
-@lru_cache(maxsize=1)
+@cache
+def read_manifest(path: Path) -> dict[str, Any]:
+    """A bundled manifest, read once per process (shared: callers must not change it)."""
+    return json.loads(path.read_text())
+
+
+def copy_of(manifest: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a bundled manifest a caller may change."""
+    return json.loads(json.dumps(manifest))
+
+
 def _manifest() -> dict[str, Any]:
-    return json.loads(MANIFEST.read_text())
+    return read_manifest(MANIFEST)
 
 
 def manifest() -> dict[str, Any]:
     """The snapshot's manifest (a copy)."""
-    return json.loads(json.dumps(_manifest()))
+    return copy_of(_manifest())
 
 
 def release() -> str:

@@ -17,15 +17,13 @@ Rebuild with ``python -m tools.build_context_bundle SHARED_DATA_DIR``.
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
 
-from marketdata.bundled import bundled_provenance
+from marketdata.bundled import bundled_provenance, copy_of, read_manifest
 from marketdata.core.schema import Provenance, attach_provenance
 
 HERE = Path(__file__).resolve().parent
@@ -33,14 +31,13 @@ MANIFEST = HERE / "context_manifest.json"
 FILES = {"bea_rpp": HERE / "bea-rpp-all-items.parquet", "ors": HERE / "ors-credentials.parquet"}
 
 
-@lru_cache(maxsize=1)
 def _manifest() -> dict[str, Any]:
-    return json.loads(MANIFEST.read_text())
+    return read_manifest(MANIFEST)
 
 
 def manifest() -> dict[str, Any]:
     """The bundled context's manifest (a copy)."""
-    return json.loads(json.dumps(_manifest()))
+    return copy_of(_manifest())
 
 
 def provenance(name: str) -> list[Provenance]:

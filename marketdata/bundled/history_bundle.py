@@ -22,12 +22,11 @@ Rebuild with ``python -m tools.build_history_bundle SHARED_DATA_DIR``.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from marketdata.bundled import bundled_provenance
+from marketdata.bundled import bundled_provenance, copy_of, read_manifest
 from marketdata.core.schema import Provenance, attach_provenance
 
 if TYPE_CHECKING:  # pandas and pyarrow load with the frames, not for the manifest
@@ -42,14 +41,13 @@ FILES = {
 }
 
 
-@lru_cache(maxsize=1)
 def _manifest() -> dict[str, Any]:
-    return json.loads(MANIFEST.read_text())
+    return read_manifest(MANIFEST)
 
 
 def manifest() -> dict[str, Any]:
     """The bundled history's manifest (a copy)."""
-    return json.loads(json.dumps(_manifest()))
+    return copy_of(_manifest())
 
 
 def provenance(name: str, *, release: str | None = None) -> list[Provenance]:

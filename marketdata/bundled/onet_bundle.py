@@ -18,12 +18,11 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import json
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from marketdata.bundled import LOOKUP_FORMAT, bundled_provenance
+from marketdata.bundled import LOOKUP_FORMAT, bundled_provenance, copy_of, read_manifest
 from marketdata.core.schema import Provenance, attach_provenance
 from marketdata.sources.onet_text_files import TABLES as SOURCE_TABLES
 
@@ -60,14 +59,13 @@ def file_name(table: str) -> str:
     return f"onet-{table.replace('_', '-')}.parquet"
 
 
-@lru_cache(maxsize=1)
 def _manifest() -> dict[str, Any]:
-    return json.loads(MANIFEST.read_text())
+    return read_manifest(MANIFEST)
 
 
 def manifest() -> dict[str, Any]:
     """The bundled release's manifest (a copy)."""
-    return json.loads(json.dumps(_manifest()))
+    return copy_of(_manifest())
 
 
 def release() -> str:

@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from marketdata.bundled import bundled_provenance, read_lookup
+from marketdata.bundled import bundled_provenance, copy_of, read_lookup, read_manifest
 from marketdata.core.errors import FetchError, OfflineDataWarning, OfflineError, UnknownRelease
 from marketdata.core.notices import warn_once
 from marketdata.core.schema import Provenance, attach_provenance
@@ -51,14 +51,13 @@ def codes_name(round_: str) -> str:
     return f"projections-{round_}-codes.tsv"
 
 
-@lru_cache(maxsize=1)
 def _manifest() -> dict[str, Any]:
-    return json.loads(MANIFEST.read_text())
+    return read_manifest(MANIFEST)
 
 
 def manifest() -> dict[str, Any]:
     """The bundled projections' manifest (a copy)."""
-    return json.loads(json.dumps(_manifest()))
+    return copy_of(_manifest())
 
 
 def round_() -> str:

@@ -16,16 +16,15 @@ fetched.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from marketdata.bundled import read_manifest
 from marketdata.core.config import Settings, get_settings
 from marketdata.core.errors import (
     ContactRequired,
@@ -49,9 +48,8 @@ _KEY = re.compile(r"^cps/aa(?P<year>\d{4})/cpsaat54\.(?P<ext>xlsx|htm|csv)$")
 FIRST_YEAR = 2015  # certification questions entered the CPS in January 2015
 
 
-@lru_cache(maxsize=1)
 def _manifest() -> dict[str, Any]:
-    return json.loads(MANIFEST.read_text(encoding="utf-8"))
+    return read_manifest(MANIFEST)
 
 
 def bundled_year() -> int:

@@ -1,21 +1,11 @@
 """The parameter sets of a batch: area lists (``all-states``, ``OH-metros``, ...) and every
 combination of the ``over`` values.
 
-Area lists (the value of an ``over`` key, from the current release's area table,
-:func:`marketdata.datasets.oews.areas`; items separated by commas, see :func:`split_list`; the groups
-are :mod:`marketdata.datasets.codes_groups`'s):
-
-``all-states``
-    the 50 states and the District of Columbia;
-``all-territories``
-    the territories BLS publishes as states (May 2025: Guam, Puerto Rico, Virgin Islands);
-``all-metros`` / ``all-nonmetros``
-    every metropolitan / nonmetropolitan area (Puerto Rico's metros included);
-``OH-metros`` / ``OH-nonmetros``
-    those of one state (a metro spanning states, e.g. ``Cincinnati, OH-KY-IN``, is in each
-    state its name lists);
-anything else
-    an area as :func:`marketdata.datasets.codes.resolve_area` reads it (``OH``, ``Columbus, OH``).
+An area list is the value of an ``over`` key, items separated by commas (:func:`split_list`),
+read on the current release's area table (:func:`marketdata.datasets.oews.areas`): each item is
+a group name (``all-states``, ``all-metros``, ``OH-metros`` ...; the list is
+:mod:`marketdata.datasets.codes_groups`'s), or an area as
+:func:`marketdata.datasets.codes.resolve_area` reads it (``OH``, ``Columbus, OH``).
 """
 
 from __future__ import annotations
