@@ -180,7 +180,13 @@ def _fixed_width(array: pa.Array, name: str, *, first_row: int = 0) -> np.ndarra
             line=first_row + row + 2,
         )
     if pc.min(lengths).as_py() < ID_WIDTH:
-        array = pc.utf8_rpad(array.cast(pa.string()), width=ID_WIDTH, padding=" ")
+        try:
+            text = array.cast(pa.string())
+        except pa.ArrowInvalid:  # a byte that is not UTF-8: no BLS series id
+            raise SourceFormatError(
+                "a series id holds bytes that are not text", source=name
+            ) from None
+        array = pc.utf8_rpad(text, width=ID_WIDTH, padding=" ")
     n = len(array)
     offsets = np.frombuffer(array.buffers()[1], np.int32, count=n + 1, offset=array.offset * 4)
     return np.frombuffer(array.buffers()[2], np.uint8)[offsets[0] : offsets[-1]]
