@@ -506,7 +506,12 @@ def attempt(source: Source, settings: Settings) -> tuple[str, Any]:
             return "raised", err
     if any(issubclass(w.category, OfflineDataWarning) for w in caught):
         return "fallback", result
-    assert not [w for w in caught if not issubclass(w.category, MarketdataWarning)]
+    foreign = [
+        f"{w.category.__name__}: {w.message} ({w.filename}:{w.lineno})"
+        for w in caught
+        if not issubclass(w.category, MarketdataWarning)
+    ]
+    assert not foreign
     return "ok", result
 
 
