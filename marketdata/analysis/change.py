@@ -8,7 +8,8 @@ Rules
 -----
 - **Constant dollars**: wages of the start release are expressed in dollars of the end
   release's year with the CPI-U annual average (series ``CUUR0000SA0``, period ``M13``, from
-  the BLS API): ``start_real = start * CPI(end year) / CPI(start year)``. OEWS wages refer to
+  :mod:`marketdata.datasets.cpi`: BLS's CPI flat file, cached, or bundled offline):
+  ``start_real = start * CPI(end year) / CPI(start year)``. OEWS wages refer to
   May (and, in BLS's method, to a three-year panel); the annual average is the usual deflator.
 - **Sampling error**: BLS publishes relative standard errors for employment (``EMP_PRSE``)
   and the mean wage (``MEAN_PRSE``), not for medians. The standard error of an estimate is
@@ -31,10 +32,10 @@ import numpy as np
 import pandas as pd
 
 from marketdata.core.config import Settings, get_settings
-from marketdata.core.errors import ApiError, UnknownRelease
+from marketdata.core.errors import UnknownRelease
 from marketdata.core.schema import attach_provenance, provenance_of
 from marketdata.core.soc_bridge import match, versions_of
-from marketdata.datasets import api
+from marketdata.datasets import cpi as cpi_dataset
 from marketdata.datasets.oews_history import (
     area_note,
     load_crosswalks,
@@ -45,9 +46,9 @@ from marketdata.datasets.oews_history import (
     resolve_area,
     soc_code,
 )
+from marketdata.sources.cpi_flat_file import CPI_U
 
 __all__ = [
-    "ANNUAL_AVERAGE",
     "CPI_SERIES",
     "MEASURE_RSE",
     "Z_95",
@@ -57,8 +58,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-CPI_SERIES = "CUUR0000SA0"
-ANNUAL_AVERAGE = "M13"
+CPI_SERIES = CPI_U
 Z_95 = 1.96
 #: Measure -> the column of its relative standard error (None: BLS publishes none).
 MEASURE_RSE: dict[str, str | None] = {
@@ -71,29 +71,20 @@ _KEEP = ("area_code", "area_name", "area_type", "occupation_code", "occupation_t
 
 
 def cpi_annual_averages(years: Iterable[int], *, settings: Settings | None = None) -> pd.Series:
-    """CPI-U (``CUUR0000SA0``) annual averages of ``years`` from the BLS API, by year.
+    """CPI-U (``CUUR0000SA0``) annual averages of ``years``, by year.
 
-    The API answers' provenance is in ``.attrs["provenance"]``.
+    They come from :func:`marketdata.datasets.cpi.load`, whose provenance is in
+    ``.attrs["provenance"]``.
 
     Raises
     ------
-    ApiError
-        The API answer has no annual average for one of the years.
+    InputValueError
+        BLS has published no annual average for one of the years; names the years it has.
     """
-    found: dict[int, float] = {}
-    sources: list[dict] = []
-    for year in sorted(set(years)):
-        df = api.series([CPI_SERIES], year, year, annualaverage=True, settings=settings)
-        sources += provenance_of(df)
-        avg = df.loc[(df["period"] == ANNUAL_AVERAGE) & (df["year"] == year), "value"].dropna()
-        if avg.empty:
-            raise ApiError(
-                f"the BLS API answer for {CPI_SERIES} has no annual average ({ANNUAL_AVERAGE}) "
-                f"for {year}; constant dollars need it (is {year} complete?)"
-            )
-        found[year] = float(avg.iloc[0])
+    frame = cpi_dataset.load(settings=settings)
+    found = {year: cpi_dataset.annual_average(year, frame) for year in sorted(set(years))}
     result = pd.Series(found, name=CPI_SERIES, dtype="float64")
-    return attach_provenance(result, sources)  # type: ignore[arg-type]
+    return attach_provenance(result, provenance_of(frame))  # type: ignore[arg-type]
 
 
 def _side(

@@ -1,68 +1,42 @@
 """Observed change between two OEWS releases by area, nominal and in constant dollars.
 
-OEWS figures come from the real archive slices in tests/data/oews_archive. The CPI-U is
-answered by a local server in the BLS API v2 JSON shape (as in the recorded answers in
-shared/data/api); its values are CPI-U annual averages (``CUUR0000SA0``, ``M13``) as
-published by BLS.
+OEWS figures come from the real archive slices in tests/data/oews_archive; the CPI-U annual
+averages (``CUUR0000SA0``, ``M13``) from a real slice of BLS's CPI flat file, both served by a
+local server.
 """
 
 from __future__ import annotations
 
-import json
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from marketdata.analysis.change import observed_change
 from marketdata.core.config import Settings
-from marketdata.core.errors import ApiError, MissingSeriesWarning, UnknownRelease
-from marketdata.datasets import api
-from tests.bls_server import Answer, BLSServer, Request
+from marketdata.core.errors import InputValueError, UnknownRelease
+from tests.bls_server import BLSServer
 from tests.datasets.test_oews_history import serve_all
 
-CPI_U = {2010: "218.056", 2013: "232.957", 2018: "251.107", 2021: "270.970"}
-
-
-class CpiApi:
-    """Answers CPI-U annual-average queries like the BLS API v2."""
-
-    def __init__(self, values: dict[int, str]):
-        self.values = values
-        self.payloads: list[dict] = []
-
-    def __call__(self, request: Request) -> Answer:
-        payload = json.loads(request.body)
-        self.payloads.append(payload)
-        start, end = int(payload["startyear"]), int(payload["endyear"])
-        data = [
-            {"year": str(y), "period": "M13", "periodName": "Annual", "value": v, "footnotes": [{}]}
-            for y, v in sorted(self.values.items(), reverse=True)
-            if start <= y <= end
-        ]
-        body = {
-            "status": "REQUEST_SUCCEEDED",
-            "responseTime": 30,
-            "message": [],
-            "Results": {"series": [{"seriesID": "CUUR0000SA0", "data": data}]},
-        }
-        return Answer(200, {"Content-Type": "application/json"}, json.dumps(body).encode())
+#: A real slice of BLS's CPI flat file: CPI-U monthly values 1999 to March 2026.
+CPI_FILE = Path(__file__).parents[1] / "data" / "cpi" / "cu.data.1.AllItems"
+CPI_PATH = "/pub/time.series/cu/cu.data.1.AllItems"
 
 
 @pytest.fixture
-def cpi(bls_server: BLSServer) -> CpiApi:
-    handler = CpiApi(CPI_U)
-    bls_server.add_handler(api.ENDPOINT, handler)
-    return handler
+def cpi(bls_server: BLSServer) -> str:
+    bls_server.add(CPI_PATH, CPI_FILE)
+    return CPI_PATH
 
 
 @pytest.fixture
-def served(bls_server: BLSServer, online_settings: Settings, cpi: CpiApi) -> Settings:
+def served(bls_server: BLSServer, online_settings: Settings, cpi: str) -> Settings:
     serve_all(bls_server)
     return online_settings
 
 
-def test_states_2010_to_2013(served: Settings, cpi: CpiApi) -> None:
+def test_states_2010_to_2013(bls_server: BLSServer, served: Settings, cpi: str) -> None:
     df = observed_change("29-2071", start=2010, end=2013, settings=served)
     assert df["area_code"].iloc[0] == "0000000"
     assert set(df["area_type"]) == {"national", "state"}
@@ -84,10 +58,8 @@ def test_states_2010_to_2013(served: Settings, cpi: CpiApi) -> None:
     assert (al["start_release"], al["end_release"]) == ("May 2010", "May 2013")
     programs = [p["program"] for p in df.attrs["provenance"]]
     assert programs.count("OEWS") == 4  # national and state zips of both releases
-    assert len(programs) > 4  # and the SOC crosswalk and the API answers
-    asked = {(p["startyear"], p["endyear"]) for p in cpi.payloads}
-    assert asked == {("2010", "2010"), ("2013", "2013")}
-    assert all(p["seriesid"] == ["CUUR0000SA0"] and p["annualaverage"] for p in cpi.payloads)
+    assert "CPI" in programs  # and the CPI-U annual averages
+    assert bls_server.count(cpi) == 1  # BLS's CPI file, read once for both years
 
 
 def test_mean_wage_sampling_error_rule(served: Settings) -> None:
@@ -144,6 +116,8 @@ def test_start_must_precede_end(served: Settings) -> None:
 
 def test_cpi_year_missing(bls_server: BLSServer, online_settings: Settings) -> None:
     serve_all(bls_server)
-    bls_server.add_handler(api.ENDPOINT, CpiApi({2010: "218.056"}))
-    with pytest.raises(ApiError, match="2013"), pytest.warns(MissingSeriesWarning):
+    lines = CPI_FILE.read_bytes().splitlines(keepends=True)
+    without_2013 = b"".join(line for line in lines if b"\t2013\t" not in line)
+    bls_server.add(CPI_PATH, without_2013)
+    with pytest.raises(InputValueError, match="2013"):
         observed_change("29-2071", start=2010, end=2013, areas=["US"], settings=online_settings)
