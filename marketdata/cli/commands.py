@@ -213,8 +213,8 @@ def growth(occupation: str, area: str, round_: str) -> int:
 @cli.command(
     help="download and cache what reports need, ahead of time",
     epilog="Downloads and caches the current OEWS release, the current Employment Projections "
-    "round and the CPS certification table, plus past OEWS releases and state projections if "
-    "asked; later reports (also offline) use them. Interrupted downloads resume. Exit status 1 "
+    "round, ORS credentials, BEA price parities, CPI-U, O*NET and the CPS certification table, "
+    "plus past OEWS releases and state projections if asked; later reports (also offline) use them. Interrupted downloads resume. Exit status 1 "
     "if something could not be had.",
 )
 @click.option(

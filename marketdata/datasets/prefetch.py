@@ -19,6 +19,7 @@ import pandas as pd
 
 from marketdata.core.config import Settings, get_settings
 from marketdata.core.errors import MarketdataError, OfflineDataWarning, OfflineError
+from marketdata.core.schema import provenance_of
 from marketdata.core.series_id import STATES
 from marketdata.io import cache
 from marketdata.io.progress import bar as progress_bar
@@ -37,7 +38,14 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("soc/", "SOC crosswalks"),
     ("projections-central/", "State projections"),
     ("cps/", "CPS tables"),
+    ("or/", "ORS credentials"),
+    ("ors/", "ORS credentials"),
+    ("bea/", "BEA price parities"),
+    ("cpi/", "CPI-U"),
+    ("onet/", "O*NET"),
 )
+#: The O*NET tables reports read: the brief's job titles, tasks and job zone; where a job leads.
+ONET_TABLES = ("occupations", "alternate_titles", "tasks", "job_zones", "related")
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,36 @@ def _cps(settings: Settings) -> str:
     return f"{year} annual averages"
 
 
+def _releases(frame: pd.DataFrame) -> str:
+    """The releases a frame's provenance names, in order."""
+    return "; ".join(dict.fromkeys(str(p["release"]) for p in provenance_of(frame)))
+
+
+def _ors(settings: Settings) -> str:
+    from marketdata.datasets import ors
+
+    return "ORS " + _releases(ors.load_credentials(settings=settings))
+
+
+def _rpp(settings: Settings) -> str:
+    from marketdata.datasets import rpp
+
+    return _releases(rpp.load_all(settings=settings))
+
+
+def _cpi(settings: Settings) -> str:
+    from marketdata.datasets import cpi
+
+    return _releases(cpi.load(settings=settings))
+
+
+def _onet(settings: Settings) -> str:
+    from marketdata.datasets import onet
+
+    frames = [onet.load(table, settings=settings) for table in ONET_TABLES]
+    return f"O*NET {_releases(frames[0])}, {len(frames)} tables"
+
+
 def _history(count: int, scopes: tuple[str, ...]) -> Callable[[Settings], str]:
     def load(settings: Settings) -> str:
         from marketdata.datasets import oews_history
@@ -114,15 +152,23 @@ def plan(
     all_states: bool = False,
     cps: bool = True,
 ) -> list[Item]:
-    """What ``marketdata fetch`` gets: the current OEWS release and EP round, the CPS
-    certification table (unless ``cps=False``), ``history`` past OEWS releases (national
-    files and SOC crosswalks; the state files too when states are asked for), and the
-    long-term projections of ``states`` (postal codes, names or FIPS) or of every state."""
+    """What ``marketdata fetch`` gets: the current OEWS release and EP round, ORS credential
+    shares, BEA price parities, CPI-U annual averages, O*NET's tables, the CPS certification
+    table (unless ``cps=False``), ``history`` past OEWS releases (national files and SOC
+    crosswalks; the state files too when states are asked for), and the long-term projections
+    of ``states`` (postal codes, names or FIPS) or of every state."""
     from marketdata.datasets.state_projections import state_fips
 
     if history < 0:
         raise MarketdataError(f"--history {history}: give a number of releases, 0 or more")
-    items = [Item("OEWS current release", _oews), Item("Employment Projections", _ep)]
+    items = [
+        Item("OEWS current release", _oews),
+        Item("Employment Projections", _ep),
+        Item("ORS credentials", _ors),
+        Item("BEA price parities", _rpp),
+        Item("CPI-U", _cpi),
+        Item("O*NET", _onet),
+    ]
     if cps:
         items.append(Item("CPS certification table", _cps))
     wanted = ALL_STATES if all_states else tuple(states)

@@ -17,6 +17,8 @@ from marketdata.datasets import prefetch as fetch
 from marketdata.io import cache, cache_clear
 from marketdata.reports import tables as rt
 from tests.bls_server import Answer, BLSServer, Request, file_handler
+from tests.datasets.test_onet import _zip as onet_zip
+from tests.datasets.test_rpp import _zip as rpp_zip
 
 DATA = Path(__file__).parents[1] / "data"
 OHIO = DATA / "projections_central" / "oh-29-1141-2026-09-11-slice.json"
@@ -24,11 +26,18 @@ OHIO_PATH = "/Projections/LongTermRestJson/39"
 
 
 def serve_reports_data(server: BLSServer) -> None:
+    """Real slices of every file ``marketdata fetch`` gets, where the agencies publish them."""
     for path in sorted((DATA / "oe").glob("oe.*")):
         server.add(f"/pub/time.series/oe/{path.name}", path)
     server.add("/emp/ind-occ-matrix/occupation.xlsx", DATA / "ep" / "occupation_2024-34.xlsx")
     server.add("/cps/aa2025/cpsaat53.xlsx", DATA / "cps" / "cpsaat53_layout_2025.xlsx")
     server.add(OHIO_PATH, OHIO, content_type="application/json")
+    server.add("/web/ors/ors-complete-dataset.xlsx", DATA / "ors" / "ors-2020-slice.xlsx")
+    server.add("/regional/zip/SARPP.zip", rpp_zip(DATA / "bea_rpp" / "SARPP_STATE_2008_2024.csv"))
+    server.add("/regional/zip/MARPP.zip", rpp_zip(DATA / "bea_rpp" / "MARPP_MSA_2008_2023.csv"))
+    server.add("/pub/time.series/cu/cu.data.1.AllItems", DATA / "cpi" / "cu.data.1.AllItems")
+    onet = onet_zip(DATA / "onet" / "db_30_1_text")
+    server.add("/dl_files/database/db_30_1_text.zip", onet, content_type="application/zip")
 
 
 @pytest.fixture
@@ -49,6 +58,13 @@ def test_fetch_state_then_offline_outlook_has_state_projections(
     out = capsys.readouterr().out
     for label in ("OEWS current release", "Employment Projections", "CPS certification table"):
         assert f"ok      {label}" in out
+    assert "ok      ORS credentials: ORS 2020 (preliminary)" in out
+    assert "ok      BEA price parities: SARPP, last updated February 19, 2026; MARPP" in out
+    assert "ok      CPI-U: CPI-U annual averages" in out
+    assert "ok      O*NET: O*NET 30.1, 5 tables" in out
+    table = out.split("Cache folder")[1]
+    for kind in ("ORS credentials", "BEA price parities", "CPI-U", "O*NET"):
+        assert kind in table
     assert "ok      State projections OH: 2024-34, 1 occupations" in out
     assert "State projections" in out.split("Cache folder")[1]  # the final table
     monkeypatch.setenv("MARKETDATA_OFFLINE", "1")
@@ -100,7 +116,7 @@ def test_fetch_plan_checks_states_and_counts() -> None:
     labels = [i.label for i in items]
     assert labels[-2:] == ["State projections OH", "State projections NV"]  # each once
     assert "OEWS past releases (3)" in labels
-    assert len(fetch.plan(all_states=True, cps=False)) == 2 + 51
+    assert len(fetch.plan(all_states=True, cps=False)) == 6 + 51  # OEWS, EP, ORS, BEA, CPI, O*NET
     with pytest.raises(UnknownArea, match="Ohioo"):
         fetch.plan(states=["Ohioo"])
 
