@@ -38,13 +38,13 @@ from marketdata.core.soc_bridge import match, versions_of
 from marketdata.datasets import cpi as cpi_dataset
 from marketdata.datasets.oews_history import (
     area_note,
+    checked_soc_code,
     load_crosswalks,
     load_release,
     occupation_rows,
     parse_release,
     published_codes,
     resolve_area,
-    soc_code,
 )
 from marketdata.sources.cpi_flat_file import CPI_U
 
@@ -141,7 +141,7 @@ def observed_change(
         See the module docstring for the rules.
     """
     settings = get_settings(settings)
-    code = soc_code(occupation)
+    code = checked_soc_code(occupation)
     first, last = parse_release(start), parse_release(end)
     if first.year >= last.year:
         raise UnknownRelease(

@@ -202,8 +202,17 @@ def load_crosswalks(versions: set[str], *, settings: Settings | None = None) -> 
     return Crosswalks(tables, provenance=sources)
 
 
-def soc_code(occupation: str) -> str:
-    """``29-2072`` from ``"29-2072"`` or ``"292072"`` (UnknownCode otherwise)."""
+def checked_soc_code(occupation: str) -> str:
+    """``29-2072`` from ``"29-2072"`` or ``"292072"``; an error for anything else.
+
+    Unlike :func:`marketdata.datasets.codes.soc_code`, which answers None for text that is no
+    code, this raises: the history is asked for by code.
+
+    Raises
+    ------
+    UnknownCode
+        ``occupation`` is not a SOC code.
+    """
     digits = occupation_digits(occupation)
     return f"{digits[:2]}-{digits[2:]}"
 
@@ -350,7 +359,7 @@ def history(
         Some rows are not comparable with the newest release.
     """
     settings = get_settings(settings)
-    code = soc_code(occupation)
+    code = checked_soc_code(occupation)
     rels = _releases(*_year_range(start, end, settings))
     scope, where = resolve_area(area, release=rels[-1], settings=settings)
     frames = {}
