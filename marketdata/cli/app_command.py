@@ -46,10 +46,10 @@ def add_commands(group: click.Group) -> None:
     """Register ``marketdata app`` on the ``marketdata`` command group."""
 
     @group.command(
-        help="Start the counselor page (a local web page served by Voilà): type a job title "
-        "or SOC code, pick an area, get the report with its PDF, HTML and tables. It listens "
-        "on 127.0.0.1 only (this computer), unless --host says otherwise. Ctrl-C stops it.",
-        short_help="the counselor page in your browser: pick a job and a place, get the report",
+        help="Start the counselor page: pick a job and a place, get the report.\n\n"
+        "A local web page served by Voilà: type a job title or SOC code, pick an area, get "
+        "the report with its PDF, HTML and tables. It listens on 127.0.0.1 only (this "
+        "computer), unless --host says otherwise. Ctrl-C stops it.",
     )
     @click.option("--port", type=int, help=f"port to listen on (default {DEFAULT_PORT})")
     @click.option(

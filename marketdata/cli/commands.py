@@ -67,7 +67,10 @@ def _print_provenance(df: pd.DataFrame) -> None:
 @click.group(
     cls=Group,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help="BLS labor-market data: wages, projections, reports.",
+    help="U.S. labor-market data: wages, projections, pathways and reports.\n\n"
+    "Occupations are SOC codes (29-2072, 292072) or words of a title; areas are US, a state "
+    "(OH, Ohio, 39) or a metro or nonmetro area ('Columbus, OH', 18140). 'marketdata COMMAND "
+    "--help' lists a command's arguments and options.",
 )
 @click.version_option(__version__, prog_name="marketdata", message="%(prog)s %(version)s")
 @click.option("-v", "--verbose", is_flag=True, help="log what is downloaded")
@@ -78,7 +81,11 @@ def cli(verbose: bool) -> None:
     )
 
 
-@cli.command(help="an occupation's wages in an area and the nation")
+@cli.command(
+    help="Show an occupation's wages in an area, its state and the nation.\n\n"
+    "Employment and wage percentiles from OEWS for the release asked for, the latest by "
+    "default, with BLS's notes and the sources of the figures."
+)
 @click.argument("occupation", type=TEXT)
 @click.option("--area", default="US", type=TEXT, help="state (OH, Ohio, 39), metro or US")
 @click.option("--release", default="latest", type=TEXT, help="e.g. latest, 'May 2024', 2021")
@@ -100,7 +107,12 @@ def wages(occupation: str, area: str, release: str) -> int:
     return 0
 
 
-@cli.command(help="pay bands by area, experience band and credential factors")
+@cli.command(
+    help="Show pay bands by area, experience level and credential factors.\n\n"
+    "For OCCUPATION in each of AREAS: OEWS wage percentiles, experience levels (estimates, "
+    "labelled), the CPS certification factor or your own from --factors, what the job takes, "
+    "and the sources."
+)
 @click.argument("occupation", type=TEXT)
 @click.argument("areas", nargs=-1, required=True, type=TEXT)
 @click.option("--release", default="latest", type=TEXT, help="e.g. latest, 'May 2025'")
@@ -167,7 +179,12 @@ def salary(
     return 0
 
 
-@cli.command(help="projected growth, openings and education")
+@cli.command(
+    help="Show an occupation's projected growth, openings and education.\n\n"
+    "A state's projections come from Projections Central; a metro or nonmetro area gets its "
+    "state's, said so; when a state's projections are not cached, the nation's, with the "
+    "command that fetches them."
+)
 @click.argument("occupation", type=TEXT)
 @click.option(
     "--area",
@@ -211,10 +228,11 @@ def growth(occupation: str, area: str, round_: str) -> int:
 
 
 @cli.command(
-    help="download and cache what reports need, ahead of time",
-    epilog="Downloads and caches the current OEWS release, the current Employment Projections "
-    "round, ORS credentials, BEA price parities, CPI-U, O*NET and the CPS certification table, "
-    "plus past OEWS releases and state projections if asked; later reports (also offline) use them. Interrupted downloads resume. Exit status 1 "
+    help="Download and cache what reports need, ahead of time.\n\n"
+    "Downloads and caches the current OEWS release, the current Employment Projections, ORS "
+    "credentials, BEA price parities, CPI-U, O*NET and the CPS certification table, plus past "
+    "OEWS releases and state projections if asked; later reports (also offline) use them. "
+    "Interrupted downloads resume. Exit status 1 "
     "if something could not be had.",
 )
 @click.option(
@@ -246,31 +264,31 @@ cli.add_command(
     ReportGroup(
         "report",
         command="report",
-        help="Run a report notebook: marketdata report NAME --parameter value ... Reports: "
-        "occupation_outlook, regional_salary_report, growth_explorer; 'marketdata report NAME "
-        "--help' lists a report's parameters and options. 'marketdata report rerun MANIFEST' "
-        "runs a report again and compares its tables.",
-        short_help="run a report notebook: NAME --parameter value ... (or: rerun MANIFEST)",
+        help="Write a finished report from its notebook, or rerun one.\n\n"
+        "marketdata report NAME --parameter value ... Reports: occupation_outlook, "
+        "regional_salary_report, growth_explorer; 'marketdata report NAME --help' lists a "
+        "report's parameters and options. 'marketdata report rerun MANIFEST' runs a report "
+        "again and compares its tables.",
     )
 )
 cli.add_command(
     ReportGroup(
         "batch",
         command="batch",
-        help="Run report NAME once per value of --over NAME=VALUES (repeat --over for every "
+        help="Run one report over many areas, locally or on a Dask cluster.\n\n"
+        "Runs report NAME once per value of --over NAME=VALUES (repeat --over for every "
         "combination); 'marketdata batch NAME --help' lists its parameters and options. Exit "
         "status 1 if any report failed.",
-        short_help="run a report over many areas: NAME --over area=all-states --param value ...",
     )
 )
 
 
 @cli.command(
-    help="info: what is cached. verify: check every file's SHA-256. add PATH ...: add BLS "
+    help="Inspect, verify, fill or clear the cache.\n\n"
+    "info: what is cached. verify: check every file's SHA-256. add PATH ...: add BLS "
     "files saved in a browser. clear: remove only what marketdata wrote in the cache folder "
     "(its raw files, Parquet, JSON answers and locks; other files stay), after asking; --yes "
     "removes without asking.",
-    short_help="inspect, verify, fill or clear the cache",
 )
 @click.argument("action", type=click.Choice(["info", "verify", "add", "clear"]))
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))

@@ -122,12 +122,12 @@ def add_commands(group: click.Group) -> None:
     """Register ``related`` and ``search`` on the ``marketdata`` command group."""
 
     @group.command(
-        help="O*NET's related occupations of OCCUPATION with the area's OEWS median and the "
+        help="Show where a job can lead: related occupations with local pay.\n\n"
+        "O*NET's related occupations of OCCUPATION with the area's OEWS median and the "
         "nation's, projected growth and openings (the state's when cached, else the nation's), "
         "typical entry education, O*NET job zone, and whether each pays more than OCCUPATION "
         "in the area. Closer tiers first, then a job zone the same or one higher, then higher "
         "local pay. * marks pay that is the SOC parent's or group's.",
-        short_help="where a job can lead: O*NET related occupations with local pay and growth",
     )
     @click.argument("occupation", type=TEXT)
     @click.option(
@@ -137,9 +137,9 @@ def add_commands(group: click.Group) -> None:
         return cmd_related(occupation, area)
 
     @group.command(
-        help="Occupations whose SOC title, or one of O*NET's alternate or reported job titles, "
+        help="Find an occupation by the words people use.\n\n"
+        "Occupations whose SOC title, or one of O*NET's alternate or reported job titles, "
         "holds the words; best first, with the title that matched.",
-        short_help="find an occupation by the words people use (O*NET job titles too)",
     )
     @click.argument("words", nargs=-1, required=True, type=TEXT)
     @click.option("--limit", type=int, default=10, help="how many to list (default 10)")

@@ -89,8 +89,9 @@ class Group(click.Group):
 
 
 class ReportCommand(Command):
-    """A report's subcommand; its help lists the notebook's parameters
-    (:func:`marketdata.reports.usage.help_text`)."""
+    """A report's subcommand; its ``--help`` lists the notebook's parameters
+    (:func:`marketdata.reports.usage.help_text`), and its ``help`` and options' help, read by
+    the documentation's command reference, say the same."""
 
     def __init__(self, *args: Any, help_text: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,6 +109,8 @@ def parameter_options(report: str, parameters: list[Parameter]) -> list[click.Op
     ``--comparison_areas``); each may be repeated, and :func:`single_values` refuses a
     repeated one the report reads as one value. :class:`ReportError` if a parameter has the
     name of a runner option (it would be taken for that option)."""
+    from marketdata.reports import usage
+
     options = []
     for p in parameters:
         if p.name in RUNNER_OPTIONS:
@@ -116,7 +119,15 @@ def parameter_options(report: str, parameters: list[Parameter]) -> list[click.Op
                 f"of marketdata report or batch: rename it in the notebook's parameters cell"
             )
         names = dict.fromkeys([p.option, "--" + p.name])  # one name if they are the same
-        options.append(click.Option([*names, p.name], multiple=True, type=TEXT, metavar="VALUE"))
+        options.append(
+            click.Option(
+                [*names, p.name],
+                multiple=True,
+                type=TEXT,
+                metavar="VALUE",
+                help=usage.parameter_help(p),
+            )
+        )
     return options
 
 
@@ -162,13 +173,32 @@ def _refuse_extra(unexpected: tuple[str, ...]) -> None:
         )
 
 
-def _common_options() -> list[click.Parameter]:
+def _option(
+    declarations: list[str], described: tuple[tuple[str, str], ...], **kwargs: Any
+) -> click.Option:
+    """A runner option with the value name and help of its line in ``described``
+    (:data:`marketdata.reports.usage.REPORT_OPTIONS`, ``BATCH_OPTIONS``)."""
+    name = declarations[0]
+    metavar, text = next(
+        (left.partition(" ")[2], t) for left, t in described if left.split()[0] == name
+    )
+    return click.Option(declarations, metavar=metavar or None, help=text, **kwargs)
+
+
+def _common_options(described: tuple[tuple[str, str], ...]) -> list[click.Parameter]:
+    """The options of both ``report NAME`` and ``batch NAME``, and the catch-all argument
+    that refuses a value given without an option."""
     return [
         click.Argument(["unexpected"], nargs=-1, type=TEXT),
-        click.Option(["--output-dir", "output_dir"], type=click.Path(path_type=Path)),
-        click.Option(["--pdf"], is_flag=True),
-        click.Option(["--paper"], multiple=True, type=TEXT),
+        _option(["--output-dir", "output_dir"], described, type=click.Path(path_type=Path)),
+        _option(["--pdf"], described, is_flag=True),
+        _option(["--paper"], described, multiple=True, type=TEXT),
     ]
+
+
+def _description(summary: str, text: str, example: str) -> str:
+    """A subcommand's ``help``: the summary line, then what it does and an example."""
+    return f"{summary}\n\n{text}\n\nExample: {example}"
 
 
 def report_command(name: str, parameters: list[Parameter]) -> click.Command:
@@ -211,12 +241,18 @@ def report_command(name: str, parameters: list[Parameter]) -> click.Command:
         name,
         callback=run,
         params=[
-            *_common_options(),
-            click.Option(["--engine"], type=TEXT),
-            click.Option(["--kernel"], type=TEXT),
-            click.Option(["--brief"], is_flag=True),
             *parameter_options(name, parameters),
+            *_common_options(usage.REPORT_OPTIONS),
+            _option(["--engine"], usage.REPORT_OPTIONS, type=TEXT),
+            _option(["--kernel"], usage.REPORT_OPTIONS, type=TEXT),
+            _option(["--brief"], usage.REPORT_OPTIONS, is_flag=True),
         ],
+        help=_description(
+            usage.summary(name),
+            "Its parameters come from the notebook's parameters cell; the report folder holds "
+            "report.html, the tables as CSV, the charts as PNG and manifest.json.",
+            usage.example(name),
+        ),
         help_text=usage.help_text(name),
         short_help=_title(name),
     )
@@ -269,13 +305,19 @@ def batch_command(name: str, parameters: list[Parameter]) -> click.Command:
         name,
         callback=run,
         params=[
-            *_common_options(),
-            click.Option(["--over"], multiple=True, type=click.STRING),
-            click.Option(["--workers"], type=click.IntRange(min=1)),
-            click.Option(["--scheduler"], type=TEXT),
-            click.Option(["--no-resume", "no_resume"], is_flag=True),
             *parameter_options(name, parameters),
+            _option(["--over"], usage.BATCH_OPTIONS, multiple=True, type=click.STRING),
+            _option(["--workers"], usage.BATCH_OPTIONS, type=click.IntRange(min=1)),
+            _option(["--scheduler"], usage.BATCH_OPTIONS, type=TEXT),
+            *_common_options(usage.BATCH_OPTIONS),
+            _option(["--no-resume", "no_resume"], usage.BATCH_OPTIONS, is_flag=True),
         ],
+        help=_description(
+            usage.summary(name, command="batch"),
+            "Its parameters come from the notebook's parameters cell; a parameter given with "
+            "--over takes each of its values in turn. Exit status 1 if any report failed.",
+            usage.example(name, command="batch"),
+        ),
         help_text=usage.help_text(name, command="batch"),
         short_help=_title(name),
     )
@@ -299,11 +341,16 @@ def rerun_command() -> click.Command:
         callback=run,
         params=[
             click.Argument(["manifest"], type=click.Path(path_type=Path)),
-            click.Option(["--engine"], type=TEXT),
-            click.Option(["--kernel"], type=TEXT),
+            _option(["--engine"], usage.RERUN_OPTIONS, type=TEXT),
+            _option(["--kernel"], usage.RERUN_OPTIONS, type=TEXT),
         ],
+        help=_description(
+            "Rerun a report from its manifest.json and compare its tables.",
+            usage.RERUN_TEXT,
+            usage.RERUN_EXAMPLE,
+        ),
         help_text=usage.rerun_help(),
-        short_help="run a report again from its manifest.json and compare its tables",
+        short_help="Rerun a report and compare its tables.",
     )
 
 

@@ -92,32 +92,45 @@ def _table(rows: list[tuple[str, str]]) -> list[str]:
     return [f"  {left.ljust(width)}  {right}" for left, right in rows]
 
 
+def parameter_help(p: Parameter) -> str:
+    """What ``--help`` says of a notebook parameter: its kind, default and description."""
+    return f"{p.kind}; default {p.default!r}" + (f": {p.description}" if p.description else "")
+
+
+def example(name: str, *, command: str = "report") -> str:
+    """A command line that runs report ``name``: ``marketdata report NAME --occupation ...``
+    (``command="report"``) or ``marketdata batch NAME ... --over area=OH-metros``."""
+    simple = [p for p in parameters(name) if isinstance(p.default, str)]
+    if command != "batch":
+        return f"marketdata report {name}" + "".join(
+            f" {p.option} {_value('OH' if p.name == 'area' else p.default)}" for p in simple[:2]
+        )
+    over = next((p for p in simple if p.name == "area"), simple[0] if simple else None)
+    rest = [p for p in simple if p is not over][:1]
+    line = f"marketdata batch {name}" + "".join(f" {p.option} {_value(p.default)}" for p in rest)
+    if over is not None:
+        values = "OH-metros" if over.name == "area" else f"{over.default},..."
+        line += f" --over {over.name}={values}"
+    return line
+
+
+def summary(name: str, *, command: str = "report") -> str:
+    """The first line of the help of ``marketdata report NAME`` or ``marketdata batch NAME``."""
+    title = REPORTS[name].title.lower()
+    report = title if title.endswith("report") else f"{title} report"
+    if command == "batch":
+        return f"Run the {report} once per value of --over."
+    return f"Write the {report} from its notebook."
+
+
 def help_text(name: str, *, command: str = "report") -> str:
     """The help of ``marketdata report NAME`` (``command="report"``) or of
     ``marketdata batch NAME`` (``command="batch"``)."""
-    listed = parameters(name)
-    rows = [
-        (
-            f"{p.option} VALUE",
-            f"{p.kind}; default {p.default!r}" + (f": {p.description}" if p.description else ""),
-        )
-        for p in listed
-    ]
+    rows = [(f"{p.option} VALUE", parameter_help(p)) for p in parameters(name)]
     options = BATCH_OPTIONS if command == "batch" else REPORT_OPTIONS
-    simple = [p for p in listed if isinstance(p.default, str)]
     if command == "batch":
-        over = next((p for p in simple if p.name == "area"), simple[0] if simple else None)
-        rest = [p for p in simple if p is not over][:1]
-        example = f"marketdata batch {name}"
-        example += "".join(f" {p.option} {_value(p.default)}" for p in rest)
-        if over is not None:
-            values = "OH-metros" if over.name == "area" else f"{over.default},..."
-            example += f" --over {over.name}={values}"
         usage = f"usage: marketdata batch {name} --over NAME=VALUES [--PARAMETER VALUE ...]"
     else:
-        example = f"marketdata report {name}" + "".join(
-            f" {p.option} {_value('OH' if p.name == 'area' else p.default)}" for p in simple[:2]
-        )
         usage = f"usage: marketdata report {name} [--PARAMETER VALUE ...]"
     lines = [
         usage,
@@ -128,9 +141,23 @@ def help_text(name: str, *, command: str = "report") -> str:
         "Options:",
         *_table(list(options)),
         "",
-        f"Example: {example}",
+        f"Example: {example(name, command=command)}",
     ]
     return "\n".join(lines)
+
+
+#: What ``marketdata report rerun`` does, after its one-line summary.
+RERUN_TEXT = (
+    "Run a report again with the parameters recorded in MANIFEST (the manifest.json in its "
+    "folder) and compare every table with the one in the folder; the folder is left "
+    "unchanged. Exit status 0 if the tables are identical, 1 if not."
+)
+#: Options of ``marketdata report rerun``.
+RERUN_OPTIONS = REPORT_OPTIONS[1:3]
+#: A command line that reruns a report.
+RERUN_EXAMPLE = (
+    "marketdata report rerun outputs/occupation_outlook/29-2072-ohio-may-2025/manifest.json"
+)
 
 
 def rerun_help() -> str:
@@ -139,14 +166,11 @@ def rerun_help() -> str:
         [
             "usage: marketdata report rerun MANIFEST [--engine inprocess|kernel] [--kernel NAME]",
             "",
-            "Run a report again with the parameters recorded in MANIFEST (the manifest.json in "
-            "its folder) and compare every table with the one in the folder; the folder is "
-            "left unchanged. Exit status 0 if the tables are identical, 1 if not.",
+            RERUN_TEXT,
             "",
             "Options:",
-            *_table(REPORT_OPTIONS[1:]),
+            *_table(list(RERUN_OPTIONS)),
             "",
-            "Example: marketdata report rerun outputs/occupation_outlook/"
-            "29-2072-ohio-may-2025/manifest.json",
+            f"Example: {RERUN_EXAMPLE}",
         ]
     )
