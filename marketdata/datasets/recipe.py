@@ -339,12 +339,17 @@ def bundled_instead(
 def one_warning(source: str) -> Iterator[None]:
     """Inside, the loads' :class:`~marketdata.core.errors.OfflineDataWarning` are held back;
     the first is then said once per process as ``source``'s (a page built of several loads
-    says its bundled data once, even when each load has said it before)."""
+    says its bundled data once, even when each load has said it before). Other warnings
+    pass as they were."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", OfflineDataWarning)
         yield
-    if caught:
-        warn_once(source, str(caught[0].message), OfflineDataWarning)
+    offline = [w for w in caught if issubclass(w.category, OfflineDataWarning)]
+    for w in caught:
+        if w not in offline:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if offline:
+        warn_once(source, str(offline[0].message), OfflineDataWarning)
 
 
 def load(
