@@ -8,7 +8,8 @@ release it names, the bundled frame that stands in) and calls :func:`load`:
    it and checks every download before it enters);
 2. the parsed frame is read from its Parquet, which is tied to the SHA-256 of the file and
    verified before use, or parsed once and written (:func:`cached_frame`);
-3. provenance (program, release, address, retrieval date, SHA-256) goes into ``df.attrs``;
+3. provenance (program, release, address, retrieval date, SHA-256) of the cache entry as it
+   is now goes into ``df.attrs``;
 4. when the agency can't be reached, or a cached file no longer parses, the bundled frame is
    used (:func:`bundled_instead`). A 403 is a setting to fix and always raises.
 
@@ -19,8 +20,9 @@ releases, projection rounds, CPS tables), use the same pieces: :class:`File` and
 
 The fallback rule lives here alone: whatever stands in for what the agency could not give is
 said in one :class:`~marketdata.core.errors.OfflineDataWarning` per source and process
-(:func:`marketdata.core.notices.warn_once`), and a bundled frame's provenance says
-``bundled`` and keeps the reason in its ``note``.
+(:func:`marketdata.core.notices.warn_once`; a page built of several loads says them as one
+with :func:`one_warning`), and a bundled frame's provenance says ``bundled`` and keeps the
+reason in its ``note``.
 """
 
 from __future__ import annotations
@@ -151,6 +153,7 @@ class Recipe:
 
 
 def _fetch_one(file: File, settings: Settings, refresh: bool) -> cache.CachedFile:
+    """``file`` in the cache, from the first of its addresses that does not answer 404."""
     *tried, last = (file.url, *file.elsewhere)
     for url in tried:
         try:
