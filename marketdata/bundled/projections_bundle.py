@@ -22,14 +22,12 @@ Rebuild with ``python -m tools.build_projections_bundle WORKBOOK``
 from __future__ import annotations
 
 import json
-import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from marketdata.bundled import bundled_provenance, copy_of, read_lookup, read_manifest
-from marketdata.core.errors import FetchError, OfflineDataWarning, OfflineError, UnknownRelease
-from marketdata.core.notices import warn_once
+from marketdata.core.errors import FetchError, OfflineError, UnknownRelease
 from marketdata.core.schema import Provenance, attach_provenance
 
 if TYPE_CHECKING:  # pandas and pyarrow load for the tables, not for the code index
@@ -37,8 +35,6 @@ if TYPE_CHECKING:  # pandas and pyarrow load for the tables, not for the code in
 
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "projections_manifest.json"
-
-logger = logging.getLogger(__name__)
 
 
 def file_name(round_: str, table: str) -> str:
@@ -117,28 +113,15 @@ def fits(wanted: str) -> bool:
         return False
 
 
-def say_used(table: str, reason: FetchError | UnknownRelease) -> None:
-    """Warn that the bundled round's ``table`` is used (BLS could not give the round);
-    OfflineError if the bundle has no such table."""
+def check_table(table: str, reason: FetchError | UnknownRelease) -> None:
+    """OfflineError if the bundled round has no ``table``, BLS having failed to give the
+    round for ``reason``."""
     info = manifest()
-    why = str(reason).splitlines()[0]
     if table not in info["tables"]:
         raise OfflineError(
-            f"BLS's Employment Projections could not be had ({why}) and the bundled "
-            f"{info['round']} round has no {table} table (its workbook has none)",
+            f"BLS's Employment Projections could not be had ({str(reason).splitlines()[0]}) "
+            f"and the bundled {info['round']} round has no {table} table (its workbook has none)",
             url=getattr(reason, "url", None),
             hint=f"Bundled tables: {', '.join(info['tables'])}. Load {table!r} when BLS is "
             "reachable, or add a workbook that has it with `marketdata cache add PATH`.",
         ) from reason
-    logger.info(
-        "BLS's Employment Projections could not be had (%s); using the bundled %s round "
-        "(BLS's occupation.xlsx retrieved %s)",
-        why,
-        info["round"],
-        info["retrieved"],
-    )
-    warn_once(
-        "EP",
-        f"Using the bundled {info['round']} round of the Employment Projections.",
-        OfflineDataWarning,
-    )

@@ -59,14 +59,13 @@ from marketdata.core.config import Settings, get_settings
 from marketdata.core.errors import (
     ApiError,
     MissingSeriesWarning,
-    OfflineDataWarning,
     OfflineError,
     RateLimited,
     SuppressedValuesWarning,
 )
-from marketdata.core.notices import warn_once
 from marketdata.core.schema import Provenance, attach_provenance
 from marketdata.core.series_id import decode
+from marketdata.datasets import recipe
 from marketdata.datasets.api_limits import (
     EASTERN,
     Query,
@@ -222,10 +221,8 @@ def _load(
             record["retrieved"],
             record["fresh_until"],
         )
-        warn_once(
-            "BLS API",
-            "Offline mode is on; using cached BLS API answers past their refresh date.",
-            OfflineDataWarning,
+        recipe.say_instead(
+            "BLS API", "Offline mode is on", "cached BLS API answers past their refresh date"
         )
         return record
     return None

@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +29,7 @@ import pandas as pd
 from marketdata.core.config import Settings, get_settings
 from marketdata.core.errors import FetchError, InputValueError, SourceFormatError
 from marketdata.core.schema import attach_provenance
-from marketdata.datasets import api
+from marketdata.datasets import api, recipe
 from marketdata.io import cache
 from marketdata.sources import cps_annual as source
 from marketdata.sources import cps_timeseries as timeseries
@@ -127,17 +128,27 @@ def _year(year: int | str) -> int:
     return value
 
 
-def _fetch_table(
-    table: int | str, year: int, parse, *, settings: Settings | None, refresh: bool
-) -> cache.CachedFile:
-    """Table ``cpsaat<table>.xlsx`` of ``year`` in the cache, checked with ``parse``."""
-    settings = get_settings(settings)
-    return cache.fetch(
-        table_url(table, year, settings=settings),
-        key=f"cps/aa{year}/cpsaat{table}.xlsx",
-        settings=settings,
-        refresh=refresh,
-        check=_table_check(parse),
+def _table_recipe(
+    table: int | str,
+    year: int,
+    kind: str,
+    check: Callable[..., pd.DataFrame],
+    parse: Callable[[cache.CachedFile], pd.DataFrame],
+    release: str,
+) -> recipe.Recipe:
+    """Table ``cpsaat<table>.xlsx`` of ``year``: downloads must pass ``check`` (a parser of
+    the table's bytes), the frame is ``parse``'s, cached as the table's ``kind``."""
+    key = f"cps/aa{year}/cpsaat{table}.xlsx"
+    return recipe.Recipe(
+        program="CPS",
+        agency="BLS",
+        source=f"CPS table {table} of {year}",
+        url=lambda settings: table_url(table, year, settings=settings),
+        key=key,
+        frame_name=f"{key.removesuffix('.xlsx')}-{kind}",
+        parse=parse,
+        release=lambda _: release,
+        check=_table_check(check),
     )
 
 
@@ -149,10 +160,13 @@ def annual_table(
     See :func:`marketdata.sources.cps_annual.parse_cpsaat` for the columns.
     """
     year = _year(year)
-    entry = _fetch_table(table, year, source.parse_cpsaat, settings=settings, refresh=refresh)
-    frame = source.parse_cpsaat(entry.path, source=entry.url, year=year)
-    provenance = entry.provenance(program="CPS", release=f"{year} annual averages")
-    return attach_provenance(frame, [provenance])
+
+    def parse(entry: cache.CachedFile) -> pd.DataFrame:
+        return source.parse_cpsaat(entry.path, source=entry.url, year=year)
+
+    release = f"{year} annual averages"
+    cooked = _table_recipe(table, year, "long", source.parse_cpsaat, parse, release)
+    return recipe.load(cooked, settings=settings, refresh=refresh)
 
 
 def certification_table(
@@ -177,13 +191,17 @@ def certification_table(
         :data:`~marketdata.sources.cps_annual.CERT_TABLE_COLUMNS`, one row per occupation group.
     """
     year = _year(year)
-    entry = _fetch_table(
-        table, year, source.parse_certification_table, settings=settings, refresh=refresh
+
+    def parse(entry: cache.CachedFile) -> pd.DataFrame:
+        frame = source.parse_certification_table(entry.path, source=entry.url)
+        frame["year"] = frame["year"].fillna(year)
+        return frame
+
+    release = f"{year} annual averages, table {table}"
+    cooked = _table_recipe(
+        table, year, "certification", source.parse_certification_table, parse, release
     )
-    frame = source.parse_certification_table(entry.path, source=entry.url)
-    frame["year"] = frame["year"].fillna(year)
-    provenance = entry.provenance(program="CPS", release=f"{year} annual averages, table {table}")
-    return attach_provenance(frame, [provenance])
+    return recipe.load(cooked, settings=settings, refresh=refresh)
 
 
 _TABLE_KEY = re.compile(r"^cps/aa(?P<year>\d{4})/cpsaat(?P<table>\d+[a-z]?)\.xlsx$")
@@ -216,17 +234,12 @@ def cached_group_table(*, settings: Settings | None = None) -> pd.DataFrame | No
         return None
 
 
-def _fetch_ts(
-    database: str, name: str, columns: tuple[str, ...], settings: Settings, refresh: bool
-):
+def _ts_file(
+    database: str, name: str, columns: tuple[str, ...], settings: Settings, optional: bool = False
+) -> recipe.File:
+    """The time-series file ``name`` of ``database``, whose header must name ``columns``."""
     url = f"{settings.bls_download_url}/pub/time.series/{database}/{name}"
-    return cache.fetch(
-        url,
-        key=f"{database}/{name}",
-        settings=settings,
-        refresh=refresh,
-        check=_text_check(*columns),
-    )
+    return recipe.File(f"{database}/{name}", url, _text_check(*columns), optional=optional)
 
 
 def _mapping(entry: cache.CachedFile, code: str, *, database: str) -> dict[str, str]:
@@ -302,29 +315,22 @@ def certification_series(
         raise InputValueError("CPS database", database, suggestions=DATABASES)
     if via not in ("file", "api"):
         raise InputValueError("source", via, suggestions=("file", "api"))
-    fetched = {
-        "series": _fetch_ts(
+    files = {
+        "series": _ts_file(
             database,
             f"{database}.series",
             ("series_id", "occupation_code", "cert_code"),
             settings,
-            refresh,
         ),
-        "cert": _fetch_ts(
-            database, f"{database}.cert", ("cert_code", "cert_text"), settings, refresh
-        ),
-        "occupation": _fetch_ts(
-            database,
-            f"{database}.occupation",
-            ("occupation_code", "occupation_text"),
-            settings,
-            refresh,
+        "cert": _ts_file(database, f"{database}.cert", ("cert_code", "cert_text"), settings),
+        "occupation": _ts_file(
+            database, f"{database}.occupation", ("occupation_code", "occupation_text"), settings
         ),
     }
     if database == "le":
-        fetched["earn"] = _fetch_ts(
-            database, "le.earn", ("earn_code", "earn_text"), settings, refresh
-        )
+        files["earn"] = _ts_file(database, "le.earn", ("earn_code", "earn_text"), settings)
+    got = recipe.fetch(files.values(), settings=settings, refresh=refresh)
+    fetched = {part: got[file.key] for part, file in files.items()}
     series = timeseries.parse_timeseries_file(
         fetched["series"].path,
         source=fetched["series"].url,
@@ -353,29 +359,31 @@ def certification_series(
     ]
     if via == "file":
         name = data_file or DATA_FILES[database]
-        data_entry = _fetch_ts(
-            database, name, ("series_id", "year", "period", "value"), settings, refresh
+        data = _ts_file(database, name, ("series_id", "year", "period", "value"), settings)
+        foot = _ts_file(
+            database,
+            f"{database}.footnote",
+            ("footnote_code", "footnote_text"),
+            settings,
+            optional=True,  # footnotes only explain gaps
         )
-        footnotes = {}
+        got = recipe.fetch([data, foot], settings=settings, refresh=refresh)
+        data_entry = got[data.key]
+        footnotes: dict[str, str] = {}
         try:
-            foot = _fetch_ts(
-                database,
-                f"{database}.footnote",
-                ("footnote_code", "footnote_text"),
-                settings,
-                refresh,
-            )
-            footnotes = _mapping(foot, "footnote_code", database=database)
-        except (FetchError, SourceFormatError) as err:  # footnotes only explain gaps
-            logger.info("no %s.footnote (%s); missing values keep their codes", database, err)
+            if foot.key in got:
+                footnotes = _mapping(got[foot.key], "footnote_code", database=database)
+        except SourceFormatError as err:
+            logger.info("%s does not parse (%s); missing values keep their codes", foot.key, err)
         inputs = [fetched["series"], data_entry]
-        cached = f"cps/{database}-certification-values"
-        values = cache.read_parquet(cached, inputs=inputs, settings=settings)
-        if values is None:
-            values = timeseries.parse_data(
+        values = recipe.cached_frame(
+            f"cps/{database}-certification-values",
+            inputs,
+            lambda: timeseries.parse_data(
                 data_entry.path, source=data_entry.url, series_ids=ids, footnotes=footnotes
-            )
-            cache.write_parquet(values, cached, inputs=inputs, settings=settings)
+            ),
+            settings=settings,
+        )
         provenance.append(data_entry.provenance(program="CPS", release=name))
     else:
         end = year or pd.Timestamp.now().year - 1

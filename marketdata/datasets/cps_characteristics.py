@@ -30,11 +30,10 @@ from marketdata.core.errors import (
     ContactRequired,
     FetchError,
     InputValueError,
-    OfflineDataWarning,
     SourceFormatError,
 )
-from marketdata.core.notices import warn_once
-from marketdata.core.schema import Provenance, attach_provenance, provenance_of
+from marketdata.core.schema import Provenance, attach_provenance
+from marketdata.datasets import recipe
 from marketdata.io import cache
 from marketdata.sources import cps_table54 as source
 
@@ -88,9 +87,14 @@ def _check(fmt: str):
     return check
 
 
-def _read(entry: cache.CachedFile, year: int, fmt: str) -> pd.DataFrame:
-    frame = source.parse(entry.path.read_bytes(), source=entry.url, fmt=fmt)
-    frame.attrs["year"] = year
+def _read(entry: cache.CachedFile, year: int, fmt: str, settings: Settings) -> pd.DataFrame:
+    def parse() -> pd.DataFrame:
+        frame = source.parse(entry.path.read_bytes(), source=entry.url, fmt=fmt)
+        frame.attrs["year"] = year
+        return frame
+
+    name = entry.key.replace(".", "-")
+    frame = recipe.cached_frame(name, [entry], parse, settings=settings)
     release = f"{year} annual averages, table 54"
     return attach_provenance(frame, [entry.provenance(program="CPS", release=release)])
 
@@ -122,15 +126,10 @@ def fetch(year: int, *, settings: Settings | None = None, refresh: bool = False)
         for fmt in FORMATS:
             entry = cache.lookup(key(year, fmt), settings=settings)
             if entry is not None:
-                return _read(entry, year, fmt)
-    entry = cache.fetch(
-        url(year, settings=settings),
-        key=key(year),
-        settings=settings,
-        refresh=refresh,
-        check=_check("xlsx"),
-    )
-    return _read(entry, year, "xlsx")
+                return _read(entry, year, fmt, settings)
+    file = recipe.File(key(year), url(year, settings=settings), _check("xlsx"))
+    entry = recipe.fetch([file], settings=settings, refresh=refresh)[file.key]
+    return _read(entry, year, "xlsx", settings)
 
 
 def bundled() -> pd.DataFrame:
@@ -193,15 +192,15 @@ def load(
     if cached:  # refresh asked, BLS unreachable: the cached copy is still newer
         return fetch(max(cached), settings=settings)
     info = _manifest()
-    warn_once(
-        "CPS table 54",
-        f"No newer CPS table 54 could be had; using the bundled {newest} table.",
-        OfflineDataWarning,
-    )
     why = (
         f"no CPS table 54 of {newest} or later is cached or could be fetched "
         f"({'; '.join(reasons[:2]) or 'none tried'}); the bundled {newest} table 54 is a "
         f"transcription of a public copy ({info['copied_from']}) of {info['bls_url']}"
     )
-    frame = bundled()
-    return attach_provenance(frame, [p | {"note": why} for p in provenance_of(frame)])
+    return recipe.bundled_instead(
+        "CPS table 54",
+        bundled,
+        why,
+        what="No newer CPS table 54 could be had",
+        name=lambda _: f"{newest} table",
+    )

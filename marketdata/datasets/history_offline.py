@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from marketdata.bundled import history_bundle as bundled
 from marketdata.core.config import Settings
-from marketdata.core.errors import FetchError, OfflineDataWarning, OfflineError
-from marketdata.core.notices import unreachable, warn_once
-from marketdata.core.schema import attach_provenance, provenance_of
+from marketdata.core.errors import FetchError, OfflineError
+from marketdata.core.notices import unreachable
 from marketdata.core.series_id import STATES
+from marketdata.datasets import recipe
 from marketdata.sources.oews_archive import ArchiveRelease, parse_release
 
 if TYPE_CHECKING:
@@ -60,14 +60,13 @@ def bundled_release(
             url=reason.url,
         ) from None
     covered = bundled.releases()
-    warn_once(
+    return recipe.bundled_instead(
         "OEWS history",
-        f"{unreachable(settings.offline)}; using the bundled national OEWS history "
-        f"({covered[0]} to {covered[-1]}).",
-        OfflineDataWarning,
+        lambda: frame,
+        str(reason).splitlines()[0],
+        what=unreachable(settings.offline),
+        name=lambda _: f"national OEWS history ({covered[0]} to {covered[-1]})",
     )
-    why = str(reason).splitlines()[0]
-    return attach_provenance(frame, [p | {"note": why} for p in provenance_of(frame)])
 
 
 def not_bundled(

@@ -35,12 +35,17 @@ from marketdata.core.errors import (
     SourceFormatError,
     UnknownRelease,
 )
-from marketdata.core.notices import unreachable, warn_once
-from marketdata.core.schema import attach_provenance, provenance_of
-from marketdata.datasets import codes, oews_groups
+from marketdata.core.notices import unreachable
+from marketdata.core.schema import attach_provenance
+from marketdata.datasets import codes, oews_groups, recipe
 from marketdata.datasets import oews_archived as archived
 from marketdata.datasets import oews_rows as rows
-from marketdata.datasets.oews_codes import area_records, occupation_records, records_of
+from marketdata.datasets.oews_codes import (
+    area_records,
+    flat_file,
+    occupation_records,
+    records_of,
+)
 from marketdata.io import cache
 from marketdata.sources import oe
 from marketdata.sources.oews_archive import parse_release
@@ -102,16 +107,19 @@ def fetch_files(
         A downloaded file is not the expected BLS file (nothing enters the cache).
     """
     settings = get_settings(settings)
-    return {
-        name: cache.fetch(
-            file_url(name, settings=settings),
-            key=f"oe/{name}",
-            settings=settings,
-            refresh=refresh,
-            check=oe.check_file(name),
-        )
-        for name in (*oe.MAPPING_FILES, oe.DATA_FILE)  # small files first
-    }
+    return _by_name(recipe.fetch(_files(settings), settings=settings, refresh=refresh))
+
+
+def _files(
+    settings: Settings, names: tuple[str, ...] = (*oe.MAPPING_FILES, oe.DATA_FILE)
+) -> list[recipe.File]:
+    """The flat files ``names``: by default every one, small files first."""
+    return [flat_file(name, settings=settings) for name in names]
+
+
+def _by_name(found: dict[str, cache.CachedFile]) -> dict[str, cache.CachedFile]:
+    """Cached flat files by their file name (``oe.area``) rather than their cache key."""
+    return {key.removeprefix("oe/"): entry for key, entry in found.items()}
 
 
 def _release_year(release: str | int | None) -> int | None:
@@ -155,19 +163,11 @@ def current_release(*, settings: Settings | None = None) -> str:
     """The release BLS's flat files hold (e.g. ``"May 2025"``): that of the cached
     ``oe.release``, downloaded if missing; the bundled snapshot's if BLS can't be reached."""
     settings = get_settings(settings)
-    try:
-        cached = cache.fetch(
-            file_url("oe.release", settings=settings),
-            key="oe/oe.release",
-            settings=settings,
-            check=oe.check_file("oe.release"),
-        )
-    except ContactRequired:
-        raise
-    except FetchError as err:
-        logger.info("using the bundled snapshot's release (%s)", err)
+    got = recipe.reach(_files(settings, ("oe.release",)), settings=settings)
+    if isinstance(got, recipe.Missed):
+        logger.info("using the bundled snapshot's release (%s)", got.error)
         return snapshot.release()
-    return oe.read_release(cached.path)[1]
+    return oe.read_release(got["oe/oe.release"].path)[1]
 
 
 def load(
@@ -248,16 +248,10 @@ def load(
             )
         if year != current:
             return archived.load_archived(release, area, occupation, industry, settings, soc_group)
-    try:
-        files = fetch_files(settings=settings, refresh=refresh)
-    except ContactRequired:
-        raise
-    except FetchError as err:
-        unreachable: FetchError | None = err
-    else:
-        unreachable = None
-    if unreachable is not None:  # outside the handler: a mistyped input is not chained to it
-        return _load_snapshot(unreachable, area, occupation, industry, settings, soc_group)
+    got = recipe.reach(_files(settings), settings=settings, refresh=refresh)
+    if isinstance(got, recipe.Missed):
+        return _load_snapshot(got.error, area, occupation, industry, settings, soc_group)
+    files = _by_name(got)
     paths = {name: f.path for name, f in files.items()}
     release = oe.read_release(paths["oe.release"])[1]
     chosen, groups = rows.resolved(
@@ -265,27 +259,32 @@ def load(
     )
     rel = oe.release_of(paths)
     inputs = [files[name] for name in oe.FILES]
-    name = f"oews/{rel.code}"
-    df = cache.read_parquet(name, inputs=inputs, settings=settings, filters=rows.filters(chosen))
-    if df is not None:
-        return oews_groups.attach(df, groups, asked=occupation)
-    try:
+
+    def parse() -> pd.DataFrame:
         full = _parse(inputs, settings)
+        sources = [f.provenance(program=PROGRAM, release=rel.name) for f in inputs]
+        return attach_provenance(full, sources)
+
+    try:
+        df = recipe.cached_frame(
+            f"oews/{rel.code}",
+            inputs,
+            parse,
+            settings=settings,
+            filters=rows.filters(chosen),
+            pick=lambda full: rows.select(full, chosen),
+            # in parts, one per core: writing 370,000 rows x 56 columns is a third of the parse
+            parts=os.cpu_count() or 1,
+            row_group_size=32768,
+        )
     except ContactRequired:
         raise
     except (FetchError, SourceFormatError) as err:  # a cached file damaged or unreadable
         damaged: FetchError | SourceFormatError | None = err
     else:
         damaged = None
-    if damaged is not None:
+    if damaged is not None:  # outside the handler: a mistyped input is not chained to it
         return _load_snapshot(damaged, area, occupation, industry, settings, soc_group)
-    attach_provenance(full, [f.provenance(program=PROGRAM, release=rel.name) for f in inputs])
-    # in parts, one per core: writing 370,000 rows x 56 columns is a third of the parse
-    parts = os.cpu_count() or 1
-    cache.write_parquet(
-        full, name, inputs=inputs, settings=settings, row_group_size=32768, parts=parts
-    )
-    df = attach_provenance(rows.select(full, chosen), provenance_of(full))
     return oews_groups.attach(df, groups, asked=occupation)
 
 
@@ -329,17 +328,17 @@ def _load_snapshot(
             hint="Load them when BLS is reachable (they are then cached), or drop `industry`.",
         ) from None
     info = snapshot.manifest()
-    warn_once(
-        PROGRAM,
-        f"{_why(reason, settings)}; using the bundled OEWS {info['release']} snapshot.",
-        OfflineDataWarning,
-    )
-    frame = snapshot.read(filters=rows.filters(chosen))
     why = (
         f"{str(reason).splitlines()[0]}; the bundled snapshot (cross-industry estimates, "
         f"retrieved {info['retrieved']}) was used"
     )
-    frame = attach_provenance(frame, [p | {"note": why} for p in provenance_of(frame)])
+    frame = recipe.bundled_instead(
+        PROGRAM,
+        lambda: snapshot.read(filters=rows.filters(chosen)),
+        why,
+        what=_why(reason, settings),
+        name=lambda _: f"OEWS {info['release']} snapshot",
+    )
     return oews_groups.attach(frame, groups, asked=occupation)
 
 

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from marketdata.core.config import Settings, get_settings
-from marketdata.core.errors import ContactRequired, FetchError
-from marketdata.datasets import codes
+from marketdata.datasets import codes, recipe
 from marketdata.io import cache
 from marketdata.sources import oe
 
@@ -50,21 +49,19 @@ def records_of(files: Mapping[str, cache.CachedFile]) -> dict[str, tuple[Any, ..
     }
 
 
+def flat_file(name: str, *, settings: Settings) -> recipe.File:
+    """The OEWS flat file ``name`` (``oe.area``) as BLS publishes it, and its cache entry."""
+    return recipe.File(f"oe/{name}", oe.file_url(name, settings=settings), oe.check_file(name))
+
+
 def _mapping_file(name: str, settings: Settings | None) -> cache.CachedFile | None:
     """The cached mapping file ``name`` (downloaded if missing); None if BLS can't be reached."""
     settings = get_settings(settings)
-    try:
-        return cache.fetch(
-            oe.file_url(name, settings=settings),
-            key=f"oe/{name}",
-            settings=settings,
-            check=oe.check_file(name),
-        )
-    except ContactRequired:
-        raise
-    except FetchError as err:
-        logger.info("using the bundled %s table (%s)", name.removeprefix("oe."), err)
+    got = recipe.reach([flat_file(name, settings=settings)], settings=settings)
+    if isinstance(got, recipe.Missed):
+        logger.info("using the bundled %s table (%s)", name.removeprefix("oe."), got.error)
         return None
+    return got[f"oe/{name}"]
 
 
 def area_records(*, settings: Settings | None = None) -> tuple[codes.Area, ...]:

@@ -27,20 +27,18 @@ from rapidfuzz import process
 from marketdata.bundled import history_bundle as bundled
 from marketdata.core.config import Settings, get_settings
 from marketdata.core.errors import (
-    ContactRequired,
     FetchError,
     NotComparableWarning,
-    OfflineDataWarning,
     OfflineError,
     UnknownArea,
     UnknownCode,
     UnknownRelease,
 )
-from marketdata.core.notices import unreachable, user_stacklevel, warn_once
+from marketdata.core.notices import unreachable, user_stacklevel
 from marketdata.core.schema import attach_provenance, provenance_of
 from marketdata.core.series_id import area_code, area_type_of, occupation_digits
 from marketdata.core.soc_bridge import Crosswalks, Match, match, versions_of
-from marketdata.datasets import codes
+from marketdata.datasets import codes, recipe
 from marketdata.datasets import history_offline as offline
 from marketdata.io import cache
 from marketdata.sources import soc_crosswalk
@@ -92,17 +90,19 @@ HISTORY_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _fetch_zip(release: ArchiveRelease, scope: str, settings: Settings) -> cache.CachedFile:
-    urls = archive_urls(release, scope, base_url=settings.bls_www_url)
+def _fetch_zip(
+    release: ArchiveRelease, scope: str, settings: Settings
+) -> cache.CachedFile | recipe.Missed:
+    """The release's zip of ``scope`` in the cache, from the first of BLS's locations that has
+    it, or why BLS could not give it; UnknownRelease when none has it (404)."""
+    first, *others = urls = archive_urls(release, scope, base_url=settings.bls_www_url)
     key = f"oews-archive/{release.zip_name(scope)}"
     check = archive_check(scope, name=release.zip_name(scope))
-    for url in urls:
-        try:
-            return cache.fetch(url, key=key, settings=settings, check=check)
-        except FetchError as err:
-            if err.status != 404:
-                raise
-            logger.info("%s: 404, trying the next location", url)
+    got = recipe.reach([recipe.File(key, first, check, tuple(others))], settings=settings)
+    if not isinstance(got, recipe.Missed):
+        return got[key]
+    if got.error.status != 404:
+        return got
     raise UnknownRelease(
         "OEWS archived release",
         f"{release.label} ({scope})",
@@ -144,20 +144,17 @@ def load_release(
     settings = get_settings(settings)
     rel = parse_release(release)
     scope = check_scope(scope)
-    try:
-        cached = _fetch_zip(rel, scope, settings)
-    except ContactRequired:
-        raise
-    except FetchError as err:
-        return offline.bundled_release(rel, scope, err, settings)
-    name = f"oews-archive/{rel.key}{SCOPES[scope]}"
-    df = cache.read_parquet(name, inputs=[cached], settings=settings)
-    if df is None:
+    cached = _fetch_zip(rel, scope, settings)
+    if isinstance(cached, recipe.Missed):
+        return offline.bundled_release(rel, scope, cached.error, settings)
+
+    def parse() -> pd.DataFrame:
         with cached.path.open("rb") as f:
             df = read_archive(f, release=rel, scope=scope, name=cached.url)
-        attach_provenance(df, [cached.provenance(program=PROGRAM, release=rel.label)])
-        cache.write_parquet(df, name, inputs=[cached], settings=settings)
-    return df
+        return attach_provenance(df, [cached.provenance(program=PROGRAM, release=rel.label)])
+
+    name = f"oews-archive/{rel.key}{SCOPES[scope]}"
+    return recipe.cached_frame(name, [cached], parse, settings=settings)
 
 
 def load_crosswalks(versions: set[str], *, settings: Settings | None = None) -> Crosswalks:
@@ -167,30 +164,21 @@ def load_crosswalks(versions: set[str], *, settings: Settings | None = None) -> 
     order = sorted(v for v in versions if v)
     for cw in soc_crosswalk.CROSSWALKS:
         if order and order[0] <= cw.old and cw.new <= order[-1]:
-            try:
-                cached = cache.fetch(
-                    cw.url(settings.bls_www_url),
-                    key=cw.key,
-                    settings=settings,
-                    check=soc_crosswalk.crosswalk_check(cw),
-                )
-            except ContactRequired:
-                raise
-            except FetchError as err:
-                links = bundled.read("soc_crosswalks")
-                pick = (links["old_version"] == cw.old) & (links["new_version"] == cw.new)
-                tables[(cw.old, cw.new)] = links[pick].reset_index(drop=True)
-                release = f"{cw.old} to {cw.new}"
-                why = str(err).splitlines()[0]
-                warn_once(
+            file = recipe.File(
+                cw.key, cw.url(settings.bls_www_url), soc_crosswalk.crosswalk_check(cw)
+            )
+            got = recipe.reach([file], settings=settings)
+            if isinstance(got, recipe.Missed):
+                links = recipe.bundled_instead(
                     "SOC crosswalks",
-                    f"{unreachable(settings.offline)}; using the bundled SOC crosswalks.",
-                    OfflineDataWarning,
+                    lambda cw=cw: _bundled_links(cw),
+                    got.reason,
+                    what=unreachable(settings.offline),
                 )
-                sources += [
-                    p | {"note": why} for p in provenance_of(links) if p["release"] == release
-                ]
+                tables[(cw.old, cw.new)] = links
+                sources += provenance_of(links)
                 continue
+            cached = got[cw.key]
             tables[(cw.old, cw.new)] = soc_crosswalk.parse(
                 cached.path.read_bytes(), crosswalk=cw, name=cached.url
             )
@@ -200,6 +188,15 @@ def load_crosswalks(versions: set[str], *, settings: Settings | None = None) -> 
                 ).as_dict()
             )
     return Crosswalks(tables, provenance=sources)
+
+
+def _bundled_links(cw: soc_crosswalk.Crosswalk) -> pd.DataFrame:
+    """The bundled links of the crosswalk ``cw``, with their provenance."""
+    links = bundled.read("soc_crosswalks")
+    pick = (links["old_version"] == cw.old) & (links["new_version"] == cw.new)
+    release = f"{cw.old} to {cw.new}"
+    chosen = [p for p in provenance_of(links) if p["release"] == release]
+    return attach_provenance(links[pick].reset_index(drop=True), chosen)
 
 
 def checked_soc_code(occupation: str) -> str:
@@ -222,19 +219,17 @@ def latest_release(*, settings: Settings | None = None) -> ArchiveRelease:
     offline, the newest of those in the cache, else the newest bundled one."""
     settings = get_settings(settings)
     year = date.today().year
-    offline: OfflineError | None = None
+    offline: FetchError | None = None
     for candidate in (year - 1, year - 2):
         rel = release_for(candidate)
         try:
-            _fetch_zip(rel, "national", settings)
+            got = _fetch_zip(rel, "national", settings)
         except UnknownRelease:
             logger.info("%s is not published yet", rel.label)
             continue
-        except ContactRequired:
-            raise
-        except FetchError as err:
+        if isinstance(got, recipe.Missed):
             logger.info("%s is not cached and BLS could not be reached", rel.label)
-            offline = err
+            offline = got.error
             continue
         return rel
     if offline is not None:

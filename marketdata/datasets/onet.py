@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from marketdata.bundled import onet_bundle as bundled
 from marketdata.core.config import Settings, get_settings
-from marketdata.core.errors import ContactRequired, FetchError, InputValueError, UnknownCode
+from marketdata.core.errors import InputValueError, UnknownCode
 from marketdata.core.notices import unreachable
 from marketdata.core.schema import attach_provenance
 from marketdata.datasets import codes, recipe
@@ -157,26 +157,17 @@ def load(
     settings = get_settings(settings)
     table = _table(table)
     release = release_of(release)
-    try:
-        entry = cache.fetch(
-            source.zip_url(release, settings=settings),
-            key=source.cache_key(release),
-            settings=settings,
-            refresh=refresh,
-            check=source.check_zip,
-        )
-    except ContactRequired:
-        raise
-    except FetchError as err:
-        by_hand = cache.lookup(
-            source.cache_key(release, source.TABLES[table].file), settings=settings
-        )
-        if by_hand is not None:
-            return _parsed(by_hand, table, release, settings)
-        if release != bundled.release() or table not in bundled.TABLES:
-            raise
-        return _bundled(table, str(err).splitlines()[0], settings)
-    return _parsed(entry, table, release, settings)
+    key = source.cache_key(release)
+    file = recipe.File(key, source.zip_url(release, settings=settings), source.check_zip)
+    got = recipe.reach([file], settings=settings, refresh=refresh)
+    if not isinstance(got, recipe.Missed):
+        return _parsed(got[key], table, release, settings)
+    by_hand = cache.lookup(source.cache_key(release, source.TABLES[table].file), settings=settings)
+    if by_hand is not None:
+        return _parsed(by_hand, table, release, settings)
+    if release != bundled.release() or table not in bundled.TABLES:
+        raise got.error
+    return _bundled(table, got.reason, settings)
 
 
 def profile(

@@ -12,13 +12,10 @@ attribution O*NET asks for (``attribution``): show it wherever the text is shown
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
 
 from marketdata.core.config import Settings, get_settings
-from marketdata.core.errors import OfflineDataWarning
-from marketdata.core.notices import warn_once
-from marketdata.datasets import onet
+from marketdata.datasets import onet, recipe
 
 _NUMBERS = {"One": 1, "Two": 2, "Three": 3, "Four": 4, "Five": 5}
 
@@ -81,8 +78,7 @@ def profile(
         O*NET has no such occupation (lists the closest codes).
     """
     settings = get_settings(settings)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", OfflineDataWarning)
+    with recipe.one_warning("O*NET profile"):  # one warning for the six tables
         tables = {
             name: onet.load(name, release=release, settings=settings)
             for name in (
@@ -94,8 +90,6 @@ def profile(
                 "alternate_titles",
             )
         }
-    if caught:  # one warning for the six tables
-        warn_once("O*NET profile", str(caught[0].message), OfflineDataWarning)
     occupations = tables["occupations"]
     code = onet.find(occupation, occupations=occupations)
     row = occupations[occupations["onet_code"] == code].iloc[0]

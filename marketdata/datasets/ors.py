@@ -23,15 +23,11 @@ import pandas as pd
 from marketdata.bundled import context_bundle as context
 from marketdata.core.config import Settings, get_settings
 from marketdata.core.errors import (
-    ContactRequired,
-    FetchError,
     InputValueError,
-    OfflineDataWarning,
     UnknownRelease,
 )
-from marketdata.core.notices import warn_once
 from marketdata.core.schema import attach_provenance, provenance_of
-from marketdata.datasets import codes
+from marketdata.datasets import codes, recipe
 from marketdata.io import cache
 from marketdata.sources import ors_workbooks as source
 
@@ -53,13 +49,14 @@ MEASURES: dict[str, str] = {
 
 
 def _from_entry(entry: cache.CachedFile, settings: Settings) -> pd.DataFrame:
-    name = f"ors/credentials-{entry.sha256[:16]}"
-    frame = cache.read_parquet(name, inputs=[entry], settings=settings)
-    if frame is None:
+    def parse() -> pd.DataFrame:
         parsed = source.parse_workbook(entry.path, source=entry.url)
         frame = source.credentials(parsed)
         frame.attrs = {k: parsed.attrs[k] for k in ("release", "year", "released")}
-        cache.write_parquet(frame, name, inputs=[entry], settings=settings)
+        return frame
+
+    name = f"ors/credentials-{entry.sha256[:16]}"
+    frame = recipe.cached_frame(name, [entry], parse, settings=settings)
     release = str(frame.attrs.get("release") or frame["release"].iloc[0])
     return attach_provenance(
         frame, [entry.provenance(program=PROGRAM, release=release.removeprefix("ORS "))]
@@ -87,31 +84,34 @@ def _bundled_year() -> int:
 
 
 def _bundled(reason: str) -> pd.DataFrame:
-    frame = context.read("ors")
-    warn_once(
+    return recipe.bundled_instead(
         PROGRAM,
-        f"Using the bundled ORS credential estimates of {frame['release'].iloc[0]}.",
-        OfflineDataWarning,
+        lambda: context.read("ors"),
+        reason,
+        what=None,
+        name=lambda frame: f"ORS credential estimates of {frame['release'].iloc[0]}",
     )
-    return attach_provenance(frame, [p | {"note": reason} for p in provenance_of(frame)])
 
 
 def _timeseries(settings: Settings, refresh: bool) -> pd.DataFrame:
-    entries = {
-        name: cache.fetch(
+    files = [
+        recipe.File(
+            f"or/{name}",
             f"{settings.bls_download_url}/pub/time.series/or/{name}",
-            key=f"or/{name}",
-            settings=settings,
-            refresh=refresh,
-            check=source.flat_file_check(name),
+            source.flat_file_check(name),
         )
         for name in source.TIMESERIES_FILES
-    }
-    parsed = source.parse_timeseries({n: e.path for n, e in entries.items()}, source="or")
-    frame = source.credentials(parsed)
-    release = parsed.attrs["release"].removeprefix("ORS ")
+    ]
+    entries = list(recipe.fetch(files, settings=settings, refresh=refresh).values())
+
+    def parse() -> pd.DataFrame:
+        paths = {e.key.removeprefix("or/"): e.path for e in entries}
+        return source.credentials(source.parse_timeseries(paths, source="or"))
+
+    frame = recipe.cached_frame("or/credentials", entries, parse, settings=settings)
+    release = frame.attrs["release"].removeprefix("ORS ")
     return attach_provenance(
-        frame, [e.provenance(program=PROGRAM, release=release) for e in entries.values()]
+        frame, [e.provenance(program=PROGRAM, release=release) for e in entries]
     )
 
 
@@ -153,23 +153,16 @@ def load_credentials(
             return _from_entry(entry, settings)
     if via == "timeseries":
         return _timeseries(settings, refresh)
-    try:
-        entry = cache.fetch(
-            source.workbook_url(settings=settings),
-            key=source.workbook_key(),
-            settings=settings,
-            refresh=refresh,
-            check=source.workbook_check,
-        )
-    except ContactRequired:
-        raise
-    except FetchError as err:
+    key = source.workbook_key()
+    file = recipe.File(key, source.workbook_url(settings=settings), source.workbook_check)
+    got = recipe.reach([file], settings=settings, refresh=refresh)
+    if isinstance(got, recipe.Missed):
         entry = _hand_added(settings) if year is None else None
         if entry is not None and _year_of(entry) >= _bundled_year():
             return _from_entry(entry, settings)
-        frame = _bundled(f"BLS could not be reached ({str(err).splitlines()[0]})")
+        frame = _bundled(f"BLS could not be reached ({got.reason})")
     else:
-        frame = _from_entry(entry, settings)
+        frame = _from_entry(got[key], settings)
     if (
         year is not None
         and int(frame.attrs.get("year") or frame["release"].iloc[0].split()[1]) != year

@@ -36,13 +36,11 @@ from marketdata.core.errors import (
     ContactRequired,
     FetchError,
     InputValueError,
-    OfflineDataWarning,
     OfflineError,
     UnknownRelease,
 )
-from marketdata.core.notices import warn_once
 from marketdata.core.schema import attach_provenance
-from marketdata.datasets import codes_groups
+from marketdata.datasets import codes_groups, recipe
 from marketdata.io import cache
 from marketdata.io.cache import CachedFile
 from marketdata.sources import ep
@@ -133,34 +131,26 @@ def _locate(
     """Find (downloading if needed) the file that holds ``round_``'s tables."""
     current_url = templates["current"].format(www=settings.bls_www_url)
 
-    def current() -> _Located:
-        entry = cache.fetch(
-            current_url,
-            key=CURRENT_KEY,
-            settings=settings,
-            refresh=refresh,
-            check=ep.check_projections_workbook,
-        )
-        return _Located(entry, "workbook")
+    def current() -> _Located | recipe.Missed:
+        file = recipe.File(CURRENT_KEY, current_url, ep.check_projections_workbook)
+        got = recipe.reach([file], settings=settings, refresh=refresh)
+        return got if isinstance(got, recipe.Missed) else _Located(got[CURRENT_KEY], "workbook")
 
     if round_ == "latest":
-        try:
-            return current()
-        except ContactRequired:
-            raise
-        except FetchError as err:
-            cached = rounds_cached(settings=settings)
-            if not cached or ep.round_years(cached[-1]) < ep.round_years(bundled.round_()):
-                raise  # the bundled round is newer: load() uses it
-            fallback = cached[-1]
-            logger.info("could not get BLS's current occupation.xlsx (%s)", err)
-            warn_once(
-                PROGRAM,
-                "BLS's current Employment Projections could not be had; using the newest "
-                f"round in the cache, {fallback}.",
-                OfflineDataWarning,
-            )
-            return _locate(fallback, refresh=False, templates=templates, settings=settings)
+        located = current()
+        if not isinstance(located, recipe.Missed):
+            return located
+        cached = rounds_cached(settings=settings)
+        if not cached or ep.round_years(cached[-1]) < ep.round_years(bundled.round_()):
+            raise located.error  # the bundled round is newer: load() uses it
+        fallback = cached[-1]
+        logger.info("could not get BLS's current occupation.xlsx (%s)", located.error)
+        recipe.say_instead(
+            PROGRAM,
+            "BLS's current Employment Projections could not be had",
+            f"the newest round in the cache, {fallback}",
+        )
+        return _locate(fallback, refresh=False, templates=templates, settings=settings)
 
     wanted = _check_round(round_)
     entry = cache.lookup(_hand_key(wanted), settings=settings)
@@ -170,28 +160,23 @@ def _locate(
     if entry is not None and not refresh and _round_of(_Located(entry, "workbook")) == wanted:
         return _Located(entry, "workbook")
     archive_url = templates["archive"].format(www=settings.bls_www_url, round=wanted)
-    problems = []
-    try:
-        entry = cache.fetch(
-            archive_url,
-            key=f"ep/projections-archive/{wanted}.zip",
-            settings=settings,
-            refresh=refresh,
-            check=ep.check_archive,
-        )
-        return _Located(entry, "archive")
-    except FetchError as err:
-        if not isinstance(err, OfflineError) and err.status != 404:
-            raise
-        problems.append(str(err).splitlines()[0])
+    key = f"ep/projections-archive/{wanted}.zip"
+    archive = recipe.reach(
+        [recipe.File(key, archive_url, ep.check_archive)], settings=settings, refresh=refresh
+    )
+    if not isinstance(archive, recipe.Missed):
+        return _Located(archive[key], "archive")
+    if not isinstance(archive.error, OfflineError) and archive.error.status != 404:
+        raise archive.error
+    problems = [archive.reason]
     # The current round is not in the archive yet: it is the current workbook.
-    try:
-        located = current()
-        if _round_of(located) == wanted:
-            return located
+    located = current()
+    if isinstance(located, recipe.Missed):
+        problems.append(located.reason)
+    elif _round_of(located) == wanted:
+        return located
+    else:
         problems.append(f"BLS's current occupation.xlsx is the {_round_of(located)} round")
-    except FetchError as err:
-        problems.append(str(err).splitlines()[0])
     entry = cache.lookup(csv_key(wanted), settings=settings)
     if entry is not None:
         return _Located(entry, "csv")
@@ -408,9 +393,22 @@ def _where(
     except (FetchError, UnknownRelease) as err:
         if not bundled.fits(round_):
             raise
-        bundled.say_used(table, err)
-        return Located(round_, table, None)
-    return Located(round_, table, located)
+        missed: FetchError | UnknownRelease = err
+    else:
+        return Located(round_, table, located)
+    bundled.check_table(table, missed)
+    info = bundled.manifest()
+    logger.info(
+        "BLS's Employment Projections could not be had (%s); using the bundled %s round "
+        "(BLS's occupation.xlsx retrieved %s)",
+        str(missed).splitlines()[0],
+        info["round"],
+        info["retrieved"],
+    )
+    recipe.say_instead(
+        PROGRAM, None, f"the bundled {info['round']} round of the Employment Projections"
+    )
+    return Located(round_, table, None)
 
 
 def _parquet_name(located: _Located, table: str) -> str:
@@ -420,15 +418,13 @@ def _parquet_name(located: _Located, table: str) -> str:
 def _load_located(
     located: _Located, round_: str, table: str, *, settings: Settings
 ) -> pd.DataFrame:
-    name = _parquet_name(located, table)
-    frame = cache.read_parquet(name, inputs=[located.file], settings=settings)
-    if frame is None:
+    def parse() -> pd.DataFrame:
         frame = _parse(located, table)
         release = str(frame["round"].iloc[0])
-        attach_provenance(frame, [located.file.provenance(program=PROGRAM, release=release)])
-        cache.write_parquet(
-            frame, name, inputs=[located.file], settings=settings, index=ep.code_frame(frame)
-        )
+        return attach_provenance(frame, [located.file.provenance(program=PROGRAM, release=release)])
+
+    name = _parquet_name(located, table)
+    frame = recipe.cached_frame(name, [located.file], parse, settings=settings, index=ep.code_frame)
     _check_round_of(located, round_, str(frame["round"].iloc[0]))
     return frame
 

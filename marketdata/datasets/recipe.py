@@ -1,27 +1,38 @@
 """The one way a dataset is loaded: published file → cache → parser → Parquet → provenance.
 
-Every loader describes its dataset as a :class:`Recipe` (where the agency publishes the file,
-its cache key and download check, the parser that turns the cached file into a frame, the
-release it names and the bundled frame that stands in offline) and calls :func:`load`:
+A dataset whose frame is parsed from one published file describes itself as a :class:`Recipe`
+(where the agency publishes the file, its cache key and download check, the parser, the
+release it names, the bundled frame that stands in) and calls :func:`load`:
 
-1. the file is fetched into the cache, or found there (:func:`marketdata.io.cache.fetch`
-   revalidates it and checks every download before it enters);
+1. the file is fetched into the cache, or found there (:func:`fetch`; the cache revalidates
+   it and checks every download before it enters);
 2. the parsed frame is read from its Parquet, which is tied to the SHA-256 of the file and
-   verified before use, or parsed once and written;
-3. provenance (program, release, address, retrieval date, SHA-256) goes into ``df.attrs``;
+   verified before use, or parsed once and written (:func:`cached_frame`);
+3. provenance (program, release, address, retrieval date, SHA-256) of the cache entry as it
+   is now goes into ``df.attrs``;
 4. when the agency can't be reached, or a cached file no longer parses, the bundled frame is
-   used with one :class:`~marketdata.core.errors.OfflineDataWarning` per source and process; the
-   reason stays in the provenance's ``note``. A 403 is a setting to fix and always raises.
+   used (:func:`bundled_instead`). A 403 is a setting to fix and always raises.
 
-Loaders whose files need more than one step to find (OEWS releases, projection rounds) use the
-same pieces: :func:`cached_frame` and :func:`bundled_instead`.
+Datasets read from several files, or whose bundled frame answers only some requests (OEWS
+releases, projection rounds, CPS tables), use the same pieces: :class:`File` and
+:func:`fetch` or :func:`reach` for the downloads, :func:`cached_frame` for the Parquet,
+:func:`bundled_instead` or :func:`say_instead` for the fallback.
+
+The fallback rule lives here alone: whatever stands in for what the agency could not give is
+said in one :class:`~marketdata.core.errors.OfflineDataWarning` per source and process
+(:func:`marketdata.core.notices.warn_once`; a page built of several loads says them as one
+with :func:`one_warning`), and a bundled frame's provenance says ``bundled`` and keeps the
+reason in its ``note``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from marketdata.core.config import Settings, get_settings
 from marketdata.core.errors import (
@@ -37,7 +48,58 @@ from marketdata.io import cache
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Recipe", "bundled_instead", "cached_frame", "load"]
+__all__ = [
+    "File",
+    "Missed",
+    "Recipe",
+    "bundled_instead",
+    "cached_frame",
+    "fetch",
+    "load",
+    "one_warning",
+    "reach",
+    "say_instead",
+]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class File:
+    """One published file a dataset is read from, and its entry in the cache.
+
+    Attributes
+    ----------
+    key
+        Its cache key, e.g. ``"oe/oe.area"``.
+    url
+        Where the agency publishes it.
+    check
+        What a download must pass before it enters the cache.
+    elsewhere
+        Other addresses of the same file, tried in order while the one before answers 404.
+    optional
+        The dataset is read without it when it cannot be had (e.g. footnotes that only
+        explain gaps): :func:`fetch` leaves it out instead of raising.
+    """
+
+    key: str
+    url: str
+    check: cache.Check | None = None
+    elsewhere: tuple[str, ...] = ()
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Missed:
+    """Why a dataset's files could not be had: the download's error, kept for the fallback."""
+
+    error: FetchError
+
+    @property
+    def reason(self) -> str:
+        """The error's first line, as a provenance record's ``note`` keeps it."""
+        return str(self.error).splitlines()[0]
 
 
 @dataclass(frozen=True)
@@ -47,7 +109,7 @@ class Recipe:
     Attributes
     ----------
     program
-        The program provenance names, e.g. ``"CPI"``, ``"BEA"``, ``"O*NET"``.
+        The program provenance names, e.g. ``"CPI"``, ``"BEA"``, ``"CPS"``.
     agency
         Who publishes it, for the offline warning: ``"BLS"``, ``"BEA"``, ``"O*NET"``.
     source
@@ -60,7 +122,8 @@ class Recipe:
     frame_name
         The Parquet frame's name in the cache, e.g. ``"cpi/CUUR0000SA0-annual"``.
     parse
-        The cached file's path and address in, the tidy frame out (a ``sources`` parser).
+        The cached file in, the tidy frame out (a ``sources`` parser); its ``attrs`` are
+        kept with the Parquet.
     release
         The release the parsed frame holds, as provenance names it.
     check
@@ -70,6 +133,9 @@ class Recipe:
     bundled_name
         How the offline warning names the bundled frame (``"CPI-U annual averages
         (1913-2025)"``); ``source`` when not given.
+    stale
+        Why the parsed frame gives way to the bundled one (it is older), or None when it
+        does not.
     """
 
     program: str
@@ -83,6 +149,85 @@ class Recipe:
     check: cache.Check | None = None
     bundled: Callable[[], pd.DataFrame] | None = None
     bundled_name: Callable[[pd.DataFrame], str] | None = None
+    stale: Callable[[pd.DataFrame], str | None] | None = None
+
+
+def _fetch_one(file: File, settings: Settings, refresh: bool) -> cache.CachedFile:
+    """``file`` in the cache, from the first of its addresses that does not answer 404."""
+    *tried, last = (file.url, *file.elsewhere)
+    for url in tried:
+        try:
+            return cache.fetch(
+                url, key=file.key, settings=settings, refresh=refresh, check=file.check
+            )
+        except FetchError as err:
+            if err.status != 404:
+                raise
+            logger.info("%s: 404, trying the next location", url)
+    return cache.fetch(last, key=file.key, settings=settings, refresh=refresh, check=file.check)
+
+
+def fetch(
+    files: Iterable[File], *, settings: Settings | None = None, refresh: bool = False
+) -> dict[str, cache.CachedFile]:
+    """The ``files`` in the cache by key, each downloaded if missing (in the order given).
+
+    Parameters
+    ----------
+    files
+        The dataset's files; an optional one that cannot be had is left out.
+    settings
+        Base URLs, the cache folder, offline mode.
+    refresh
+        Ask the agency whether each file changed (conditional requests).
+
+    Returns
+    -------
+    dict
+        Cache key -> :class:`~marketdata.io.cache.CachedFile`, verified.
+
+    Raises
+    ------
+    ContactRequired
+        The agency refused the download (403).
+    FetchError, OfflineError
+        A file could not be downloaded and is not cached.
+    SourceFormatError
+        A downloaded file is not the one expected (nothing enters the cache).
+    """
+    settings = get_settings(settings)
+    found = {}
+    for file in files:
+        try:
+            found[file.key] = _fetch_one(file, settings, refresh)
+        except (FetchError, SourceFormatError) as err:
+            if not file.optional or isinstance(err, ContactRequired):
+                raise
+            logger.info("no %s (%s); reading the dataset without it", file.key, err)
+    return found
+
+
+def reach(
+    files: Iterable[File], *, settings: Settings | None = None, refresh: bool = False
+) -> dict[str, cache.CachedFile] | Missed:
+    """The ``files`` as :func:`fetch` gives them, or why they could not be had.
+
+    A 403 (:class:`~marketdata.core.errors.ContactRequired`) and a download that is not the
+    file expected (:class:`~marketdata.core.errors.SourceFormatError`) still raise: neither is
+    fixed by using something else.
+
+    Returns
+    -------
+    dict or Missed
+        The cached files by key, or the :class:`Missed` that says why the agency could not
+        give them (offline, unreachable, not published).
+    """
+    try:
+        return fetch(files, settings=settings, refresh=refresh)
+    except ContactRequired:
+        raise
+    except FetchError as err:
+        return Missed(err)
 
 
 def cached_frame(
@@ -91,7 +236,11 @@ def cached_frame(
     parse: Callable[[], pd.DataFrame],
     *,
     settings: Settings,
-    **read: object,
+    filters: Any = None,
+    pick: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    index: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    parts: int = 1,
+    row_group_size: int = 65536,
 ) -> pd.DataFrame:
     """The frame ``name`` parsed from ``inputs``: its verified Parquet, or parsed and written.
 
@@ -105,25 +254,54 @@ def cached_frame(
         Parses the frame (called only when no current Parquet exists).
     settings
         Where the cache is.
-    **read
-        ``columns`` or ``filters`` for the Parquet read; the frame is then parsed whole and
-        written, and what was asked read back.
+    filters
+        The rows a Parquet read keeps (pyarrow's filters); given with ``pick``.
+    pick
+        The same rows taken from a frame just parsed, which is written whole.
+    index
+        The text columns stored beside the Parquet for
+        :func:`marketdata.io.cache.read_index`, from the parsed frame.
+    parts, row_group_size
+        How the Parquet is written (:func:`marketdata.io.cache.write_parquet`).
 
     Returns
     -------
     DataFrame
-        With the provenance ``parse`` attached.
+        With the ``attrs`` ``parse`` gave it.
     """
-    frame = cache.read_parquet(name, inputs=inputs, settings=settings, **read)
+    frame = cache.read_parquet(name, inputs=inputs, settings=settings, filters=filters)
     if frame is not None:
         return frame
     frame = parse()
-    cache.write_parquet(frame, name, inputs=inputs, settings=settings)
-    if read:
-        again = cache.read_parquet(name, inputs=inputs, settings=settings, **read)
-        if again is not None:
-            return again
-    return frame
+    cache.write_parquet(
+        frame,
+        name,
+        inputs=inputs,
+        settings=settings,
+        row_group_size=row_group_size,
+        parts=parts,
+        index=index(frame) if index is not None else None,
+    )
+    if pick is None:
+        return frame
+    return attach_provenance(pick(frame), provenance_of(frame))
+
+
+def say_instead(source: str, what: str | None, used: str) -> None:
+    """Say once per process, in one short sentence, that ``used`` stands in for ``source``.
+
+    Parameters
+    ----------
+    source
+        The warning's key: what it is about (``"EP"``, ``"CPI-U annual averages"``).
+    what
+        Why, in the warning's opening words (``"Offline mode is on"``); None when the
+        sentence starts at "Using".
+    used
+        What stands in: ``"the bundled 2024-34 round of the Employment Projections"``.
+    """
+    sentence = f"{what}; using {used}." if what else f"Using {used}."
+    warn_once(source, sentence, OfflineDataWarning)
 
 
 def bundled_instead(
@@ -131,7 +309,7 @@ def bundled_instead(
     bundled: Callable[[], pd.DataFrame],
     reason: str,
     *,
-    what: str,
+    what: str | None,
     name: Callable[[pd.DataFrame], str] | None = None,
 ) -> pd.DataFrame:
     """The bundled frame, said once per process in one short sentence.
@@ -145,7 +323,7 @@ def bundled_instead(
     reason
         Why: the download's error or the parser's, kept in each provenance record's ``note``.
     what
-        The warning's opening words, e.g. ``"Offline mode is on"``.
+        The warning's opening words, e.g. ``"Offline mode is on"`` (see :func:`say_instead`).
     name
         How the warning names the bundled frame; ``source`` when not given.
 
@@ -156,8 +334,25 @@ def bundled_instead(
     """
     frame = bundled()
     named = name(frame) if name is not None else source
-    warn_once(source, f"{what}; using the bundled {named}.", OfflineDataWarning)
+    say_instead(source, what, f"the bundled {named}")
     return attach_provenance(frame, [p | {"note": reason} for p in provenance_of(frame)])
+
+
+@contextmanager
+def one_warning(source: str) -> Iterator[None]:
+    """Inside, the loads' :class:`~marketdata.core.errors.OfflineDataWarning` are held back;
+    the first is then said once per process as ``source``'s (a page built of several loads
+    says its bundled data once, even when each load has said it before). Other warnings
+    pass as they were."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", OfflineDataWarning)
+        yield
+    offline = [w for w in caught if issubclass(w.category, OfflineDataWarning)]
+    for w in caught:
+        if w not in offline:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if offline:
+        warn_once(source, str(offline[0].message), OfflineDataWarning)
 
 
 def load(
@@ -189,43 +384,34 @@ def load(
         The cached file does not parse and nothing is bundled.
     """
     settings = get_settings(settings)
-    try:
-        entry = cache.fetch(
-            recipe.url(settings),
-            key=recipe.key,
-            settings=settings,
-            refresh=refresh,
-            check=recipe.check,
-        )
-    except ContactRequired:
-        raise
-    except FetchError as err:
-        if recipe.bundled is None:
-            raise
-        failed: str | None = str(err).splitlines()[0]
+    bundled = recipe.bundled
+    file = File(recipe.key, recipe.url(settings), recipe.check)
+    got = reach([file], settings=settings, refresh=refresh)
+    if isinstance(got, Missed):
+        if bundled is None:
+            raise got.error
         what = unreachable(settings.offline, recipe.agency)
+        return bundled_instead(
+            recipe.source, bundled, got.reason, what=what, name=recipe.bundled_name
+        )
+    entry = got[recipe.key]
+    try:
+        frame = cached_frame(
+            recipe.frame_name, [entry], lambda: recipe.parse(entry), settings=settings
+        )
+    except SourceFormatError as err:
+        if bundled is None:
+            raise
+        failed = str(err).splitlines()[0]
     else:
         failed = None
     if failed is not None:  # outside the handler: nothing of it is chained to what follows
-        return bundled_instead(
-            recipe.source, recipe.bundled, failed, what=what, name=recipe.bundled_name
-        )
-
-    def parse() -> pd.DataFrame:
-        frame = recipe.parse(entry)
-        provenance = entry.provenance(program=recipe.program, release=recipe.release(frame))
-        return attach_provenance(frame, [provenance])
-
-    try:
-        return cached_frame(recipe.frame_name, [entry], parse, settings=settings)
-    except SourceFormatError as err:
-        if recipe.bundled is None:
-            raise
-        reason = str(err).splitlines()[0]
-    return bundled_instead(
-        recipe.source,
-        recipe.bundled,
-        reason,
-        what=f"The cached {recipe.key} does not parse",
-        name=recipe.bundled_name,
-    )
+        what = f"The cached {recipe.key} does not parse"
+        return bundled_instead(recipe.source, bundled, failed, what=what, name=recipe.bundled_name)
+    release = recipe.release(frame)
+    frame = attach_provenance(frame, [entry.provenance(program=recipe.program, release=release)])
+    why = recipe.stale(frame) if recipe.stale is not None else None
+    if why is not None and bundled is not None:
+        what = unreachable(settings.offline, recipe.agency)
+        return bundled_instead(recipe.source, bundled, why, what=what, name=recipe.bundled_name)
+    return frame

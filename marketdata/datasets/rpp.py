@@ -20,9 +20,8 @@ from datetime import datetime
 import pandas as pd
 
 from marketdata.bundled import context_bundle as context
-from marketdata.core.config import Settings, get_settings
-from marketdata.core.errors import ContactRequired, FetchError, InputValueError
-from marketdata.core.notices import unreachable
+from marketdata.core.config import Settings
+from marketdata.core.errors import InputValueError
 from marketdata.core.schema import attach_provenance
 from marketdata.datasets import recipe
 from marketdata.io import cache
@@ -68,31 +67,41 @@ def load(
     OfflineDataWarning
         BEA could not be reached and the table is not cached: bundled values are used.
     """
-    settings = get_settings(settings)
-    table = _table(table)
-    try:
-        entry = cache.fetch(
-            bea_rpp.zip_url(table, settings=settings),
-            key=bea_rpp.cache_key(table),
-            settings=settings,
-            refresh=refresh,
-            check=bea_rpp.checker(table),
+    return recipe.load(_recipe(_table(table)), settings=settings, refresh=refresh)
+
+
+def _recipe(table: str) -> recipe.Recipe:
+    """BEA's zip of ``table``: its all-items rows, or the bundled ones."""
+
+    def parse(entry: cache.CachedFile) -> pd.DataFrame:
+        return bea_rpp.all_items(bea_rpp.parse(entry.path, source=entry.url))
+
+    def stale(frame: pd.DataFrame) -> str | None:
+        updated = frame.attrs["updated"]
+        if _updated(updated) >= _updated(_bundled_updated(table)):
+            return None
+        return (
+            f"the cached {table} (updated {updated}) is older than the bundled one; "
+            "load with refresh=True for BEA's current file"
         )
-    except ContactRequired:
-        raise
-    except FetchError as err:
-        return _bundled(table, str(err).splitlines()[0], settings)
-    parsed = bea_rpp.parse(entry.path, source=entry.url)
-    if _updated(parsed.attrs["updated"]) < _updated(_bundled_updated(table)):
-        return _bundled(
-            table,
-            f"the cached {table} (updated {parsed.attrs['updated']}) is older than the bundled "
-            "one; load with refresh=True for BEA's current file",
-            settings,
-        )
-    frame = bea_rpp.all_items(parsed)
-    release = release_name(table, parsed.attrs["updated"])
-    return attach_provenance(frame, [entry.provenance(program=PROGRAM, release=release)])
+
+    bundled = release_name(table, _bundled_updated(table))
+    return recipe.Recipe(
+        program=PROGRAM,
+        agency="BEA",
+        source=f"{table} regional price parities",
+        url=lambda settings: bea_rpp.zip_url(table, settings=settings),
+        key=bea_rpp.cache_key(table),
+        frame_name=f"bea/{table}-all-items",
+        parse=parse,
+        release=lambda frame: release_name(table, frame.attrs["updated"]),
+        check=bea_rpp.checker(table),
+        bundled=lambda: _bundled(table, bundled),
+        bundled_name=lambda _: (
+            f"{table} price parities (BEA, {bundled.partition(', ')[2] or bundled})"
+        ),
+        stale=stale,
+    )
 
 
 def release_name(table: str, updated: str) -> str:
@@ -110,24 +119,14 @@ def _bundled_updated(table: str) -> str:
     return found[1] if found else ""
 
 
-def _bundled(table: str, reason: str, settings: Settings) -> pd.DataFrame:
-    release = release_name(table, _bundled_updated(table))
-
-    def read() -> pd.DataFrame:
-        frame = context.read("bea_rpp")
-        chosen = [
-            p | {"release": release} for p in frame.attrs["provenance"] if table in p["source_url"]
-        ]
-        frame = frame[frame["table"] == table].reset_index(drop=True)
-        return attach_provenance(frame, chosen)
-
-    return recipe.bundled_instead(
-        f"{table} regional price parities",
-        read,
-        reason,
-        what=unreachable(settings.offline, "BEA"),
-        name=lambda _: f"{table} price parities (BEA, {release.partition(', ')[2] or release})",
-    )
+def _bundled(table: str, release: str) -> pd.DataFrame:
+    """The bundled all-items rows of ``table``, their provenance naming ``release``."""
+    frame = context.read("bea_rpp")
+    chosen = [
+        p | {"release": release} for p in frame.attrs["provenance"] if table in p["source_url"]
+    ]
+    frame = frame[frame["table"] == table].reset_index(drop=True)
+    return attach_provenance(frame, chosen)
 
 
 def load_all(*, settings: Settings | None = None, refresh: bool = False) -> pd.DataFrame:

@@ -15,8 +15,7 @@ from marketdata.core import series_id
 from marketdata.core.config import Settings, get_settings
 from marketdata.core.errors import FetchError, UnknownArea
 from marketdata.core.schema import attach_provenance
-from marketdata.datasets import codes
-from marketdata.io import cache
+from marketdata.datasets import codes, recipe
 from marketdata.io.cache import CachedFile
 from marketdata.sources import projections_central as pc
 
@@ -47,20 +46,20 @@ def state_fips(area: str | int) -> str:
 
 
 def _fetch_pages(url: str, key: str, *, refresh: bool, settings: Settings) -> list[CachedFile]:
+    """Every page of the answer at ``url`` in the cache: the first says how many there are."""
     first = f"{url}?items_per_page={pc.ITEMS_PER_PAGE}"
-    files = [cache.fetch(first, key=key, settings=settings, refresh=refresh, check=pc.check_json)]
-    _, total = pc.pager(files[0].path, name=key)
-    for page in range(1, total):
-        files.append(
-            cache.fetch(
-                f"{first}&page={page}",
-                key=key.replace(".json", f".page{page}.json"),
-                settings=settings,
-                refresh=refresh,
-                check=pc.check_json,
-            )
+    files = recipe.fetch(
+        [recipe.File(key, first, pc.check_json)], settings=settings, refresh=refresh
+    )
+    _, total = pc.pager(files[key].path, name=key)
+    pages = [
+        recipe.File(
+            key.replace(".json", f".page{page}.json"), f"{first}&page={page}", pc.check_json
         )
-    return files
+        for page in range(1, total)
+    ]
+    files |= recipe.fetch(pages, settings=settings, refresh=refresh)
+    return list(files.values())
 
 
 def _rows(files: list[CachedFile]) -> list[dict]:
@@ -70,11 +69,22 @@ def _rows(files: list[CachedFile]) -> list[dict]:
     return rows
 
 
-def _longterm(files: list[CachedFile], url: str, *, of: str) -> pd.DataFrame:
+def _longterm(files: list[CachedFile], url: str, *, of: str, settings: Settings) -> pd.DataFrame:
     """The parsed answers, with provenance; an empty frame says so in ``attrs["notes"]``."""
-    frame = pc.parse_longterm(_rows(files), name=url)
-    release = str(frame["round"].dropna().iloc[0]) if frame["round"].notna().any() else "long-term"
-    attach_provenance(frame, [f.provenance(program=STATE_PROGRAM, release=release) for f in files])
+
+    def parse() -> pd.DataFrame:
+        frame = pc.parse_longterm(_rows(files), name=url)
+        rounds = frame["round"].dropna()
+        release = str(rounds.iloc[0]) if len(rounds) else "long-term"
+        sources = [f.provenance(program=STATE_PROGRAM, release=release) for f in files]
+        return attach_provenance(frame, sources)
+
+    if not files:
+        frame = parse()
+    else:
+        frame = recipe.cached_frame(
+            files[0].key.removesuffix(".json"), files, parse, settings=settings
+        )
     if frame.empty:
         frame.attrs["notes"] = [f"Projections Central has no long-term projections for {of}."]
         logger.warning(frame.attrs["notes"][0])
@@ -105,7 +115,7 @@ def state_projections(
         if err.status != 404:
             raise
         files = []
-    return _longterm(files, url, of=name)
+    return _longterm(files, url, of=name, settings=settings)
 
 
 def occupation_across_states(
@@ -119,4 +129,4 @@ def occupation_across_states(
     files = _fetch_pages(
         url, f"projections-central/all-{soc}.json", refresh=refresh, settings=settings
     )
-    return _longterm(files, url, of=soc)
+    return _longterm(files, url, of=soc, settings=settings)
