@@ -83,7 +83,7 @@ def cpi_annual_averages(years: Iterable[int], *, settings: Settings | None = Non
     found: dict[int, float] = {}
     sources: list[dict] = []
     for year in sorted(set(years)):
-        df = api.series([CPI_SERIES], year, year, annualaverage=True, settings=settings)
+        df = api.series([CPI_SERIES], start=year, end=year, annualaverage=True, settings=settings)
         sources += provenance_of(df)
         avg = df.loc[(df["period"] == ANNUAL_AVERAGE) & (df["year"] == year), "value"].dropna()
         if avg.empty:
@@ -120,10 +120,10 @@ def _side(
 
 def observed_change(
     occupation: str,
+    areas: str | int | Iterable[str | int] | None = None,
     *,
     start: str | int,
     end: str | int,
-    areas: Iterable[str | int] | None = None,
     settings: Settings | None = None,
 ) -> pd.DataFrame:
     """Employment and wage change of ``occupation`` from release ``start`` to ``end``, by area.
@@ -132,10 +132,10 @@ def observed_change(
     ----------
     occupation
         SOC code as published in the ``end`` release (``"29-2072"``).
-    start, end
-        Releases (``2013``, ``"May 2021"``).
     areas
         ``"US"``, states, CBSA codes or metro names. Default: the nation and every state.
+    start, end
+        OEWS releases (``2013``, ``"May 2021"``).
 
     Returns
     -------

@@ -73,7 +73,9 @@ def _rows(files: list[CachedFile]) -> list[dict]:
 def _longterm(files: list[CachedFile], url: str, *, of: str) -> pd.DataFrame:
     """The parsed answers, with provenance; an empty frame says so in ``attrs["notes"]``."""
     frame = pc.parse_longterm(_rows(files), name=url)
-    release = str(frame["round"].dropna().iloc[0]) if frame["round"].notna().any() else "long-term"
+    release = (
+        str(frame["release"].dropna().iloc[0]) if frame["release"].notna().any() else "long-term"
+    )
     attach_provenance(frame, [f.provenance(program=STATE_PROGRAM, release=release) for f in files])
     if frame.empty:
         frame.attrs["notes"] = [f"Projections Central has no long-term projections for {of}."]
