@@ -57,10 +57,10 @@ def main() -> None:
                 cache_dir=Path(folder), api_key="k" * 32, bls_api_url=server.url, backoff=0.01
             )
             start = time.perf_counter()
-            df = api.series(ids, 2006, 2025, settings=settings)
+            df = api.series(ids, start=2006, end=2025, settings=settings)
             first = time.perf_counter() - start
             start = time.perf_counter()
-            api.series(ids, 2006, 2025, settings=settings)
+            api.series(ids, start=2006, end=2025, settings=settings)
             cached = time.perf_counter() - start
     finally:
         server.stop()

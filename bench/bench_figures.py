@@ -43,7 +43,7 @@ def figure_makers() -> list[tuple[str, object]]:
 
     occ = rt.occupation(OCCUPATION)
     where = rt.area(AREA)
-    wages = oews.load("latest", occupation=occ.code)
+    wages = oews.load(occ.code, release="latest")
     compared = rt.rows_for(wages, rt.comparison_codes(where, rt.areas([])))
     states = rt.of_type(wages, "state")
     metros = rt.of_type(wages, "metro")
@@ -73,9 +73,7 @@ def figure_makers() -> list[tuple[str, object]]:
     except (AttributeError, MarketdataError):
         pass
     try:
-        by_industry = oews.load(
-            "latest", occupation=occ.code, area="US", industry=oews.ALL_INDUSTRIES
-        )
+        by_industry = oews.load(occ.code, "US", release="latest", industry=oews.ALL_INDUSTRIES)
         top = rt.industry_rows(by_industry).head(10)
         makers.append(("industries", lambda: plots.industries(top)))
     except MarketdataError:

@@ -126,10 +126,8 @@ def main() -> int:
         for _ in range(args.runs):
             raw.append(run_one("baseline", settings.cache_dir))
             ours.append(run_one("parse", settings.cache_dir))
-        warm = [
-            timed(lambda: oews.load(occupation="29-2072", settings=settings))[0] for _ in range(11)
-        ]
-        rows = len(oews.load(occupation="29-2072", settings=settings))
+        warm = [timed(lambda: oews.load("29-2072", settings=settings))[0] for _ in range(11)]
+        rows = len(oews.load("29-2072", settings=settings))
 
     size = data.size / 1e6
     print(

@@ -46,30 +46,37 @@ def main() -> int:
         cache.add_file(path, key=known.key, url=known.url, settings=settings, check=known.check)
     for path in sorted(SHARED.glob("employment_projections_*.csv")):
         projections_csv.load_csv(path, settings=settings)
-    print("rounds:", ", ".join(projections.rounds_cached(settings=settings)))
-    for round_ in ("2021-31", "2024-34"):
+    print("releases:", ", ".join(projections.releases_cached(settings=settings)))
+    for release in ("2021-31", "2024-34"):
         for table in ("projections", "separations"):
             start = time.perf_counter()
-            first = projections.load(round_, table=table, occupation_type="all", settings=settings)
+            first = projections.load(
+                release=release, table=table, occupation_type="all", settings=settings
+            )
             parsed = time.perf_counter() - start
             start = time.perf_counter()
-            projections.load(round_, table=table, occupation_type="all", settings=settings)
+            projections.load(release=release, table=table, occupation_type="all", settings=settings)
             reloaded = time.perf_counter() - start
             print(
-                f"{round_} {table:<11} {len(first):>5} rows  "
+                f"{release} {table:<11} {len(first):>5} rows  "
                 f"parse {parsed:.3f} s  Parquet {reloaded:.3f} s"
             )
-    for round_, csv_name in (("2021-31", "2021-2031"), ("2024-34", "2024-2034_resaved")):
-        book = projections.load(round_, settings=settings).set_index("occupation_code")
+    for release, csv_name in (("2021-31", "2021-2031"), ("2024-34", "2024-2034_resaved")):
+        book = projections.load(release=release, settings=settings).set_index("occupation_code")
         tool = ep.parse_csv(SHARED / f"employment_projections_{csv_name}.csv").set_index(
             "occupation_code"
         )
-        assert set(book.index) == set(tool.index), round_
+        assert set(book.index) == set(tool.index), release
         pd.testing.assert_frame_equal(book.loc[tool.index, COMPARED], tool[COMPARED])
         print(
-            f"{round_}: workbook and CSV agree on {len(tool)} occupations x {len(COMPARED)} columns"
+            f"{release}: workbook and CSV agree on {len(tool)} occupations "
+            f"x {len(COMPARED)} columns"
         )
-    mrs = projections.load("2024-34", settings=settings).set_index("occupation_code").loc["29-2072"]
+    mrs = (
+        projections.load(release="2024-34", settings=settings)
+        .set_index("occupation_code")
+        .loc["29-2072"]
+    )
     assert (mrs["employment_base"], mrs["employment_projected"], mrs["percent_change"]) == (
         194800,
         208600,

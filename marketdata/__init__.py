@@ -2,7 +2,7 @@
 
 The public modules load on first use, so ``import marketdata as md`` is cheap::
 
-    md.oews.load(occupation="29-2072", area="OH")       # OEWS wages and employment
+    md.oews.load("29-2072", "OH")                       # OEWS wages and employment
     md.oews.history("29-2072", "US")                    # every release since 1997, SOC bridged
     md.projections.load()                               # Employment Projections
     md.growth.outlook("29-2072", "US")                  # growth, openings, education

@@ -151,7 +151,7 @@ SOURCES: tuple[Source, ...] = (
                 "oe.data.0.Current": ((b"value\tfootnote_codes", b"valux\tfootnote_codes"),),
             },
         ),
-        lambda s: oews.load(occupation="29-2072", area=["US", "OH"], settings=s),
+        lambda s: oews.load("29-2072", ["US", "OH"], settings=s),
         _oe_anchor,
     ),
     Source(
@@ -245,7 +245,7 @@ SOURCES: tuple[Source, ...] = (
                 "application/zip",
             ),
         ),
-        lambda s: projections.load("2021-31", settings=s),
+        lambda s: projections.load(release="2021-31", settings=s),
     ),
     Source(
         "projections-central",
@@ -273,7 +273,7 @@ SOURCES: tuple[Source, ...] = (
                 XLSX,
             ),
         ),
-        lambda s: cps.certification_table(2025, settings=s),
+        lambda s: cps.certification_table(release=2025, settings=s),
         _cps_anchor,
     ),
     Source(
@@ -305,7 +305,7 @@ SOURCES: tuple[Source, ...] = (
                 "application/json",
             ),
         ),
-        lambda s: api.series(API_IDS, 2025, 2025, settings=s),
+        lambda s: api.series(API_IDS, start=2025, end=2025, settings=s),
     ),
 )
 TARGETS = [(source, f) for source in SOURCES for f in source.files]

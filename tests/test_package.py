@@ -98,4 +98,56 @@ def test_parameters_speak_the_glossary(name: str) -> None:
 
 def test_the_glossary_check_can_fail() -> None:
     assert {"soc", "occupation_code", "geo", "vintage"}.isdisjoint(glossary_parameters())
+    # one word for a vintage: EP's "round" and the API's year range are "release", "start", "end"
+    assert {"round", "start_year", "end_year"}.isdisjoint(glossary_parameters())
     assert {"occupation", "area", "release", "settings"} <= glossary_parameters()
+
+
+#: The positional parameters a public function may take when it takes an occupation or an area.
+OCCUPATIONS = ("occupation", "occupations")
+AREAS = ("area", "areas")
+
+
+def positional_order_problems(fn_name: str, fn: object) -> list[str]:
+    """How ``fn`` breaks "the occupation first, then the area or areas, every other parameter a
+    keyword", and "a release is a keyword" (unless it is the function's only parameter)."""
+    parameters = list(inspect.signature(fn).parameters.values())
+    positional = [
+        p.name
+        for p in parameters
+        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    ]
+    problems = []
+    if set(positional) & {*OCCUPATIONS, *AREAS}:
+        occupation = [n for n in positional if n in OCCUPATIONS][:1]
+        area = [n for n in positional if n in AREAS][:1]
+        if positional != occupation + area:
+            problems.append(f"{fn_name}({', '.join(positional)}, *, ...)")
+    if "release" in positional and len(parameters) > 1:
+        problems.append(f"{fn_name}: release is positional")
+    return problems
+
+
+@pytest.mark.parametrize("name", md.PUBLIC_MODULES)
+def test_occupation_first_then_areas_then_keywords(name: str) -> None:
+    problems = []
+    for fn_name, fn in public_callables(getattr(md, name)).items():
+        if not inspect.isclass(fn):
+            problems += positional_order_problems(fn_name, fn)
+    assert not problems, f"md.{name}: {problems}"
+
+
+def test_the_order_check_can_fail() -> None:
+    def old_load(release="latest", *, area=None, occupation=None): ...
+
+    def area_first(area, occupation): ...
+
+    def year_positional(occupation, area, year): ...
+
+    def areas_keyword_only(occupation, *, areas): ...
+
+    assert positional_order_problems("old_load", old_load) == ["old_load: release is positional"]
+    assert positional_order_problems("area_first", area_first)
+    assert positional_order_problems("year_positional", year_positional)
+    assert not positional_order_problems("areas_keyword_only", areas_keyword_only)
+    assert not positional_order_problems("load", md.oews.load)

@@ -484,11 +484,11 @@ def test_api_request_planning(ids: Any, start: Any, end: Any) -> None:
     names = [*named(ids), *named(start), *named(end)]
     for one in ids if isinstance(ids, list) else []:
         names += named(one)
-    result = ours(lambda: api_limits.plan(ids, start, end, settings=s), *names)
+    result = ours(lambda: api_limits.plan(ids, start=start, end=end, settings=s), *names)
     if isinstance(result, MarketdataError):
         assert isinstance(result, InputValueError)
     else:
-        assert all(q.start_year <= q.end_year for q in result)
+        assert all(q.start <= q.end for q in result)
 
 
 # Series ids (series_id.py) ----------------------------------------------------------------

@@ -131,15 +131,15 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
         )
         projections.load(settings=settings)
         ids = ["OEUN000000000000029207213", "OEUS390000000000029207213"]
-        api.series(ids, 2025, 2025, settings=settings)
+        api.series(ids, start=2025, end=2025, settings=settings)
         for call in (
-            lambda: api.series(ids, 1999, 1999, settings=settings),
+            lambda: api.series(ids, start=1999, end=1999, settings=settings),
             lambda: cache.fetch(server.url + "/refused", key="x/refused", settings=settings),
             lambda: cache.fetch(server.url + "/broken", key="x/broken", settings=settings),
             lambda: cache.fetch(
                 server.url + "/refused", key="x/r2", settings=settings.replace(contact=None)
             ),
-            lambda: oews.load(occupation="no such job", settings=settings),
+            lambda: oews.load("no such job", settings=settings),
         ):
             try:
                 call()

@@ -1,4 +1,4 @@
-"""Bundle one round of BLS's Employment Projections, with the live path's parser.
+"""Bundle one release of BLS's Employment Projections, with the live path's parser.
 
 usage::
 
@@ -6,14 +6,14 @@ usage::
         [--origin TEXT] [--out DIR]
 
 ``WORKBOOK`` is BLS's ``occupation.xlsx`` (https://www.bls.gov/emp/ind-occ-matrix/
-occupation.xlsx) of the round to bundle. Every table it has is parsed by
+occupation.xlsx) of the EP release to bundle. Every table it has is parsed by
 :func:`marketdata.sources.ep.parse_workbook` (what :func:`marketdata.datasets.projections.load` runs on
 a downloaded workbook) and written, summary and line-item rows, to
-``projections-<round>-<table>.parquet``, and the projections table's code index to
-``projections-<round>-codes.tsv``; ``projections_manifest.json`` records the round, the
+``projections-<release>-<table>.parquet``, and the projections table's code index to
+``projections-<release>-codes.tsv``; ``projections_manifest.json`` records the release, the
 workbook's URL, size and SHA-256, the retrieval date (``--retrieved``, default the file's
 modification date), where the copy came from (``--origin``) and how the files were built.
-Bundled files of another round are removed.
+Bundled files of another release are removed.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def build(
     modified = datetime.fromtimestamp(workbook.stat().st_mtime, UTC).date().isoformat()
     info = {
         "program": "EP",
-        "round": round_,
+        "release": round_,
         "base_year": base,
         "projected_year": projected,
         "retrieved": retrieved or modified,
@@ -149,7 +149,7 @@ def build(
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("workbook", type=Path, help="BLS's occupation.xlsx of the round")
+    parser.add_argument("workbook", type=Path, help="BLS's occupation.xlsx of the EP release")
     parser.add_argument("--retrieved", help="date the workbook was retrieved (ISO)")
     parser.add_argument("--origin", help="where this copy of the workbook came from")
     parser.add_argument("--out", type=Path, help="write here instead of the package folder")
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logger.info(
         "EP %s: %s; %s bytes",
-        info["round"],
+        info["release"],
         ", ".join(f"{k} {t['rows']} rows" for k, t in info["tables"].items()),
         sum(t["bytes"] for t in info["tables"].values()),
     )

@@ -111,10 +111,10 @@ def _side(
 
 def observed_change(
     occupation: str,
+    areas: str | int | Iterable[str | int] | None = None,
     *,
     start: str | int,
     end: str | int,
-    areas: Iterable[str | int] | None = None,
     settings: Settings | None = None,
 ) -> pd.DataFrame:
     """Employment and wage change of ``occupation`` from release ``start`` to ``end``, by area.
@@ -123,10 +123,10 @@ def observed_change(
     ----------
     occupation
         SOC code as published in the ``end`` release (``"29-2072"``).
-    start, end
-        Releases (``2013``, ``"May 2021"``).
     areas
         ``"US"``, states, CBSA codes or metro names. Default: the nation and every state.
+    start, end
+        OEWS releases (``2013``, ``"May 2021"``).
 
     Returns
     -------

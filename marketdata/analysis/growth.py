@@ -119,7 +119,7 @@ class Outlook:
     area_name: str
     basis: str
     source: str
-    round: str | None = None
+    release: str | None = None
     base_year: int | None = None
     projected_year: int | None = None
     employment_base: float | None = None
@@ -200,7 +200,7 @@ def outlook(
     occupation: str,
     area: str = "US",
     *,
-    round: str = "latest",
+    release: str = "latest",
     settings: Settings | None = None,
 ) -> Outlook:
     """Projected growth of an occupation, nationally or in a state, metro or nonmetro area.
@@ -218,26 +218,26 @@ def outlook(
         (for a metro spanning states, the state its name lists first), said in ``notes``.
         When the state's projections can't be had (offline and not cached, or unreachable),
         the national outlook, with a note naming the command that fetches the state's.
-    round
-        Projection round of the national figures (``"latest"``, ``"2024-34"``, ...). State
-        projections are the states' current round.
+    release
+        EP release of the national figures (``"latest"``, ``"2024-34"``, ...). State
+        projections are the states' current ones.
 
     Returns
     -------
     Outlook
         Figures in persons; ``growth_category`` in BLS's wording, relative to the all-occupations
-        (``00-0000``) growth of the same round (:func:`growth_category`), for national
-        projections of rounds whose thresholds are documented; None otherwise (see ``notes``).
+        (``00-0000``) growth of the same release (:func:`growth_category`), for national
+        projections of releases whose thresholds are documented; None otherwise (see ``notes``).
     """
     settings = get_settings(settings)
     arguments.one(occupation, "occupation", example="'29-2072'")
     arguments.one(area, "area", example="'US', 'OH' or 'Columbus, OH'")
-    arguments.one(round, "round", example="'latest' or '2024-34'")
+    arguments.one(release, "release", example="'latest' or '2024-34'")
     if str(area).strip().lower() in codes.NATIONAL_NAMES:
-        return _national(occupation, round_=round, settings=settings)
+        return _national(occupation, release=release, settings=settings)
     where = area_of(area, settings=settings)
     if where.type == "national":
-        return _national(occupation, round_=round, settings=settings)
+        return _national(occupation, release=release, settings=settings)
     return _state(occupation, where, settings=settings)
 
 
@@ -247,28 +247,28 @@ def area_of(area: str | int, *, settings: Settings | None = None) -> codes.Area:
     return codes.resolve_area(area, table=oews.area_records(settings=settings))
 
 
-def _national(occupation: str, *, round_: str, settings: Settings) -> Outlook:
-    located = projections.locate(round_, settings=settings)
+def _national(occupation: str, *, release: str, settings: Settings) -> Outlook:
+    located = projections.locate(release=release, settings=settings)
     index = projections.code_index(located, settings=settings)
     if index is not None:  # an unknown occupation is answered before pandas loads
-        index_codes, titles, rounds = zip(*index, strict=True)
-        _position(index_codes, titles, occupation, what=f"BLS Employment Projections {rounds[0]}")
+        index_codes, titles, releases = zip(*index, strict=True)
+        _position(index_codes, titles, occupation, what=f"BLS Employment Projections {releases[0]}")
     frame = projections.read(located, occupation_type="all", settings=settings)
-    row = _find(frame, occupation, what=f"BLS Employment Projections {frame['round'].iloc[0]}")
-    round_name = str(row["round"])
+    row = _find(frame, occupation, what=f"BLS Employment Projections {frame['release'].iloc[0]}")
+    found = str(row["release"])
     total = frame[frame["occupation_code"] == "00-0000"]
     average = float(total["percent_change"].iloc[0]) if len(total) else None
     notes = []
     category = None
     if average is None:
         notes.append("The all-occupations rate is not in this table; no growth category.")
-    elif round_name not in GROWTH_BANDS:
+    elif found not in GROWTH_BANDS:
         notes.append(
-            f"BLS's growth-category thresholds for the {round_name} round are not documented in "
+            f"BLS's growth-category thresholds for the {found} release are not documented in "
             f"marketdata; compare with the all-occupations rate, {average} %."
         )
     else:
-        category = growth_category(_value(row, "percent_change"), round=round_name, average=average)
+        category = growth_category(_value(row, "percent_change"), release=found, average=average)
     if row["occupation_type"] == "Summary":
         notes.append(f"{row['occupation_code']} is a summary (group) row of the matrix.")
     return Outlook(
@@ -277,8 +277,8 @@ def _national(occupation: str, *, round_: str, settings: Settings) -> Outlook:
         area="US",
         area_name="United States",
         basis="projected",
-        source=f"BLS Employment Projections {round_name}",
-        round=round_name,
+        source=f"BLS Employment Projections {found}",
+        release=found,
         **_projection_values(row),
         average_percent_change=average,
         growth_category=category,
@@ -344,26 +344,26 @@ def _national_instead(
         f"{name}'s long-term projections {why}: these are national projections. "
         f"Fetch {name}'s with `{command}`{when}."
     )
-    national = _national(occupation, round_="latest", settings=settings)
+    national = _national(occupation, release="latest", settings=settings)
     return dataclasses.replace(national, notes=(*notes, *national.notes), unavailable=err)
 
 
 def _state_projected(
     row: pd.Series, frame: pd.DataFrame, name: str, notes: list[str], *, settings: Settings
 ) -> Outlook:
-    round_name = str(row["round"])
+    found = str(row["release"])
     total = frame[frame["occupation_code"] == "00-0000"]
     average = float(total["percent_change"].iloc[0]) if len(total) else None
     notes.append(
         f"BLS's growth categories describe national projections; {name}'s all-occupations "
-        f"rate for {round_name} is {average} %."
+        f"rate for {found} is {average} %."
         if average is not None
         else f"{name}'s projections give no all-occupations total."
     )
     education: dict[str, object] = {}
     provenance = list(provenance_of(frame))
     try:
-        national = projections.load(round_name, occupation_type="all", settings=settings)
+        national = projections.load(release=found, occupation_type="all", settings=settings)
         match = national[national["occupation_code"] == row["occupation_code"]]
         if len(match):
             education = {
@@ -371,9 +371,7 @@ def _state_projected(
                 for c in ("typical_education", "work_experience", "training")
             }
             provenance += provenance_of(national)
-            notes.append(
-                f"Education and training: BLS Employment Projections {round_name} (national)."
-            )
+            notes.append(f"Education and training: BLS Employment Projections {found} (national).")
     except MarketdataError as err:
         notes.append(f"Education and training unavailable: {str(err).splitlines()[0]}")
     return Outlook(
@@ -382,8 +380,8 @@ def _state_projected(
         area=str(row["state_code"]),
         area_name=name,
         basis="projected",
-        source=f"{name} long-term projections {round_name} (Projections Central)",
-        round=round_name,
+        source=f"{name} long-term projections {found} (Projections Central)",
+        release=found,
         **_projection_values(row),
         average_percent_change=average,
         notes=tuple(notes),

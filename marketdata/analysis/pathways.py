@@ -95,7 +95,7 @@ def _growth_columns(
     """Percent change, openings and where they come from, per row: the state's projections
     where they list the occupation, else the nation's."""
     nation = national.drop_duplicates("occupation_code").set_index("occupation_code")
-    label = f"national, BLS Employment Projections {national['round'].iloc[0]}"
+    label = f"national, BLS Employment Projections {national['release'].iloc[0]}"
     out = {
         "percent_change": code.map(nation["percent_change"]),
         "openings_annual": code.map(nation["openings_annual"]),
@@ -104,12 +104,12 @@ def _growth_columns(
     if state is not None:
         listed = state.drop_duplicates("occupation_code").set_index("occupation_code")
         name = series_id.STATES[where.state_code][1]
-        round_ = listed["round"].dropna().iloc[0] if listed["round"].notna().any() else ""
+        release = listed["release"].dropna().iloc[0] if listed["release"].notna().any() else ""
         in_state = code.isin(listed.index)
         for column in ("percent_change", "openings_annual"):
             out[column] = code.map(listed[column]).where(in_state, out[column])
         out["growth_source"] = out["growth_source"].mask(
-            in_state, f"{name}, long-term projections {round_}".strip()
+            in_state, f"{name}, long-term projections {release}".strip()
         )
     return out
 

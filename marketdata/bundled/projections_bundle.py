@@ -1,17 +1,17 @@
-"""The bundled Employment Projections: the tables of one round of BLS's ``occupation.xlsx``.
+"""The bundled Employment Projections: the tables of one release of BLS's ``occupation.xlsx``.
 
 Used by :func:`marketdata.datasets.projections.load` when BLS cannot be reached (or offline mode is on)
-and the round is not cached, with an :class:`~marketdata.core.errors.OfflineDataWarning`; its
+and the release is not cached, with an :class:`~marketdata.core.errors.OfflineDataWarning`; its
 provenance says ``bundled``. Files in this folder:
 
-- ``projections-<round>-<table>.parquet``: the tidy frame :func:`marketdata.sources.ep.
-  parse_workbook` returns for each table the round's workbook has (summary and line-item rows),
+- ``projections-<release>-<table>.parquet``: the tidy frame :func:`marketdata.sources.ep.
+  parse_workbook` returns for each table the release's workbook has (summary and line-item rows),
   exactly as parsed (the builder checks that each file reads back equal to the parse).
-- ``projections-<round>-codes.tsv``: the projections table's code index
-  (:data:`marketdata.sources.ep.CODE_COLUMNS`: every row's code, title and round, in order),
+- ``projections-<release>-codes.tsv``: the projections table's code index
+  (:data:`marketdata.sources.ep.CODE_COLUMNS`: every row's code, title and release, in order),
   tab-separated as the snapshot's lookup tables, so that an occupation is looked up without
   pandas or pyarrow.
-- ``projections_manifest.json``: the round, BLS's workbook (URL, size, SHA-256, where the copy
+- ``projections_manifest.json``: the release, BLS's workbook (URL, size, SHA-256, where the copy
   came from), the retrieval date, how the files were built, and per table its file, sheet,
   title and footnotes.
 
@@ -37,14 +37,14 @@ HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "projections_manifest.json"
 
 
-def file_name(round_: str, table: str) -> str:
+def file_name(release: str, table: str) -> str:
     """Name of a bundled table's file: ``projections-2024-34-separations.parquet``."""
-    return f"projections-{round_}-{table}.parquet"
+    return f"projections-{release}-{table}.parquet"
 
 
-def codes_name(round_: str) -> str:
+def codes_name(release: str) -> str:
     """Name of the bundled code index: ``projections-2024-34-codes.tsv``."""
-    return f"projections-{round_}-codes.tsv"
+    return f"projections-{release}-codes.tsv"
 
 
 def _manifest() -> dict[str, Any]:
@@ -57,12 +57,12 @@ def manifest() -> dict[str, Any]:
 
 
 def round_() -> str:
-    """The bundled projection round, e.g. ``"2024-34"``."""
-    return str(_manifest()["round"])
+    """The bundled EP release, e.g. ``"2024-34"``."""
+    return str(_manifest()["release"])
 
 
 def tables() -> list[str]:
-    """The table kinds bundled (those the round's workbook has)."""
+    """The table kinds bundled (those the release's workbook has)."""
     return list(_manifest()["tables"])
 
 
@@ -70,7 +70,7 @@ def provenance() -> Provenance:
     """Where the bundled tables come from: BLS's workbook, marked ``bundled``."""
     info = _manifest()
     return bundled_provenance(
-        info["program"], info["source"], release=info["round"], retrieved=info["retrieved"]
+        info["program"], info["source"], release=info["release"], retrieved=info["retrieved"]
     )
 
 
@@ -102,7 +102,7 @@ def code_index() -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
 
 
 def fits(wanted: str) -> bool:
-    """Whether the bundled tables answer a request for round ``wanted``."""
+    """Whether the bundled tables answer a request for EP release ``wanted``."""
     if wanted == "latest":
         return True
     from marketdata.sources import ep
@@ -114,13 +114,13 @@ def fits(wanted: str) -> bool:
 
 
 def check_table(table: str, reason: FetchError | UnknownRelease) -> None:
-    """OfflineError if the bundled round has no ``table``, BLS having failed to give the
-    round for ``reason``."""
+    """OfflineError if the bundled release has no ``table``, BLS having failed to give the
+    release for ``reason``."""
     info = manifest()
     if table not in info["tables"]:
         raise OfflineError(
             f"BLS's Employment Projections could not be had ({str(reason).splitlines()[0]}) "
-            f"and the bundled {info['round']} round has no {table} table (its workbook has none)",
+            f"and the bundled {info['release']} release has no {table} table (its workbook has none)",
             url=getattr(reason, "url", None),
             hint=f"Bundled tables: {', '.join(info['tables'])}. Load {table!r} when BLS is "
             "reachable, or add a workbook that has it with `marketdata cache add PATH`.",

@@ -157,8 +157,9 @@ def salary(
         if isinstance(first.get(column), str) and first[column]
     ]
     if takes:
-        round_ = f" {first['ep_round']}" if isinstance(first.get("ep_round"), str) else ""
-        print(f"What it takes (BLS Employment Projections{round_}, national): " + "; ".join(takes))
+        ep = first.get("projections_release")
+        ep = f" {ep}" if isinstance(ep, str) else ""
+        print(f"What it takes (BLS Employment Projections{ep}, national): " + "; ".join(takes))
     for column in (
         "cert_note",
         "cert_unavailable",
@@ -193,18 +194,16 @@ def salary(
     help="US, a state (OH, Ohio, 39), metro or nonmetro area ('Columbus, OH', 18140): "
     "a metro's or nonmetro area's state projections",
 )
-@click.option(
-    "--round", "round_", default="latest", type=TEXT, help="projection round, e.g. 2024-34"
-)
-def growth(occupation: str, area: str, round_: str) -> int:
+@click.option("--release", default="latest", type=TEXT, help="EP release, e.g. 2024-34")
+def growth(occupation: str, area: str, release: str) -> int:
     """Projected (or observed) growth, openings and education of an occupation."""
     from marketdata.analysis import growth as outlook
     from marketdata.core.formatting import format_value
 
-    out = outlook.outlook(occupation, area, round=round_)
+    out = outlook.outlook(occupation, area, release=release)
     print(f"{out.occupation_code} {out.occupation_title}, {out.area_name} ({out.basis})")
     if out.employment_base is not None:
-        years = f"{out.base_year}-{out.projected_year}" if out.base_year else out.round
+        years = f"{out.base_year}-{out.projected_year}" if out.base_year else out.release
         print(
             f"Employment {years}: {format_value(out.employment_base, 'employment')} -> "
             f"{format_value(out.employment_projected, 'employment')} "

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "ApiError",
+    "ArgumentOrderError",
     "ChecksumError",
     "ConfigError",
     "ContactRequired",
@@ -109,7 +110,11 @@ class UnknownArea(InputValueError):
 
 
 class UnknownRelease(InputValueError):
-    """A release or projection round that is not known or not available."""
+    """A release (OEWS, EP, CPS, O*NET ...) that is not known or not available."""
+
+
+class ArgumentOrderError(MarketdataError, TypeError):
+    """A value given in another parameter's place, e.g. a release where the occupation goes."""
 
 
 class SchemaError(MarketdataError, ValueError):

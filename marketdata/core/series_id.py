@@ -309,8 +309,8 @@ def area_type_of(code: str) -> str:
 
 def oews_series_id(
     occupation: str,
-    *,
     area: str | int = "national",
+    *,
     industry: str = CROSS_INDUSTRY,
     datatype: str | int = "annual_median",
     area_type: str | None = None,
@@ -363,8 +363,8 @@ def oews_series_id(
 
 def oews_series_ids(
     occupations: str | Iterable[str],
-    *,
     areas: str | int | Iterable[str | int] = "national",
+    *,
     industries: str | Iterable[str] = CROSS_INDUSTRY,
     datatypes: str | int | Iterable[str | int] = "annual_median",
 ) -> list[str]:

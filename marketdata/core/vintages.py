@@ -3,7 +3,7 @@
 BLS and O*NET publish on a steady calendar:
 
 - OEWS: the May estimates of a year each spring of the next (May 2025 in spring 2026);
-- Employment Projections: the round starting with a year each late summer of the next
+- Employment Projections: the release starting with a year each late summer of the next
   (2025-35 in late August 2026);
 - O*NET: a release about every six months or oftener, a new major version each August
   (30.0 in August 2025, 31.0 in August 2026).
@@ -43,7 +43,7 @@ SCHEDULES: dict[str, Schedule] = {
     ),
     "EP": Schedule(
         "EP",
-        "a round each late summer",
+        "a release each late summer",
         (9, 15),
         "Run `marketdata fetch` while online to get it.",
     ),
@@ -94,7 +94,7 @@ def behind(program: str, vintage: str, *, today: date | None = None) -> str | No
     when it is current, or the program or vintage is not known.
 
     >>> print(behind("EP", "2024-34", today=date(2026, 12, 7)))  # doctest: +NORMALIZE_WHITESPACE
-    EP 2025-35 should be out by now (EP publishes a round each late summer); this uses
+    EP 2025-35 should be out by now (EP publishes a release each late summer); this uses
     2024-34. Run `marketdata fetch` while online to get it.
     """
     newest = expected(program, today=today)

@@ -108,8 +108,8 @@ _ANNUAL_CHECK = (3, 1)  # month, day from which last year's annual data may appe
 def _payload(query: Query, *, catalog: bool, calculations: bool, annualaverage: bool) -> dict:
     payload: dict[str, Any] = {
         "seriesid": list(query.series),
-        "startyear": str(query.start_year),
-        "endyear": str(query.end_year),
+        "startyear": str(query.start),
+        "endyear": str(query.end),
     }
     for name, on in (
         ("catalog", catalog),
@@ -126,19 +126,19 @@ def _cache_name(payload: dict, registered: bool) -> str:
     return f"{_CACHE_DIR}/{hashlib.sha256(text.encode()).hexdigest()[:32]}"
 
 
-def freshness(answer: dict, *, end_year: int, now: datetime) -> datetime:
-    """Until when a cached ``answer`` (for years up to ``end_year``) is used without asking again.
+def freshness(answer: dict, *, end: int, now: datetime) -> datetime:
+    """Until when a cached ``answer`` (for years up to ``end``) is used without asking again.
 
     See the module docstring for the policy.
 
     >>> now = datetime(2026, 11, 24, 12, tzinfo=EASTERN)
     >>> obs = {"year": "2025", "period": "A01"}
     >>> oews = {"Results": {"series": [{"seriesID": "OEU", "data": [obs]}]}}
-    >>> freshness(oews, end_year=2026, now=now).date()
+    >>> freshness(oews, end=2026, now=now).date()
     datetime.date(2027, 3, 1)
     >>> obs = {"year": "2026", "period": "M10"}
     >>> monthly = {"Results": {"series": [{"seriesID": "LNS", "data": [obs]}]}}
-    >>> freshness(monthly, end_year=2026, now=now).isoformat()
+    >>> freshness(monthly, end=2026, now=now).isoformat()
     '2026-11-25T00:00:00-05:00'
     """
     local = now.astimezone(EASTERN)
@@ -152,7 +152,7 @@ def freshness(answer: dict, *, end_year: int, now: datetime) -> datetime:
     latest = local.year - 1
     with_data = [s for s in series if s.get("data")]
     has_latest = all(any(int(o["year"]) >= latest for o in s["data"]) for s in with_data)
-    if end_year < latest or has_latest:
+    if end < latest or has_latest:
         return datetime(local.year + 1, *_ANNUAL_CHECK, tzinfo=EASTERN)
     return next_midnight(local)
 
@@ -172,7 +172,7 @@ def _raise_for_answer(answer: dict, query: Query, settings: Settings, url: str) 
         return
     other = [m for m in messages if about(m) is None]
     if other or not messages:
-        years = f"{query.start_year}-{query.end_year}"
+        years = f"{query.start}-{query.end}"
         shown = ", ".join(query.series[:3]) + (" ..." if len(query.series) > 3 else "")
         hint = "Check the series ids and years."
         if any("key" in m.lower() for m in other):
@@ -216,8 +216,8 @@ def _load(
             "offline: using the BLS API answer for %d series, %s-%s, retrieved %s "
             "(due for refresh since %s)",
             len(query.series),
-            query.start_year,
-            query.end_year,
+            query.start,
+            query.end,
             record["retrieved"],
             record["fresh_until"],
         )
@@ -234,9 +234,7 @@ def _ask(query: Query, payload: dict, *, settings: Settings, url: str) -> dict:
     body = dict(payload)
     if settings.api_key:
         body["registrationkey"] = settings.api_key
-    logger.info(
-        "BLS API query: %d series, %d-%d", len(query.series), query.start_year, query.end_year
-    )
+    logger.info("BLS API query: %d series, %d-%d", len(query.series), query.start, query.end)
     answer = check_shape(http.post_json(url, body, settings=settings), url)
     _raise_for_answer(answer, query, settings, url)
     text = json.dumps(answer, sort_keys=True)  # stored as text: fast to write, hash verifiable
@@ -245,7 +243,7 @@ def _ask(query: Query, payload: dict, *, settings: Settings, url: str) -> dict:
         "registered": bool(settings.api_key),
         "url": url,
         "retrieved": datetime.now(UTC).isoformat(timespec="seconds"),
-        "fresh_until": freshness(answer, end_year=query.end_year, now=eastern_now()).isoformat(),
+        "fresh_until": freshness(answer, end=query.end, now=eastern_now()).isoformat(),
         "sha256": hashlib.sha256(text.encode()).hexdigest(),
         "answer": text,
     }
@@ -255,9 +253,9 @@ def _ask(query: Query, payload: dict, *, settings: Settings, url: str) -> dict:
 
 def series(
     series_ids: str | Iterable[str],
-    start_year: int | str | None = None,
-    end_year: int | str | None = None,
     *,
+    start: int | str | None = None,
+    end: int | str | None = None,
     catalog: bool = False,
     calculations: bool = False,
     annualaverage: bool = False,
@@ -271,9 +269,9 @@ def series(
     series_ids
         One id or many, of any BLS program (e.g. ``OEUN000000000000029207213``,
         ``LNS14000000``); build OEWS ids with :mod:`marketdata.core.series_id`.
-    start_year, end_year
-        Years to ask for. Default: the three years ending this year (BLS's own default);
-        only ``end_year``: the three years ending then; only ``start_year``: up to this year.
+    start, end
+        The first and last year to ask for. Default: the three years ending this year (BLS's
+        own default); only ``end``: the three years ending then; only ``start``: up to this year.
         OEWS series hold only the current release (e.g. year 2025, period A01).
     catalog
         Ask for series descriptions: a ``series_title`` column and ``df.attrs["catalog"]``.
@@ -307,7 +305,7 @@ def series(
     """
     settings = get_settings(settings)
     url = settings.bls_api_url.rstrip("/") + ENDPOINT
-    queries = plan(series_ids, start_year, end_year, settings=settings)
+    queries = plan(series_ids, start=start, end=end, settings=settings)
     if (catalog or calculations or annualaverage) and not settings.api_key:
         logger.warning(
             "catalog, calculations and annualaverage are features of registered use; "
@@ -352,7 +350,7 @@ def _merge(queries: list[Query], records: list[dict], *, calculations: bool) -> 
         provenance.append(
             Provenance(
                 program=program(query.series),
-                release=f"{query.start_year}-{query.end_year}",
+                release=f"{query.start}-{query.end}",
                 source_url=record["url"],
                 retrieved=record["retrieved"],
                 sha256=record["sha256"],

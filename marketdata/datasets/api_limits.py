@@ -44,8 +44,8 @@ class Query:
     """One POST: up to ``Limits.series`` series over up to ``Limits.years`` years."""
 
     series: tuple[str, ...]
-    start_year: int
-    end_year: int
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def _clean_ids(series_ids: str | Iterable[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _years(start_year: int | str | None, end_year: int | str | None) -> tuple[int, int]:
+def _years(start: int | str | None, end: int | str | None) -> tuple[int, int]:
     this_year = eastern_now().year
 
     def year(value: int | str | None, name: str) -> int | None:
@@ -105,33 +105,31 @@ def _years(start_year: int | str | None, end_year: int | str | None) -> tuple[in
             )
         return int(text)
 
-    end = year(end_year, "end_year") or this_year
-    start = year(start_year, "start_year") or end - 2
-    if start > end:
-        raise InputValueError(
-            "year range", f"{start}-{end}", hint="start_year must not be after end_year."
-        )
-    return start, end
+    last = year(end, "end year") or this_year
+    first = year(start, "start year") or last - 2
+    if first > last:
+        raise InputValueError("year range", f"{first}-{last}", hint="start must not be after end.")
+    return first, last
 
 
 def plan(
     series_ids: str | Iterable[str],
-    start_year: int | str | None = None,
-    end_year: int | str | None = None,
     *,
+    start: int | str | None = None,
+    end: int | str | None = None,
     settings: Settings | None = None,
 ) -> list[Query]:
     """The queries :func:`series` sends for this request (the fewest BLS's limits allow).
 
     >>> from pathlib import Path
     >>> s = Settings(cache_dir=Path("."))
-    >>> [(len(q.series), q.start_year, q.end_year) for q in plan(["A"] * 1, 2000, 2025, settings=s)]
+    >>> [(len(q.series), q.start, q.end) for q in plan(["A"], start=2000, end=2025, settings=s)]
     [(1, 2000, 2009), (1, 2010, 2019), (1, 2020, 2025)]
     """
     lim = limits(settings)
     ids = _clean_ids(series_ids)
-    start, end = _years(start_year, end_year)
-    windows = [(y, min(y + lim.years - 1, end)) for y in range(start, end + 1, lim.years)]
+    first, last = _years(start, end)
+    windows = [(y, min(y + lim.years - 1, last)) for y in range(first, last + 1, lim.years)]
     batches = [tuple(ids[i : i + lim.series]) for i in range(0, len(ids), lim.series)]
     return [Query(batch, a, b) for batch in batches for a, b in windows]
 

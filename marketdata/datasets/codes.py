@@ -408,11 +408,11 @@ def resolve_industry(text: str | int, *, table: IndustryTable | None = None) -> 
 
 
 def areas_in(
-    where: str | int = "all", kind: str = "metro", *, table: AreaTable | None = None
+    where: str | int = "all", *, kind: str = "metro", table: AreaTable | None = None
 ) -> list[Area]:
     """The areas of one ``kind`` (``metro``, ``nonmetro``, ``state``, ``territory``) in a state
     or the whole country: ``areas_in("OH", kind="metro")``; see
     :func:`marketdata.datasets.codes_groups.areas_in`."""
     from marketdata.datasets import codes_groups
 
-    return codes_groups.areas_in(where, kind, table=table)
+    return codes_groups.areas_in(where, kind=kind, table=table)

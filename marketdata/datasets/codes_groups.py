@@ -93,7 +93,7 @@ def _state_postal(where: str | int, table: AreaTable | None) -> str:
 
 
 def areas_in(
-    where: str | int = ALL_AREAS, kind: str = "metro", *, table: AreaTable | None = None
+    where: str | int = ALL_AREAS, *, kind: str = "metro", table: AreaTable | None = None
 ) -> list[Area]:
     """The areas of one ``kind`` in a state, or in the whole country, in the table's order.
 
@@ -169,7 +169,7 @@ def group_areas(word: str, *, table: AreaTable | None = None) -> list[Area]:
         )
     if scope.lower() != ALL_AREAS and kind in ("state", "territory"):
         raise UnknownArea("area list", word, [f"{scope.upper()}-metros"], hint=_GROUP_HINT)
-    return areas_in(scope, kind, table=table)
+    return areas_in(scope, kind=kind, table=table)
 
 
 def area_codes(value: object, *, table: AreaTable | None = None) -> list[str] | None:

@@ -108,10 +108,10 @@ def _text_check(*columns: str):
     return check
 
 
-def table_url(table: int | str, year: int, *, settings: Settings | None = None) -> str:
-    """URL of a CPS annual-average table, e.g. ``.../cps/aa2025/cpsaat53.xlsx``."""
+def table_url(table: int | str, *, release: int, settings: Settings | None = None) -> str:
+    """URL of a CPS annual-average table of ``release``, e.g. ``.../cps/aa2025/cpsaat53.xlsx``."""
     settings = get_settings(settings)
-    return f"{settings.bls_www_url}/cps/aa{year}/cpsaat{table}.xlsx"
+    return f"{settings.bls_www_url}/cps/aa{release}/cpsaat{table}.xlsx"
 
 
 def _year(year: int | str) -> int:
@@ -121,7 +121,7 @@ def _year(year: int | str) -> int:
         value = -1
     if not 2015 <= value <= 2100:
         raise InputValueError(
-            "CPS year",
+            "CPS release",
             year,
             hint="Certification questions entered the CPS in January 2015: give 2015 or later.",
         )
@@ -143,7 +143,7 @@ def _table_recipe(
         program="CPS",
         agency="BLS",
         source=f"CPS table {table} of {year}",
-        url=lambda settings: table_url(table, year, settings=settings),
+        url=lambda settings: table_url(table, release=year, settings=settings),
         key=key,
         frame_name=f"{key.removesuffix('.xlsx')}-{kind}",
         parse=parse,
@@ -153,13 +153,23 @@ def _table_recipe(
 
 
 def annual_table(
-    table: int | str, year: int, *, settings: Settings | None = None, refresh: bool = False
+    table: int | str, *, release: int, settings: Settings | None = None, refresh: bool = False
 ) -> pd.DataFrame:
-    """Any CPS annual-average table ``cpsaat<table>.xlsx`` of ``year`` as a long frame.
+    """Any CPS annual-average table ``cpsaat<table>.xlsx`` of ``release`` as a long frame.
 
-    See :func:`marketdata.sources.cps_annual.parse_cpsaat` for the columns.
+    Parameters
+    ----------
+    table
+        The table's number that year, e.g. ``11``.
+    release
+        The CPS release: the year of the annual averages (2015 on).
+
+    Returns
+    -------
+    DataFrame
+        See :func:`marketdata.sources.cps_annual.parse_cpsaat` for the columns.
     """
-    year = _year(year)
+    year = _year(release)
 
     def parse(entry: cache.CachedFile) -> pd.DataFrame:
         return source.parse_cpsaat(entry.path, source=entry.url, year=year)
@@ -170,18 +180,19 @@ def annual_table(
 
 
 def certification_table(
-    year: int,
     *,
+    release: int,
     table: int | str = CERT_TABLE,
     settings: Settings | None = None,
     refresh: bool = False,
 ) -> pd.DataFrame:
-    """BLS's certification and licensing table by occupation for ``year``.
+    """BLS's certification and licensing table by occupation of a CPS release.
 
     Parameters
     ----------
-    year
-        Year of the annual averages (2015 on); BLS publishes them early the next year.
+    release
+        The CPS release: the year of the annual averages (2015 on); BLS publishes them early
+        the next year.
     table
         The table's number that year (53 in 2025; BLS renumbers tables across years).
 
@@ -190,7 +201,7 @@ def certification_table(
     DataFrame
         :data:`~marketdata.sources.cps_annual.CERT_TABLE_COLUMNS`, one row per occupation group.
     """
-    year = _year(year)
+    year = _year(release)
 
     def parse(entry: cache.CachedFile) -> pd.DataFrame:
         frame = source.parse_certification_table(entry.path, source=entry.url)
@@ -224,7 +235,7 @@ def cached_group_table(*, settings: Settings | None = None) -> pd.DataFrame | No
     ]
     for year, table in sorted(found, reverse=True):
         try:
-            return certification_table(year, table=table, settings=offline)
+            return certification_table(release=year, table=table, settings=offline)
         except (FetchError, SourceFormatError) as err:
             logger.debug("cached cpsaat%s (%s) is no certification table: %s", table, year, err)
     try:
@@ -280,7 +291,7 @@ def _pick_series(series: pd.DataFrame, database: str, earn_text: dict[str, str])
 def certification_series(
     database: str = "le",
     *,
-    year: int | None = None,
+    release: int | None = None,
     via: str = "file",
     data_file: str | None = None,
     settings: Settings | None = None,
@@ -298,8 +309,9 @@ def certification_series(
     ----------
     database
         ``"le"`` (earnings) or ``"ln"`` (employment and shares).
-    year
-        Annual average to use (period ``A01``); default the latest year in the data.
+    release
+        The CPS release: the year whose annual average is used (period ``A01``); default
+        the latest in the data.
     via
         ``"file"``: values from the database's data file (``data_file``, default
         ``<db>.data.1.AllData``); ``"api"``: from the BLS Public Data API.
@@ -386,10 +398,8 @@ def certification_series(
         )
         provenance.append(data_entry.provenance(program="CPS", release=name))
     else:
-        end = year or pd.Timestamp.now().year - 1
-        answer = api.series(
-            ids, start_year=end if year else end - 2, end_year=end, settings=settings
-        )
+        end = release or pd.Timestamp.now().year - 1
+        answer = api.series(ids, start=end if release else end - 2, end=end, settings=settings)
         values = answer.rename(columns={"footnote_text": "note"})[
             ["series_id", "year", "period", "value", "note"]
         ]
@@ -400,7 +410,7 @@ def certification_series(
             f"no annual (A01) values for the {len(ids)} {database} certification series",
             source=database,
         )
-    chosen = int(year) if year else int(values["year"].max())
+    chosen = int(release) if release else int(values["year"].max())
     values = values[values["year"] == chosen].set_index("series_id")
     picked = picked.assign(
         value=picked["series_id"].map(values["value"]),

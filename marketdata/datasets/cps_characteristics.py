@@ -9,7 +9,7 @@ saved by hand as ``cpsaat54_<YEAR>.xlsx``, ``.htm`` or ``.csv`` enters the cache
 
 The latest table 54 that could be had, 2023, is bundled (``marketdata/bundled/cps_table54_2023.csv``):
 a **transcription** of a public CSV copy of BLS's page, not BLS's own file (see
-``marketdata/bundled/cps_table54_manifest.json``). :func:`load` without a year uses it, with an
+``marketdata/bundled/cps_table54_manifest.json``). :func:`load` without a release uses it, with an
 :class:`~marketdata.core.errors.OfflineDataWarning`, when no newer table is cached or can be
 fetched.
 """
@@ -151,14 +151,14 @@ def bundled() -> pd.DataFrame:
 
 
 def load(
-    year: int | None = None, *, settings: Settings | None = None, refresh: bool = False
+    *, release: int | None = None, settings: Settings | None = None, refresh: bool = False
 ) -> pd.DataFrame:
-    """CPS table 54 of ``year``, or the newest one available.
+    """CPS table 54 of a CPS release, or the newest one available.
 
     Parameters
     ----------
-    year
-        Year of the annual averages; ``None``: the newest cached table if it is at least as
+    release
+        The year of the annual averages; ``None``: the newest cached table if it is at least as
         new as the bundled one, else the newest BLS serves after the bundled year, else the
         bundled 2023 table.
 
@@ -174,8 +174,8 @@ def load(
         The bundled transcription is used (no newer table cached or reachable).
     """
     settings = get_settings(settings)
-    if year is not None:
-        return fetch(year, settings=settings, refresh=refresh)
+    if release is not None:
+        return fetch(release, settings=settings, refresh=refresh)
     newest = bundled_year()
     cached = {y: k for y, k in cached_years(settings=settings).items() if y >= newest}
     if cached and not refresh:

@@ -1,7 +1,7 @@
 """OEWS employment and wage estimates, as a tidy frame for notebooks and reports.
 
 >>> from marketdata import oews
->>> df = oews.load(occupation="29-2072", area=["US", "OH", "Columbus, OH"])  # doctest: +SKIP
+>>> df = oews.load("29-2072", ["US", "OH", "Columbus, OH"])  # doctest: +SKIP
 
 The current release comes from BLS's time-series flat files
 (``<MARKETDATA_BLS_DOWNLOAD_URL>/pub/time.series/oe/``), downloaded once into the cache and
@@ -27,6 +27,7 @@ from marketdata import bundled as snapshot
 from marketdata.core import arguments
 from marketdata.core.config import Settings, get_settings
 from marketdata.core.errors import (
+    ArgumentOrderError,
     ChecksumError,
     ContactRequired,
     FetchError,
@@ -149,6 +150,21 @@ def _label_of(year: str) -> list[str]:
         return []
 
 
+def _not_a_release(occupation: Selection) -> None:
+    """ArgumentOrderError if ``occupation`` names an OEWS release and no occupation."""
+    try:
+        value = arguments.one(occupation, "occupation", example=_EXAMPLES["occupation"])
+        if codes.soc_code(value) is not None:
+            return
+        _release_year(value)
+    except (TypeError, UnknownRelease):  # a selection, a wrong kind or no release: looked up
+        return
+    raise ArgumentOrderError(
+        f"oews.load({occupation!r}): the occupation comes first and {occupation!r} is a "
+        f"release; pass release={occupation!r}"
+    ) from None
+
+
 def _checked(*selections: Selection) -> list[Selection]:
     """The area, occupation and industry selections checked (a collection becomes a list); a
     TypeError naming the parameter for anything that is not a selection of codes."""
@@ -171,10 +187,10 @@ def current_release(*, settings: Settings | None = None) -> str:
 
 
 def load(
-    release: str | int = "latest",
-    *,
-    area: Selection = None,
     occupation: Selection = None,
+    area: Selection = None,
+    *,
+    release: str | int = "latest",
     industry: Selection = None,
     soc_group: Selection = None,
     refresh: bool = False,
@@ -184,6 +200,15 @@ def load(
 
     Parameters
     ----------
+    occupation
+        One or more SOC codes (``"29-2072"``, ``"292072"``) or titles
+        (``"medical records"``; see :func:`marketdata.datasets.codes.resolve_occupation`).
+        Default: every occupation.
+    area
+        One or more areas as people type them: ``"US"``, ``"OH"``, ``"Ohio"``, ``39``,
+        ``"Columbus, OH"``, ``"18140"`` (see :func:`marketdata.datasets.codes.resolve_area`), or
+        groups: ``"all"``, ``"all-states"``, ``"OH-metros"`` (see
+        :mod:`marketdata.datasets.codes_groups`). Default: every area.
     release
         ``"latest"`` (BLS's current flat files), or a past release: ``2021``,
         ``"May 2021"`` (from BLS's archives, :func:`marketdata.datasets.oews_history.load_release`:
@@ -191,15 +216,6 @@ def load(
         for every area, the all-data zip for industry rows). ``"latest"`` is the only word
         for the newest release; a label BLS never used (``"November 2025"``, ``"2025-05"``,
         ``"current"``) or a year not published yet is an error, never read as another.
-    area
-        One or more areas as people type them: ``"US"``, ``"OH"``, ``"Ohio"``, ``39``,
-        ``"Columbus, OH"``, ``"18140"`` (see :func:`marketdata.datasets.codes.resolve_area`), or
-        groups: ``"all"``, ``"all-states"``, ``"OH-metros"`` (see
-        :mod:`marketdata.datasets.codes_groups`). Default: every area.
-    occupation
-        One or more SOC codes (``"29-2072"``, ``"292072"``) or titles
-        (``"medical records"``; see :func:`marketdata.datasets.codes.resolve_occupation`).
-        Default: every occupation.
     industry
         Default cross-industry (``000000``) only; one or more OEWS industry codes or titles,
         or ``"all"`` for every industry.
@@ -226,6 +242,9 @@ def load(
     TypeError
         An input is not text, a whole number or (for selections) a list of them: a float
         such as ``292072.0`` or ``2025.5``, a dict, a list for ``release``.
+    ArgumentOrderError
+        The first value names a release (``"May 2025"``, ``2025``, ``"latest"``), not an
+        occupation: a release is given as ``release=``.
     ContactRequired
         BLS refused the download (403): set ``MARKETDATA_CONTACT``.
     SourceFormatError
@@ -237,6 +256,7 @@ def load(
         BLS could not be reached and nothing is cached: the bundled snapshot is used.
     """
     settings = get_settings(settings)
+    _not_a_release(occupation)
     area, occupation, industry = _checked(area, occupation, industry)
     year = _release_year(release)
     if year is not None:
@@ -351,8 +371,8 @@ def _why(reason: FetchError | SourceFormatError, settings: Settings) -> str:
 
 def wages_table(
     occupation: str | int,
-    *,
     area: str | int = "US",
+    *,
     release: str | int = "latest",
     settings: Settings | None = None,
 ) -> pd.DataFrame:
@@ -362,7 +382,7 @@ def wages_table(
     ``df.attrs["notes"]`` explains, per area, the values BLS does not publish or top-codes
     (from BLS's footnotes); provenance as :func:`load`.
     """
-    found = load(release, occupation=occupation, area=area, settings=settings)
+    found = load(occupation, area, release=release, settings=settings)
     row = found.iloc[0]
     areas_ = ["US"]
     if row["area_type"] in ("metro", "nonmetro"):
@@ -371,7 +391,7 @@ def wages_table(
         areas_.append(str(row["area_code"]))
     with warnings.catch_warnings():  # the first load has warned already
         warnings.simplefilter("ignore", OfflineDataWarning)
-        df = load(release, occupation=str(row["occupation_code"]), area=areas_, settings=settings)
+        df = load(str(row["occupation_code"]), areas_, release=release, settings=settings)
     notes: list[str] = []
     for _, r in df.iterrows():
         by_text: dict[str, list[str]] = {}

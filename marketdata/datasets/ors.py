@@ -116,8 +116,8 @@ def _timeseries(settings: Settings, refresh: bool) -> pd.DataFrame:
 
 
 def load_credentials(
-    release: int | str | None = None,
     *,
+    release: int | str | None = None,
     via: str = "workbook",
     settings: Settings | None = None,
     refresh: bool = False,
@@ -177,7 +177,7 @@ def load_credentials(
 
 
 def occupation_credentials(
-    occupation: str, credentials: pd.DataFrame | None = None, *, settings: Settings | None = None
+    occupation: str, *, credentials: pd.DataFrame | None = None, settings: Settings | None = None
 ) -> pd.DataFrame:
     """Shares of jobs requiring any credential, a certification and a license.
 

@@ -69,7 +69,7 @@ def _oews(settings: Settings) -> str:
     from marketdata.datasets import oews
 
     oews.fetch_files(settings=settings)
-    frame = oews.load(area="US", occupation="00-0000", settings=settings)  # parse once
+    frame = oews.load("00-0000", "US", settings=settings)  # parse once
     return str(frame["release"].iloc[0]) if len(frame) else oews.current_release(settings=settings)
 
 
@@ -77,14 +77,14 @@ def _ep(settings: Settings) -> str:
     from marketdata.datasets import projections
 
     frame = projections.load(settings=settings)  # the workbook holds every table reports use
-    return f"{frame['round'].iloc[0]} round"
+    return f"release {frame['release'].iloc[0]}"
 
 
 def _cps(settings: Settings) -> str:
     from marketdata.datasets import cps, oews
 
     year = int(re.search(r"(19|20)\d\d", oews.current_release(settings=settings))[0])
-    cps.certification_table(year, settings=settings)
+    cps.certification_table(release=year, settings=settings)
     return f"{year} annual averages"
 
 
@@ -140,7 +140,7 @@ def _state(postal: str) -> Callable[[Settings], str]:
         frame = state_projections.state_projections(postal, settings=settings)
         if frame.empty:
             raise MarketdataError(f"Projections Central publishes no projections for {postal}")
-        return f"{frame['round'].dropna().iloc[0]}, {len(frame):,} occupations"
+        return f"{frame['release'].dropna().iloc[0]}, {len(frame):,} occupations"
 
     return load
 
@@ -152,7 +152,7 @@ def plan(
     all_states: bool = False,
     cps: bool = True,
 ) -> list[Item]:
-    """What ``marketdata fetch`` gets: the current OEWS release and EP round, ORS credential
+    """What ``marketdata fetch`` gets: the current OEWS and EP releases, ORS credential
     shares, BEA price parities, CPI-U annual averages, O*NET's tables, the CPS certification
     table (unless ``cps=False``), ``history`` past OEWS releases (national files and SOC
     crosswalks; the state files too when states are asked for), and the long-term projections

@@ -1,20 +1,20 @@
 """BLS's national Employment Projections (EP); the states' are in :mod:`.state_projections`.
 
-:func:`load` returns one table of BLS's ``occupation.xlsx`` for a projection round, downloaded
-through the cache (the current round from ``/emp/ind-occ-matrix/occupation.xlsx``, past rounds
-from the projections archive) and parsed once into Parquet, with its provenance in
-``df.attrs["provenance"]``.
+:func:`load` returns one table of BLS's ``occupation.xlsx`` for an EP release (BLS calls it a
+projection round), downloaded through the cache (the current release from
+``/emp/ind-occ-matrix/occupation.xlsx``, past releases from the projections archive) and parsed
+once into Parquet, with its provenance in ``df.attrs["provenance"]``.
 
 Summary rows (totals and groups, e.g. ``00-0000``, ``29-2000``) and line items (detailed
 occupations) are kept apart by ``occupation_type``; :func:`load` returns line items unless asked
 otherwise, so that sums never count a worker twice.
 
-:func:`load` is :func:`locate` (which file holds the round, downloading it if needed; no
+:func:`load` is :func:`locate` (which file holds the release, downloading it if needed; no
 pandas) then :func:`read`; :func:`code_index` answers which occupations the located table has
 without pandas or pyarrow, so that a mistyped code is answered at once.
 
-If BLS cannot be reached (or offline mode is on) and no round as new as the bundled one is
-cached, ``load("latest")`` (or ``load`` of the bundled round) uses the tables of the round
+If BLS cannot be reached (or offline mode is on) and no release as new as the bundled one is
+cached, ``load()`` (or ``load`` of the bundled release) uses the tables of the release
 bundled with the package (:mod:`marketdata.bundled.projections_bundle`), with an
 :class:`~marketdata.core.errors.OfflineDataWarning`; their provenance says ``bundled``. A 403
 (:class:`~marketdata.core.errors.ContactRequired`) is a configuration problem and always raises.
@@ -58,7 +58,7 @@ __all__ = [
     "load",
     "locate",
     "read",
-    "rounds_cached",
+    "releases_cached",
 ]
 
 logger = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ OCCUPATION_TYPES: dict[str, str | None] = {
 
 @dataclass(frozen=True)
 class _Located:
-    """A cached file holding a round's tables: an xlsx, an archive zip or a data-tool CSV."""
+    """A cached file holding a release's tables: an xlsx, an archive zip or a data-tool CSV."""
 
     file: CachedFile
     form: str  # "workbook" | "archive" | "csv"
@@ -85,10 +85,10 @@ class _Located:
 
 @dataclass(frozen=True)
 class Located:
-    """Where :func:`read` finds ``table`` of the round asked for (:func:`locate`): a cached
-    file, or (``cached`` None) the bundled round, BLS's being out of reach."""
+    """Where :func:`read` finds ``table`` of the release asked for (:func:`locate`): a cached
+    file, or (``cached`` None) the bundled release, BLS's being out of reach."""
 
-    round: str  # as asked: "latest" or a round
+    release: str  # as asked: "latest" or an EP release
     table: str
     cached: _Located | None
 
@@ -106,12 +106,12 @@ def _round_of(located: _Located) -> str:
     if located.form == "archive":
         return ep.workbook_round(ep.read_archive(located.file.path), name=located.file.key)
     if located.form == "csv":
-        return str(ep.parse_csv(located.file.path)["round"].iloc[0])
+        return str(ep.parse_csv(located.file.path)["release"].iloc[0])
     return ep.workbook_round(located.file.path, name=located.file.key)
 
 
-def rounds_cached(*, settings: Settings | None = None) -> list[str]:
-    """Projection rounds whose tables are in the cache (downloaded or added by hand)."""
+def releases_cached(*, settings: Settings | None = None) -> list[str]:
+    """EP releases whose tables are in the cache (downloaded or added by hand)."""
     found = set()
     for entry in cache.entries(settings=settings):
         match = re.match(
@@ -140,7 +140,7 @@ def _locate(
         located = current()
         if not isinstance(located, recipe.Missed):
             return located
-        cached = rounds_cached(settings=settings)
+        cached = releases_cached(settings=settings)
         if not cached or ep.round_years(cached[-1]) < ep.round_years(bundled.round_()):
             raise located.error  # the bundled round is newer: load() uses it
         fallback = cached[-1]
@@ -148,7 +148,7 @@ def _locate(
         recipe.say_instead(
             PROGRAM,
             "BLS's current Employment Projections could not be had",
-            f"the newest round in the cache, {fallback}",
+            f"the newest EP release in the cache, {fallback}",
         )
         return _locate(fallback, refresh=False, templates=templates, settings=settings)
 
@@ -159,7 +159,7 @@ def _locate(
     entry = cache.lookup(CURRENT_KEY, settings=settings)
     if entry is not None and not refresh and _round_of(_Located(entry, "workbook")) == wanted:
         return _Located(entry, "workbook")
-    archive_url = templates["archive"].format(www=settings.bls_www_url, round=wanted)
+    archive_url = templates["archive"].format(www=settings.bls_www_url, release=wanted)
     key = f"ep/projections-archive/{wanted}.zip"
     archive = recipe.reach(
         [recipe.File(key, archive_url, ep.check_archive)], settings=settings, refresh=refresh
@@ -176,23 +176,23 @@ def _locate(
     elif _round_of(located) == wanted:
         return located
     else:
-        problems.append(f"BLS's current occupation.xlsx is the {_round_of(located)} round")
+        problems.append(f"BLS's current occupation.xlsx is the {_round_of(located)} release")
     entry = cache.lookup(csv_key(wanted), settings=settings)
     if entry is not None:
         return _Located(entry, "csv")
     if settings.offline:
         raise OfflineError(
-            f"the {wanted} projection round is not in the cache and offline mode is on",
+            f"the {wanted} EP release is not in the cache and offline mode is on",
             url=archive_url,
             hint=f"Fetch it by running the command again with MARKETDATA_OFFLINE unset (it is "
-            f"downloaded from {archive_url}), or save the round's occupation.xlsx in a browser "
+            f"downloaded from {archive_url}), or save the release's occupation.xlsx in a browser "
             "and add it with `marketdata cache add PATH`.",
         )
     raise UnknownRelease(
-        "projection round",
+        "EP release",
         wanted,
-        rounds_cached(settings=settings),
-        hint="Not found: " + "; ".join(problems) + ". Download the round's occupation.xlsx or "
+        releases_cached(settings=settings),
+        hint="Not found: " + "; ".join(problems) + ". Download the release's occupation.xlsx or "
         "data-tool CSV in a browser and add it with `marketdata cache add PATH`.",
     )
 
@@ -204,10 +204,10 @@ def _check_round(round_: str) -> str:
     base, projected = ep.round_years(wanted)
     if projected - base != 10 or base >= date.today().year:
         raise UnknownRelease(
-            "projection round",
+            "EP release",
             round_,
             [bundled.round_()],
-            hint=f"Not a projection round: BLS publishes one ten-year round a year, the first "
+            hint=f"Not an EP release: BLS publishes one ten-year projection a year, the first "
             f"year already past (e.g. {bundled.round_()}, the bundled one).",
         )
     return wanted
@@ -228,8 +228,8 @@ def _parse(located: _Located, table: str) -> pd.DataFrame:
 
 
 def load(
-    round: str = "latest",
     *,
+    release: str = "latest",
     table: str = "projections",
     occupation_type: str = "line item",
     soc_group: str | Sequence[str] | None = None,
@@ -237,12 +237,12 @@ def load(
     url_templates: Mapping[str, str] | None = None,
     settings: Settings | None = None,
 ) -> pd.DataFrame:
-    """One table of BLS's Employment Projections for a projection round.
+    """One table of BLS's Employment Projections for an EP release.
 
     Parameters
     ----------
-    round
-        ``"latest"`` (BLS's current ``occupation.xlsx``) or a round such as ``"2021-31"``
+    release
+        ``"latest"`` (BLS's current ``occupation.xlsx``) or an EP release such as ``"2021-31"``
         (also ``"2021-2031"``).
     table
         ``"projections"`` (employment, change, openings, median wage, education and training),
@@ -267,24 +267,26 @@ def load(
     Raises
     ------
     UnknownRelease
-        The round is neither BLS's current one nor in the archive, the cache or the bundle.
+        The release is neither BLS's current one nor in the archive, the cache or the bundle.
     ContactRequired
         BLS refused the download (403): set ``MARKETDATA_CONTACT``.
 
     Warns
     -----
     OfflineDataWarning
-        BLS could not be reached and nothing as new is cached: the bundled round is used
-        (for ``"latest"``), or a cached older round when that is all there is.
+        BLS could not be reached and nothing as new is cached: the bundled release is used
+        (for ``"latest"``), or a cached older release when that is all there is.
     """
     settings = get_settings(settings)
-    arguments.one(round, "round", example="'latest' or '2024-34'")
+    arguments.one(release, "release", example="'latest' or '2024-34'")
     arguments.one(table, "table", example="'projections'")
     arguments.one(occupation_type, "occupation_type", example="'line item'")
     _check_table(table)
     _occupation_type(occupation_type)
     prefixes = [codes_groups.soc_prefix(g) for g in _listed(soc_group)]  # bad input: no loading
-    located = _where(round, table, refresh=refresh, url_templates=url_templates, settings=settings)
+    located = _where(
+        release, table, refresh=refresh, url_templates=url_templates, settings=settings
+    )
     frame = read(located, occupation_type=occupation_type, settings=settings)
     return codes_groups.in_soc_group(frame, soc_group) if prefixes else frame
 
@@ -294,19 +296,19 @@ def _listed(value: str | Sequence[str] | None) -> list[str]:
 
 
 def locate(
-    round: str = "latest",
     *,
+    release: str = "latest",
     table: str = "projections",
     refresh: bool = False,
     url_templates: Mapping[str, str] | None = None,
     settings: Settings | None = None,
 ) -> Located:
-    """Where :func:`load` reads ``table`` of ``round`` (downloaded if needed), without
+    """Where :func:`load` reads ``table`` of ``release`` (downloaded if needed), without
     pandas: :func:`read` reads it, :func:`code_index` lists its occupations. Parameters,
     errors and warnings as :func:`load`'s."""
     settings = get_settings(settings)
     _check_table(table)
-    return _where(round, table, refresh=refresh, url_templates=url_templates, settings=settings)
+    return _where(release, table, refresh=refresh, url_templates=url_templates, settings=settings)
 
 
 def read(
@@ -319,7 +321,7 @@ def read(
     if located.cached is None:
         frame = bundled.read(located.table)
     else:
-        frame = _load_located(located.cached, located.round, located.table, settings=settings)
+        frame = _load_located(located.cached, located.release, located.table, settings=settings)
     if kept is not None:
         attrs = dict(frame.attrs)
         frame = frame[frame["occupation_type"] == kept].reset_index(drop=True)
@@ -330,17 +332,17 @@ def read(
 def code_index(
     located: Located, *, settings: Settings | None = None
 ) -> list[tuple[str, ...]] | None:
-    """The rows of the located table as (code, title, round) text
+    """The rows of the located table as (code, title, release) text
     (:data:`marketdata.sources.ep.CODE_COLUMNS`), in the table's order, read without pandas:
-    the bundled round's code index, or the one stored with a cached round's Parquet.
+    the bundled release's code index, or the one stored with a cached release's Parquet.
 
-    None when there is none (the bundle indexes only its projections table; a cached round
+    None when there is none (the bundle indexes only its projections table; a cached release
     parsed by an older marketdata, or not parsed yet, has none): :func:`read` the table.
 
     Raises
     ------
     UnknownRelease
-        The cached file holds another round than the one asked for (as :func:`read`).
+        The cached file holds another release than the one asked for (as :func:`read`).
     """
     if located.cached is None:
         if located.table != "projections":
@@ -358,7 +360,7 @@ def code_index(
     if header != ep.CODE_COLUMNS or not rows:
         return None
     if located.cached is not None:
-        _check_round_of(located.cached, located.round, rows[0][2])
+        _check_round_of(located.cached, located.release, rows[0][2])
     return list(rows)
 
 
@@ -399,14 +401,14 @@ def _where(
     bundled.check_table(table, missed)
     info = bundled.manifest()
     logger.info(
-        "BLS's Employment Projections could not be had (%s); using the bundled %s round "
+        "BLS's Employment Projections could not be had (%s); using the bundled %s release "
         "(BLS's occupation.xlsx retrieved %s)",
         str(missed).splitlines()[0],
-        info["round"],
+        info["release"],
         info["retrieved"],
     )
     recipe.say_instead(
-        PROGRAM, None, f"the bundled {info['round']} round of the Employment Projections"
+        PROGRAM, None, f"the bundled {info['release']} release of the Employment Projections"
     )
     return Located(round_, table, None)
 
@@ -420,12 +422,19 @@ def _load_located(
 ) -> pd.DataFrame:
     def parse() -> pd.DataFrame:
         frame = _parse(located, table)
-        release = str(frame["round"].iloc[0])
+        release = str(frame["release"].iloc[0])
         return attach_provenance(frame, [located.file.provenance(program=PROGRAM, release=release)])
 
     name = _parquet_name(located, table)
-    frame = recipe.cached_frame(name, [located.file], parse, settings=settings, index=ep.code_frame)
-    _check_round_of(located, round_, str(frame["round"].iloc[0]))
+    frame = recipe.cached_frame(
+        name,
+        [located.file],
+        parse,
+        settings=settings,
+        index=ep.code_frame,
+        columns=ep.COLUMNS[table],  # a frame cached by an earlier version is parsed again
+    )
+    _check_round_of(located, round_, str(frame["release"].iloc[0]))
     return frame
 
 
@@ -433,8 +442,8 @@ def _check_round_of(located: _Located, round_: str, found: str) -> None:
     """UnknownRelease if ``located`` holds round ``found``, not ``round_`` (unless "latest")."""
     if round_ != "latest" and found != ep.normalize_round(round_):
         raise UnknownRelease(
-            "projection round",
+            "EP release",
             round_,
             [found],
-            hint=f"{located.file.key} holds another round.",
+            hint=f"{located.file.key} holds another EP release.",
         )

@@ -24,11 +24,11 @@ def load_csv(path: Path | str, *, settings: Settings | None = None) -> pd.DataFr
     frame = ep.parse_csv(path)
     entry = cache.add_file(
         path,
-        key=csv_key(str(frame["round"].iloc[0])),
+        key=csv_key(str(frame["release"].iloc[0])),
         url=ep.DATA_TOOL_URL,
         settings=settings,
         check=ep.check_csv,
     )
     return attach_provenance(
-        frame, [entry.provenance(program=PROGRAM, release=str(frame["round"].iloc[0]))]
+        frame, [entry.provenance(program=PROGRAM, release=str(frame["release"].iloc[0]))]
     )

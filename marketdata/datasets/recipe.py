@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -239,6 +239,7 @@ def cached_frame(
     filters: Any = None,
     pick: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
     index: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    columns: Sequence[str] | None = None,
     parts: int = 1,
     row_group_size: int = 65536,
 ) -> pd.DataFrame:
@@ -261,6 +262,9 @@ def cached_frame(
     index
         The text columns stored beside the Parquet for
         :func:`marketdata.io.cache.read_index`, from the parsed frame.
+    columns
+        The columns the parser gives; a cached frame with others, written by an earlier
+        version of the package, is parsed again.
     parts, row_group_size
         How the Parquet is written (:func:`marketdata.io.cache.write_parquet`).
 
@@ -270,7 +274,7 @@ def cached_frame(
         With the ``attrs`` ``parse`` gave it.
     """
     frame = cache.read_parquet(name, inputs=inputs, settings=settings, filters=filters)
-    if frame is not None:
+    if frame is not None and (columns is None or tuple(frame.columns) == tuple(columns)):
         return frame
     frame = parse()
     cache.write_parquet(

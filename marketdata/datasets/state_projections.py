@@ -74,8 +74,8 @@ def _longterm(files: list[CachedFile], url: str, *, of: str, settings: Settings)
 
     def parse() -> pd.DataFrame:
         frame = pc.parse_longterm(_rows(files), name=url)
-        rounds = frame["round"].dropna()
-        release = str(rounds.iloc[0]) if len(rounds) else "long-term"
+        releases = frame["release"].dropna()
+        release = str(releases.iloc[0]) if len(releases) else "long-term"
         sources = [f.provenance(program=STATE_PROGRAM, release=release) for f in files]
         return attach_provenance(frame, sources)
 

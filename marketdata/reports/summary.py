@@ -291,8 +291,8 @@ def growth_summary(
     if len(projected) and _year(projected.iloc[0], "base_year"):
         row = projected.iloc[0]
         years = f" from {_year(row, 'base_year')} to {_year(row, 'projected_year')}"
-    elif "round" in table.columns and table["round"].notna().any():
-        years = f" over {table['round'].dropna().iloc[0]}"
+    elif "projections_release" in table.columns and table["projections_release"].notna().any():
+        years = f" over {table['projections_release'].dropna().iloc[0]}"
     which = (
         f"All {len(table)}"
         if len(projected) == len(table)

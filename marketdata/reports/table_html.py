@@ -16,9 +16,7 @@ import pandas as pd
 from marketdata.core.formatting import measure_of
 
 #: Columns holding codes (never broken across lines).
-CODE_COLUMNS = frozenset(
-    {"occupation_code", "industry_code", "area_code", "state_code", "release", "round"}
-)
+CODE_COLUMNS = frozenset({"occupation_code", "industry_code", "area_code", "state_code", "release"})
 
 
 def column_kind(column: str, numeric: frozenset[str]) -> str:

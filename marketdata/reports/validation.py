@@ -47,7 +47,7 @@ def _release(value: Any, where: Any, occupation: str | None, settings: Settings)
     rel = parse_release(text)
     if str(rel.year) in current:
         return current
-    oews.load(rel.label, area=where.code, occupation=occupation, settings=settings)
+    oews.load(occupation, where.code, release=rel.label, settings=settings)
     return rel.label
 
 

@@ -61,7 +61,7 @@ COLUMNS: tuple[str, ...] = (
     "occupation_title",
     *PROJECTION_FIELDS,
     "state_url",
-    "round",
+    "release",
 )
 
 
@@ -121,7 +121,7 @@ def parse_longterm(
     text["area_type"] = pd.Series("state", index=text.index, dtype="string").mask(
         fips == 0, "national"
     )
-    text["round"] = (
+    text["release"] = (
         text["base_year"].astype("string")
         + "-"
         + (text["projected_year"] % 100).astype("string").str.zfill(2)

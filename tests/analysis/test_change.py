@@ -63,7 +63,7 @@ def test_states_2010_to_2013(bls_server: BLSServer, served: Settings, cpi: str) 
 
 
 def test_mean_wage_sampling_error_rule(served: Settings) -> None:
-    df = observed_change("29-2071", start=2010, end=2013, areas=["US"], settings=served)
+    df = observed_change("29-2071", ["US"], start=2010, end=2013, settings=served)
     us = df.iloc[0]
     a, b = us["annual_mean_start"], us["annual_mean_end"]
     change = b - a
@@ -78,7 +78,7 @@ def test_mean_wage_sampling_error_rule(served: Settings) -> None:
 
 
 def test_change_across_the_soc_2018_revision_is_flagged(served: Settings) -> None:
-    df = observed_change("29-2072", start=2018, end=2021, areas=["US"], settings=served)
+    df = observed_change("29-2072", "US", start=2018, end=2021, settings=served)
     us = df.iloc[0]
     assert (us["start_code"], us["end_code"]) == ("29-2071", "29-2072")
     assert (us["employment_start"], us["employment_end"]) == (208650, 180570)
@@ -90,7 +90,7 @@ def test_change_across_the_soc_2018_revision_is_flagged(served: Settings) -> Non
 def test_topcoded_and_suppressed_values_give_no_change(served: Settings) -> None:
     # Anesthesiologists: medians at the top code in both releases ($166,400 in 2010,
     # $187,200 in 2013); Alaska's employment is not published ("**")
-    df = observed_change("29-1061", start=2010, end=2013, areas=["AL", "AK"], settings=served)
+    df = observed_change("29-1061", ["AL", "AK"], start=2010, end=2013, settings=served)
     by = df.set_index("area_name")
     al, ak = by.loc["Alabama"], by.loc["Alaska"]
     assert (al["annual_median_start"], al["annual_median_end"]) == (166400, 187200)
@@ -120,4 +120,4 @@ def test_cpi_year_missing(bls_server: BLSServer, online_settings: Settings) -> N
     without_2013 = b"".join(line for line in lines if b"\t2013\t" not in line)
     bls_server.add(CPI_PATH, without_2013)
     with pytest.raises(InputValueError, match="2013"):
-        observed_change("29-2071", start=2010, end=2013, areas=["US"], settings=online_settings)
+        observed_change("29-2071", ["US"], start=2010, end=2013, settings=online_settings)

@@ -61,28 +61,28 @@ def test_categories_match_published_bands(bls_server: BLSServer, online_settings
     _serve_2024(bls_server)
     from marketdata.datasets import projections
 
-    df = projections.load("2024-34", occupation_type="all", settings=online_settings)
+    df = projections.load(release="2024-34", occupation_type="all", settings=online_settings)
     by_code = df.set_index("occupation_code")
     average = by_code.loc["00-0000", "percent_change"]
     assert average == 3.1
     for code, band in ONET_2024_34.items():
         got = growth_bands.growth_category(
-            by_code.loc[code, "percent_change"], round="2024-34", average=average
+            by_code.loc[code, "percent_change"], release="2024-34", average=average
         )
         assert got == OOH_WORDING[band], (code, by_code.loc[code, "percent_change"])
     assert set(OOH_WORDING.values()) | {"Little or no change"} == set(growth_bands.CATEGORIES)
 
 
 def test_category_edges_and_rounds_without_thresholds():
-    assert growth_bands.growth_category(6.5, round="2024-34") == "Much faster than average"  # 7 %
-    assert growth_bands.growth_category(4.4, round="2024-34") == "As fast as average"
-    assert growth_bands.growth_category(0.4, round="2024-34") == "Little or no change"
-    assert growth_bands.growth_category(-0.4, round="2024-34") == "Little or no change"
-    assert growth_bands.growth_category(-9.9, round="2024-34") == "Decline"
-    assert growth_bands.growth_category(float("nan"), round="2024-34") is None
-    assert growth_bands.growth_category(6.6, round="2021-31") is None  # no documented thresholds
+    assert growth_bands.growth_category(6.5, release="2024-34") == "Much faster than average"  # 7 %
+    assert growth_bands.growth_category(4.4, release="2024-34") == "As fast as average"
+    assert growth_bands.growth_category(0.4, release="2024-34") == "Little or no change"
+    assert growth_bands.growth_category(-0.4, release="2024-34") == "Little or no change"
+    assert growth_bands.growth_category(-9.9, release="2024-34") == "Decline"
+    assert growth_bands.growth_category(float("nan"), release="2024-34") is None
+    assert growth_bands.growth_category(6.6, release="2021-31") is None  # no documented thresholds
     with pytest.raises(UnknownRelease, match="another vintage"):
-        growth_bands.growth_category(6.6, round="2024-34", average=5.3)
+        growth_bands.growth_category(6.6, release="2024-34", average=5.3)
 
 
 def test_national_outlook_medical_records_specialists(
@@ -90,7 +90,7 @@ def test_national_outlook_medical_records_specialists(
 ):
     _serve_2024(bls_server)
     out = growth.outlook("29-2072", settings=online_settings)
-    assert (out.basis, out.area, out.round) == ("projected", "US", "2024-34")
+    assert (out.basis, out.area, out.release) == ("projected", "US", "2024-34")
     assert out.source == "BLS Employment Projections 2024-34"
     assert (out.employment_base, out.employment_projected, out.change) == (194800, 208600, 13800)
     assert (out.percent_change, out.openings_annual) == (7.1, 14200)
@@ -111,7 +111,7 @@ def test_past_round_has_no_invented_category(bls_server: BLSServer, online_setti
     with zipfile.ZipFile(buffer, "w") as zf:
         zf.write(EP / "occupation_2021-31.xlsx", "occupation.xlsx")
     bls_server.add("/emp/projections-archive/2021-31.zip", buffer.getvalue())
-    out = growth.outlook("29-2072", round="2021-31", settings=online_settings)
+    out = growth.outlook("29-2072", release="2021-31", settings=online_settings)
     assert (out.employment_base, out.employment_projected, out.percent_change) == (
         186400,
         198700,
@@ -134,7 +134,7 @@ def test_state_outlook_from_projections_central(bls_server: BLSServer, online_se
     bls_server.add("/Projections/LongTermRestJson/32", NV, content_type="application/json")
     _serve_2024(bls_server)
     out = growth.outlook("29-2072", "NV", settings=online_settings)
-    assert (out.basis, out.area, out.area_name, out.round) == (
+    assert (out.basis, out.area, out.area_name, out.release) == (
         "projected",
         "32",
         "Nevada",

@@ -126,18 +126,18 @@ def test_state_growth_when_projections_central_is_unreachable(
 def test_impossible_rounds_are_invalid_before_any_download(
     bls_server: BLSServer, online_settings: Settings, wrong: str
 ):
-    with pytest.raises(UnknownRelease, match="Not a projection round"):
-        projections.load(wrong, settings=online_settings)
+    with pytest.raises(UnknownRelease, match="Not an EP release"):
+        projections.load(release=wrong, settings=online_settings)
     assert bls_server.requests == []
 
 
 def test_a_valid_round_offline_says_not_cached_and_how_to_fetch(
     capsys: pytest.CaptureFixture[str],
 ):
-    assert main(["growth", "29-2072", "--round", "2021-31"]) == 2
+    assert main(["growth", "29-2072", "--release", "2021-31"]) == 2
     err = capsys.readouterr().err
-    assert "the 2021-31 projection round is not in the cache and offline mode is on" in err
+    assert "the 2021-31 EP release is not in the cache and offline mode is on" in err
     assert "MARKETDATA_OFFLINE unset" in err
-    assert "unknown projection round" not in err
+    assert "unknown EP release" not in err
     with pytest.raises(OfflineError):
-        projections.load("2021-31")
+        projections.load(release="2021-31")

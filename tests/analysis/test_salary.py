@@ -265,7 +265,7 @@ def test_missing_sources_degrade_with_a_note(oews) -> None:
     assert row["cert_only_annual_low"] == pytest.approx(50990 * 1120 / 899)
     assert row["cps_group"] == "Healthcare practitioners and technical occupations"
     assert row["typical_education"] == "Postsecondary nondegree award"
-    assert row["ep_round"] == "2024-34"
+    assert row["projections_release"] == "2024-34"
     ep = [p for p in frame.attrs["provenance"] if p["program"] == "EP"]
     assert ep
     assert all(p["bundled"] for p in ep)
@@ -281,7 +281,7 @@ def test_what_it_takes_from_ep(bls_server, online_settings, oews) -> None:
     row = frame.iloc[0]
     assert row["typical_education"] == "Postsecondary nondegree award"
     assert (row["work_experience"], row["training"]) == ("None", "None")
-    assert row["ep_round"] == "2024-34"
+    assert row["projections_release"] == "2024-34"
     # the slice keeps no attainment row for 29-2072: said, not invented
     assert "attainment" in row["what_it_takes_note"]
     assert frame.attrs["column_info"]["typical_education"]["kind"] == EP

@@ -139,7 +139,7 @@ def test_the_page_makes_the_outlook_and_its_pdf_and_says_a_mistyped_area(app: Ap
     started = ours(app.mark)
     assert len(started) >= 2  # the command and Voilà at least
 
-    median = oews.load(occupation="29-2072", area="OH")["annual_median"].iloc[0]
+    median = oews.load("29-2072", "OH")["annual_median"].iloc[0]
     shown = format_value(float(median), "annual_median")  # $50,990 as the summary writes it
     chromium = find_chromium()
     assert chromium is not None

@@ -1,11 +1,11 @@
 """An occupation of ``growth`` is looked up in a code index before the table is read.
 
 :func:`marketdata.analysis.growth.outlook` (nationally) asks :func:`marketdata.datasets.projections.code_index`
-for the located round's codes and titles (the bundled round's TSV, or the index stored with a
-cached round's Parquet) and answers an unknown occupation from it, without pandas
+for the located release's codes and titles (the bundled release's TSV, or the index stored with
+a cached release's Parquet) and answers an unknown occupation from it, without pandas
 (tests/cli/test_imports.py). Here: the index answers exactly as the table does (warnings, message,
-close matches and their order), a round cached without an index is read as before, and a file
-holding another round is refused either way.
+close matches and their order), a release cached without an index is read as before, and a file
+holding another release is refused either way.
 """
 
 from __future__ import annotations
@@ -48,14 +48,14 @@ def _said_by_the_table(occupation: str) -> str:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         frame = projections.load(occupation_type="all")
-    what = f"BLS Employment Projections {frame['round'].iloc[0]}"
+    what = f"BLS Employment Projections {frame['release'].iloc[0]}"
     with pytest.raises(UnknownCode) as error:
         growth._find(frame, occupation, what=what)
     said = [f"marketdata: {w.category.__name__}: {w.message}\n" for w in caught]
     return "".join(said) + f"marketdata: error: {error.value}\n"
 
 
-@pytest.mark.parametrize("cached", [False, True], ids=["bundled", "cached-round"])
+@pytest.mark.parametrize("cached", [False, True], ids=["bundled", "cached-release"])
 @pytest.mark.parametrize(
     "args",
     [
@@ -71,7 +71,7 @@ def test_an_unknown_occupation_is_answered_as_the_table_answers(
 ) -> None:
     if cached:
         _add_round()
-    expected = _said_by_the_table(args[0])  # in the cached case, parses the round once
+    expected = _said_by_the_table(args[0])  # in the cached case, parses the release once
     done = subprocess.run(
         [sys.executable, "-m", "marketdata", "growth", *args],
         capture_output=True,
@@ -114,5 +114,5 @@ def test_a_round_cached_without_an_index_is_read_as_before() -> None:
 def test_a_file_holding_another_round_is_refused_with_or_without_its_index() -> None:
     _add_round(key="ep/occupation_2021-31.xlsx")  # the 2024-34 workbook, misfiled
     for _ in range(2):  # first from the table (which stores the index), then from the index
-        with pytest.raises(UnknownRelease, match="holds another round"):
-            growth.outlook("29-9999", "US", round="2021-31")
+        with pytest.raises(UnknownRelease, match="holds another EP release"):
+            growth.outlook("29-9999", "US", release="2021-31")

@@ -125,12 +125,12 @@ PARAMETER_ERRORS = [
     ),
     (["growth", "29-2072", "--area", "Atlantis"], "marketdata: error: unknown OEWS area"),
     (
-        ["growth", "29-2072", "--round", "1850"],
-        "marketdata: error: unknown projection round: '1850'",
+        ["growth", "29-2072", "--release", "1850"],
+        "marketdata: error: unknown EP release: '1850'",
     ),
     (
-        ["growth", "29-2072", "--round", "2021-31"],
-        "marketdata: error: the 2021-31 projection round is not in the cache",
+        ["growth", "29-2072", "--release", "2021-31"],
+        "marketdata: error: the 2021-31 EP release is not in the cache",
     ),
 ]
 
@@ -140,7 +140,7 @@ WARNING_LINE = re.compile(r"^marketdata: \w+Warning: ")
 
 
 def _add_cached_release() -> None:
-    """The current OEWS release's flat files and an EP round in the cache, the round parsed
+    """The current OEWS release's flat files and an EP release in the cache, the release parsed
     once (as the first command that loads it does), which stores its code index."""
     for name in oe.FILES:
         cache.add_file(DATA / name, key=f"oe/{name}", url=oews.file_url(name))
@@ -148,7 +148,7 @@ def _add_cached_release() -> None:
     cache.add_file(EP_WORKBOOK, key=known.key, url=known.url, check=known.check)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # BLS's current workbook is not cached: said here
-        assert projections.load(occupation_type="all")["round"].iloc[0] == "2024-34"
+        assert projections.load(occupation_type="all")["release"].iloc[0] == "2024-34"
 
 
 @pytest.mark.parametrize("cached", [False, True], ids=["bundled", "cached-release"])

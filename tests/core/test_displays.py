@@ -37,9 +37,7 @@ def _caption(html: str) -> str:
 
 
 def test_styled_view_formats_without_changing_values(offline_settings: Settings) -> None:
-    df = oews.load(
-        area=["US", "CA"], occupation=["27-2021", "27-2011", "29-2072"], settings=offline_settings
-    )
+    df = oews.load(["27-2021", "27-2011", "29-2072"], ["US", "CA"], settings=offline_settings)
     before = df.copy()
     view = formatting.styled(df)
     assert view.data is df
@@ -66,7 +64,7 @@ def test_styled_view_formats_without_changing_values(offline_settings: Settings)
 
 
 def test_estimate_columns_are_marked(offline_settings: Settings) -> None:
-    df = oews.load(area="OH", occupation="29-2072", settings=offline_settings)
+    df = oews.load("29-2072", "OH", settings=offline_settings)
     df["cert_annual_low"] = df["annual_median"] * 1.05
     df.attrs["column_info"] = {"cert_annual_low": {"kind": "estimate"}}
     html = formatting.styled(df).to_html()
@@ -137,7 +135,7 @@ def test_factors_find_the_entry_education(offline_settings: Settings) -> None:
 
 
 def test_provenance_of_a_merge(offline_settings: Settings) -> None:
-    wages = oews.load(area="US", occupation="29-2072", settings=offline_settings)
+    wages = oews.load("29-2072", "US", settings=offline_settings)
     outlook = projections.load(settings=offline_settings)
     merged = wages.merge(outlook, on="occupation_code", suffixes=("", "_ep"))
     assert len(merged) == 1

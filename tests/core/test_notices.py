@@ -27,9 +27,9 @@ SCRIPT = textwrap.dedent(
     warnings.showwarning = record
     if sys.argv[1] == "quiet":
         md.quiet()
-    md.oews.load(area="US", occupation="29-2072")
-    md.oews.load(area="OH", occupation="29-2072")
-    md.oews.load(area="Columbus, OH", occupation="29-2072")
+    md.oews.load("29-2072", "US")
+    md.oews.load("29-2072", "OH")
+    md.oews.load("29-2072", "Columbus, OH")
     md.salary.breakdown("29-2072", ["OH", "Columbus, OH"])
     print(json.dumps(caught))
     """

@@ -58,7 +58,7 @@ def test_one_line_when_behind() -> None:
 def _bundled_provenance() -> list[dict]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", OfflineDataWarning)
-        frames = [oews.load(occupation="29-2072", area="OH"), projections.load()]
+        frames = [oews.load("29-2072", "OH"), projections.load()]
     return [p for f in frames for p in f.attrs["provenance"]]
 
 
@@ -95,7 +95,7 @@ def test_workbook_2025_35_layout(tmp_path: Path) -> None:
     assert set(HEADERS_2025) <= {c.value for c in headers}
     new = ep.parse_workbook(path)
     old = ep.parse_workbook(WB_2024)
-    assert set(new["round"]) == {"2025-35"}
+    assert set(new["release"]) == {"2025-35"}
     assert set(new["base_year"]) == {2025} and set(new["projected_year"]) == {2035}
     figures = ["employment_base", "employment_projected", "percent_change", "openings_annual"]
     pd.testing.assert_frame_equal(new[figures], old[figures])
@@ -109,7 +109,7 @@ def test_loader_reads_the_2025_35_round_online(
     path = _workbook_2025(tmp_path / "occupation.xlsx")
     bls_server.add("/emp/ind-occ-matrix/occupation.xlsx", path)
     frame = projections.load(settings=online_settings)
-    assert set(frame["round"]) == {"2025-35"}
+    assert set(frame["release"]) == {"2025-35"}
     assert frame.attrs["provenance"][0]["release"] == "2025-35"
     assert vintages.notes(frame.attrs["provenance"], today=DECEMBER_2026) == []
     row = frame[frame["occupation_code"] == "29-2072"].iloc[0]

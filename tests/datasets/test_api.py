@@ -126,7 +126,7 @@ def oews_api(bls_server) -> dict[str, list[dict]]:
 def test_oews_batches(bls_server, online_settings, oews_api, with_key):
     settings = online_settings.replace(api_key=KEY if with_key else None)
     with pytest.warns(SuppressedValuesWarning, match="'-'"):
-        df = api.series(list(oews_api), 2025, 2025, settings=settings)
+        df = api.series(list(oews_api), start=2025, end=2025, settings=settings)
     assert len(df) == len(oews_api) == 600
     assert posts(bls_server) == (12 if with_key else 24)
     assert set(df["year"]) == {2025}
@@ -148,7 +148,7 @@ def test_oews_values_equal_the_flat_files(bls_server, online_settings, oews_api)
         pytest.warns(MissingSeriesWarning),  # the nation has no location quotient, per 1,000
         pytest.warns(SuppressedValuesWarning),
     ):
-        got = api.series(ids, 2025, 2025, settings=online_settings.replace(api_key=KEY))
+        got = api.series(ids, start=2025, end=2025, settings=online_settings.replace(api_key=KEY))
     assert (got["series_id"].nunique(), len(ids)) == (534, 544)
     keys = ["area_code", "occupation_code"]
     long = flat.melt(id_vars=keys, value_vars=list(DATATYPES.values()), value_name="flat")
@@ -184,7 +184,7 @@ def test_oews_markers_and_parts(bls_server, online_settings, oews_api):
         "OEUM001814000000029207213",
     ]
     with pytest.warns(SuppressedValuesWarning, match="2 values"):
-        got = api.series(ids, 2025, 2025, settings=online_settings).set_index("series_id")
+        got = api.series(ids, start=2025, end=2025, settings=online_settings).set_index("series_id")
     assert got.loc[ids[0], "value"] == 61810  # MANIFEST: California median
     vermont = got.loc[ids[1]]
     assert math.isnan(vermont["value"])
@@ -217,7 +217,7 @@ def test_120_series_take_the_fewest_queries(
     fake = FakeApi(annual(ids, range(2023, 2026)))
     bls_server.add_handler(PATH, fake)
     settings = online_settings.replace(api_key=KEY if with_key else None)
-    df = api.series(ids, 2023, 2025, settings=settings)
+    df = api.series(ids, start=2023, end=2025, settings=settings)
     assert posts(bls_server) == queries
     assert max(len(p["seriesid"]) for p in fake.payloads) == largest
     assert sorted(s for p in fake.payloads for s in p["seriesid"]) == sorted(ids)
@@ -226,13 +226,13 @@ def test_120_series_take_the_fewest_queries(
     assert df["area_code"].isna().all()  # not OEWS: parts missing
     assert ("registrationkey" in fake.payloads[0]) is with_key
     assert len(provenance_of(df)) == queries
-    assert len(api_limits.plan(ids, 2023, 2025, settings=settings)) == queries
+    assert len(api_limits.plan(ids, start=2023, end=2025, settings=settings)) == queries
 
 
 def test_year_windows_without_key(bls_server, online_settings):
     fake = FakeApi(annual(["LNU00000000"], range(2000, 2026)))
     bls_server.add_handler(PATH, fake)
-    df = api.series("LNU00000000", 2000, 2025, settings=online_settings)
+    df = api.series("LNU00000000", start=2000, end=2025, settings=online_settings)
     windows = [(p["startyear"], p["endyear"]) for p in fake.payloads]
     assert windows == [("2000", "2009"), ("2010", "2019"), ("2020", "2025")]
     assert list(df["year"]) == list(range(2000, 2026))
@@ -243,7 +243,7 @@ def test_year_windows_without_key(bls_server, online_settings):
 def test_year_windows_with_key(bls_server, keyed):
     fake = FakeApi(annual(["LNU00000000"], range(2000, 2026)))
     bls_server.add_handler(PATH, fake)
-    api.series("LNU00000000", 2000, 2025, settings=keyed)
+    api.series("LNU00000000", start=2000, end=2025, settings=keyed)
     assert [(p["startyear"], p["endyear"]) for p in fake.payloads] == [
         ("2000", "2019"),
         ("2020", "2025"),
@@ -257,7 +257,7 @@ def test_default_years_are_the_last_three(bls_server, online_settings):
     with pytest.warns(MissingSeriesWarning):
         api.series("LNU00000000", settings=online_settings)
     with pytest.warns(MissingSeriesWarning):
-        api.series("LNU00000000", end_year=2020, settings=online_settings)
+        api.series("LNU00000000", end=2020, settings=online_settings)
     assert [(p["startyear"], p["endyear"]) for p in fake.payloads] == [
         (str(this_year - 2), str(this_year)),
         ("2018", "2020"),
@@ -280,12 +280,12 @@ THRESHOLD = {
 def test_daily_threshold_says_when_and_stops_asking(bls_server, online_settings):
     bls_server.add_handler(PATH, fixed(json.dumps(THRESHOLD).encode()))
     with pytest.raises(RateLimited, match="midnight US Eastern") as err:
-        api.series("LNS14000000", 2024, 2025, settings=online_settings)
+        api.series("LNS14000000", start=2024, end=2025, settings=online_settings)
     assert "BLS_API_KEY" in str(err.value)
     assert "daily threshold" in str(err.value)
     assert api_limits.usage(settings=online_settings).remaining == 0
     with pytest.raises(RateLimited, match="0 of today's 25"):
-        api.series("LNS14000000", 2020, 2021, settings=online_settings)
+        api.series("LNS14000000", start=2020, end=2021, settings=online_settings)
     assert posts(bls_server) == 1
     # another key has its own budget
     assert api_limits.usage(settings=online_settings.replace(api_key=KEY)).remaining == 500
@@ -295,11 +295,11 @@ def test_refuses_before_spending_the_budget(bls_server, online_settings):
     fake = FakeApi(annual(["LNU00000000"], range(2001, 2026)))
     bls_server.add_handler(PATH, fake)
     for year in range(2001, 2023):  # 22 queries
-        api.series("LNU00000000", year, year, settings=online_settings)
+        api.series("LNU00000000", start=year, end=year, settings=online_settings)
     assert api_limits.usage(settings=online_settings).used == 22
     ids = [f"LNU{i:08d}" for i in range(30)]  # 2 batches x 2 windows = 4 queries > 3 left
     with pytest.raises(RateLimited, match="needs 4 new queries but only 3"):
-        api.series(ids, 2006, 2025, settings=online_settings)
+        api.series(ids, start=2006, end=2025, settings=online_settings)
     assert posts(bls_server) == 22
 
 
@@ -307,7 +307,9 @@ def test_unknown_series_and_missing_years_warn(bls_server, online_settings):
     known = annual(["LNS14000000"], range(2024, 2026))
     bls_server.add_handler(PATH, FakeApi(known))
     with pytest.warns(MissingSeriesWarning, match=r"1 series: LNS99999999 \(series does not exist"):
-        df = api.series(["LNS14000000", "LNS99999999"], 2023, 2025, settings=online_settings)
+        df = api.series(
+            ["LNS14000000", "LNS99999999"], start=2023, end=2025, settings=online_settings
+        )
     assert list(df["year"]) == [2024, 2025]
     assert "No Data Available for Series LNS14000000 Year: 2023" in df.attrs["messages"]
 
@@ -320,7 +322,7 @@ def test_not_processed_with_only_series_messages_is_not_a_crash(bls_server, onli
     }
     bls_server.add_handler(PATH, fixed(json.dumps(body).encode()))
     with pytest.warns(MissingSeriesWarning, match="NOPE"):
-        df = api.series("NOPE", 2024, 2025, settings=online_settings)
+        df = api.series("NOPE", start=2024, end=2025, settings=online_settings)
     assert df.empty
     assert list(df.columns) == list(api_answer.COLUMNS)
 
@@ -328,17 +330,17 @@ def test_not_processed_with_only_series_messages_is_not_a_crash(bls_server, onli
 def test_invalid_parameters_raise_with_bls_message(bls_server, online_settings):
     bls_server.add_handler(PATH, fixed((DATA / "bad_end_year.json").read_bytes()))
     with pytest.raises(ApiError, match=r"REQUEST_FAILED_INVALID_PARAMETERS.*End year is invalid"):
-        api.series(["LNS14000000", "LNS13000000"], 2015, 2017, settings=online_settings)
+        api.series(["LNS14000000", "LNS13000000"], start=2015, end=2017, settings=online_settings)
     assert not list((online_settings.cache_dir / "json" / "api").glob("[0-9a-f]*.json"))
 
 
 def test_malformed_json_is_a_source_format_error(bls_server, online_settings):
     bls_server.add_handler(PATH, fixed(b"<html><body>Service unavailable</body></html>"))
     with pytest.raises(SourceFormatError, match="not JSON"):
-        api.series("LNS14000000", 2024, 2025, settings=online_settings)
+        api.series("LNS14000000", start=2024, end=2025, settings=online_settings)
     bls_server.add_handler(PATH, fixed(b'["not", "an", "answer"]'))
     with pytest.raises(SourceFormatError, match="no 'status'"):
-        api.series("LNS14000000", 2024, 2025, settings=online_settings)
+        api.series("LNS14000000", start=2024, end=2025, settings=online_settings)
     assert not list((online_settings.cache_dir / "json" / "api").glob("[0-9a-f]*.json"))
 
 
@@ -351,7 +353,7 @@ def test_5xx_is_retried(bls_server, online_settings):
         return Answer(503, {}, b"busy") if len(calls) < 3 else fake(request)
 
     bls_server.add_handler(PATH, flaky)
-    df = api.series("LNS14000000", 2024, 2025, settings=online_settings)
+    df = api.series("LNS14000000", start=2024, end=2025, settings=online_settings)
     assert len(calls) == 3
     assert list(df["value"]) == [2024.0, 2025.0]
     assert api_limits.usage(settings=online_settings).used == 1
@@ -363,7 +365,7 @@ def test_5xx_is_retried(bls_server, online_settings):
 def test_recorded_answer_with_catalog_and_calculations(bls_server, keyed):
     bls_server.add_handler(PATH, fixed((DATA / "cps-situation-2015-all_options.json").read_bytes()))
     ids = ["LNS14000000", "LNS12000000", "LNS11000000", "LNS13000000"]
-    df = api.series(ids, 2015, 2015, catalog=True, calculations=True, settings=keyed)
+    df = api.series(ids, start=2015, end=2015, catalog=True, calculations=True, settings=keyed)
     sent = json.loads(bls_server.requests[-1].body)
     assert sent["catalog"] is True
     assert sent["calculations"] is True
@@ -382,7 +384,7 @@ def test_recorded_footnotes(bls_server, online_settings):
     bls_server.add_handler(
         PATH, fixed((DATA / "sae-north_dakota-mining-2015-catalog.json").read_bytes())
     )
-    df = api.series("SMS38000001000000001", 2015, 2015, settings=online_settings)
+    df = api.series("SMS38000001000000001", start=2015, end=2015, settings=online_settings)
     dec = df[df["period"] == "M12"].iloc[0]
     assert (dec["value"], dec["footnote_codes"], dec["footnote_text"]) == (24.3, "P", "Preliminary")
     assert pd.isna(df[df["period"] == "M11"].iloc[0]["footnote_codes"])
@@ -394,32 +396,32 @@ def test_recorded_footnotes(bls_server, online_settings):
 
 def test_second_call_is_answered_from_the_cache(bls_server, online_settings, offline_settings):
     bls_server.add_handler(PATH, FakeApi(annual(["LNS14000000"], range(2020, 2026))))
-    first = api.series("LNS14000000", 2020, 2025, settings=online_settings)
-    second = api.series("LNS14000000", 2020, 2025, settings=online_settings)
-    offline = api.series("LNS14000000", 2020, 2025, settings=offline_settings)
+    first = api.series("LNS14000000", start=2020, end=2025, settings=online_settings)
+    second = api.series("LNS14000000", start=2020, end=2025, settings=online_settings)
+    offline = api.series("LNS14000000", start=2020, end=2025, settings=offline_settings)
     assert posts(bls_server) == 1
     pd.testing.assert_frame_equal(first, second)
     pd.testing.assert_frame_equal(first, offline)
     assert provenance_of(second) == provenance_of(first)
-    api.series("LNS14000000", 2020, 2025, refresh=True, settings=online_settings)
+    api.series("LNS14000000", start=2020, end=2025, refresh=True, settings=online_settings)
     assert posts(bls_server) == 2
     with pytest.raises(OfflineError, match="not in the cache"):
-        api.series("LNS14000000", 2010, 2025, settings=offline_settings)
+        api.series("LNS14000000", start=2010, end=2025, settings=offline_settings)
 
 
 def test_stale_answers_are_asked_again_or_used_offline(
     bls_server, online_settings, offline_settings
 ):
     bls_server.add_handler(PATH, FakeApi(annual(["LNS14000000"], range(2024, 2026))))
-    api.series("LNS14000000", 2024, 2025, settings=online_settings)
+    api.series("LNS14000000", start=2024, end=2025, settings=online_settings)
     (stored,) = (online_settings.cache_dir / "json" / "api").glob("[0-9a-f]*.json")
     record = json.loads(stored.read_text())
     record["fresh_until"] = "2020-01-01T00:00:00+00:00"
     stored.write_text(json.dumps(record))
     with pytest.warns(OfflineDataWarning, match="past their refresh date"):
-        api.series("LNS14000000", 2024, 2025, settings=offline_settings)
+        api.series("LNS14000000", start=2024, end=2025, settings=offline_settings)
     assert posts(bls_server) == 1
-    api.series("LNS14000000", 2024, 2025, settings=online_settings)
+    api.series("LNS14000000", start=2024, end=2025, settings=online_settings)
     assert posts(bls_server) == 2
 
 
@@ -435,20 +437,17 @@ def test_freshness_follows_the_release_calendar():
     feb = datetime(2027, 2, 10, 15, tzinfo=UTC)
     apr = datetime(2027, 4, 10, 15, tzinfo=UTC)
     fresh = api.freshness
-    assert (
-        fresh(answer("M10", 2026), end_year=2026, now=nov).isoformat()
-        == "2026-11-25T00:00:00-05:00"
-    )
-    assert fresh(answer("A01", 2025), end_year=2026, now=nov).date().isoformat() == "2027-03-01"
-    assert fresh(answer("A01", 2025), end_year=2027, now=feb).date().isoformat() == "2027-03-01"
+    assert fresh(answer("M10", 2026), end=2026, now=nov).isoformat() == "2026-11-25T00:00:00-05:00"
+    assert fresh(answer("A01", 2025), end=2026, now=nov).date().isoformat() == "2027-03-01"
+    assert fresh(answer("A01", 2025), end=2027, now=feb).date().isoformat() == "2027-03-01"
     # spring: last year's annual data is due; ask again daily until it is there
-    assert fresh(answer("A01", 2025), end_year=2027, now=apr).date().isoformat() == "2027-04-11"
-    assert fresh(answer("A01", 2026), end_year=2027, now=apr).date().isoformat() == "2028-03-01"
+    assert fresh(answer("A01", 2025), end=2027, now=apr).date().isoformat() == "2027-04-11"
+    assert fresh(answer("A01", 2026), end=2027, now=apr).date().isoformat() == "2028-03-01"
     # nothing published yet (e.g. January's data in early January): ask again tomorrow
     empty = {"Results": {"series": [{"seriesID": "X", "data": []}]}}
-    assert fresh(empty, end_year=2027, now=feb).date().isoformat() == "2027-02-11"
+    assert fresh(empty, end=2027, now=feb).date().isoformat() == "2027-02-11"
     # history does not change
-    assert fresh(answer("A01", 2010), end_year=2015, now=apr).date().isoformat() == "2028-03-01"
+    assert fresh(answer("A01", 2010), end=2015, now=apr).date().isoformat() == "2028-03-01"
 
 
 # The key never leaks ----------------------------------------------------------------------
@@ -460,7 +459,7 @@ def test_key_is_never_written_nor_shown(bls_server, keyed, caplog):
     bls_server.add_handler(PATH, fake)
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
-        api.series(["LNS14000000", "LNS00000000"], 2024, 2025, settings=keyed)
+        api.series(["LNS14000000", "LNS00000000"], start=2024, end=2025, settings=keyed)
     assert fake.payloads[0]["registrationkey"] == KEY  # it was sent
     invalid = {
         "status": "REQUEST_NOT_PROCESSED",
@@ -469,12 +468,12 @@ def test_key_is_never_written_nor_shown(bls_server, keyed, caplog):
     }
     bls_server.add_handler(PATH, fixed(json.dumps(invalid).encode()))
     with pytest.raises(ApiError, match="provided by the User is invalid") as err:
-        api.series("LNS14000000", 2020, 2021, settings=keyed)
+        api.series("LNS14000000", start=2020, end=2021, settings=keyed)
     assert KEY not in str(err.value)
     assert "BLS_API_KEY" in str(err.value)
     bls_server.add_handler(PATH, fixed(b"oops " + KEY.encode()))
     with pytest.raises(SourceFormatError) as err:
-        api.series("LNS14000000", 2018, 2019, settings=keyed)
+        api.series("LNS14000000", start=2018, end=2019, settings=keyed)
     files = [p for p in keyed.cache_dir.rglob("*") if p.is_file()]
     assert any(p.parent.name == "api" for p in files)
     for path in files:
@@ -491,12 +490,12 @@ def test_key_is_never_written_nor_shown(bls_server, keyed, caplog):
     [
         ("LNS 14000000", 2020, 2021, "BLS series id"),
         ([], 2020, 2021, "at least one"),
-        ("LNS14000000", 2021, 2020, "start_year must not be after"),
+        ("LNS14000000", 2021, 2020, "start must not be after"),
         ("LNS14000000", 2020, 3000, "four-digit year"),
-        ("LNS14000000", "20x0", 2021, "start_year"),
+        ("LNS14000000", "20x0", 2021, "start year"),
     ],
 )
 def test_bad_input(tmp_path, ids, start, end, match):
     settings = Settings(cache_dir=tmp_path, bls_api_url="http://127.0.0.1:9")  # never reached
     with pytest.raises(InputValueError, match=match):
-        api.series(ids, start, end, settings=settings)
+        api.series(ids, start=start, end=end, settings=settings)

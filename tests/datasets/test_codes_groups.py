@@ -68,15 +68,13 @@ def test_batch_and_python_share_the_groups(offline_settings: Settings) -> None:
 
 
 def test_oews_load_every_area_and_groups(offline_settings: Settings) -> None:
-    every = oews.load(area="all", occupation="29-2072", settings=offline_settings)
+    every = oews.load("29-2072", "all", settings=offline_settings)
     assert len(every) == every["area_code"].nunique() > 500
     assert set(every["area_type"]) == {"national", "state", "metro", "nonmetro"}
     assert every.attrs["provenance"]
-    metros = oews.load(area="OH-metros", occupation="29-2072", settings=offline_settings)
+    metros = oews.load("29-2072", "OH-metros", settings=offline_settings)
     assert list(metros["area_code"]) == [a.code for a in codes.areas_in("OH", kind="metro")]
-    mixed = oews.load(
-        area=["US", "all-states", "OH"], occupation="29-2072", settings=offline_settings
-    )
+    mixed = oews.load("29-2072", ["US", "all-states", "OH"], settings=offline_settings)
     assert len(mixed) == 52  # the nation and 51 states, Ohio once
     us = every[every["area_code"] == "0000000"].iloc[0]
     assert us["annual_median"] == 51140 and us["employment"] == 194720
@@ -93,9 +91,9 @@ def test_oews_load_soc_group(offline_settings: Settings) -> None:
     group = minor[minor["occupation_code"] == "29-2000"].iloc[0]
     assert detailed["employment"].sum() == pytest.approx(group["employment"], rel=0.01)
     both = oews.load(
-        area="US",
+        ["29-2072", "15-1252"],
+        "US",
         soc_group="29-2000",
-        occupation=["29-2072", "15-1252"],
         settings=offline_settings,
     )
     assert list(both["occupation_code"]) == ["29-2072"]
@@ -128,8 +126,8 @@ def test_groups_of_a_past_release_need_only_their_zips(
 ) -> None:
     for name in ("oesm13nat.zip", "oesm13st.zip"):  # no metro zip: groups of states need none
         bls_server.add(FOLDER + name, ARCHIVE / name)
-    df = oews.load(2013, area=["US", "all-states"], occupation="29-2071", settings=online_settings)
-    every = oews.load(2013, area="US", occupation="29-2071", settings=online_settings)
+    df = oews.load("29-2071", ["US", "all-states"], release=2013, settings=online_settings)
+    every = oews.load("29-2071", "US", release=2013, settings=online_settings)
     assert df["area_code"].iloc[0] == "0000000" == every["area_code"].iloc[0]
     states = df.iloc[1:]
     assert len(states) > 0 and set(states["area_type"]) == {"state"}

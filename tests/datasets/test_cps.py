@@ -171,29 +171,29 @@ def test_unknown_occupation_codes(code: str) -> None:
 
 def test_certification_table_download_cache_and_offline(bls_server, online_settings) -> None:
     bls_server.add("/cps/aa2025/cpsaat53.xlsx", TABLE)
-    table = cps.certification_table(2025, settings=online_settings)
+    table = cps.certification_table(release=2025, settings=online_settings)
     assert table.loc[table["group"] == HEALTH, "median_weekly_license"].item() == 1520
     (prov,) = table.attrs["provenance"]
     assert prov["program"] == "CPS"
     assert prov["source_url"] == f"{bls_server.url}/cps/aa2025/cpsaat53.xlsx"
     assert len(prov["sha256"]) == 64
-    again = cps.certification_table(2025, settings=online_settings.replace(offline=True))
+    again = cps.certification_table(release=2025, settings=online_settings.replace(offline=True))
     pd.testing.assert_frame_equal(table, again)
     assert bls_server.count("/cps/aa2025/cpsaat53.xlsx") == 1
     with pytest.raises(OfflineError):
-        cps.certification_table(2024, settings=online_settings.replace(offline=True))
+        cps.certification_table(release=2024, settings=online_settings.replace(offline=True))
 
 
 def test_error_page_never_enters_the_cache(bls_server, online_settings) -> None:
     bls_server.add("/cps/aa2025/cpsaat53.xlsx", b"<!DOCTYPE html><html>Access Denied</html>")
     with pytest.raises(SourceFormatError, match="not an Excel workbook"):
-        cps.certification_table(2025, settings=online_settings)
+        cps.certification_table(release=2025, settings=online_settings)
     assert not list((online_settings.cache_dir / "raw").rglob("cpsaat53.xlsx"))
 
 
-def test_bad_year() -> None:
+def test_bad_release() -> None:
     with pytest.raises(InputValueError, match="2015"):
-        cps.certification_table(2012)
+        cps.certification_table(release=2012)
 
 
 def _serve_database(server, database: str) -> None:
@@ -250,8 +250,8 @@ def test_le_series_through_the_api(bls_server, online_settings) -> None:
 
     bls_server.add_handler("/publicAPI/v2/timeseries/data/", handle)
     with pytest.warns(SuppressedValuesWarning):
-        via_api = cps.certification_series("le", year=2025, via="api", settings=online_settings)
-    via_file_server = cps.certification_series("le", year=2025, settings=online_settings)
+        via_api = cps.certification_series("le", release=2025, via="api", settings=online_settings)
+    via_file_server = cps.certification_series("le", release=2025, settings=online_settings)
     medians = [c for c in source.CERT_TABLE_COLUMNS if c.startswith("median_weekly")]
     pd.testing.assert_frame_equal(via_api[medians], via_file_server[medians])
     assert bls_server.count("/publicAPI/v2/timeseries/data/", "POST") >= 1

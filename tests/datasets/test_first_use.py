@@ -29,7 +29,7 @@ def test_salary_offline_says_what_it_takes_from_the_bundled_round(
         warnings.simplefilter("ignore")
         frame = salary.breakdown("29-2072", ["OH"], certification=False)
     row = frame.iloc[0]
-    assert (row["typical_education"], row["ep_round"]) == (
+    assert (row["typical_education"], row["projections_release"]) == (
         "Postsecondary nondegree award",
         "2024-34",
     )

@@ -25,7 +25,13 @@ from matplotlib.figure import Figure
 
 from marketdata import plots
 from marketdata.analysis import growth, salary
-from marketdata.core.errors import FetchError, MarketdataError, UnknownArea, UnknownRelease
+from marketdata.core.errors import (
+    ArgumentOrderError,
+    FetchError,
+    MarketdataError,
+    UnknownArea,
+    UnknownRelease,
+)
 from marketdata.datasets import codes, oews, projections
 from marketdata.plots.label_layout import Labels
 
@@ -124,12 +130,12 @@ def test_a_list_where_one_area_is_expected() -> None:
 @pytest.mark.parametrize(
     ("call", "named"),
     [
-        (lambda: projections.load(["2024-34"]), "a list was given for round"),
-        (lambda: projections.load(2024.5), "round=2024.5 is a float"),
+        (lambda: projections.load(release=["2024-34"]), "a list was given for release"),
+        (lambda: projections.load(release=2024.5), "release=2024.5 is a float"),
         (lambda: projections.load(table=["projections"]), "a list was given for table"),
         (lambda: growth.outlook(292072.0), "occupation=292072.0 is a float"),
         (lambda: growth.outlook(["29-2072"]), "a list was given for occupation"),
-        (lambda: growth.outlook("29-2072", round=2024.5), "round=2024.5 is a float"),
+        (lambda: growth.outlook("29-2072", release=2024.5), "release=2024.5 is a float"),
         (lambda: salary.breakdown("29-2072", 3.5), "areas=3.5 is a float"),
         (lambda: salary.breakdown("29-2072", {}), "areas={} is a dict"),
         (lambda: salary.breakdown(292072.0, "US"), "occupation=292072.0 is a float"),
@@ -143,16 +149,16 @@ def test_every_loader_checks_the_kind_of_its_inputs(call: Callable[[], Any], nam
 
 def test_an_empty_selection_names_nothing() -> None:
     with pytest.raises(ValueError, match="area=\\[\\] names no area: give at least one"):
-        oews.load(area=[], occupation="29-2072")
+        oews.load("29-2072", [])
     with pytest.raises(ValueError, match="areas=\\(\\) names no area"):
         salary.breakdown("29-2072", ())
 
 
 def test_numpy_whole_numbers_and_generators_are_read_as_given() -> None:
     assert codes.resolve_area(np.int64(39)).name == "Ohio"
-    df = oews.load(area=np.array([39, 21]), occupation="29-2072")
+    df = oews.load("29-2072", np.array([39, 21]))
     assert sorted(df["area_name"]) == ["Kentucky", "Ohio"]
-    df = oews.load(area=(a for a in ["OH", "KY"]), occupation=iter(["29-2072"]))
+    df = oews.load(iter(["29-2072"]), (a for a in ["OH", "KY"]))
     assert sorted(df["area_name"]) == ["Kentucky", "Ohio"]
     pay = salary.breakdown("29-2072", (a for a in ["US", "OH"]), certification=False)
     assert list(pay["area_name"]) == ["National", "Ohio"]
@@ -173,7 +179,7 @@ def test_numpy_whole_numbers_and_generators_are_read_as_given() -> None:
 )
 def test_a_release_label_bls_never_used_is_an_error(release: str, suggested: str) -> None:
     with pytest.raises(UnknownRelease) as caught:
-        oews.load(release=release, area="US", occupation="29-2072")
+        oews.load("29-2072", "US", release=release)
     message = str(caught.value)
     assert f"unknown OEWS release: {release!r}. Did you mean: {suggested}?" in message
     assert "Give 'latest', a year such as 2024, or a release label" in message
@@ -182,13 +188,52 @@ def test_a_release_label_bls_never_used_is_an_error(release: str, suggested: str
 def test_a_future_release_is_not_published_yet() -> None:
     for release in ("May 2052", 2052, "2052"):
         with pytest.raises(UnknownRelease, match=r"not published yet \(latest: May 2025\)"):
-            oews.load(release=release, area="US", occupation="29-2072")
+            oews.load("29-2072", "US", release=release)
 
 
 def test_the_latest_release_by_its_names() -> None:
     for release in ("latest", "LATEST", 2025, "2025", "May 2025", np.int64(2025)):
-        df = oews.load(release=release, area="US", occupation="29-2072")
+        df = oews.load("29-2072", "US", release=release)
         assert list(df["annual_median"]) == [51140], release  # BLS, May 2025
+
+
+# --------------------------------------------------------------------------- positional order
+
+
+def test_the_occupation_comes_first_then_the_areas() -> None:
+    by_place = oews.load("29-2072", ["US", "OH"], release="May 2025")
+    by_name = oews.load(release="May 2025", area=["US", "OH"], occupation="29-2072")
+    assert list(by_place["area_name"]) == list(by_name["area_name"]) == ["National", "Ohio"]
+    assert list(by_place["annual_median"]) == [51140, 50990]
+    assert list(oews.wages_table("29-2072", "OH")["area_name"]) == ["National", "Ohio"]
+    assert oews.load(292072, "OH")["occupation_code"].tolist() == ["29-2072"]  # a code, no release
+    outlook = growth.outlook("29-2072", "US", release="2024-34")
+    assert (outlook.release, outlook.occupation_code) == ("2024-34", "29-2072")
+
+
+@pytest.mark.parametrize(
+    "release", ["May 2025", "2025", 2025, np.int64(2025), "latest", "May 2021"]
+)
+def test_a_release_where_the_occupation_goes_says_how_to_pass_it(release: Any) -> None:
+    with pytest.raises(ArgumentOrderError) as caught:
+        oews.load(release)
+    err = caught.value
+    assert isinstance(err, TypeError) and isinstance(err, MarketdataError)
+    message = str(err)
+    assert "the occupation comes first" in message
+    assert f"pass release={release!r}" in message
+    assert "\n" not in message
+    assert err.__cause__ is None and err.__context__ is None
+
+
+def test_a_release_is_a_keyword() -> None:
+    for call in (
+        lambda: projections.load("2024-34"),
+        lambda: growth.outlook("29-2072", "US", "2024-34"),
+        lambda: oews.wages_table("29-2072", "US", "May 2025"),
+    ):
+        with pytest.raises(TypeError, match="positional argument"):
+            call()
 
 
 # --------------------------------------------------------------------------- one traceback
@@ -197,7 +242,7 @@ def test_the_latest_release_by_its_names() -> None:
 def test_a_mistyped_area_is_one_short_traceback() -> None:
     warnings.simplefilter("ignore")
     with pytest.raises(UnknownArea) as caught:
-        oews.load(area="Ohiio", occupation="29-2072")
+        oews.load("29-2072", "Ohiio")
     err = caught.value
     assert "Did you mean: Ohio (3900000)?" in str(err)
     assert err.__context__ is None and err.__cause__ is None  # no OfflineError before it
@@ -209,7 +254,7 @@ def test_a_mistyped_area_is_one_short_traceback() -> None:
 
 
 def test_a_number_where_a_column_name_is_expected(tmp_path) -> None:
-    rows = oews.load(area=["US", "OH"], occupation="29-2072")
+    rows = oews.load("29-2072", ["US", "OH"])
     with pytest.raises(TypeError, match="reference=51140 is an int: give the name of a column"):
         plots.wage_distribution(rows, reference=51140)
     with pytest.raises(ValueError, match="us_median"):
@@ -236,34 +281,32 @@ def key(figure: Figure) -> list[str]:
 @example(value=float("nan"))
 @example(value={})
 def test_oews_load_occupation(value: Any) -> None:
-    answers_or_says_one_line(lambda: oews.load(area="OH", occupation=value), "occupation")
+    answers_or_says_one_line(lambda: oews.load(value, "OH"), "occupation")
 
 
 @PROPERTY
 @given(value=ANYTHING)
 def test_oews_load_area(value: Any) -> None:
-    answers_or_says_one_line(lambda: oews.load(area=value, occupation="29-2072"), "area")
+    answers_or_says_one_line(lambda: oews.load("29-2072", value), "area")
 
 
 @PROPERTY
 @given(value=ANYTHING)
 def test_oews_load_industry(value: Any) -> None:
-    answers_or_says_one_line(
-        lambda: oews.load(area="US", occupation="29-2072", industry=value), "industry"
-    )
+    answers_or_says_one_line(lambda: oews.load("29-2072", "US", industry=value), "industry")
 
 
 @PROPERTY
 @given(value=ANYTHING)
 @example(value=2025.5)
 def test_oews_load_release(value: Any) -> None:
-    answers_or_says_one_line(lambda: oews.load(value, area="US", occupation="29-2072"), "release")
+    answers_or_says_one_line(lambda: oews.load("29-2072", "US", release=value), "release")
 
 
 @PROPERTY
 @given(value=ANYTHING)
-def test_projections_load_round(value: Any) -> None:
-    answers_or_says_one_line(lambda: projections.load(value), "round")
+def test_projections_load_release(value: Any) -> None:
+    answers_or_says_one_line(lambda: projections.load(release=value), "release")
 
 
 @PROPERTY
@@ -281,8 +324,8 @@ def test_growth_outlook(occupation: Any, area: Any) -> None:
 
 @PROPERTY
 @given(value=ANYTHING)
-def test_growth_outlook_round(value: Any) -> None:
-    answers_or_says_one_line(lambda: growth.outlook("29-2072", "US", round=value), "round")
+def test_growth_outlook_release(value: Any) -> None:
+    answers_or_says_one_line(lambda: growth.outlook("29-2072", "US", release=value), "release")
 
 
 @settings(PROPERTY, max_examples=15)
@@ -313,7 +356,7 @@ def test_the_properties_reach_both_outcomes() -> None:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                oews.load(area=value, occupation="29-2072")
+                oews.load("29-2072", value)
             outcomes.add("answer")
         except MarketdataError:
             outcomes.add("error")

@@ -42,9 +42,7 @@ def gets(server: BLSServer) -> int:
 
 
 def test_load_through_the_server_equals_bls(served: BLSServer, online_settings: Settings) -> None:
-    df = oews.load(
-        occupation="29-2072", area=["US", "OH", "Columbus, OH"], settings=online_settings
-    )
+    df = oews.load("29-2072", ["US", "OH", "Columbus, OH"], settings=online_settings)
     assert list(df.area_name) == ["National", "Ohio", "Columbus, OH"]
     assert list(df.employment) == [194720, 7440, 1380]
     assert list(df.annual_median) == [51140, 50990, 51230]
@@ -59,11 +57,11 @@ def test_load_through_the_server_equals_bls(served: BLSServer, online_settings: 
 
 
 def test_second_load_reads_parquet_only(served: BLSServer, online_settings: Settings) -> None:
-    first = oews.load(occupation="292072", settings=online_settings)
+    first = oews.load("292072", settings=online_settings)
     assert gets(served) == len(oe.FILES)
     parquet = online_settings.cache_dir / "parquet" / "oews" / "2025A01.parquet"
     stamp = parquet.stat().st_mtime_ns
-    second = oews.load(occupation="29-2072", settings=online_settings)
+    second = oews.load("29-2072", settings=online_settings)
     assert gets(served) == len(oe.FILES)  # nothing asked of the server
     assert parquet.stat().st_mtime_ns == stamp  # nothing parsed or written again
     pd.testing.assert_frame_equal(first, second)
@@ -75,7 +73,7 @@ def test_filters_and_industries(served: BLSServer, online_settings: Settings) ->
     default = oews.load(settings=online_settings)
     assert set(default.industry_code) == {"000000"}
     assert len(default) == 42
-    hospitals = oews.load(industry="622000", occupation="medical records", settings=online_settings)
+    hospitals = oews.load("medical records", industry="622000", settings=online_settings)
     assert list(hospitals.employment) == [55530]
     assert hospitals.iloc[0].industry_title == "Hospitals"
     every = oews.load(industry="all", area="national", settings=online_settings)
@@ -94,7 +92,7 @@ def test_inputs_resolve_against_the_release_tables(
         oews.load(area="Ohiio", settings=online_settings)
     assert info.value.suggestions[0] == "Ohio (3900000)"
     with pytest.raises(UnknownCode, match="'29-2071'"):
-        oews.load(occupation="29-2071", settings=online_settings)
+        oews.load("29-2071", settings=online_settings)
 
 
 def test_offline_with_a_cache_uses_it_quietly(
@@ -111,7 +109,7 @@ def test_offline_without_cache_falls_back_to_the_snapshot_loudly(
     offline_settings: Settings,
 ) -> None:
     with pytest.warns(OfflineDataWarning, match="bundled OEWS May 2025 snapshot"):
-        df = oews.load(occupation="29-2072", area=["US", "OH"], settings=offline_settings)
+        df = oews.load("29-2072", ["US", "OH"], settings=offline_settings)
     assert list(df.employment) == [194720, 7440]
     assert list(df.annual_median) == [51140, 50990]
     assert all(p["bundled"] for p in df.attrs["provenance"])
@@ -124,7 +122,7 @@ def test_unreachable_bls_falls_back_to_the_snapshot(
     for name in oe.FILES:
         bls_server.add_handler(OE + name, lambda request: Answer(503, {}, b"busy"))
     with pytest.warns(OfflineDataWarning, match="BLS could not be reached"):
-        df = oews.load(occupation="29-2072", area="CA", settings=online_settings)
+        df = oews.load("29-2072", "CA", settings=online_settings)
     assert "503" in df.attrs["provenance"][0]["note"]
     assert list(df.annual_median) == [61810]
     assert df.attrs["provenance"][0]["bundled"]
@@ -142,9 +140,9 @@ def test_403_raises_and_never_falls_back(bls_server: BLSServer, online_settings:
     with warnings.catch_warnings():
         warnings.simplefilter("error", OfflineDataWarning)
         with pytest.raises(ContactRequired, match="MARKETDATA_CONTACT"):
-            oews.load(occupation="29-2072", settings=online_settings.replace(contact=None))
+            oews.load("29-2072", settings=online_settings.replace(contact=None))
         with pytest.raises(ContactRequired, match="cache add"):
-            oews.load(occupation="29-2072", settings=online_settings)
+            oews.load("29-2072", settings=online_settings)
 
 
 def test_served_file_cut_mid_line_never_enters_the_cache(
@@ -178,13 +176,13 @@ def test_current_release_and_lookup_tables(served: BLSServer, online_settings: S
 def test_explicit_current_release_uses_the_flat_files(
     served: BLSServer, online_settings: Settings
 ) -> None:
-    df = oews.load("May 2025", occupation="29-2072", area="AL", settings=online_settings)
+    df = oews.load("29-2072", "AL", release="May 2025", settings=online_settings)
     assert list(df.annual_median) == [43810]
 
 
 def test_past_release_goes_to_the_archives(served: BLSServer, online_settings: Settings) -> None:
     served.add("/oes/special-requests/oesm21nat.zip", ARCHIVE / "oesm21nat.zip")
-    df = oews.load(2021, occupation="29-2072", area="US", settings=online_settings)
+    df = oews.load("29-2072", "US", release=2021, settings=online_settings)
     assert list(df.employment) == [180570]
     assert list(df.annual_median) == [46660]
     assert df.attrs["provenance"][0]["source_url"].endswith("oesm21nat.zip")

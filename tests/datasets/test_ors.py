@@ -64,7 +64,7 @@ def test_2018_workbook_onet_soc_2010() -> None:
     row = _one(creds, "29-2071", "certification")
     assert (row["estimate"], row["standard_error"]) == (20.7, 3.0)
     assert _one(creds, "29-0000", "license")["estimate"] == 75.5
-    table = ors.occupation_credentials("29-2071", creds)
+    table = ors.occupation_credentials("29-2071", credentials=creds)
     lic = table.set_index("measure").loc["license"]
     assert math.isnan(lic["share"]) and "publishes no estimate for 29-2071" in lic["note"]
     assert (
@@ -92,22 +92,22 @@ def test_flat_files_give_the_workbook_values(parsed_2020: pd.DataFrame) -> None:
 
 def test_occupation_credentials_and_fallback(parsed_2020: pd.DataFrame) -> None:
     creds = source.credentials(parsed_2020)
-    table = ors.occupation_credentials("29-2072", creds).set_index("measure")
+    table = ors.occupation_credentials("29-2072", credentials=creds).set_index("measure")
     assert list(table.index) == ["any", "certification", "license"]
     assert table.loc["any", "share"] == 31.9 and table.loc["certification", "share"] == 26.3
     assert not table["fallback"].any()
     assert math.isnan(table.loc["license", "share"])
     # 29-2011 is in the 2020 file, but without any credential estimate
-    fallback = ors.occupation_credentials("292011", creds).set_index("measure")
+    fallback = ors.occupation_credentials("292011", credentials=creds).set_index("measure")
     assert fallback["fallback"].all() and (fallback["soc_code"] == "29-0000").all()
     assert fallback.loc["license", "share"] == 81.5
     assert "no credential estimates for 29-2011" in fallback.loc["license", "note"]
     with pytest.raises(InputValueError, match="SOC code"):
-        ors.occupation_credentials("nurse", creds)
+        ors.occupation_credentials("nurse", credentials=creds)
 
 
 def test_plain_language_sentences(parsed_2020: pd.DataFrame) -> None:
-    rows = ors.occupation_credentials("29-2072", source.credentials(parsed_2020))
+    rows = ors.occupation_credentials("29-2072", credentials=source.credentials(parsed_2020))
     text = {r["measure"]: ors.credential_sentence(r) for r in rows.to_dict("records")}
     assert text["certification"] == (
         "About 1 in 4 of these jobs requires a certification (BLS ORS 2020, preliminary)"
@@ -117,7 +117,7 @@ def test_plain_language_sentences(parsed_2020: pd.DataFrame) -> None:
         "certificate (BLS ORS 2020, preliminary)"
     )
     assert text["license"].startswith("ORS publishes no share")
-    group = ors.occupation_credentials("29-2011", source.credentials(parsed_2020))
+    group = ors.occupation_credentials("29-2011", credentials=source.credentials(parsed_2020))
     lic = group.set_index("measure").loc["license"].to_dict() | {"measure": "license"}
     assert ors.credential_sentence(lic) == (
         "About 4 in 5 of these jobs require a license "
@@ -163,7 +163,7 @@ def test_offline_uses_the_bundled_release(offline_settings) -> None:
     with pytest.warns(OfflineDataWarning, match="bundled ORS"):
         creds = ors.load_credentials(settings=offline_settings)
     assert creds.attrs["provenance"][0]["bundled"]
-    table = ors.occupation_credentials("29-2072", creds).set_index("measure")
+    table = ors.occupation_credentials("29-2072", credentials=creds).set_index("measure")
     assert (table.loc["any", "share"], table.loc["any", "standard_error"]) == (31.9, 7.5)
     assert table.loc["certification", "share"] == 26.3
 
@@ -185,7 +185,7 @@ def test_cache_add_a_saved_workbook(offline_settings) -> None:
     cache.add_file(
         WB2018, key=known.key, url=known.url, settings=offline_settings, check=known.check
     )
-    creds = ors.load_credentials(2018, settings=offline_settings)
+    creds = ors.load_credentials(release=2018, settings=offline_settings)
     assert _one(creds, "29-2071", "certification")["estimate"] == 20.7
     assert creds.attrs["provenance"][0]["added_by_hand"]
     flat = identify(FLAT / "or.series", settings=offline_settings)

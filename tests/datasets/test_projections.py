@@ -75,6 +75,22 @@ def test_latest_downloads_parses_and_caches(bls_server: BLSServer, online_settin
     assert list((online_settings.cache_dir / "parquet").rglob("projections.parquet"))
 
 
+def test_a_frame_cached_with_other_columns_is_parsed_again(
+    bls_server: BLSServer, online_settings: Settings
+):
+    bls_server.add(CURRENT, WB_2024, content_type=XLSX)
+    df = projections.load(settings=online_settings)
+    entry = cache.lookup(projections.CURRENT_KEY, settings=online_settings)
+    name = f"{projections.CURRENT_KEY}/projections"
+    older = df.rename(columns={"release": "round"})  # as another version of the parser named it
+    cache.write_parquet(older, name, inputs=[entry], settings=online_settings)
+    assert "round" in cache.read_parquet(name, inputs=[entry], settings=online_settings)
+    again = projections.load(settings=online_settings)
+    assert list(again.columns) == list(df.columns) and again["release"].iloc[0] == "2024-34"
+    assert "release" in cache.read_parquet(name, inputs=[entry], settings=online_settings)
+    assert bls_server.count(CURRENT) == 1
+
+
 def test_summary_rows_kept_apart(bls_server: BLSServer, online_settings: Settings):
     bls_server.add(CURRENT, WB_2024, content_type=XLSX)
     lines = projections.load(settings=online_settings)
@@ -92,7 +108,7 @@ def test_past_round_from_the_projections_archive(bls_server: BLSServer, online_s
     bls_server.add(
         "/emp/projections-archive/2021-31.zip", _archive(WB_2021), content_type="application/zip"
     )
-    df = projections.load("2021-31", settings=online_settings)
+    df = projections.load(release="2021-31", settings=online_settings)
     row = df.set_index("occupation_code").loc["29-2072"]
     assert (row["employment_base"], row["employment_projected"]) == (186400, 198700)
     assert (row["percent_change"], row["openings_annual"]) == (6.6, 14900)
@@ -100,22 +116,22 @@ def test_past_round_from_the_projections_archive(bls_server: BLSServer, online_s
     assert row["typical_education"] == "Postsecondary nondegree award"
     assert df.attrs["provenance"][0]["source_url"].endswith("/emp/projections-archive/2021-31.zip")
     assert df.attrs["provenance"][0]["release"] == "2021-31"
-    seps = projections.load("2021-2031", table="separations", settings=online_settings)
+    seps = projections.load(release="2021-2031", table="separations", settings=online_settings)
     assert seps.set_index("occupation_code").loc["29-2072", "labor_force_exit_rate"] == 3.6
-    att = projections.load("2021-31", table="attainment", settings=online_settings)
+    att = projections.load(release="2021-31", table="attainment", settings=online_settings)
     assert att.set_index("occupation_code").loc["29-2072", "attainment_associate"] == 26.6
     assert bls_server.count("/emp/projections-archive/2021-31.zip") == 1
     assert bls_server.count(CURRENT) == 0
 
 
 def test_current_round_asked_by_name(bls_server: BLSServer, online_settings: Settings):
-    # BLS has not archived the current round: the archive answers 404, the current file is it
+    # BLS has not archived the current release: the archive answers 404, the current file is it
     bls_server.add(CURRENT, WB_2024, content_type=XLSX)
-    df = projections.load("2024-34", settings=online_settings)
-    assert df["round"].iloc[0] == "2024-34"
+    df = projections.load(release="2024-34", settings=online_settings)
+    assert df["release"].iloc[0] == "2024-34"
     assert bls_server.count("/emp/projections-archive/2024-34.zip") == 1
     with pytest.raises(UnknownRelease) as info:
-        projections.load("2022-32", settings=online_settings)
+        projections.load(release="2022-32", settings=online_settings)
     message = str(info.value)
     assert "2022-32" in message and "2024-34" in message and "cache add" in message
 
@@ -130,15 +146,15 @@ def test_html_answer_never_enters_the_cache(bls_server: BLSServer, online_settin
 
 def test_offline(bls_server: BLSServer, online_settings: Settings, offline_settings: Settings):
     # a round that is neither cached nor bundled (the bundled one: test_projections_snapshot.py)
-    # a valid round, not cached: says so and how to fetch it (not "unknown round")
-    with pytest.raises(OfflineError, match="2021-31 projection round is not in the cache") as err:
-        projections.load("2021-31", settings=offline_settings)
+    # a valid round, not cached: says so and how to fetch it (not "unknown EP release")
+    with pytest.raises(OfflineError, match="2021-31 EP release is not in the cache") as err:
+        projections.load(release="2021-31", settings=offline_settings)
     assert "MARKETDATA_OFFLINE unset" in str(err.value)
     assert not isinstance(err.value, UnknownRelease)
     bls_server.add(CURRENT, WB_2024, content_type=XLSX)
     projections.load(settings=online_settings)
-    df = projections.load("2024-34", settings=offline_settings)
-    assert df["round"].iloc[0] == "2024-34"
+    df = projections.load(release="2024-34", settings=offline_settings)
+    assert df["release"].iloc[0] == "2024-34"
     assert bls_server.count(CURRENT) == 1
 
 
@@ -149,10 +165,10 @@ def test_latest_falls_back_to_a_round_added_by_hand(online_settings: Settings):
     cache.add_file(
         WB_2024, key=known.key, url=known.url, settings=online_settings, check=known.check
     )
-    assert projections.rounds_cached(settings=online_settings) == ["2024-34"]
-    with pytest.warns(OfflineDataWarning, match="newest round in the cache, 2024-34"):
+    assert projections.releases_cached(settings=online_settings) == ["2024-34"]
+    with pytest.warns(OfflineDataWarning, match="newest EP release in the cache, 2024-34"):
         df = projections.load(settings=online_settings)
-    assert df["round"].iloc[0] == "2024-34"
+    assert df["release"].iloc[0] == "2024-34"
     assert df.attrs["provenance"][0]["added_by_hand"]
     assert not df.attrs["provenance"][0]["bundled"]
 
@@ -168,15 +184,15 @@ def test_data_tool_csv_added_by_hand(online_settings: Settings, offline_settings
         8.5,
     )
     assert row["median_wage"] == 48780 and row["median_wage_year"] == 2023
-    again = projections.load("2022-32", settings=offline_settings)
+    again = projections.load(release="2022-32", settings=offline_settings)
     assert again.set_index("occupation_code").loc["29-2072", "openings_annual"] == 15000
     assert again.attrs["provenance"][0]["added_by_hand"]
     with pytest.raises(InputValueError, match="data-tool export"):
-        projections.load("2022-32", table="separations", settings=offline_settings)
+        projections.load(release="2022-32", table="separations", settings=offline_settings)
 
 
 def test_bad_arguments(online_settings: Settings):
     with pytest.raises(InputValueError, match="separations"):
         projections.load(table="wages", settings=online_settings)
     with pytest.raises(UnknownRelease, match="2024-34"):
-        projections.load("last year", settings=online_settings)
+        projections.load(release="last year", settings=online_settings)

@@ -37,16 +37,16 @@ CURRENT = "/emp/ind-occ-matrix/occupation.xlsx"
 BLS_URL = "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx"
 
 
-def _load_offline(settings: Settings, *args: str, **kwargs: str) -> pd.DataFrame:
+def _load_offline(settings: Settings, **kwargs: str) -> pd.DataFrame:
     """``projections.load`` that must warn exactly once that the bundle is used (each call
     in a fresh process: the package says it once per source per process)."""
     notices.forget()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        frame = projections.load(*args, settings=settings, **kwargs)
+        frame = projections.load(settings=settings, **kwargs)
     said = [w for w in caught if issubclass(w.category, OfflineDataWarning)]
     assert len(said) == 1, [str(w.message) for w in caught]
-    assert "bundled 2024-34 round" in str(said[0].message)
+    assert "bundled 2024-34 release" in str(said[0].message)
     return frame
 
 
@@ -60,7 +60,7 @@ def _same_rows(bundled_frame: pd.DataFrame, parsed: pd.DataFrame) -> None:
 
 def test_offline_with_an_empty_cache_uses_the_bundled_round(offline_settings: Settings):
     df = _load_offline(offline_settings)
-    assert set(df["round"]) == {"2024-34"} and set(df["occupation_type"]) == {"Line item"}
+    assert set(df["release"]) == {"2024-34"} and set(df["occupation_type"]) == {"Line item"}
     row = df.set_index("occupation_code").loc["29-2072"]
     assert (row["employment_base"], row["employment_projected"], row["change"]) == (
         194800,
@@ -83,7 +83,7 @@ def test_offline_with_an_empty_cache_uses_the_bundled_round(offline_settings: Se
 @pytest.mark.parametrize("table", ["projections", "employment", "separations", "education"])
 def test_bundled_values_equal_the_parse_of_the_slice(table: str, offline_settings: Settings):
     parsed = ep.parse_workbook(WB_2024, kind=table)
-    df = _load_offline(offline_settings, "2024-2034", table=table, occupation_type="all")
+    df = _load_offline(offline_settings, release="2024-2034", table=table, occupation_type="all")
     assert list(df.columns) == list(ep.COLUMNS[table])
     _same_rows(df, parsed)
     assert df.attrs["footnotes"] == parsed.attrs["footnotes"]
@@ -98,7 +98,7 @@ def test_table_the_round_lacks(offline_settings: Settings):
 
 def test_files_match_the_manifest():
     info = bundled.manifest()
-    assert info["round"] == "2024-34" and info["source"]["url"] == BLS_URL
+    assert info["release"] == "2024-34" and info["source"]["url"] == BLS_URL
     assert set(info["tables"]) == {"projections", "employment", "separations", "education"}
     total = 0
     for entry in info["tables"].values():
@@ -111,7 +111,7 @@ def test_files_match_the_manifest():
 
 def test_the_code_index_is_the_projections_table():
     """The bundled code index (read without pandas) holds the bundled projections table's
-    codes, titles and round, row for row, and is the file the manifest hashes."""
+    codes, titles and release, row for row, and is the file the manifest hashes."""
     table = bundled.read("projections")
     header, rows = bundled.code_index()
     assert header == ep.CODE_COLUMNS
@@ -138,8 +138,8 @@ def test_an_older_cached_round_loses_to_the_newer_bundle(online_settings: Settin
         WB_2021, key=known.key, url=known.url, settings=online_settings, check=known.check
     )
     latest = _load_offline(online_settings)  # BLS answers 404: nothing is served
-    assert set(latest["round"]) == {"2024-34"} and latest.attrs["provenance"][0]["bundled"]
-    older = projections.load("2021-31", settings=online_settings)
+    assert set(latest["release"]) == {"2024-34"} and latest.attrs["provenance"][0]["bundled"]
+    older = projections.load(release="2021-31", settings=online_settings)
     assert older.attrs["provenance"][0]["added_by_hand"]
     assert older.set_index("occupation_code").loc["29-2072", "employment_base"] == 186400
 
@@ -151,7 +151,7 @@ def test_bls_answering_403_still_raises(bls_server: BLSServer, online_settings: 
     with pytest.raises(ContactRequired):
         projections.load(settings=online_settings)
     with pytest.raises(ContactRequired):
-        projections.load("2024-34", settings=online_settings)
+        projections.load(release="2024-34", settings=online_settings)
     with pytest.raises(ContactRequired):
         growth.outlook("29-2072", "US", settings=online_settings)
     # also when an older round is cached
@@ -167,7 +167,7 @@ def test_national_outlook_offline(offline_settings: Settings):
     parsed = ep.parse_workbook(WB_2024).set_index("occupation_code")
     with pytest.warns(OfflineDataWarning, match="bundled 2024-34"):
         result = growth.outlook("29-2072", "US", settings=offline_settings)
-    assert (result.basis, result.round, result.area) == ("projected", "2024-34", "US")
+    assert (result.basis, result.release, result.area) == ("projected", "2024-34", "US")
     row = parsed.loc["29-2072"]
     assert (result.employment_base, result.employment_projected) == (194800, 208600)
     assert (result.percent_change, result.openings_annual) == (7.1, 14200)
@@ -210,7 +210,7 @@ def test_builder_writes_what_the_parser_reads(tmp_path: Path):
         ep.CODE_COLUMNS,
         tuple(tuple(r) for r in parsed.astype(str).values.tolist()),
     )
-    assert info["round"] == "2024-34" and "attainment" not in info["tables"]
+    assert info["release"] == "2024-34" and "attainment" not in info["tables"]
     assert info["source"]["sha256"] == hashlib.sha256(WB_2024.read_bytes()).hexdigest()
     assert info["source"]["bytes"] == WB_2024.stat().st_size
     assert json.loads((tmp_path / "projections_manifest.json").read_text()) == info

@@ -78,7 +78,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
         cache.add_file(OE / name, key=f"oe/{name}", url=oews.file_url(name), settings=offline)
         for name in sorted(p.name for p in OE.glob("oe.*"))
     ]
-    loaded = oews.load(occupation="29-2072", area="US", settings=offline)
+    loaded = oews.load("29-2072", "US", settings=offline)
     assert loaded["employment"].tolist() == [EMPLOYMENT]
     parts = _parts_frame()
     index = parts[["series"]]
@@ -96,7 +96,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     try:
         server.add_handler(PATH, FakeApi(oews_answers()))
         online = offline.replace(offline=False, bls_api_url=server.url, contact="t@example.org")
-        api.series([SERIES], 2025, 2025, settings=online)
+        api.series([SERIES], start=2025, end=2025, settings=online)
     finally:
         server.stop()
     unparsed = folder.with_name("unparsed")
@@ -177,13 +177,13 @@ def _check_all(folder: Path, template: Template) -> None:
     offline = Settings(cache_dir=folder, offline=True)
 
     def load() -> bool:
-        df = oews.load(occupation="29-2072", area="US", settings=offline)
+        df = oews.load("29-2072", "US", settings=offline)
         return df["employment"].tolist() == [EMPLOYMENT] and df["annual_median"].tolist() == [
             ANNUAL_MEDIAN
         ]
 
     def query() -> bool:
-        df = api.series([SERIES], 2025, 2025, settings=offline)
+        df = api.series([SERIES], start=2025, end=2025, settings=offline)
         return df["value"].tolist() == [EMPLOYMENT]
 
     def parts() -> bool | None:

@@ -52,7 +52,7 @@ def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 
 def _national(settings: Settings) -> tuple[float, float]:
-    df = oews.load(occupation="29-2072", area="US", settings=settings)
+    df = oews.load("29-2072", "US", settings=settings)
     return float(df["employment"].iloc[0]), float(df["annual_median"].iloc[0])
 
 

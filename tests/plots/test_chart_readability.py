@@ -54,7 +54,7 @@ def ohio_29() -> pd.DataFrame:
         warnings.simplefilter("ignore", OfflineDataWarning)
         where = rt.area("OH")
         _, members = rt.occupation_list("29-0000")
-        wages = oews.load("latest", occupation=[o.code for o in members], area=[where.code, "US"])
+        wages = oews.load([o.code for o in members], [where.code, "US"], release="latest")
         return rt.regional_table(wages, where, members)
 
 

@@ -34,7 +34,7 @@ def gaps() -> list[dict]:
     return [
         as_record(
             "Industries that employ it",
-            failure(lambda: oews.load(industry="all", occupation="29-2072")),
+            failure(lambda: oews.load("29-2072", industry="all")),
         ),
         as_record(
             "Projected growth in Ohio", failure(lambda: state_projections.state_projections("OH"))
@@ -43,14 +43,16 @@ def gaps() -> list[dict]:
             "Change over past releases",
             failure(lambda: oews_history.load_release(2020, scope="state")),
         ),
-        as_record("Pay with a certification", failure(lambda: cps.certification_table(2025))),
+        as_record(
+            "Pay with a certification", failure(lambda: cps.certification_table(release=2025))
+        ),
     ]
 
 
 def bundled_provenance() -> list[dict]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", OfflineDataWarning)
-        frames = [oews.load(occupation="29-2072", area="OH"), projections.load()]
+        frames = [oews.load("29-2072", "OH"), projections.load()]
     return [p for f in frames for p in f.attrs["provenance"]]
 
 

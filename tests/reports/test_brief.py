@@ -27,7 +27,7 @@ def ohio() -> dict:
     """What the outlook notebook gathers for 29-2072 in Ohio, offline."""
     occ, where = rt.occupation("29-2072"), rt.area("OH")
     with pytest.warns(OfflineDataWarning):
-        wages = oews.load("latest", occupation=occ.code)
+        wages = oews.load(occ.code, release="latest")
     compared = rt.rows_for(wages, rt.comparison_codes(where))
     national, _ = rt.try_outlook(occ.code)
     growth, _, missing = rt.outlook_rows(occ.code, where)

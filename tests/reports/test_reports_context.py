@@ -18,7 +18,7 @@ from marketdata.reports.tables import context_tables as ct
 def adjusted():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", OfflineDataWarning)
-        wages = oews.load(occupation="29-2072")
+        wages = oews.load("29-2072")
         return ct.local_prices(wages)
 
 
@@ -102,7 +102,7 @@ def test_regional_local_prices_one_parity_per_area() -> None:
         warnings.simplefilter("ignore", OfflineDataWarning)
         where = rt.area("OH")
         _label, members = rt.occupation_list("29-2000")
-        wages = oews.load(occupation=[o.code for o in members], area=[where.code, "US"])
+        wages = oews.load([o.code for o in members], [where.code, "US"])
         table = rt.regional_table(wages, where, members)
         adjusted = rt.regional_local_prices(table, where, release="May 2025")
     assert (adjusted["rpp"].dropna() == 92.774).all() and (adjusted["rpp_year"] == 2024).all()

@@ -42,7 +42,7 @@ def ep_row(code: str) -> pd.Series:
 
 def outlook_frames(code: str, area: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     occ, where = rt.occupation(code), rt.area(area)
-    wages = oews.load(occupation=occ.code)
+    wages = oews.load(occ.code)
     compared = rt.rows_for(wages, rt.comparison_codes(where))
     growth, _, _ = rt.outlook_rows(occ.code, where)
     return compared, growth
@@ -109,7 +109,7 @@ def test_top_coded_median_reads_at_least() -> None:
 def test_regional_summary_on_a_soc_group() -> None:
     where = rt.area("OH")
     _, members = rt.occupation_list("29-0000")
-    wages = oews.load(occupation=[o.code for o in members], area=[where.code, "US"])
+    wages = oews.load([o.code for o in members], [where.code, "US"])
     table = rt.regional_table(wages, where, members)
     sentences = summary.regional_summary(table, "Ohio", release="May 2025")
     paid = table["annual_median"].notna().sum()

@@ -67,7 +67,7 @@ def test_regional_price_table_says_the_parity_once(tmp_path: Path) -> None:
         warnings.simplefilter("ignore", OfflineDataWarning)
         where = rt.area("OH")
         _, members = rt.occupation_list("29-0000")
-        wages = oews.load("latest", occupation=[o.code for o in members], area=[where.code, "US"])
+        wages = oews.load([o.code for o in members], [where.code, "US"], release="latest")
         table = rt.regional_table(wages, where, members)
         adjusted = rt.regional_local_prices(table, where, release="May 2025")
     assert len(adjusted) > 60

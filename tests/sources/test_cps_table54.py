@@ -215,19 +215,19 @@ def test_offline_without_a_cached_table_uses_the_bundle_loudly() -> None:
 
 def test_a_year_not_cached_offline_is_an_error() -> None:
     with pytest.raises(OfflineError, match=r"cps/aa2024/cpsaat54\.xlsx"):
-        cps_characteristics.load(2024)
+        cps_characteristics.load(release=2024)
 
 
 def test_bad_year() -> None:
     with pytest.raises(InputValueError, match="2015"):
-        cps_characteristics.load(2012)
+        cps_characteristics.load(release=2012)
 
 
 def test_fetched_like_the_other_cps_tables(
     bls_server: BLSServer, online_settings: Settings, offline_settings: Settings
 ) -> None:
     bls_server.add("/cps/aa2023/cpsaat54.xlsx", XLSX)
-    frame = cps_characteristics.load(2023, settings=online_settings)
+    frame = cps_characteristics.load(release=2023, settings=online_settings)
     assert bls_server.count("/cps/aa2023/cpsaat54.xlsx") == 1
     prov = frame.attrs["provenance"][0]
     assert prov["source_url"] == f"{bls_server.url}/cps/aa2023/cpsaat54.xlsx"
@@ -260,7 +260,7 @@ def test_html_instead_of_the_workbook_is_not_cached(
     page = b"<!DOCTYPE html><html><body>Access Denied</body></html>"
     bls_server.add("/cps/aa2023/cpsaat54.xlsx", page, content_type="text/html")
     with pytest.raises(SourceFormatError):
-        cps_characteristics.load(2023, settings=online_settings)
+        cps_characteristics.load(release=2023, settings=online_settings)
     assert cache.lookup("cps/aa2023/cpsaat54.xlsx", settings=online_settings) is None
 
 

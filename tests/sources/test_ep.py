@@ -73,7 +73,7 @@ def test_medical_records_specialists_2024_34_against_the_file():
     assert row["occupation_type"] == "Line item"
     assert row["typical_education"] == "Postsecondary nondegree award"
     assert row["work_experience"] == "None" and row["training"] == "None"
-    assert row["round"] == "2024-34"
+    assert row["release"] == "2024-34"
     assert (row["base_year"], row["projected_year"]) == (2024, 2034)
 
 
@@ -87,7 +87,7 @@ def test_medical_records_specialists_2021_31_table_1_7():
     assert row["openings_annual"] == 14900
     assert row["median_wage"] == raw["Median annual wage, 2021(1)"] == 46660
     assert row["typical_education"] == "Postsecondary nondegree award"
-    assert row["round"] == "2021-31"
+    assert row["release"] == "2021-31"
 
 
 def test_counts_are_whole_persons_for_every_row():
@@ -184,7 +184,7 @@ def test_employment_table_despite_bls_header_typo():
     row = df.loc["29-2072"]
     assert row["occupation_title"] == "Medical records specialists"
     assert (row["employment_share_base"], row["employment_share_projected"]) == (0.1, 0.1)
-    assert row["round"] == "2021-31"
+    assert row["release"] == "2021-31"
 
 
 def _csv_row(path: Path, code: str) -> dict[str, str]:
@@ -202,7 +202,7 @@ def test_csv_export_quirks():
     assert mrs["employment_projected"] == 198700 and mrs["change"] == 12300
     assert mrs["percent_change"] == 6.6 and mrs["openings_annual"] == 14900
     assert raw["Median Annual Wage 2021"] == "46,660" and mrs["median_wage"] == 46660
-    assert mrs["occupation_type"] == "Line item" and mrs["round"] == "2021-31"
+    assert mrs["occupation_type"] == "Line item" and mrs["release"] == "2021-31"
     accountants = df.loc["13-2011"]
     assert _csv_row(path, "13-2011")["Employment 2021"] == "1,449.8"
     assert accountants["employment_base"] == 1_449_800
@@ -221,7 +221,7 @@ def test_csv_2016_26_headers_and_soc_2010_codes():
     assert row["occupation_title"] == "Medical records and health information technicians"
     assert (row["employment_base"], row["employment_projected"]) == (206300, 234100)
     assert row["percent_change"] == 13.5 and row["median_wage_year"] == 2016
-    assert df["round"].iloc[0] == "2016-26"
+    assert df["release"].iloc[0] == "2016-26"
 
 
 def test_csv_and_workbook_agree_for_2021_31():
@@ -235,7 +235,7 @@ def test_csv_and_workbook_agree_for_2021_31():
         "typical_education",
         "work_experience",
         "training",
-        "round",
+        "release",
     ]
     pd.testing.assert_frame_equal(from_csv[columns], from_xlsx[columns])
 

@@ -28,7 +28,7 @@ def test_nation_and_a_state_come_from_the_national_and_state_zips(
 ):
     for name in ("oesm13nat.zip", "oesm13st.zip"):
         bls_server.add(FOLDER + name, ARCHIVE / name)
-    df = oews.load(2013, occupation="29-2071", area=["US", "OH"], settings=online_settings)
+    df = oews.load("29-2071", ["US", "OH"], release=2013, settings=online_settings)
     assert set(df.area_code) == {"0000000", "3900000"}
     sources = {p["source_url"].rsplit("/", 1)[1] for p in df.attrs["provenance"]}
     assert sources == {"oesm13nat.zip", "oesm13st.zip"}
@@ -50,7 +50,7 @@ def test_every_area_needs_the_metro_zip_and_names_it_when_missing(
     for name in ("oesm13nat.zip", "oesm13st.zip"):  # no metro zip on this archive server
         bls_server.add(FOLDER + name, ARCHIVE / name)
     with pytest.raises(FetchError) as err:
-        oews.load(2013, settings=online_settings)
+        oews.load(release=2013, settings=online_settings)
     message = str(err.value)
     assert "oesm13ma.zip" in message and "is not (404)" in message
     assert "release is in BLS's archive" in message
@@ -63,7 +63,7 @@ def test_industry_rows_without_the_all_data_zip_are_not_an_unknown_release(
 ):
     bls_server.add(FOLDER + "oesm21nat.zip", ARCHIVE / "oesm21nat.zip")
     with pytest.raises(FetchError) as err:
-        oews.load(2021, area="US", industry="622000", settings=online_settings)
+        oews.load(release=2021, area="US", industry="622000", settings=online_settings)
     assert "oesm21all.zip" in str(err.value)
     assert "unknown" not in str(err.value).lower()
     assert not isinstance(err.value, UnknownRelease)
@@ -73,4 +73,4 @@ def test_a_release_the_archive_lacks_entirely_is_still_unknown(
     bls_server: BLSServer, online_settings: Settings
 ):
     with pytest.raises(UnknownRelease):
-        oews.load(2013, area="OH", settings=online_settings)
+        oews.load(release=2013, area="OH", settings=online_settings)

@@ -38,7 +38,7 @@ def test_parse_nevada_answer():
     assert row["openings_annual"] == float(raw["AvgAnnualOpenings"]) == 220
     assert row["occupation_title"] == "Medical Records Specialists"
     assert (row["state_code"], row["area_name"], row["area_type"]) == ("32", "Nevada", "state")
-    assert (row["base_year"], row["projected_year"], row["round"]) == (2024, 2034, "2024-34")
+    assert (row["base_year"], row["projected_year"], row["release"]) == (2024, 2034, "2024-34")
     assert row["state_url"] == "https://nevadaworkforce.com/Projections"
     total = df.loc["00-0000"]
     assert (total["employment_base"], total["percent_change"]) == (1_643_660, 10.5)

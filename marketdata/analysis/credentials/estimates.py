@@ -53,8 +53,8 @@ ESTIMATE = "estimate"
 
 def entry_educations(*, settings: Settings | None = None) -> tuple[dict[str, str], str]:
     """EP's typical entry education of every occupation (code -> category), and why it is
-    missing if it is. Read from :func:`marketdata.datasets.projections.load` (the bundled round when
-    BLS is out of reach)."""
+    missing if it is. Read from :func:`marketdata.datasets.projections.load` (the bundled release
+    when BLS is out of reach)."""
     from marketdata.datasets import projections
 
     try:

@@ -335,7 +335,7 @@ def entry_education_of(
     occupation_code: str, *, settings: Settings | None = None
 ) -> tuple[str | None, str, list[dict]]:
     """The typical entry education EP assigns to ``occupation_code`` (its education table
-    of the latest round, the bundled one offline), a note when there is none, and the
+    of the latest release, the bundled one offline), a note when there is none, and the
     table's provenance."""
     from marketdata.datasets import projections
 
@@ -343,8 +343,8 @@ def entry_education_of(
     rows = table[table["occupation_code"] == str(occupation_code)]
     education = rows["typical_education"].dropna() if len(rows) else rows
     if not len(education):
-        rounds = ", ".join(dict.fromkeys(table["round"].astype(str)))
-        return None, f"EP {rounds} gives no typical entry education for {occupation_code}", []
+        releases = ", ".join(dict.fromkeys(table["release"].astype(str)))
+        return None, f"EP {releases} gives no typical entry education for {occupation_code}", []
     return str(education.iloc[0]), "", provenance_of(table)
 
 

@@ -58,7 +58,7 @@ def requirement_columns(
             if isinstance(credentials, pd.DataFrame)
             else ors.load_credentials(settings=settings)
         )
-        rows = ors.occupation_credentials(occupation, frame).set_index("measure")
+        rows = ors.occupation_credentials(occupation, credentials=frame).set_index("measure")
     except MarketdataError as err:
         cols.add(
             "ors_note", f"ORS credential estimates unavailable: {one_line(err)}", ORS_PUBLISHED

@@ -179,7 +179,7 @@ def cps_table(
     if isinstance(certification_arg, pd.DataFrame):
         return certification_arg, ""
     try:
-        return cps.certification_table(year, settings=settings), ""
+        return cps.certification_table(release=year, settings=settings), ""
     except MarketdataError as err:
         logger.info("CPS certification table unavailable: %s", err)
         cached = cps.cached_group_table(settings=settings)

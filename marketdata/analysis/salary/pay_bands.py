@@ -137,7 +137,7 @@ def _oews(occupation: str, release: str, settings: Settings) -> pd.DataFrame:
     needed for the comparisons)."""
     from marketdata.datasets import oews
 
-    return oews.load(release, occupation=occupation, settings=settings)
+    return oews.load(occupation, release=release, settings=settings)
 
 
 def _what_it_takes(occupation: str, settings: Settings) -> tuple[dict[str, object], str, list]:
@@ -157,11 +157,11 @@ def _what_it_takes(occupation: str, settings: Settings) -> tuple[dict[str, objec
         try:
             frame = projections.load(table=table, settings=settings)
         except FetchError as err:
-            if not values:  # the workbook itself is out of reach, bundled round included
+            if not values:  # the workbook itself is out of reach, bundled release included
                 logger.info("EP data unavailable: %s", err)
                 notes.append(f"EP data unavailable: {one_line(err)}")
                 break
-            # the projections came (e.g. from the bundled round); only this table is missing
+            # the projections came (e.g. from the bundled release); only this table is missing
             logger.info("EP %s table unavailable: %s", table, err)
             notes.append(f"EP {table} table unavailable: {str(err).splitlines()[0]}")
             continue
@@ -177,7 +177,7 @@ def _what_it_takes(occupation: str, settings: Settings) -> tuple[dict[str, objec
         row = rows.iloc[0]
         wanted = [c for c in frame.columns if c in WHAT_IT_TAKES or c.startswith("attainment_")]
         values.update({c: row[c] for c in wanted})
-        values["ep_round"] = row.get("round", "")
+        values["projections_release"] = row.get("release", "")
     return values, "; ".join(notes), provenance
 
 

@@ -42,7 +42,7 @@ def warm(settings: Settings) -> None:
             warnings.simplefilter("ignore")
             oews.areas(settings=settings)
             oews.occupations(settings=settings)
-            oews.load("latest", occupation="00-0000", settings=settings)  # one row group
+            oews.load("00-0000", release="latest", settings=settings)  # one row group
     except MarketdataError as err:  # each report will say it, with its parameters
         logger.info("warming up: %s", err)
     finally:

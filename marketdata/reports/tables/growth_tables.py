@@ -38,7 +38,8 @@ def projections_table(
     the nation's openings a state's name). ``wages``: OEWS rows of one area
     (``occupation_code``, ``annual_median`` and its flag). With ``wages`` the table holds one
     median per occupation, OEWS's of that release; EP's ``median_wage`` (the May of its base
-    year, top-coded at BLS's cap of that year) is kept only without them.
+    year, top-coded at BLS's cap of that year) is kept only without them. The projections'
+    release is ``projections_release``; ``release`` is the OEWS release of the pay.
     ``rounded_to_hundreds``: the projections round change and openings to hundreds (EP's
     national ones); a 0 there with a percent change that is not 0 is flagged
     ``is_under_50_<column>`` (shown "under 50").
@@ -52,9 +53,10 @@ def projections_table(
         *PROJECTION_MEASURES,
         *(["median_wage"] if wages is None else []),
         "typical_education",
-        "round",
     ]
     out = rows[[c for c in columns if c in rows.columns]].copy()
+    if "release" in rows.columns:
+        out["projections_release"] = rows["release"]
     out["projections_for"] = projections_for
     if wages is None and "median_wage_topcoded" in rows.columns:
         out["is_topcoded_median_wage"] = (
@@ -119,9 +121,9 @@ def group_outlook(
     if frame is None:
         frame = projections.load(settings=settings)
         notes.append(
-            f"Projections: BLS Employment Projections {frame['round'].iloc[0]} (national)."
+            f"Projections: BLS Employment Projections {frame['release'].iloc[0]} (national)."
         )
-    wages = oews.load(release, area=where.code, settings=settings)
+    wages = oews.load(release=release, area=where.code, settings=settings)
     table = projections_table(
         frame,
         group,

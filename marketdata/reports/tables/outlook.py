@@ -175,7 +175,7 @@ def quick_facts(row: pd.Series, national: Any | None = None) -> dict[str, str]:
     growth = format_value(national.percent_change, "percent_change")
     if national.growth_category:
         growth += f" ({national.growth_category.lower()})"
-    facts[f"Projected growth (U.S.), {national.round}"] = growth
+    facts[f"Projected growth (U.S.), {national.release}"] = growth
     facts["Openings per year (U.S.)"] = format_value(national.openings_annual, "openings")
     facts["Typical entry-level education"] = national.typical_education or "not published"
     return facts
@@ -237,7 +237,7 @@ def certification_for(
     reason, is not among the notes :func:`pay_band_notes` shows)."""
     year = int(re.search(r"(19|20)\d\d", str(wages["release"].iloc[0]))[0])
     try:
-        return cps.certification_table(year, settings=settings), None
+        return cps.certification_table(release=year, settings=settings), None
     except MarketdataError as exc:
         return True, exc
 

@@ -92,7 +92,7 @@ def identify(path: Path, *, settings: Settings | None = None) -> KnownFile | Non
                 round_ = workbook_round(read_archive(path))
                 return KnownFile(
                     key=f"ep/projections-archive/{round_}.zip",
-                    url=URL_TEMPLATES["archive"].format(www=www, round=round_),
+                    url=URL_TEMPLATES["archive"].format(www=www, release=round_),
                     description=f"BLS Employment Projections archive, {round_} round",
                     check=check_archive,
                 )

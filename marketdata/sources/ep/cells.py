@@ -21,7 +21,7 @@ from marketdata.sources.ep.ep_tables import (
 )
 
 _TEXT = frozenset(
-    {*ID_COLUMNS, *EDUCATION_COLUMNS, "job_titles", "note", "round", "median_wage_note"}
+    {*ID_COLUMNS, *EDUCATION_COLUMNS, "job_titles", "note", "release", "median_wage_note"}
 )
 _CODE_IN = re.compile(r"(\d{2}-\d{4})")
 _DASHES = frozenset({"—", "–", "-", "‐"})
@@ -114,7 +114,7 @@ def tidy(
         raise SourceFormatError(f"no base and projected years in the {kind} table", source=source)
     out["base_year"] = pd.Series(base, index=index, dtype="int64")
     out["projected_year"] = pd.Series(projected, index=index, dtype="int64")
-    out["round"] = pd.Series(round_name(base, projected), index=index, dtype="string")
+    out["release"] = pd.Series(round_name(base, projected), index=index, dtype="string")
     frame = pd.DataFrame(out, index=index)
     for column in COLUMNS[kind]:
         if column not in frame:

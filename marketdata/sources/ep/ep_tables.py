@@ -20,13 +20,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Where BLS publishes the EP occupation tables. ``{www}`` is ``settings.bls_www_url``;
-#: ``{round}`` a projection round such as ``2021-31``. The current round is always at
-#: ``current`` under the same name; BLS moves past rounds into zips of its projections
-#: archive (www.bls.gov/emp/data/projections-archive.htm), each holding that round's
+#: ``{release}`` an EP release such as ``2021-31``. The current release is always at
+#: ``current`` under the same name; BLS moves past releases into zips of its projections
+#: archive (www.bls.gov/emp/data/projections-archive.htm), each holding that release's
 #: ``occupation.xlsx``.
 URL_TEMPLATES: dict[str, str] = {
     "current": "{www}/emp/ind-occ-matrix/occupation.xlsx",
-    "archive": "{www}/emp/projections-archive/{round}.zip",
+    "archive": "{www}/emp/projections-archive/{release}.zip",
 }
 #: The Occupational Projections data tool whose "Employment Projections.csv" export we read.
 DATA_TOOL_URL = "https://data.bls.gov/projections/occupationProj"
@@ -67,8 +67,8 @@ ATTAINMENT_COLUMNS: tuple[str, ...] = (
 )
 
 #: The columns of a table's code index: its rows' codes and titles (as text, in the table's
-#: order) and round, what an occupation is looked up in without pandas (:func:`code_frame`).
-CODE_COLUMNS = ("occupation_code", "occupation_title", "round")
+#: order) and release, what an occupation is looked up in without pandas (:func:`code_frame`).
+CODE_COLUMNS = ("occupation_code", "occupation_title", "release")
 
 #: The columns of each table kind, in order (absent figures are missing, never dropped).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -82,7 +82,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         *EDUCATION_COLUMNS,
         "job_titles",
         "note",
-        "round",
+        "release",
     ),
     "employment": (
         *ID_COLUMNS,
@@ -90,7 +90,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         *_EMPLOYMENT,
         "openings_annual",
         "note",
-        "round",
+        "release",
     ),
     "separations": (
         *ID_COLUMNS,
@@ -107,10 +107,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "separations",
         "openings_annual",
         "note",
-        "round",
+        "release",
     ),
-    "attainment": (*ID_COLUMNS, "attainment_years", *ATTAINMENT_COLUMNS, "note", "round"),
-    "education": (*ID_COLUMNS, *EDUCATION_COLUMNS, "note", "round"),
+    "attainment": (*ID_COLUMNS, "attainment_years", *ATTAINMENT_COLUMNS, "note", "release"),
+    "education": (*ID_COLUMNS, *EDUCATION_COLUMNS, "note", "release"),
 }
 
 #: Header text (normalised: lower case, plain hyphens and apostrophes, footnote markers
@@ -181,9 +181,9 @@ def normalize_round(text: str | int) -> str:
     match = ROUND_IN_TEXT.search(str(text))
     if not match or match.group(3):
         raise UnknownRelease(
-            "projection round",
+            "EP release",
             text,
-            hint="Write a round as base and projected year, e.g. '2024-34' or '2021-2031'.",
+            hint="Write an EP release as base and projected year, e.g. '2024-34' or '2021-2031'.",
         )
     base = int(match.group(1))
     projected = match.group(2)

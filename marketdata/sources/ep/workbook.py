@@ -196,9 +196,9 @@ def _parse_rows(
     frame = tidy(
         raw[is_data], mapping, headers, kind=kind, source=source, footnotes=footnotes, years=years
     )
-    if frame["round"].iloc[0] != round_name(*years):
+    if frame["release"].iloc[0] != round_name(*years):
         raise SourceFormatError(
-            f"table years {frame['round'].iloc[0]} differ from the workbook's round "
+            f"table years {frame['release'].iloc[0]} differ from the workbook's round "
             f"{round_name(*years)}",
             source=source,
         )
