@@ -27,6 +27,7 @@ LOADERS = (
     "cpi",
     "cps",
     "cps_characteristics",
+    "cps_series",
     "history_offline",
     "oews",
     "oews_codes",
