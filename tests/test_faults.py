@@ -381,7 +381,7 @@ def good_handler(f: File) -> Callable[[Request], Answer]:
 
 def serve(server: BLSServer, source: Source) -> None:
     server.handlers.clear()
-    server.requests.clear()
+    server.clear_log()
     for f in source.files:
         server.add_handler(f.path, good_handler(f))
 

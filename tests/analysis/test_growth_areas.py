@@ -128,7 +128,7 @@ def test_impossible_rounds_are_invalid_before_any_download(
 ):
     with pytest.raises(UnknownRelease, match="Not an EP release"):
         projections.load(release=wrong, settings=online_settings)
-    assert bls_server.requests == []
+    assert bls_server.requests == ()
 
 
 def test_a_valid_round_offline_says_not_cached_and_how_to_fetch(

@@ -359,7 +359,7 @@ def test_bad_user_factors_fail_before_any_download(bls_server, online_settings) 
     )
     with pytest.raises(SourceFormatError, match="user_factors frame, line 2: factors must"):
         salary.breakdown(MRS, ["US"], user_factors=frame, settings=online_settings)
-    assert bls_server.requests == []
+    assert bls_server.requests == ()
 
 
 def test_report_notes_never_hold_the_reason_a_source_was_missing(oews) -> None:

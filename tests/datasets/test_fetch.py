@@ -133,17 +133,16 @@ BODY = (DATA / "ep" / "occupation_2024-34.xlsx").read_bytes()  # 70 kB: more tha
 
 
 def cut_then_whole(cut_at: int, cuts: int) -> tuple[list[Request], object]:
-    """A handler that breaks the connection after ``cut_at`` bytes ``cuts`` times, then
-    serves the file (ranges included) as the test server does."""
+    """A handler that breaks the connection ``cuts`` times, after ``cut_at`` bytes or before
+    the last byte of a range, then serves the file (ranges included) as the test server does."""
     whole = file_handler(BODY)
     seen: list[Request] = []
 
     def handle(request: Request) -> Answer:
         seen.append(request)
         answer = whole(request)
-        if len(seen) <= cuts:
-            answer.cut_after = cut_at
-            answer.body = BODY  # announce the whole file, send part of it
+        if len(seen) <= cuts:  # announce the whole answer, send part of it
+            answer.cut_after = min(cut_at, len(answer.body) - 1)
         return answer
 
     return seen, handle

@@ -143,7 +143,7 @@ def test_offline_mode(bls_server: BLSServer, online_settings: Settings, offline_
     bls_server.add(PATH, FOOTNOTE)
     with pytest.raises(OfflineError, match="offline"):
         _fetch(offline_settings)
-    assert bls_server.requests == []
+    assert bls_server.requests == ()
     _fetch(online_settings)
     assert _fetch(offline_settings, refresh=True).path.read_bytes() == FOOTNOTE
     assert bls_server.count(PATH) == 1

@@ -128,7 +128,7 @@ def test_eight_processes_load_oews_from_one_cache(
     expected = [_key(oews.load(**s, settings=clean)) for s in SELECTIONS]
     assert float(expected[0][0][3]) == 194720  # 29-2072, U.S. employment, May 2025
     expected.append(len(oews_history.load_release("May 2021", settings=clean)))
-    bls_server.requests.clear()
+    bls_server.clear_log()
 
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
