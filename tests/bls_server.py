@@ -154,6 +154,10 @@ class BLSServer:
         """How many requests for ``path`` with ``method`` arrived."""
         return sum(r.path == path and r.method == method for r, _ in list(self._server.log))
 
+    def statuses(self, path: str) -> list[int]:
+        """The status of every answer to a request for ``path``, in order."""
+        return [a.status_code for r, a in list(self._server.log) if r.path == path]
+
     def _respond(self, request: werkzeug.Request) -> werkzeug.Response:
         self._answering.add(threading.current_thread())
         handler = self.handlers.get(request.path)

@@ -191,6 +191,12 @@ def _request(
                 logger.warning("HTTP %s from %s; retry in %.1f s", response.status_code, url, wait)
                 time.sleep(wait)
                 continue
+            if response.status_code == 416 and "Range" in kwargs.get("headers", {}) and not last:
+                # the bytes kept from an earlier try reach past the file: ask for all of it
+                logger.warning("HTTP 416 from %s for a resumed download; starting again", url)
+                kwargs["headers"].pop("Range")
+                kwargs["headers"].pop("If-Range", None)
+                continue
             _raise_for_status(response, url, settings)
             try:
                 return on_response(response)

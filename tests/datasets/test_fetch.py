@@ -193,3 +193,19 @@ def test_a_changed_file_is_downloaded_whole(bls_server, online_settings) -> None
     entry = cache.fetch(url, key="t/f", settings=online_settings)
     assert entry.path.read_bytes() == changed
     assert resumed_from(bls_server.requests[-1]) > 0  # asked for the rest, got the new file
+
+
+def test_kept_bytes_past_the_end_of_the_file_start_the_download_again(
+    bls_server, online_settings
+) -> None:
+    _, handler = cut_then_whole(len(BODY) - 1000, cuts=online_settings.retries + 1)
+    bls_server.add_handler("/f", handler)
+    url = f"{bls_server.url}/f"
+    with pytest.raises(FetchError):
+        cache.fetch(url, key="t/f", settings=online_settings)
+    (partial,) = online_settings.cache_dir.rglob(".f.partial")
+    partial.write_bytes(partial.read_bytes() + BODY)  # longer than the file now
+    bls_server.add("/f", BODY)  # the same ETag: the server answers the range with 416
+    entry = cache.fetch(url, key="t/f", settings=online_settings)
+    assert bls_server.statuses("/f")[-2:] == [416, 200]
+    assert entry.path.read_bytes() == BODY
