@@ -32,7 +32,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from marketdata.bundled import projections_bundle as bundled
-from marketdata.bundled import read_manifest
 from marketdata.sources import ep
 from tools.build_oews_bundle import write_lookup
 
@@ -141,8 +140,7 @@ def build(
     tmp = manifest.with_name(manifest.name + ".part")
     tmp.write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n")
     tmp.replace(manifest)
-    read_manifest.cache_clear()
-    bundled._read.cache_clear()
+    bundled.forget()
     return info
 
 

@@ -81,6 +81,12 @@ def _read(path: Path) -> pd.DataFrame:
     return pq.read_table(path).to_pandas()
 
 
+def forget() -> None:
+    """Forget the manifest and the tables read so far, so a rebuilt bundle is read anew."""
+    read_manifest.cache_clear()
+    _read.cache_clear()
+
+
 def read(table: str) -> pd.DataFrame:
     """One bundled table (every row), with the parser's ``attrs`` and the provenance.
 
