@@ -18,8 +18,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
-from rapidfuzz import process
-
 from marketdata.analysis.growth_bands import GROWTH_BANDS, growth_category
 from marketdata.core import arguments, series_id
 from marketdata.core.config import Settings, get_settings
@@ -182,6 +180,8 @@ def _find(frame: pd.DataFrame, occupation: str, *, what: str) -> pd.Series:
 def _position(codes: Sequence[str], titles: Sequence[str], occupation: str, *, what: str) -> int:
     """Where ``occupation`` is among the rows (code, else exact title, in any case: the first
     such row); UnknownCode with the three closest rows that score 60 or more."""
+    from rapidfuzz import process
+
     text = str(occupation).strip()
     for wanted, names in ((text, codes), (text.lower(), [t.lower() for t in titles])):
         if wanted in names:

@@ -96,31 +96,34 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
     df = plain(df)
-    out = df.copy()
-    for column in df.columns:
+    flags = [c for c in df.columns if c.startswith(("is_topcoded_", "is_under_50_"))]
+    # the new columns are made as lists and the frame once: a table has a few dozen rows,
+    # and replacing its columns one by one costs more than formatting them
+    columns: dict[str, object] = {c: df[c] for c in df.columns if c not in flags}
+    for column in columns:
         measure = measure_of(column)
-        if column.startswith(("is_topcoded_", "is_under_50_")) or measure is None:
+        if measure is None:
             continue
-        flag = f"is_topcoded_{column}"
-        tops = (
-            df[flag].astype("boolean").fillna(False)
-            if flag in df.columns
-            else pd.Series(False, index=df.index)
-        )
-        values = pd.to_numeric(df[column], errors="coerce")
-        out[column] = [
-            "—" if pd.isna(v) else format_value(float(v), measure, topcoded=bool(t))
+        values = pd.to_numeric(df[column], errors="coerce").tolist()
+        tops = _marks(df, f"is_topcoded_{column}")
+        text = [
+            "—" if pd.isna(v) else format_value(float(v), measure, topcoded=t)
             for v, t in zip(values, tops, strict=True)
         ]
-        under = f"is_under_50_{column}"  # a count rounded to hundreds that reads 0
-        if under in df.columns:
-            out.loc[df[under].astype("boolean").fillna(False).to_numpy(), column] = "under 50"
-    if "ratio_to_nation" in out.columns:
-        out["ratio_to_nation"] = [
+        under = _marks(df, f"is_under_50_{column}")  # a count rounded to hundreds: reads 0
+        columns[column] = ["under 50" if u else t for t, u in zip(text, under, strict=True)]
+    if "ratio_to_nation" in columns:
+        columns["ratio_to_nation"] = [
             "—" if pd.isna(v) else f"{v:.2f}" for v in pd.to_numeric(df["ratio_to_nation"])
         ]
-    flags = [c for c in df.columns if c.startswith(("is_topcoded_", "is_under_50_"))]
-    return out.drop(columns=flags)
+    return pd.DataFrame(columns, index=df.index)
+
+
+def _marks(df: pd.DataFrame, flag: str) -> list[bool]:
+    """Flag column ``flag`` as booleans (missing and absent: False)."""
+    if flag not in df.columns:
+        return [False] * len(df)
+    return df[flag].astype("boolean").fillna(False).tolist()
 
 
 #: Dollars an estimate (a pay figure built from ratios, not published by BLS) is rounded to:

@@ -34,8 +34,6 @@ from dataclasses import dataclass
 from itertools import product
 from typing import TYPE_CHECKING
 
-from rapidfuzz import process
-
 from marketdata.core.errors import InputValueError, UnknownArea, UnknownCode
 
 if TYPE_CHECKING:  # pandas loads in decode(), not for the constants and single ids
@@ -222,6 +220,8 @@ class OewsSeriesId:
 
 
 def _close(value: str, choices: Iterable[str], limit: int = 3) -> list[str]:
+    from rapidfuzz import process
+
     return [m for m, score, _ in process.extract(value, list(choices), limit=limit) if score >= 60]
 
 

@@ -28,8 +28,6 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz, process
-
 from marketdata import bundled as snapshot
 from marketdata.core import arguments, series_id
 from marketdata.core.errors import InputValueError, UnknownArea, UnknownCode
@@ -97,6 +95,8 @@ def _words_match(names: list[str], query: str) -> list[bool]:
 
 def _close(query: str, labels: list[str]) -> list[str]:
     """Up to five labels close to ``query`` (fuzzy)."""
+    from rapidfuzz import fuzz, process
+
     found = process.extract(
         str(query), labels, scorer=fuzz.WRatio, limit=_SUGGESTIONS, score_cutoff=60
     )
@@ -214,6 +214,8 @@ def _word_credit(word: str, title_words: list[str]) -> float:
     """1 if a title word is ``word`` or ``word`` with an ending (``record`` -> ``records``,
     not ``nurse`` -> ``nursery``), else the best close spelling (``recrds``) as a fraction,
     0 below 85 % similar."""
+    from rapidfuzz import fuzz
+
     best = 0.0
     for candidate in title_words:
         if candidate.startswith(word) and candidate[len(word) :] in _ENDINGS:
@@ -239,6 +241,7 @@ def search_occupations(
     occupations.
     """
     import pandas as pd
+    from rapidfuzz import fuzz
 
     table = snapshot.occupations() if table is None else table
     words = [w for w in _normal(text).split() if w not in _FILLER] or _normal(text).split()

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz
-
 from marketdata.bundled import onet_bundle as bundled
 
 if TYPE_CHECKING:
@@ -97,6 +95,8 @@ def title_matches(
     threshold
         Least share of ``words`` (percent) a title must hold.
     """
+    from rapidfuzz import fuzz
+
     rows, index = _index()
     hits: dict[int, int] = defaultdict(int)
     for word in words:

@@ -22,7 +22,6 @@ import warnings
 from datetime import date
 
 import pandas as pd
-from rapidfuzz import process
 
 from marketdata.bundled import history_bundle as bundled
 from marketdata.core.config import Settings, get_settings
@@ -353,6 +352,8 @@ def history(
     NotComparableWarning
         Some rows are not comparable with the newest release.
     """
+    from rapidfuzz import process
+
     settings = get_settings(settings)
     code = checked_soc_code(occupation)
     rels = _releases(*_year_range(start, end, settings))

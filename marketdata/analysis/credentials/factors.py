@@ -47,7 +47,6 @@ import math
 from dataclasses import dataclass, field
 
 import pandas as pd
-from rapidfuzz import process
 
 from marketdata.analysis.credentials.cps_premium import cps_group, premium_for
 from marketdata.core.config import Settings, get_settings
@@ -241,6 +240,8 @@ def education_rows(entry_education: str) -> tuple[str, ...]:
     InputValueError
         For a category EP does not use (close matches listed).
     """
+    from rapidfuzz import process
+
     by_norm = {_norm(k): v for k, v in EDUCATION_ROWS.items()}
     if _norm(entry_education) in by_norm:
         return by_norm[_norm(entry_education)]

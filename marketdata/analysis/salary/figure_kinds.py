@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from marketdata.core.schema import plain
+
 PUBLISHED = "BLS published"
 DERIVED = "derived from BLS figures"
 ESTIMATE = "estimate"
@@ -30,16 +32,17 @@ class Columns:
 
 
 def topcoded(frame: pd.DataFrame, column: str) -> pd.Series:
-    """Whether each value of ``column`` is only a top-code bound (False without a flag)."""
+    """Whether each value of ``column`` is only a top-code bound (False without a flag); no
+    ``attrs`` (pandas would deep-copy the frame's provenance into each column read)."""
     flag = f"is_topcoded_{column}"
     if flag in frame:
-        return frame[flag].fillna(False).astype(bool)
+        return plain(frame)[flag].fillna(False).astype(bool)
     return pd.Series(False, index=frame.index)
 
 
 def clean_value(frame: pd.DataFrame, column: str) -> pd.Series:
-    """The column's values, NaN where the value is only a top-code bound."""
-    return frame[column].where(~topcoded(frame, column))
+    """The column's values, NaN where the value is only a top-code bound (no ``attrs``)."""
+    return plain(frame)[column].where(~topcoded(frame, column))
 
 
 def one_line(err: BaseException) -> str:

@@ -44,27 +44,34 @@ def tidy(
     from*"``). Columns with no value in any row are left out.
     """
     names = dict(headings)
-    keep = [c for c in shown.columns if not shown[c].map(_blank).all()]
-    out = shown[keep]
+    keep = [c for c in shown.columns if not all(_blank(v) for v in shown[c].tolist())]
+    # each column's cells as text (missing ones None), compared as lists: a table has a few
+    # dozen rows, so this is done in Python rather than column by column in pandas
+    text = {
+        c: [v if isinstance(v, str) else None for v in shown[c].astype(str).tolist()] for c in keep
+    }
+    columns = list(keep)
     for low in [c for c in keep if c.endswith("_low")]:
         high = low.removesuffix("_low") + "_high"
-        if high in out.columns and out[low].astype(str).equals(out[high].astype(str)):
-            out = out.drop(columns=high)
+        if high in columns and text[low] == text[high]:
+            columns.remove(high)
             names[low] = _without_range_word(names.get(low, low))
-    if len(out) >= 2:  # neighbours alike in every row: a band's end and the next's start
-        columns = list(out.columns)
+    if len(shown) >= 2:  # neighbours alike in every row: a band's end and the next's start
         kept = columns[:1]
         for column in columns[1:]:
-            if out[column].astype(str).equals(out[kept[-1]].astype(str)):
+            if text[column] == text[kept[-1]]:
                 first = names.get(kept[-1], kept[-1])
                 names[kept[-1]] = f"{first.removesuffix('*')} / {names.get(column, column)}"
             else:
                 kept.append(column)
-        out = out[kept]
+        columns = kept
     notes: list[str] = []
-    constant = [c for c in out.columns if len(out) >= 2 and out[c].astype(str).nunique() == 1]
-    if constant and len(constant) < len(out.columns):
-        said = "; ".join(f"{names.get(c, c)}: {out[c].iloc[0]}" for c in constant)
+    constant = [
+        c for c in columns if len(shown) >= 2 and len({v for v in text[c] if v is not None}) == 1
+    ]
+    if constant and len(constant) < len(columns):
+        said = "; ".join(f"{names.get(c, c)}: {shown[c].iloc[0]}" for c in constant)
         notes.append(f"The same in every row: {said}.")
-        out = out.drop(columns=constant)
+        columns = [c for c in columns if c not in constant]
+    out = shown[columns]
     return out, {c: names.get(c, c) for c in out.columns}, notes
