@@ -24,6 +24,7 @@ from marketdata.core.config import Settings, get_settings
 from marketdata.core.errors import (
     ContactRequired,
     FetchError,
+    InputValueError,
     MarketdataError,
     OfflineError,
     UnknownCode,
@@ -220,7 +221,7 @@ def outlook(
         the national outlook, with a note naming the command that fetches the state's.
     release
         EP release of the national figures (``"latest"``, ``"2024-34"``, ...). State
-        projections are the states' current ones.
+        projections are the states' current ones, so another area takes only ``"latest"``.
 
     Returns
     -------
@@ -238,6 +239,13 @@ def outlook(
     where = area_of(area, settings=settings)
     if where.type == "national":
         return _national(occupation, release=release, settings=settings)
+    if str(release).strip().lower() != "latest":
+        raise InputValueError(
+            "EP release for an area other than the nation",
+            release,
+            hint="State projections are each state's current ones: leave release='latest', "
+            f"or ask for the nation's {release} projections with area='US'.",
+        )
     return _state(occupation, where, settings=settings)
 
 

@@ -11,7 +11,7 @@ import pytest
 from marketdata.analysis import growth
 from marketdata.cli.commands import main
 from marketdata.core.config import Settings, reset_settings
-from marketdata.core.errors import OfflineError, UnknownRelease
+from marketdata.core.errors import InputValueError, OfflineError, UnknownRelease
 from marketdata.datasets import projections
 from tests.bls_server import BLSServer
 from tests.conftest import DATA
@@ -141,3 +141,10 @@ def test_a_valid_round_offline_says_not_cached_and_how_to_fetch(
     assert "unknown EP release" not in err
     with pytest.raises(OfflineError):
         projections.load(release="2021-31")
+
+
+def test_a_past_release_for_a_state_is_refused_not_ignored() -> None:
+    """State projections are the states' current ones: a state with another EP release is an
+    error, not the latest national figures."""
+    with pytest.raises(InputValueError, match="area='US'"):
+        growth.outlook("29-2072", "OH", release="2021-31")
