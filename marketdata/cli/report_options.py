@@ -383,12 +383,16 @@ class ReportGroup(Group):
 
 
 def _closing_lines(done: ReportResult) -> None:
-    """What a finished report used and could not fill (the words of its About box), and its
-    PDF; technical detail stays in manifest.json."""
+    """The report's answer in plain words, then what it used and could not fill (the words
+    of its About box), and its PDF; technical detail stays in manifest.json."""
     import json
 
     from marketdata.reports.about import closing_lines
 
+    for line in done.summary:
+        print(line)
+    if done.summary:
+        print()
     for line in closing_lines(json.loads(done.manifest.read_text())):
         print(line)
     if done.pdf is not None:

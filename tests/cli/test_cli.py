@@ -1,4 +1,4 @@
-"""The ``marketdata`` command: wages, growth and cache, offline on the bundled data."""
+"""The ``marketdata`` command: wages, growth, cache and a report, offline on the bundled data."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from marketdata.cli.commands import main
+from marketdata.datasets import oews
 from tests.conftest import DATA
 
 
@@ -92,3 +93,14 @@ def test_cache_add_asks_for_the_year_of_an_undated_table(
     assert "cpsaatNN_YYYY.xlsx" in capsys.readouterr().err
     assert main(["cache", "add", str(DATA / "cps" / "cpsaat11_2021.xlsx")]) == 0
     assert "(cps/aa2021/cpsaat11.xlsx, sha256" in capsys.readouterr().out
+
+
+def test_report_says_its_answer_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    args = ["report", "occupation_outlook", "--occupation", "29-2072", "--area", "OH"]
+    assert main([*args, "--output-dir", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    ohio = oews.load("29-2072", "OH").iloc[0]
+    median = f"${ohio['annual_median']:,.0f}"
+    assert lines[0].startswith("Medical records specialists in Ohio earned a median of " + median)
+    assert lines[-1].startswith("Report written to ")
+    assert lines.index("") < next(i for i, line in enumerate(lines) if "bundled" in line)
