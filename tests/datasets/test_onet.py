@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
+import importlib.util
 import io
 import json
 import warnings
@@ -261,6 +263,10 @@ def test_the_bundle_is_small_and_its_manifest_holds_each_sha256() -> None:
         "af539f6f01a36e9514a0dd13cbe125df8cca1114c690505342837f338621906c"
     )
     assert json.loads(bundled.MANIFEST.read_text()) == info
+    builder, parser = info["how_built"].removeprefix("python -m ").split(" ", 2)[:2]
+    assert importlib.util.find_spec(builder.rstrip(":")) is not None  # the builder named exists
+    module, name = parser.rsplit(".", 1)
+    assert callable(getattr(importlib.import_module(module), name))
     assert ("29-2072.00", "Certified Coding Specialist", "alternate") in bundled.title_rows()
 
 
