@@ -7,6 +7,7 @@ import pytest
 
 from marketdata.analysis.pathways import COLUMNS, pathways
 from marketdata.cli.commands import main
+from marketdata.cli.onet_commands import growth_line
 from marketdata.core.errors import OfflineDataWarning, UnknownCode
 from marketdata.datasets import codes, onet, onet_profile, state_projections
 from tests.cli.test_imports import _probe
@@ -102,8 +103,10 @@ def test_profile_in_onets_words() -> None:
 def test_related_command_offline(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["related", "29-2072", "--area", "OH"]) == 0
     out = capsys.readouterr().out
+    header = next(x for x in out.splitlines() if "Occupation" in x).split()
+    assert header[1:6] == ["Tier", "Rank", "Ohio", "jobs", "Ohio"]
     line = next(x for x in out.splitlines() if x.startswith("29-9021 "))
-    assert "Primary-Short" in line and "$71,330" in line and "$68,020" in line
+    assert "Primary-Short 2 2,500 $71,330 $68,020" in " ".join(line.split())
     assert line.split()[-2:] == ["3", "yes"]
     assert "starting median $50,990, Job Zone 3" in out
     assert "Patient Representatives *" in out
@@ -192,5 +195,9 @@ def test_growth_is_the_states_where_its_projections_are_cached(bls_server, onlin
         "national, BLS Employment Projections 2024-34"
     ]
     assert rows.loc["29-9021.00", "percent_change"] == 14.7  # the nation's
+    assert growth_line(frame) == (  # what the related command prints under its table
+        "Growth and openings: national, BLS Employment Projections 2024-34; "
+        f"{rows.loc['29-1141.00', 'growth_source']} for 29-1141."
+    )
     assert {p["program"] for p in frame.attrs["provenance"]} >= {"O*NET", "OEWS", "EP"}
     assert len({p["program"] for p in frame.attrs["provenance"]}) == 4
