@@ -11,7 +11,7 @@ from marketdata.cli.onet_commands import growth_line
 from marketdata.core.errors import OfflineDataWarning, UnknownCode
 from marketdata.datasets import codes, onet, onet_profile, state_projections
 from tests.cli.test_imports import _probe
-from tests.datasets.test_onet import RELATED_30, UNDER_A_PARENT
+from tests.datasets.test_onet import RELATED_30, UNDER_A_PARENT, V29, _zip
 
 ATTRIBUTION = (
     "O*NET 30.1 Database by the U.S. Department of Labor, Employment and Training "
@@ -43,6 +43,34 @@ def test_ohio_pathways_of_medical_records_specialists(ohio) -> None:
         3,
     )
     assert ohio["area_name"].unique().tolist() == ["Ohio"]
+
+
+def test_ohio_pathways_on_the_older_release_that_lacks_occupation_data(
+    bls_server, online_settings
+) -> None:
+    bls_server.add("/dl_files/database/db_29_3_text.zip", _zip(V29))
+    onet.load("related", release="29.3", settings=online_settings)  # cached
+    with pytest.warns(OfflineDataWarning, match="bundled"):
+        frame = pathways(
+            "29-2072", "OH", release="29.3", settings=online_settings.replace(offline=True)
+        )
+    assert len(frame) == 20 and frame["tier"].iloc[0] == "Primary-Short"
+    short = frame[frame["tier"] == "Primary-Short"].sort_values("rank")
+    assert short["onet_code"].tolist() == [
+        "31-9094.00",
+        "29-9021.00",
+        "31-9092.00",
+        "43-6013.00",
+        "43-4071.00",
+    ]
+    row = frame.set_index("onet_code").loc["29-9021.00"]
+    assert row["onet_title"] == "Health Information Technologists and Medical Registrars"
+    assert (row["employment"], row["annual_median"], row["job_zone"]) == (2500.0, 71330.0, 3)
+    assert row["pays_more"] and frame.attrs["start"]["annual_median"] == 50990.0
+    assert frame.attrs["start"]["onet_title"] == "Medical Records Specialists"
+    lacking = [n for n in frame.attrs["notes"] if "'Occupation Data.txt'" in n]
+    assert len(lacking) == 1 and "titles are those of 'Related Occupations.txt'" in lacking[0]
+    assert frame.attrs["attribution"].startswith("O*NET 29.3 Database")
 
 
 def test_pathways_sorted_for_realistic_next_steps(ohio) -> None:
