@@ -220,9 +220,10 @@ def parse(data: bytes | Path, table: str, *, source: str = "") -> pd.DataFrame:
     if missing:
         other = _looks_like(header)
         what = f"it looks like O*NET's {other!r}" if other else "not an O*NET text file"
+        first = text[:60].splitlines()[0] if text.strip() else ""
+        shown = f"first line {first!r}" if first.replace("\t", " ").isprintable() else "not text"
         raise SourceFormatError(
-            f"expected O*NET's {spec.file!r} (columns {', '.join(spec.required)}); {what}: "
-            f"first line {text[:60].splitlines()[0] if text else ''!r}",
+            f"expected O*NET's {spec.file!r} (columns {', '.join(spec.required)}); {what}: {shown}",
             source=source,
             line=1,
         )

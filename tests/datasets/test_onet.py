@@ -121,9 +121,11 @@ def test_a_file_of_another_layout_is_named() -> None:
 
 
 def test_garbage_is_one_clear_line() -> None:
-    with pytest.raises(SourceFormatError, match="not an O\\*NET text file") as info:
+    with pytest.raises(SourceFormatError, match=r"not an O\*NET text file: not text$") as info:
         source.parse(b"\x00\xff garbage\nmore", "job_zones", source="x.txt")
     assert "\n" not in str(info.value)
+    with pytest.raises(SourceFormatError, match=r"not an O\*NET text file: first line 'a\\tb'$"):
+        source.parse(b"a\tb\n1\t2\n", "job_zones", source="x.txt")
     with pytest.raises(SourceFormatError, match="a zip"):
         source.parse(b"PK\x03\x04rest", "related", source="x.zip")
 
