@@ -320,7 +320,9 @@ def _known(occupation: str | int, titles: dict[str, str]) -> str:
         code = codes.resolve_occupation(occupation).code + ".00"
     if code in titles:
         return code
-    under = [c for c in titles if c[:7] == code[:7]] or [c for c in titles if c[:4] == code[:4]]
+    under = sorted(c for c in titles if c[:7] == code[:7]) or sorted(
+        c for c in titles if c[:4] == code[:4]
+    )
     raise UnknownCode(
         "O*NET-SOC code",
         occupation,

@@ -146,7 +146,11 @@ def test_related_command_with_a_code_onet_lacks(capsys: pytest.CaptureFixture[st
     assert main(["related", "29-2099.99", "--area", "OH"]) == 2
     err = capsys.readouterr().err
     assert "unknown O*NET-SOC code: '29-2099.99'" in err and "Traceback" not in err
-    assert "29-2099.08 Patient Representatives" in err
+    assert "Did you mean: 29-2099.00 Health Technologists and Technicians, All Other; " in err
+    with pytest.raises(UnknownCode) as info:  # in Python, the same codes in the same order
+        pathways("29-2099.99", "OH")
+    assert info.value.suggestions == sorted(info.value.suggestions)
+    assert info.value.suggestions[-1] == "29-2099.08 Patient Representatives"
 
 
 def test_related_command_for_an_occupation_oews_does_not_survey(
