@@ -66,6 +66,8 @@ def _pathways_html(pathways: Any | None, *, attributed: bool = False) -> str:
         pay = money({"annual_median": r.get("annual_median")}, "annual_median")
         pays_more = r.get("pays_more")
         more = " (pays more)" if pd.notna(pays_more) and bool(pays_more) else ""
+        if pay and r.get("match") in ("parent", "group"):  # OEWS publishes only the group
+            more += f" (pay for the larger group: {plain_title(str(r['occupation_title']))})"
         items.append(f"<li>{_e(title)}" + (f": {_e(pay)} a year{more}" if pay else "") + "</li>")
     area = rows[0].get("area_name") or ""
     where = f" Pay is the median in {_e(area)}." if area else ""

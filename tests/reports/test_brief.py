@@ -127,6 +127,14 @@ def test_optional_sections_render_only_when_given(ohio: dict) -> None:
     first = paths.iloc[0]  # the closest next step, with its median in Ohio as BLS publishes it
     pay = format_value(first["annual_median"], "annual_median")
     assert f"{plain_title(first['onet_title'])}: {pay} a year" in page
+    assert "larger group" not in page  # the first five are SOC occupations themselves
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OfflineDataWarning)
+        nurses = pathways.pathways("29-1141", "OH")  # O*NET detail under 29-1141 among them
+    text = brief_html.text(brief.build(ohio["compared"], ohio["wages"], pathways=nurses))
+    assert "Acute care nurses: $82,510 a year (pay for the larger group: Registered nurses)" in (
+        text.splitlines()
+    )
     alone = brief_html.html(brief.build(ohio["compared"], ohio["wages"], pathways=paths))
     paths_card = alone[alone.index("Where it can lead") :]
     assert paths.attrs["attribution"] in paths_card  # no profile card: the pathways say it
