@@ -138,13 +138,16 @@ def pathways(
         :data:`COLUMNS`, one row per related occupation. ``match`` and ``pay_note`` say when
         pay and employment are the SOC parent's or group's (:func:`marketdata.datasets.onet.to_soc`);
         ``pays_more`` is missing where either median is. ``attrs``: ``start`` (the starting
-        occupation's code, titles, job zone and local median), ``notes``, ``attribution``
-        and the provenance of every source.
+        occupation's code, titles, job zone and local median), ``notes`` (also naming an
+        O*NET file the release lacks: titles and job zones are then read from what it has),
+        ``attribution`` and the provenance of every source.
 
     Raises
     ------
     UnknownCode
         O*NET has no such occupation.
+    MissingFileError
+        The release has no ``Related Occupations.txt``.
     UnknownArea
         No such area.
 
@@ -157,19 +160,16 @@ def pathways(
 
     settings = get_settings(settings)
     where = growth.area_of(area, settings=settings)
-    said: list[str] = []
-    tables = {}
-    for name in ("related", "occupations", "job_zones"):
-        tables[name], warned = _quietly(onet.load, name, release=release, settings=settings)
-        said += warned
-    titles = dict(
-        zip(tables["occupations"]["onet_code"], tables["occupations"]["title"], strict=True)
-    )
-    start = onet.find(occupation, occupations=tables["occupations"])
+    tables, said, lacking = _onet_tables(release, settings)
+    titles = _titles(tables)
+    known = pd.DataFrame({"onet_code": list(titles), "title": list(titles.values())})
+    start = onet.find(occupation, occupations=known)
     related = tables["related"]
     related = related[related["onet_code"] == start].sort_values("rank")
-    zones = dict(
-        zip(tables["job_zones"]["onet_code"], tables["job_zones"]["job_zone"], strict=True)
+    zones = (
+        dict(zip(tables["job_zones"]["onet_code"], tables["job_zones"]["job_zone"], strict=True))
+        if "job_zones" in tables
+        else {}
     )
     records = oews.occupation_records(settings=settings)
     mapped = pd.DataFrame(onet.to_soc([start, *related["related_code"]], table=records))
@@ -192,7 +192,8 @@ def pathways(
             "onet_code": out["onet_code"],
             "onet_title": out["onet_code"]
             .map(titles)
-            .fillna(pd.Series(related["related_title"].to_numpy())),
+            .replace("", pd.NA)
+            .fillna(out["occupation_title"]),
             "tier": related["tier"].to_numpy(),
             "rank": related["rank"].to_numpy(),
             "occupation_code": code,
@@ -219,7 +220,7 @@ def pathways(
     frame = _sorted(frame, start_zone)[list(COLUMNS)]
     frame.attrs["start"] = {
         "onet_code": start,
-        "onet_title": titles.get(start, ""),
+        "onet_title": titles.get(start) or first["occupation_title"],
         "occupation_code": first["occupation_code"],
         "occupation_title": first["occupation_title"],
         "job_zone": start_zone,
@@ -227,7 +228,7 @@ def pathways(
         "area_name": where.name,
         "pay_note": first["note"],
     }
-    notes = list(dict.fromkeys(said))
+    notes = list(dict.fromkeys(said)) + lacking
     for note in notes:
         if "bundled" in note:  # the loaders' OfflineDataWarning, once per source
             warn_once(note, note, OfflineDataWarning)
@@ -243,6 +244,57 @@ def pathways(
     ]
     unique = list({tuple(sorted(p.items())): p for p in sources}.values())
     return attach_provenance(frame, unique)
+
+
+#: What pathways do without each optional O*NET table, said after the reason.
+_WITHOUT = {
+    "occupations": "titles are those of 'Related Occupations.txt' and 'Job Zones.txt' where "
+    "they have them, else the OEWS title",
+    "job_zones": "no job zones, and rows are not ordered by them",
+}
+
+
+def _onet_tables(
+    release: str | None, settings: Settings
+) -> tuple[dict[str, pd.DataFrame], list[str], list[str]]:
+    """O*NET's related occupations, and its titles and job zones where the release has them:
+    the tables, the loaders' warnings and a note per file lacking."""
+    related, said = _quietly(onet.load, "related", release=release, settings=settings)
+    tables, lacking = {"related": related}, []
+    for name, without in _WITHOUT.items():
+        (frame, why), warned = _quietly(
+            onet.load_optional, name, release=release, settings=settings
+        )
+        said += warned
+        if frame is None:
+            lacking.append(f"{why}: {without}.")
+        else:
+            tables[name] = frame
+    return tables, said, lacking
+
+
+def _titles(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """O*NET-SOC code -> title, from ``Occupation Data.txt``, else the titles the 29.x
+    layouts of the related occupations and job zones carry ('' where none)."""
+    import pandas as pd
+
+    related = tables["related"]
+    pairs = [
+        (related["onet_code"], related["onet_title"]),
+        (related["related_code"], related["related_title"]),
+    ]
+    if "job_zones" in tables:
+        pairs.append((tables["job_zones"]["onet_code"], tables["job_zones"]["onet_title"]))
+    if "occupations" in tables:
+        pairs.append((tables["occupations"]["onet_code"], tables["occupations"]["title"]))
+    titles: dict[str, str] = {}
+    for codes_, names in pairs:
+        for code, name in zip(codes_, names, strict=True):
+            if pd.notna(name):
+                titles[code] = str(name)
+            else:
+                titles.setdefault(code, "")
+    return titles
 
 
 def _sorted(frame: pd.DataFrame, start_zone: int | None) -> pd.DataFrame:

@@ -44,6 +44,8 @@ def related_table(frame: pd.DataFrame) -> pd.DataFrame:
         {
             "Occupation": frame["occupation_code"].replace("", "-") + " " + titles,
             "Tier": frame["tier"],
+            "Rank": frame["rank"].astype(str),
+            f"{area} jobs": frame["employment"].map(lambda v: format_value(v, "employment")),
             f"{area} median": frame["annual_median"].map(_money),
             "U.S. median": frame["annual_median_national"].map(_money),
             "Growth": frame["percent_change"].map(lambda v: format_value(v, "percent_change")),
@@ -53,6 +55,20 @@ def related_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Pays more": [_yes_no(v) for v in frame["pays_more"]],
         }
     )
+
+
+def growth_line(frame: pd.DataFrame) -> str:
+    """Where the growth and openings come from: the most rows' source, then any other with
+    the occupations it gives (a state's projections may not list every one)."""
+    given = frame[frame["growth_source"].fillna("") != ""]
+    if given.empty:
+        return "Growth and openings: no projections list these occupations."
+    counts = given["growth_source"].value_counts(sort=True)
+    parts = [str(counts.index[0])]
+    for source in counts.index[1:]:
+        codes = given.loc[given["growth_source"] == source, "occupation_code"]
+        parts.append(f"{source} for {', '.join(dict.fromkeys(codes))}")
+    return f"Growth and openings: {'; '.join(parts)}."
 
 
 def cmd_related(occupation: str, area: str) -> int:
@@ -78,7 +94,7 @@ def cmd_related(occupation: str, area: str) -> int:
         print("O*NET lists no related occupations for it.")
     else:
         cli._print_frame(related_table(frame))
-        print(f"Growth and openings: {frame['growth_source'].iloc[0]}.")
+        print(growth_line(frame))
     for note in sorted(set(frame["pay_note"]) - {""}):
         print(f"* {note}")
     if start["pay_note"]:
@@ -123,8 +139,8 @@ def add_commands(group: click.Group) -> None:
 
     @group.command(
         help="Show where a job can lead: related occupations with local pay.\n\n"
-        "O*NET's related occupations of OCCUPATION with the area's OEWS median and the "
-        "nation's, projected growth and openings (the state's when cached, else the nation's), "
+        "O*NET's related occupations of OCCUPATION (tier and O*NET's rank) with the area's "
+        "OEWS employment and median, the nation's median, projected growth and openings (the state's when cached, else the nation's), "
         "typical entry education, O*NET job zone, and whether each pays more than OCCUPATION "
         "in the area. Closer tiers first, then a job zone the same or one higher, then higher "
         "local pay. * marks pay that is the SOC parent's or group's.",

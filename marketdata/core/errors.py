@@ -19,6 +19,7 @@ __all__ = [
     "InputValueError",
     "MarketdataError",
     "MarketdataWarning",
+    "MissingFileError",
     "MissingSeriesWarning",
     "NotComparableWarning",
     "OfflineDataWarning",
@@ -80,6 +81,11 @@ class SourceFormatError(MarketdataError, ValueError):
         if source:
             where = f"{source}" + (f", line {line}" if line is not None else "") + ": "
         super().__init__(where + message)
+
+
+class MissingFileError(SourceFormatError):
+    """A release lacks the file a table is read from (renamed or split in a later release, or a
+    partial copy); names the file."""
 
 
 class ApiError(MarketdataError):

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from marketdata.bundled import onet_bundle as bundled
 from marketdata.core.config import Settings, get_settings
-from marketdata.core.errors import InputValueError, UnknownCode
+from marketdata.core.errors import FetchError, InputValueError, MissingFileError, UnknownCode
 from marketdata.core.notices import unreachable
 from marketdata.core.schema import attach_provenance
 from marketdata.datasets import codes, recipe
@@ -48,6 +48,7 @@ __all__ = [
     "check_occupation",
     "find",
     "load",
+    "load_optional",
     "onet_code",
     "profile",
     "release_of",
@@ -144,8 +145,10 @@ def load(
 
     Raises
     ------
-    SourceFormatError
+    MissingFileError
         The release's zip has no file for ``table`` (names the file).
+    SourceFormatError
+        The file has not the layout of ``table``.
     FetchError
         O*NET could not be reached, and the release is neither cached nor bundled.
 
@@ -168,6 +171,33 @@ def load(
     if release != bundled.release() or table not in bundled.TABLES:
         raise got.error
     return _bundled(table, got.reason, settings)
+
+
+def load_optional(
+    table: str, *, release: str | None = None, settings: Settings | None = None
+) -> tuple[pd.DataFrame | None, str]:
+    """:func:`load`, or None and a sentence saying why where the release lacks the file.
+
+    For the tables a result can do without: a later release that renamed or split the file,
+    a partial copy, or a release of which only some files were added by hand.
+
+    Returns
+    -------
+    tuple
+        The frame and ''; or None and the one-line reason (names the file).
+
+    Raises
+    ------
+    SourceFormatError
+        The file is there but has not the layout of ``table``.
+    """
+    try:
+        return load(table, release=release, settings=settings), ""
+    except MissingFileError as err:
+        return None, str(err)
+    except FetchError as err:
+        file = source.TABLES[_table(table)].file
+        return None, f"O*NET {release_of(release)} {file!r} could not be had: {err}"
 
 
 def profile(
@@ -290,7 +320,9 @@ def _known(occupation: str | int, titles: dict[str, str]) -> str:
         code = codes.resolve_occupation(occupation).code + ".00"
     if code in titles:
         return code
-    under = [c for c in titles if c[:7] == code[:7]] or [c for c in titles if c[:4] == code[:4]]
+    under = sorted(c for c in titles if c[:7] == code[:7]) or sorted(
+        c for c in titles if c[:4] == code[:4]
+    )
     raise UnknownCode(
         "O*NET-SOC code",
         occupation,

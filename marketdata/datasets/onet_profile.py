@@ -16,8 +16,18 @@ from dataclasses import dataclass, field
 
 from marketdata.core.config import Settings, get_settings
 from marketdata.datasets import onet, recipe
+from marketdata.sources.onet_text_files import TABLES
 
-_NUMBERS = {"One": 1, "Two": 2, "Three": 3, "Four": 4, "Five": 5}
+__all__ = ["PARTS", "Profile", "job_zone_text", "profile"]
+
+#: The O*NET tables a profile can do without, and the part of it each gives.
+PARTS = {
+    "tasks": "tasks",
+    "technology": "hot technologies",
+    "job_zones": "job zone",
+    "job_zone_reference": "job zone text",
+    "alternate_titles": "alternate titles",
+}
 
 
 @dataclass(frozen=True)
@@ -26,7 +36,8 @@ class Profile:
 
     ``tasks``: O*NET's core task statements (task type "Core"); where O*NET gives the
     occupation no task types, its task statements in O*NET's order, and ``tasks_note`` says
-    so. ``job_zone`` is None when O*NET has not rated the occupation.
+    so. ``job_zone`` is None when O*NET has not rated the occupation. ``notes``: a sentence
+    per O*NET file the release lacks (its part of the profile is then empty).
     """
 
     onet_code: str
@@ -40,6 +51,7 @@ class Profile:
     alternate_titles: tuple[str, ...]
     release: str
     attribution: str
+    notes: tuple[str, ...] = ()
     provenance: tuple[dict, ...] = field(default=(), repr=False)
 
 
@@ -70,26 +82,28 @@ def profile(
     -------
     Profile
         Title, description, core tasks, hot technologies, job zone with its text,
-        alternate titles, the attribution and the provenance.
+        alternate titles, the attribution and the provenance; ``notes`` name the files a
+        release lacks (:data:`PARTS`: those parts are then empty).
 
     Raises
     ------
     UnknownCode
         O*NET has no such occupation (lists the closest codes).
+    MissingFileError
+        The release has no ``Occupation Data.txt``.
     """
+    import pandas as pd
+
     settings = get_settings(settings)
+    notes = []
     with recipe.one_warning("O*NET profile"):  # one warning for the six tables
-        tables = {
-            name: onet.load(name, release=release, settings=settings)
-            for name in (
-                "occupations",
-                "tasks",
-                "technology",
-                "job_zones",
-                "job_zone_reference",
-                "alternate_titles",
-            )
-        }
+        tables = {"occupations": onet.load("occupations", release=release, settings=settings)}
+        for name, part in PARTS.items():
+            frame, why = onet.load_optional(name, release=release, settings=settings)
+            if frame is None:
+                notes.append(f"{why}: the profile has no {part}.")
+                frame = pd.DataFrame(columns=list(TABLES[name].columns.values()))
+            tables[name] = frame
     occupations = tables["occupations"]
     code = onet.find(occupation, occupations=occupations)
     row = occupations[occupations["onet_code"] == code].iloc[0]
@@ -120,5 +134,6 @@ def profile(
         alternate_titles=tuple(alternate.loc[alternate["onet_code"] == code, "title"].astype(str)),
         release=onet.release_of(release),
         attribution=occupations.attrs["attribution"],
+        notes=tuple(notes),
         provenance=tuple(sorted(unique, key=lambda p: str(p.get("source_url")))),
     )

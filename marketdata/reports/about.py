@@ -38,7 +38,11 @@ WHAT: dict[str, str] = {
     "other": "the data of this section",
 }
 #: Programs whose files another agency publishes (BLS otherwise).
-PUBLISHERS: dict[str, str] = {"BEA": "BEA", "Projections Central": "Projections Central"}
+PUBLISHERS: dict[str, str] = {
+    "BEA": "BEA",
+    "Projections Central": "Projections Central",
+    "O*NET": "O*NET",
+}
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("projections-central", "state"),
     ("projectionscentral", "state"),
@@ -144,6 +148,8 @@ class AboutData:
     gaps: list[Gap] = field(default_factory=list)
     #: The day whose publication schedule counts (default: today).
     today: date | None = None
+    #: The attributions the sources' licences ask for (O*NET's CC BY 4.0), shown as given.
+    attributions: list[str] = field(default_factory=list)
 
     def newer(self) -> list[str]:
         """One line per source older than its program's schedule says is out
@@ -157,7 +163,7 @@ class AboutData:
 
     def lines(self) -> list[str]:
         """Plain sentences: sources, then gaps and the command (also the terminal's summary)."""
-        out = [s.sentence() for s in self.sources] + self.newer()
+        out = [s.sentence() for s in self.sources] + self.attributions + self.newer()
         if not self.gaps:
             return [*out, "Every section of this report was filled."]
         out += [f"Not available: {g.sentence()}" for g in self.gaps]
@@ -176,7 +182,7 @@ class AboutData:
             "<h2>About these data</h2>",
             f"<p>{html.escape(self.agencies())}</p>",
             f"<ul>{items}</ul>" if items else "<p>No data source was recorded.</p>",
-            *(f"<p>{html.escape(line)}</p>" for line in self.newer()),
+            *(f"<p>{html.escape(line)}</p>" for line in self.attributions + self.newer()),
         ]
         if self.gaps:
             gaps = "".join(f"<li>{html.escape(g.sentence())}</li>" for g in self.gaps)
@@ -199,6 +205,8 @@ class AboutData:
             text += "; state projections: Projections Central (the states' labor market offices)"
         if "BEA" in programs:
             text += "; regional price parities: U.S. Bureau of Economic Analysis"
+        if "O*NET" in programs:
+            text += "; job descriptions and related jobs: O*NET (U.S. Department of Labor)"
         return text + "."
 
     def manifest(self) -> list[dict[str, Any]]:
@@ -327,7 +335,11 @@ def about(
     and ``unavailable`` records); ``today``: the day whose publication schedules count
     (default: today)."""
     gaps = list({g.sentence(): g for g in (_gap_of(u, offline) for u in unavailable)}.values())
-    return AboutData(sources(provenance, started=started), gaps, today)
+    records = list(provenance)
+    attributions = [str(r["attribution"]) for r in records if r.get("attribution")]
+    return AboutData(
+        sources(records, started=started), gaps, today, list(dict.fromkeys(attributions))
+    )
 
 
 def closing_lines(manifest: Mapping[str, Any]) -> list[str]:

@@ -52,8 +52,9 @@ def _profile_html(profile: Any | None) -> str:
     return "".join(out)
 
 
-def _pathways_html(pathways: Any | None) -> str:
-    """Where it can lead: related occupations with their pay and growth, when given."""
+def _pathways_html(pathways: Any | None, *, attributed: bool = False) -> str:
+    """Where it can lead: related occupations with their pay and growth, when given; O*NET's
+    attribution under them unless the card of what the job is shows it (``attributed``)."""
     if pathways is None:
         return ""
     rows = pathways.to_dict("records") if isinstance(pathways, pd.DataFrame) else list(pathways)
@@ -65,13 +66,18 @@ def _pathways_html(pathways: Any | None) -> str:
         pay = money({"annual_median": r.get("annual_median")}, "annual_median")
         pays_more = r.get("pays_more")
         more = " (pays more)" if pd.notna(pays_more) and bool(pays_more) else ""
+        if pay and r.get("match") in ("parent", "group"):  # OEWS publishes only the group
+            more += f" (pay for the larger group: {plain_title(str(r['occupation_title']))})"
         items.append(f"<li>{_e(title)}" + (f": {_e(pay)} a year{more}" if pay else "") + "</li>")
     area = rows[0].get("area_name") or ""
     where = f" Pay is the median in {_e(area)}." if area else ""
+    credit = "" if attributed else getattr(pathways, "attrs", {}).get("attribution", "")
     return (
         '<section class="md-card md-paths"><h3>Where it can lead</h3>'
         "<p>Jobs O*NET lists as related, the closest first." + where + "</p>"
-        f"<ul>{''.join(items)}</ul></section>"
+        f"<ul>{''.join(items)}</ul>"
+        + (f'<p class="md-label">{_e(credit)}</p>' if credit else "")
+        + "</section>"
     )
 
 
@@ -110,7 +116,7 @@ def html(brief: Brief) -> str:
         '<div class="md-cards md-more">',
         _places_html(brief),
         _takes_html(brief.takes),
-        _pathways_html(brief.pathways),
+        _pathways_html(brief.pathways, attributed=brief.profile is not None),
         "</div>",
     ]
     if brief.sources:

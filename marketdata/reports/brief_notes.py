@@ -16,6 +16,7 @@ PROGRAMS: dict[str, str] = {
     "EP": "BLS job projections",
     "CPS": "BLS Current Population Survey",
     "ORS": "BLS job requirements survey",
+    "O*NET": "O*NET",
 }
 #: What the brief misses, by kind of data (see :func:`marketdata.reports.about.kind_of`).
 MISSING: dict[str, str] = {
@@ -26,7 +27,7 @@ MISSING: dict[str, str] = {
     "history": "past years' figures",
     "other": "some figures",
 }
-_RELEASE = re.compile(r"May \d{4}|\d{4}-\d{2}|\d{4}")
+_RELEASE = re.compile(r"May \d{4}|\d{4}-\d{2}|\d{4}|\d{1,2}\.\d")
 
 
 def sources_line(records: Iterable[Mapping[str, Any]]) -> str:

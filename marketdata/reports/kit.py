@@ -290,14 +290,14 @@ def show_brief(
     """The career brief at the top of an occupation report (:func:`marketdata.reports.brief.build`):
     shown, always open, and written as ``brief.txt``.
 
-    ``missing``: section -> errors of what could not be had (None entries skipped); they are
-    recorded for the About box as :func:`show_missing` records them. ``parts``: the other
-    keyword arguments of :func:`~marketdata.reports.brief.build`.
+    ``missing``: section -> errors (None skipped), recorded as :func:`show_missing` records
+    them; ``parts``: the other keyword arguments of :func:`~marketdata.reports.brief.build`.
     """
     table = required[0] if isinstance(required, tuple) else required
     errors = [(s, e) for s, found in (missing or {}).items() for e in found if e is not None]
-    frames = [f for f in (wages, table, parts.get("growth"), parts.get("bands")) if f is not None]
-    record_provenance(*frames)
+    frames = [wages, table, *map(parts.get, ("growth", "bands", "pathways"))]
+    profile = getattr(parts.get("profile"), "provenance", ())  # O*NET's records, as dicts
+    record_provenance(*(f for f in frames if f is not None), profile)
     facts = brief.build(
         compared,
         wages,

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from marketdata.core.config import Settings, get_settings
-from marketdata.core.errors import SourceFormatError
+from marketdata.core.errors import MissingFileError, SourceFormatError
 from marketdata.sources import KnownFile
 
 if TYPE_CHECKING:  # pandas loads to parse; the table names and codes are read without it
@@ -220,9 +220,10 @@ def parse(data: bytes | Path, table: str, *, source: str = "") -> pd.DataFrame:
     if missing:
         other = _looks_like(header)
         what = f"it looks like O*NET's {other!r}" if other else "not an O*NET text file"
+        first = text[:60].splitlines()[0] if text.strip() else ""
+        shown = f"first line {first!r}" if first.replace("\t", " ").isprintable() else "not text"
         raise SourceFormatError(
-            f"expected O*NET's {spec.file!r} (columns {', '.join(spec.required)}); {what}: "
-            f"first line {text[:60].splitlines()[0] if text else ''!r}",
+            f"expected O*NET's {spec.file!r} (columns {', '.join(spec.required)}); {what}: {shown}",
             source=source,
             line=1,
         )
@@ -300,12 +301,12 @@ class Release:
     source: str
 
     def table(self, name: str) -> pd.DataFrame:
-        """The frame of table ``name``; SourceFormatError naming the file the release lacks."""
+        """The frame of table ``name``; MissingFileError naming the file the release lacks."""
         if name not in self.tables:
-            raise SourceFormatError(
+            raise MissingFileError(
                 f"this O*NET {self.release + ' ' if self.release else ''}release has no "
-                f"{TABLES[name].file!r} "
-                "(O*NET renamed or split some files in later releases)",
+                f"{TABLES[name].file!r} (O*NET renamed or split some files in later "
+                "releases; a copy may also be partial)",
                 source=self.source,
             )
         return self.tables[name]
@@ -389,6 +390,16 @@ def _file_check(table: str):
     return check
 
 
+def _lacking(path: Path) -> list[str]:
+    """The files of :data:`TABLES` a release zip lacks (none said for a file not a zip)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = {n.rsplit("/", 1)[-1].lower() for n in archive.namelist()}
+    except (zipfile.BadZipFile, OSError):
+        return []
+    return [t.file for t in TABLES.values() if t.file.lower() not in names]
+
+
 def identify(path: Path, *, settings: Settings | None = None) -> KnownFile | None:
     """An O*NET release zip (``db_30_1_text.zip``) or one of its text files, saved by hand.
 
@@ -404,10 +415,12 @@ def identify(path: Path, *, settings: Settings | None = None) -> KnownFile | Non
     name = path.name
     if _FOLDER.fullmatch(name.removesuffix(".zip")) and name.endswith(".zip"):
         release = release_of(name)
+        missing = _lacking(path)
+        lacking = f"; lacks {', '.join(missing)}" if missing else ""
         return KnownFile(
             key=cache_key(release),
             url=zip_url(release, settings=settings),
-            description=f"O*NET {release} database (text files)",
+            description=f"O*NET {release} database (text files{lacking})",
             check=check_zip,
         )
     table = _BY_FILE.get(name.lower())

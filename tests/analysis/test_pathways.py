@@ -7,10 +7,11 @@ import pytest
 
 from marketdata.analysis.pathways import COLUMNS, pathways
 from marketdata.cli.commands import main
+from marketdata.cli.onet_commands import growth_line
 from marketdata.core.errors import OfflineDataWarning, UnknownCode
 from marketdata.datasets import codes, onet, onet_profile, state_projections
 from tests.cli.test_imports import _probe
-from tests.datasets.test_onet import RELATED_30, UNDER_A_PARENT
+from tests.datasets.test_onet import RELATED_30, UNDER_A_PARENT, V29, _zip
 
 ATTRIBUTION = (
     "O*NET 30.1 Database by the U.S. Department of Labor, Employment and Training "
@@ -42,6 +43,34 @@ def test_ohio_pathways_of_medical_records_specialists(ohio) -> None:
         3,
     )
     assert ohio["area_name"].unique().tolist() == ["Ohio"]
+
+
+def test_ohio_pathways_on_the_older_release_that_lacks_occupation_data(
+    bls_server, online_settings
+) -> None:
+    bls_server.add("/dl_files/database/db_29_3_text.zip", _zip(V29))
+    onet.load("related", release="29.3", settings=online_settings)  # cached
+    with pytest.warns(OfflineDataWarning, match="bundled"):
+        frame = pathways(
+            "29-2072", "OH", release="29.3", settings=online_settings.replace(offline=True)
+        )
+    assert len(frame) == 20 and frame["tier"].iloc[0] == "Primary-Short"
+    short = frame[frame["tier"] == "Primary-Short"].sort_values("rank")
+    assert short["onet_code"].tolist() == [
+        "31-9094.00",
+        "29-9021.00",
+        "31-9092.00",
+        "43-6013.00",
+        "43-4071.00",
+    ]
+    row = frame.set_index("onet_code").loc["29-9021.00"]
+    assert row["onet_title"] == "Health Information Technologists and Medical Registrars"
+    assert (row["employment"], row["annual_median"], row["job_zone"]) == (2500.0, 71330.0, 3)
+    assert row["pays_more"] and frame.attrs["start"]["annual_median"] == 50990.0
+    assert frame.attrs["start"]["onet_title"] == "Medical Records Specialists"
+    lacking = [n for n in frame.attrs["notes"] if "'Occupation Data.txt'" in n]
+    assert len(lacking) == 1 and "titles are those of 'Related Occupations.txt'" in lacking[0]
+    assert frame.attrs["attribution"].startswith("O*NET 29.3 Database")
 
 
 def test_pathways_sorted_for_realistic_next_steps(ohio) -> None:
@@ -102,8 +131,10 @@ def test_profile_in_onets_words() -> None:
 def test_related_command_offline(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["related", "29-2072", "--area", "OH"]) == 0
     out = capsys.readouterr().out
+    header = next(x for x in out.splitlines() if "Occupation" in x).split()
+    assert header[1:6] == ["Tier", "Rank", "Ohio", "jobs", "Ohio"]
     line = next(x for x in out.splitlines() if x.startswith("29-9021 "))
-    assert "Primary-Short" in line and "$71,330" in line and "$68,020" in line
+    assert "Primary-Short 2 2,500 $71,330 $68,020" in " ".join(line.split())
     assert line.split()[-2:] == ["3", "yes"]
     assert "starting median $50,990, Job Zone 3" in out
     assert "Patient Representatives *" in out
@@ -115,7 +146,11 @@ def test_related_command_with_a_code_onet_lacks(capsys: pytest.CaptureFixture[st
     assert main(["related", "29-2099.99", "--area", "OH"]) == 2
     err = capsys.readouterr().err
     assert "unknown O*NET-SOC code: '29-2099.99'" in err and "Traceback" not in err
-    assert "29-2099.08 Patient Representatives" in err
+    assert "Did you mean: 29-2099.00 Health Technologists and Technicians, All Other; " in err
+    with pytest.raises(UnknownCode) as info:  # in Python, the same codes in the same order
+        pathways("29-2099.99", "OH")
+    assert info.value.suggestions == sorted(info.value.suggestions)
+    assert info.value.suggestions[-1] == "29-2099.08 Patient Representatives"
 
 
 def test_related_command_for_an_occupation_oews_does_not_survey(
@@ -192,5 +227,9 @@ def test_growth_is_the_states_where_its_projections_are_cached(bls_server, onlin
         "national, BLS Employment Projections 2024-34"
     ]
     assert rows.loc["29-9021.00", "percent_change"] == 14.7  # the nation's
+    assert growth_line(frame) == (  # what the related command prints under its table
+        "Growth and openings: national, BLS Employment Projections 2024-34; "
+        f"{rows.loc['29-1141.00', 'growth_source']} for 29-1141."
+    )
     assert {p["program"] for p in frame.attrs["provenance"]} >= {"O*NET", "OEWS", "EP"}
     assert len({p["program"] for p in frame.attrs["provenance"]}) == 4

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
+import importlib.util
 import io
 import json
 import warnings
@@ -14,7 +16,13 @@ import pytest
 
 from marketdata.bundled import onet_bundle as bundled
 from marketdata.cli.commands import main
-from marketdata.core.errors import OfflineDataWarning, OfflineError, SourceFormatError, UnknownCode
+from marketdata.core.errors import (
+    MissingFileError,
+    OfflineDataWarning,
+    OfflineError,
+    SourceFormatError,
+    UnknownCode,
+)
 from marketdata.datasets import codes, onet
 from marketdata.io import cache
 from marketdata.sources import identify
@@ -71,8 +79,15 @@ def test_related_occupations_29_layout_has_titles_and_the_same_codes() -> None:
         "29-9021.00",
         "Health Information Technologists and Medical Registrars",
     )
-    short = related.loc[related["tier"] == "Primary-Short", "related_code"]
-    assert set(short) == set(RELATED_30["Primary-Short"])  # reordered within the tier
+    for tier, expected in RELATED_30.items():  # the same tiers, reordered within them
+        assert set(related.loc[related["tier"] == tier, "related_code"]) == set(expected)
+    assert related.loc[related["tier"] == "Primary-Short", "related_code"].tolist() == [
+        "31-9094.00",
+        "29-9021.00",
+        "31-9092.00",
+        "43-6013.00",
+        "43-4071.00",
+    ]
 
 
 @pytest.mark.parametrize("folder", [V30, V29])
@@ -94,8 +109,9 @@ def test_a_release_folder_missing_files_says_which() -> None:
     release = source.read_release(V29)
     assert release.release == "29.3"
     assert "Occupation Data.txt" in release.missing and "related" in release.tables
-    with pytest.raises(SourceFormatError, match=r"has no 'Occupation Data\.txt'"):
+    with pytest.raises(MissingFileError, match=r"has no 'Occupation Data\.txt'") as info:
         release.table("occupations")
+    assert "\n" not in str(info.value)
 
 
 def test_a_file_of_another_layout_is_named() -> None:
@@ -105,9 +121,11 @@ def test_a_file_of_another_layout_is_named() -> None:
 
 
 def test_garbage_is_one_clear_line() -> None:
-    with pytest.raises(SourceFormatError, match="not an O\\*NET text file") as info:
+    with pytest.raises(SourceFormatError, match=r"not an O\*NET text file: not text$") as info:
         source.parse(b"\x00\xff garbage\nmore", "job_zones", source="x.txt")
     assert "\n" not in str(info.value)
+    with pytest.raises(SourceFormatError, match=r"not an O\*NET text file: first line 'a\\tb'$"):
+        source.parse(b"a\tb\n1\t2\n", "job_zones", source="x.txt")
     with pytest.raises(SourceFormatError, match="a zip"):
         source.parse(b"PK\x03\x04rest", "related", source="x.zip")
 
@@ -186,6 +204,52 @@ def test_a_downloaded_release_without_the_file_says_so(bls_server, online_settin
         onet.load("tasks", release="29.3", settings=online_settings)
 
 
+def _later_release(tmp_path: Path, *, without: tuple[str, ...]) -> bytes:
+    """The 30.1 slice as a release "30.3" whose zip lacks the files ``without`` (as a
+    release that renamed or split them)."""
+    folder = tmp_path / "db_30_3_text"
+    folder.mkdir()
+    for path in V30.iterdir():
+        if path.name not in without:
+            (folder / path.name).write_bytes(path.read_bytes().replace(b"30.1", b"30.3"))
+    return _zip(folder)
+
+
+def test_a_release_lacking_files_gives_what_it_has(
+    bls_server, online_settings, tmp_path: Path
+) -> None:
+    lacking = ("Technology Skills.txt", "Alternate Titles.txt")
+    bls_server.add("/dl_files/database/db_30_3_text.zip", _later_release(tmp_path, without=lacking))
+    frame, why = onet.load_optional("technology", release="30.3", settings=online_settings)
+    assert frame is None
+    assert why.endswith(
+        "this O*NET 30.3 release has no 'Technology Skills.txt' (O*NET renamed "
+        "or split some files in later releases; a copy may also be partial)"
+    )
+    profile = onet.profile("29-2072", release="30.3", settings=online_settings)
+    assert (profile.hot_technologies, profile.alternate_titles) == ((), ())
+    assert profile.job_zone == 3 and profile.tasks and profile.release == "30.3"
+    assert [n.rsplit(": ", 1)[-1] for n in profile.notes] == [
+        "the profile has no hot technologies.",
+        "the profile has no alternate titles.",
+    ]
+    assert "'Technology Skills.txt'" in profile.notes[0]
+    assert profile.attribution.startswith("O*NET 30.3 Database")
+
+
+def test_a_file_of_another_layout_is_not_taken_for_a_lacking_one(
+    bls_server, online_settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "db_30_4_text"
+    folder.mkdir()
+    for path in V30.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "Job Zones.txt").write_bytes((V30 / "Related Occupations.txt").read_bytes())
+    bls_server.add("/dl_files/database/db_30_4_text.zip", _zip(folder))
+    with pytest.raises(SourceFormatError, match="looks like O\\*NET's 'Related Occupations"):
+        onet.load_optional("job_zones", release="30.4", settings=online_settings)
+
+
 def test_a_damaged_download_stays_out_of_the_cache(bls_server, online_settings) -> None:
     bls_server.add("/dl_files/database/db_30_1_text.zip", b"<html>not found</html>")
     with pytest.raises(SourceFormatError, match="not a zip"):
@@ -214,6 +278,16 @@ def test_cache_add_takes_the_zip_and_single_files(tmp_path: Path, offline_settin
     saved.write_bytes(_zip(V29))
     known = identify(saved, settings=offline_settings)
     assert known.key == "onet/db_29_3_text.zip"
+    assert known.description == (  # what `marketdata cache add` says it added
+        "O*NET 29.3 database (text files; lacks Job Zone Reference.txt, Occupation Data.txt, "
+        "Alternate Titles.txt, Sample of Reported Titles.txt, Task Statements.txt, "
+        "Technology Skills.txt)"
+    )
+    garbage = tmp_path / "db_30_1_text.zip"
+    garbage.write_bytes(b"not a zip")  # named, not said to lack anything: its check refuses it
+    assert identify(garbage, settings=offline_settings).description == (
+        "O*NET 30.1 database (text files)"
+    )
     one = identify(V29 / "Job Zones.txt", settings=offline_settings)
     assert one.key == "onet/db_29_3_text/Job_Zones.txt" and one.url.endswith("#Job Zones.txt")
     cache.add_file(
@@ -261,6 +335,10 @@ def test_the_bundle_is_small_and_its_manifest_holds_each_sha256() -> None:
         "af539f6f01a36e9514a0dd13cbe125df8cca1114c690505342837f338621906c"
     )
     assert json.loads(bundled.MANIFEST.read_text()) == info
+    builder, parser = info["how_built"].removeprefix("python -m ").split(" ", 2)[:2]
+    assert importlib.util.find_spec(builder.rstrip(":")) is not None  # the builder named exists
+    module, name = parser.rsplit(".", 1)
+    assert callable(getattr(importlib.import_module(module), name))
     assert ("29-2072.00", "Certified Coding Specialist", "alternate") in bundled.title_rows()
 
 

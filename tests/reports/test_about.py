@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from marketdata.core.errors import FetchError, OfflineDataWarning
-from marketdata.datasets import cps, oews, oews_history, projections, state_projections
+from marketdata.datasets import (
+    cps,
+    oews,
+    oews_history,
+    onet,
+    projections,
+    state_projections,
+)
 from marketdata.reports import about
 
 DATA = Path(__file__).parents[1] / "data"
@@ -77,6 +84,24 @@ def test_box_names_sources_gaps_and_one_command(gaps: list[dict]) -> None:
     for text in [*lines, body]:
         assert not URL.search(text), text
         assert "Error" not in text and "is not in the cache" not in text
+
+
+def test_onet_is_named_with_the_attribution_it_asks_for() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OfflineDataWarning)
+        frames = [onet.load("related"), onet.load("tasks")]
+    records = bundled_provenance() + [p for f in frames for p in f.attrs["provenance"]]
+    box = about.about(records, [], offline=True)
+    attribution = frames[0].attrs["attribution"]
+    lines = box.lines()
+    assert "O*NET 30.1: bundled with marketdata (O*NET's files retrieved 2026-12-07)." in lines
+    assert lines.count(attribution) == 1  # once, for two files
+    assert box.agencies().endswith(
+        "; job descriptions and related jobs: O*NET (U.S. Department of Labor)."
+    )
+    assert box.html().count("Used under the CC BY 4.0 license.") == 1
+    without = about.about(bundled_provenance(), [], offline=True)
+    assert "O*NET" not in " ".join(without.lines()) + without.html()
 
 
 def test_technical_detail_goes_to_the_manifest(gaps: list[dict]) -> None:

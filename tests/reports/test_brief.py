@@ -9,12 +9,14 @@ import warnings
 import pandas as pd
 import pytest
 import textstat
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
 
 from marketdata.analysis import pathways, salary
 from marketdata.core.errors import OfflineDataWarning
 from marketdata.core.formatting import format_value
 from marketdata.datasets import oews, onet_profile
-from marketdata.reports import brief, brief_html, brief_notes
+from marketdata.reports import brief, brief_html, brief_notes, kit
 from marketdata.reports import tables as rt
 from marketdata.reports.pdf import brief_page
 from marketdata.reports.summary import plain_title
@@ -121,10 +123,47 @@ def test_optional_sections_render_only_when_given(ohio: dict) -> None:
     )
     assert f"Also called: {', '.join(profile.alternate_titles[:3])}." in page
     assert profile.tasks[0] in page and "Job Zone 3" in page
-    assert "CC BY 4.0" in page  # the attribution O*NET asks for
+    assert page.count("CC BY 4.0") == 1  # the attribution O*NET asks for, once
     first = paths.iloc[0]  # the closest next step, with its median in Ohio as BLS publishes it
     pay = format_value(first["annual_median"], "annual_median")
     assert f"{plain_title(first['onet_title'])}: {pay} a year" in page
+    assert "larger group" not in page  # the first five are SOC occupations themselves
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OfflineDataWarning)
+        nurses = pathways.pathways("29-1141", "OH")  # O*NET detail under 29-1141 among them
+    text = brief_html.text(brief.build(ohio["compared"], ohio["wages"], pathways=nurses))
+    assert "Acute care nurses: $82,510 a year (pay for the larger group: Registered nurses)" in (
+        text.splitlines()
+    )
+    alone = brief_html.html(brief.build(ohio["compared"], ohio["wages"], pathways=paths))
+    paths_card = alone[alone.index("Where it can lead") :]
+    assert paths.attrs["attribution"] in paths_card  # no profile card: the pathways say it
+
+
+def test_the_brief_puts_onet_in_the_sources_and_the_about_box(ohio: dict, tmp_path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OfflineDataWarning)
+        profile = onet_profile.profile("29-2072")
+        paths = pathways.pathways("29-2072", "OH")
+    InteractiveShell.instance()  # the kit displays through IPython
+    with kit.writing_to(tmp_path), capture_output() as captured:
+        kit.start()
+        kit.show_brief(
+            ohio["compared"], ohio["wages"], growth=ohio["growth"], profile=profile, pathways=paths
+        )
+        kit.show_about()
+    recorded = pd.read_csv(tmp_path / "tables" / "provenance.csv")
+    onet_files = recorded.loc[recorded["program"] == "O*NET", "source_url"].str.split("#").str[1]
+    assert {"Related Occupations.txt", "Task Statements.txt", "Occupation Data.txt"} <= set(
+        onet_files
+    )
+    text = (tmp_path / "brief.txt").read_text()
+    assert "O*NET 30.1; data retrieved" in text  # the brief's sources line
+    box = "".join(o.data.get("text/html", "") for o in captured.outputs)
+    box = box[box.index('<aside class="md-about"') :]
+    assert "O*NET 30.1: bundled with marketdata" in box
+    assert "O*NET (U.S. Department of Labor)" in box
+    assert box.count("Used under the CC BY 4.0 license.") == 1
 
 
 def test_a_user_factor_is_shown_under_its_own_label(ohio: dict, tmp_path) -> None:
