@@ -7,6 +7,7 @@ import base64
 import io
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -198,6 +199,9 @@ def test_the_page_makes_the_outlook_and_its_pdf_and_says_a_mistyped_area(app: Ap
             pdfs = [n for n in z.namelist() if n.endswith(".pdf")]
             assert len(pdfs) == 2 and "index.html" in z.namelist()
             assert all(z.read(n).startswith(b"%PDF") for n in pdfs)
+        elsewhere = [u for u in tab.requested() if not u.startswith((app.url, "data:"))]
+        assert elsewhere == []  # nothing from the internet: the page works offline
+        assert tab.console_errors() == []
         tab.close()
 
     assert ours(app.mark)  # still serving until Ctrl-C
@@ -272,6 +276,11 @@ def test_nothing_outlives_a_killed_command(app: App) -> None:
     kernels and their report process with it."""
     with urllib.request.urlopen(app.url, timeout=120) as answer:  # a kernel runs the page
         assert answer.status == 200
+        served = answer.read().decode()
+    assert "application/vnd.jupyter.widget-view+json" in served
+    # no stylesheet, script or font from the internet (the lab template's icon font and
+    # diagram script come from one); the page asks this computer only
+    assert re.findall(r"""(?:href|src)=["']https?://|import\(["']https?://""", served) == []
     names = " ".join(" ".join(p.cmdline()) for p in ours(app.mark))
     assert "ipykernel_launcher" in names and "voila" in names
     app.process.kill()
