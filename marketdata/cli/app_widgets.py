@@ -260,6 +260,7 @@ class CounselorPage:
         self.error.value = self.batch_links.value = ""
         self.batch_out.clear_output()
         self._busy(True)
+        self.progress.layout.visibility = "hidden"  # the batch shows its own bar
         try:
             with self.batch_out:
                 done = app_page.run_metros(
