@@ -4,7 +4,8 @@ the bundled data, warm cache).
 
 The page runs in ``marketdata app`` in headless Chromium (the tests' harness); the clock
 starts when the button is clicked and stops when the report's text is in the page. The
-command line is timed as a whole process, after the page's report in each round. Medians of
+command line is timed as a whole process, after the page's report in each round, and the
+report inside it as its own log line says (``-v``: start-up and imports left out). Medians of
 ``--runs`` rounds with min-max; the page's first report (its process warming up) is reported
 apart.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -30,6 +32,7 @@ from tests.browser import Browser, Tab, find_chromium  # noqa: E402
 from tests.cli.test_app import ERROR_TEXT, REPORT_TEXT, App, click, pick  # noqa: E402
 
 REPORT = ["occupation_outlook", "--occupation", "29-2072", "--area", "OH"]
+_WRITTEN = re.compile(r"report \S+ written to .* in ([0-9.]+) s")
 
 
 def on_page(tab: Tab) -> float:
@@ -44,15 +47,22 @@ def on_page(tab: Tab) -> float:
     return seconds
 
 
-def command_line(out: Path, env: dict[str, str]) -> float:
+def command_line(out: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Seconds of ``marketdata report`` as a whole process, and of the report inside it (what
+    its log line says, imports and start-up left out)."""
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "marketdata", "report", *REPORT, "--output-dir", str(out)],
+    done = subprocess.run(
+        [sys.executable, "-m", "marketdata", "-v", "report", *REPORT, "--output-dir", str(out)],
         check=True,
         env=env,
         capture_output=True,
+        text=True,
     )
-    return time.perf_counter() - started
+    whole = time.perf_counter() - started
+    said = _WRITTEN.search(done.stderr)
+    if said is None:
+        sys.exit(f"marketdata report said no time: {done.stderr[-300:]}")
+    return whole, float(said[1])
 
 
 def shown(values: list[float]) -> str:
@@ -72,7 +82,7 @@ def main() -> None:
     print(f"load average at start: {os.getloadavg()[0]:.2f}")
     command_line(work / "cli", alone)  # the cache filled as for every later run
     app = App(work)
-    times: dict[str, list[float]] = {"page": [], "alone": []}
+    times: dict[str, list[float]] = {"page": [], "alone": [], "inside": []}
     try:
         with Browser(chromium, timeout=120) as browser:
             tab = Tab(browser, app.url)
@@ -82,15 +92,19 @@ def main() -> None:
             first = on_page(tab)
             for _ in range(args.runs):
                 times["page"].append(on_page(tab))
-                times["alone"].append(command_line(work / "cli", alone))
+                whole, inside = command_line(work / "cli", alone)
+                times["alone"].append(whole)
+                times["inside"].append(inside)
             tab.close()
     finally:
         app.stop()
-    page, cli_alone = (statistics.median(times[k]) for k in times)
+    page, cli_alone, cli_inside = (statistics.median(times[k]) for k in times)
     print(f"page, first report (its process warming up): {first:.2f} s")
     print(f"page, Make report -> report shown: {shown(times['page'])}")
-    print(f"marketdata report: {shown(times['alone'])}")
-    print(f"page minus command line: {page - cli_alone:+.2f} s; target: within 2 s")
+    print(f"marketdata report, the whole command: {shown(times['alone'])}")
+    print(f"marketdata report, the report as its log says: {shown(times['inside'])}")
+    print(f"page minus the whole command: {page - cli_alone:+.2f} s; target: within 2 s")
+    print(f"page minus the report inside the command: {page - cli_inside:+.2f} s")
     print(json.dumps({k: [round(v, 3) for v in vs] for k, vs in times.items()}))
 
 

@@ -258,7 +258,7 @@ class Tab:
         self.session = browser.send(
             "Target.attachToTarget", {"targetId": self.target, "flatten": True}
         )["sessionId"]
-        for domain in ("Page", "Runtime", "Log"):
+        for domain in ("Page", "Runtime", "Log", "Network"):
             browser.send(f"{domain}.enable", session=self.session)
         browser.send(
             "Emulation.setDeviceMetricsOverride",
@@ -300,6 +300,14 @@ class Tab:
     def console_errors(self) -> list[str]:
         """Errors the page logged so far."""
         return self._browser._errors(self.session)
+
+    def requested(self) -> list[str]:
+        """Addresses the page asked for so far, in order."""
+        return [
+            e["params"]["request"]["url"]
+            for e in self._browser._events
+            if e.get("sessionId") == self.session and e.get("method") == "Network.requestWillBeSent"
+        ]
 
     def close(self) -> None:
         """Close the tab."""

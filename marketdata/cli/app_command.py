@@ -30,8 +30,20 @@ import click
 from marketdata.cli.report_options import TEXT
 from marketdata.core.errors import MarketdataError
 
+_DATA = Path(__file__).resolve().parents[1] / "data"
 #: The page's notebook, shipped with the package.
-NOTEBOOK = Path(__file__).resolve().parents[1] / "data" / "counselor_page.ipynb"
+NOTEBOOK = _DATA / "counselor_page.ipynb"
+#: The page's Voilà template (``<_DATA>/voila/templates/marketdata``): Voilà's lab template
+#: without its stylesheets from the internet.
+TEMPLATE = "marketdata"
+#: The only JupyterLab extensions the page loads, the widgets' (Voilà keeps the manager of the
+#: ipywidgets installed): others installed beside them may fetch from the internet or fail
+#: outside JupyterLab.
+EXTENSIONS = [
+    "@jupyter-widgets/jupyterlab-manager",
+    "@voila-dashboards/widgets-manager7",
+    "@voila-dashboards/widgets-manager8",
+]
 DEFAULT_PORT = 8866  # Voilà's; taken, the next free one is used (unless --port is given)
 LOOPBACK = "127.0.0.1"
 _ADDRESS = re.compile(r"(https?://\S+)")
@@ -111,14 +123,17 @@ def _voila_command(host: str, port: int | None) -> list[str]:
         f"--Voila.port_retries={0 if port else 50}",
         "--show_tracebacks=False",
         "--theme=light",
+        f"--template={TEMPLATE}",
+        f"--VoilaConfiguration.extension_allowlist={json.dumps(EXTENSIONS)}",
         "--Voila.log_level=INFO",
         "--KernelManager.transport=ipc",  # kernels on local sockets, not TCP ports
     ]
 
 
 def _environment(work: Path, output_dir: Path) -> dict[str, str]:
-    """Voilà's environment: the page's output folder, and a Python kernel of this very
-    interpreter (found first on ``JUPYTER_PATH``), whatever other kernels are installed."""
+    """Voilà's environment: the page's output folder, the page's template, and a Python kernel
+    of this very interpreter (found first on ``JUPYTER_PATH``), whatever other kernels are
+    installed."""
     kernel = work / "kernels" / "python3"
     kernel.mkdir(parents=True)
     spec = {
@@ -128,7 +143,8 @@ def _environment(work: Path, output_dir: Path) -> dict[str, str]:
     }
     (kernel / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
     env = dict(os.environ)
-    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(work), env.get("JUPYTER_PATH")) if p)
+    paths = (str(work), str(_DATA), env.get("JUPYTER_PATH"))
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in paths if p)
     env["MARKETDATA_APP_OUTPUT_DIR"] = str(output_dir)
     env["PYTHONUNBUFFERED"] = "1"
     return env

@@ -49,6 +49,11 @@ AREA_KINDS = {
     "The nation": "national",
 }
 _CODE_FIRST = re.compile(r"^(\d{2}-\d{4})\b")
+#: A download link drawn as a button, so that it reads as one.
+_BUTTON = (
+    "display:inline-block;padding:3px 12px;margin:2px 4px;border:1px solid #1976d2;"
+    "border-radius:2px;color:#1976d2;text-decoration:none"
+)
 
 
 def output_dir(given: str | os.PathLike[str] | None = None) -> Path:
@@ -144,7 +149,7 @@ def data_link(data: bytes, filename: str, mime: str, label: str) -> str:
     file server)."""
     encoded = base64.b64encode(data).decode("ascii")
     return (
-        f'<a class="md-download" download="{html.escape(filename)}" '
+        f'<a class="md-download" download="{html.escape(filename)}" style="{_BUTTON}" '
         f'href="data:{mime};base64,{encoded}">{html.escape(label)}</a>'
     )
 

@@ -50,9 +50,19 @@ class CounselorPage:
         self.area = widgets.Combobox(
             placeholder="type a name, e.g. Ohio", ensure_option=False, layout=widgets.Layout()
         )
-        self.compare = widgets.TagsInput(allow_duplicates=False)
+        self.compare = widgets.TagsInput(
+            placeholder="optional: other areas, e.g. Columbus, OH",
+            allow_duplicates=False,
+            layout=widgets.Layout(width="27em"),
+        )
         self.compare_row = widgets.HBox(
-            [widgets.Label("Compare with (optional)", layout={"width": "9.5em"}), self.compare]
+            [
+                widgets.HTML(
+                    '<div style="text-align:right;padding-right:4px">Compare with</div>',
+                    layout={"width": "9em"},
+                ),
+                self.compare,
+            ]
         )
         self.kind = widgets.Dropdown(
             description="Report", options=list(app_page.KINDS), style=style
@@ -68,7 +78,9 @@ class CounselorPage:
         self.report = widgets.HTML()
 
         self.state = widgets.Dropdown(description="State", style=style)
-        self.make_all = widgets.Button(description="Make a report for every metro area")
+        self.make_all = widgets.Button(
+            description="Make a report for every metro area", layout={"width": "auto"}
+        )
         self.batch_out = widgets.Output()
         self.batch_links = widgets.HTML()
 
@@ -113,8 +125,8 @@ class CounselorPage:
                 self.paper,
                 widgets.HBox([self.make, self.progress, self.status]),
                 self.error,
-                self.notes,
                 widgets.HBox([self.downloads, self.make_pdf]),
+                self.notes,
                 self.report,
                 widgets.HTML("<h3>Every metro area in a state</h3>"),
                 widgets.Label(
@@ -202,9 +214,11 @@ class CounselorPage:
     def _show(self, answer: dict[str, Any]) -> None:
         folder, page = Path(answer["directory"]), Path(answer["html"])
         text = page.read_text(encoding="utf-8")
-        self.notes.value = "".join(f"<p>{html.escape(line)}</p>" for line in answer["closing"])
+        lines = "<br>".join(html.escape(line) for line in answer["closing"])
+        self.notes.value = f'<div style="font-size:0.9em;line-height:1.5">{lines}</div>'
         self.downloads.value = " ".join(
             [
+                "Download:",
                 app_page.data_link(text.encode(), "report.html", "text/html", "HTML"),
                 app_page.data_link(
                     app_page.tables_zip(folder), "tables.zip", "application/zip", "Tables (CSV)"
@@ -246,6 +260,7 @@ class CounselorPage:
         self.error.value = self.batch_links.value = ""
         self.batch_out.clear_output()
         self._busy(True)
+        self.progress.layout.visibility = "hidden"  # the batch shows its own bar
         try:
             with self.batch_out:
                 done = app_page.run_metros(

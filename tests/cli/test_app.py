@@ -7,6 +7,7 @@ import base64
 import io
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -55,13 +56,20 @@ def ours(mark: str) -> list[psutil.Process]:
 class App:
     """``marketdata app --no-browser --port N`` running in a subprocess."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, *, browser: dict[str, str] | None = None) -> None:
+        """Started with ``--no-browser``, or with a browser in the environment ``browser``."""
         self.port = free_port()
         self.mark = uuid.uuid4().hex
         self.outputs = tmp_path / "outputs"
         env = {**os.environ, "MD_APP_TEST_MARK": self.mark, "MARKETDATA_PROGRESS": "1"}
+        command = [sys.executable, "-m", "marketdata", "app", "--port", str(self.port)]
+        if browser is None:
+            command.append("--no-browser")
+        else:
+            env = {k: v for k, v in env.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+            env.update(browser)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "marketdata", "app", "--no-browser", "--port", str(self.port)],
+            command,
             cwd=tmp_path,
             env=env,
             stdout=subprocess.PIPE,
@@ -69,7 +77,9 @@ class App:
             text=True,
         )
         assert self.process.stdout is not None
-        self.said = [self.process.stdout.readline() for _ in range(4)]
+        self.said: list[str] = [self.process.stdout.readline()]
+        while self.said[-1] and not self.said[-1].startswith("Press Ctrl-C"):  # "": it ended
+            self.said.append(self.process.stdout.readline())
         self.url = f"http://127.0.0.1:{self.port}/"
 
     def stop(self) -> tuple[str, str]:
@@ -152,6 +162,9 @@ def test_the_page_makes_the_outlook_and_its_pdf_and_says_a_mistyped_area(app: Ap
         text = tab.wait_for(f"{REPORT_TEXT} || {ERROR_TEXT}", timeout=120)
         assert "Medical records specialists in Ohio" in text, picked
         assert shown in text.split("Pay in Ohio", 1)[1][:200]  # the brief's Ohio median
+        notes = tab.evaluate("document.querySelector('.md-notes').innerText")
+        assert "bundled with marketdata" in notes  # offline, on the bundled data, and says so
+        assert "run `marketdata fetch --state OH` while online" in notes  # what fills the gaps
         assert tab.evaluate("document.querySelectorAll('a.md-download').length") == 2
         tables = tab.evaluate(
             "document.querySelector('a.md-download[download=\"tables.zip\"]').href"
@@ -198,6 +211,9 @@ def test_the_page_makes_the_outlook_and_its_pdf_and_says_a_mistyped_area(app: Ap
             pdfs = [n for n in z.namelist() if n.endswith(".pdf")]
             assert len(pdfs) == 2 and "index.html" in z.namelist()
             assert all(z.read(n).startswith(b"%PDF") for n in pdfs)
+        elsewhere = [u for u in tab.requested() if not u.startswith((app.url, "data:"))]
+        assert elsewhere == []  # nothing from the internet: the page works offline
+        assert tab.console_errors() == []
         tab.close()
 
     assert ours(app.mark)  # still serving until Ctrl-C
@@ -208,6 +224,31 @@ def test_the_page_makes_the_outlook_and_its_pdf_and_says_a_mistyped_area(app: Ap
     assert ours(app.mark) == [], "processes outlived marketdata app"
     assert app.process.returncode == 0
     assert (app.outputs / "occupation_outlook").is_dir()
+
+
+@pytest.mark.slow
+def test_the_browser_opens_on_the_address_where_there_is_a_screen(tmp_path: Path) -> None:
+    """With a screen, the browser of ``$BROWSER`` is given the address; without one (no
+    ``DISPLAY``), the command says to open the address and goes on serving."""
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" > "{opened}"\n', encoding="utf-8")
+    browser.chmod(0o755)
+    shown = App(tmp_path, browser={"DISPLAY": ":0", "BROWSER": f"{browser} %s"})
+    try:
+        assert shown.said[0] == f"The counselor page is at {shown.url}\n"
+        assert not any("No browser" in line for line in shown.said)
+        assert opened.read_text(encoding="utf-8").strip() == shown.url
+    finally:
+        shown.stop()
+    opened.unlink()
+    headless = App(tmp_path, browser={"BROWSER": f"{browser} %s"})
+    try:
+        assert "No browser to open here: open the address above in one.\n" in headless.said
+        assert headless.said[-1].startswith("Press Ctrl-C")
+        assert not opened.exists()
+    finally:
+        headless.stop()
 
 
 def test_a_taken_port_is_one_line(tmp_path: Path) -> None:
@@ -272,8 +313,21 @@ def test_nothing_outlives_a_killed_command(app: App) -> None:
     kernels and their report process with it."""
     with urllib.request.urlopen(app.url, timeout=120) as answer:  # a kernel runs the page
         assert answer.status == 200
+        served = answer.read().decode()
+    assert "application/vnd.jupyter.widget-view+json" in served
+    # no stylesheet, script or font from the internet (the lab template's icon font and
+    # diagram script come from one); the page asks this computer only
+    assert re.findall(r"""(?:href|src)=["']https?://|import\(["']https?://""", served) == []
     names = " ".join(" ".join(p.cmdline()) for p in ours(app.mark))
     assert "ipykernel_launcher" in names and "voila" in names
+    pids = {p.pid for p in ours(app.mark)}
+    listening = {
+        (c.laddr.ip, c.laddr.port)
+        for c in psutil.net_connections("inet")
+        if c.pid in pids and c.status == psutil.CONN_LISTEN
+    }
+    assert ("127.0.0.1", app.port) in listening
+    assert {ip for ip, _ in listening} == {"127.0.0.1"}  # this computer only, kernels too
     app.process.kill()
     app.process.wait()
     deadline = time.monotonic() + 30
