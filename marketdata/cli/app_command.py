@@ -63,7 +63,9 @@ def add_commands(group: click.Group) -> None:
         "the report with its PDF, HTML and tables. It listens on 127.0.0.1 only (this "
         "computer), unless --host says otherwise. Ctrl-C stops it.",
     )
-    @click.option("--port", type=int, help=f"port to listen on (default {DEFAULT_PORT})")
+    @click.option(
+        "--port", type=click.IntRange(1, 65535), help=f"port to listen on (default {DEFAULT_PORT})"
+    )
     @click.option(
         "--host",
         default=LOOPBACK,

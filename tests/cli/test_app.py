@@ -24,6 +24,7 @@ import pytest
 from pypdf import PdfReader
 
 from marketdata.cli import app_page
+from marketdata.cli.commands import main
 from marketdata.core.errors import MarketdataError
 from marketdata.core.formatting import format_value
 from marketdata.datasets import oews
@@ -267,6 +268,14 @@ def test_a_taken_port_is_one_line(tmp_path: Path) -> None:
     assert done.stderr.strip() == (
         f"marketdata: error: port {port} is in use: choose another with --port"
     )
+
+
+@pytest.mark.parametrize("port", ["0", "99999", "http"])
+def test_a_port_that_cannot_be_is_a_usage_error(port: str, capsys: pytest.CaptureFixture[str]):
+    assert main(["app", "--no-browser", "--port", port]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: marketdata app")
+    assert "Invalid value for '--port'" in err and port in err
 
 
 @pytest.mark.slow
