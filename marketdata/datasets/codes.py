@@ -181,8 +181,8 @@ def resolve_occupation(text: str | int, *, table: OccupationTable | None = None)
             "SOC occupation code",
             text,
             near or _close(code, [_occupation_label(o) for o in occupations]),
-            hint="This release publishes no such code (codes are SOC 2018; "
-            "search titles with marketdata.datasets.codes.search_occupations).",
+            hint="This release publishes no such code (codes are SOC 2018): find the code with "
+            "`marketdata search WORDS` (in Python, md.codes.search_occupations).",
         )
     found, suggestions = _pick(
         occupations,

@@ -151,8 +151,8 @@ def not_published(err: UnknownCode, release: str, *, settings: Settings) -> Unkn
         err.kind,
         err.value,
         err.suggestions,
-        hint=f"OEWS {release} publishes no such code: {searched}. Search titles with "
-        "marketdata.datasets.codes.search_occupations.",
+        hint=f"OEWS {release} publishes no such code: {searched}. Find the code with "
+        "`marketdata search WORDS` (in Python, md.codes.search_occupations).",
     )
 
 
