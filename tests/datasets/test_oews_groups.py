@@ -130,5 +130,5 @@ def test_a_code_no_file_has_is_said_truly() -> None:
     assert "35-9021 Dishwashers" in message  # close matches stay
     assert "OEWS May 2025 publishes no such code" in message
     assert "neither its data files nor its national workbook have it" in message
-    assert "find the code with `marketdata search WORDS`" in message.lower()
+    assert "Find the code with `marketdata search WORDS`" in message
     assert caught.value.__suppress_context__
