@@ -299,6 +299,14 @@ def onet_suggestions(text: str, *, table: OccupationTable | None = None) -> list
 
 
 def _area_label(area: Area) -> str:
+    """The area as a person would give it back: a state with its postal code, a metro with
+    its CBSA code, a nonmetro area with its seven-digit code."""
+    if area.type == "state" and area.state_code in STATES:
+        return f"{area.name} ({STATES[area.state_code][0]})"
+    if area.type == "metro":
+        return f"{area.name} ({area.code[2:]})"
+    if area.type == "national":
+        return f"{area.name} (US)"
     return f"{area.name} ({area.code})"
 
 

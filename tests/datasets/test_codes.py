@@ -106,16 +106,16 @@ def test_ambiguous_area_lists_every_match() -> None:
     with pytest.raises(UnknownArea) as info:
         codes.resolve_area("Columbus")
     assert info.value.suggestions == [
-        "Columbus, GA-AL (0017980)",
-        "Columbus, IN (0018020)",
-        "Columbus, OH (0018140)",
+        "Columbus, GA-AL (17980)",
+        "Columbus, IN (18020)",
+        "Columbus, OH (18140)",
     ]
 
 
 def test_unknown_area_suggests_close_names() -> None:
     with pytest.raises(UnknownArea) as info:
         codes.resolve_area("Ohiio")
-    assert info.value.suggestions[0] == "Ohio (3900000)"
+    assert info.value.suggestions[0] == "Ohio (OH)"
     with pytest.raises(UnknownArea, match="No area 0300000"):
         codes.resolve_area("03")  # no state has FIPS 03
 

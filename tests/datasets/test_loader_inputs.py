@@ -244,7 +244,7 @@ def test_a_mistyped_area_is_one_short_traceback() -> None:
     with pytest.raises(UnknownArea) as caught:
         oews.load("29-2072", "Ohiio")
     err = caught.value
-    assert "Did you mean: Ohio (3900000)?" in str(err)
+    assert "Did you mean: Ohio (OH)?" in str(err)
     assert err.__context__ is None and err.__cause__ is None  # no OfflineError before it
     shown = "".join(traceback.format_exception(err))
     assert "OfflineError" not in shown and "During handling" not in shown

@@ -90,7 +90,7 @@ def test_inputs_resolve_against_the_release_tables(
     ]
     with pytest.raises(UnknownArea) as info:
         oews.load(area="Ohiio", settings=online_settings)
-    assert info.value.suggestions[0] == "Ohio (3900000)"
+    assert info.value.suggestions[0] == "Ohio (OH)"
     with pytest.raises(UnknownCode, match="'29-2071'"):
         oews.load("29-2071", settings=online_settings)
 
