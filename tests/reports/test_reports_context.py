@@ -93,6 +93,9 @@ def test_offline_ohio_outlook_shows_both_figures_with_sources(tmp_path) -> None:
     # one parity for Ohio in the whole page, the glossary included: not also its 2024 one
     assert "92.8" not in html and "92.774" not in html
     assert "regional price parities: U.S. Bureau of Economic Analysis" in html
+    # the metro sections rank metros of the whole nation, and say so
+    assert "Best-paying and largest metropolitan areas in the nation" in html
+    assert "Best-paying metropolitan areas in the nation, as paid" in html
     programs = {d["program"] for d in json.loads(result.manifest.read_text())["data"]}
     assert {"OEWS", "BEA", "ORS"} <= programs
 
