@@ -115,7 +115,7 @@ def tile_map(
         -cells[:, 0] + 0.46,
         labels,
         ha="center",
-        size=7,
+        size=base.VALUE,
         colors=colors,
         gid="tile-label",
     )

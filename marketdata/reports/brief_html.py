@@ -40,7 +40,7 @@ def _profile_html(profile: Any | None) -> str:
     if profile is None:
         return ""
     titles = list(profile.alternate_titles)[:3]
-    tasks = list(profile.tasks)[:1]
+    tasks = list(profile.tasks)[:2]
     out = ['<section class="md-card md-what"><h3>What the job is</h3>']
     if titles:
         out.append(f"<p>Also called: {_e(', '.join(titles))}.</p>")

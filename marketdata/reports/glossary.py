@@ -26,8 +26,8 @@ TERMS: dict[str, str] = {
         "common than in the nation."
     ),
     "Price parity": (
-        "How expensive an area is compared with the nation (100). An area at 92.8 has prices "
-        "about 7% below the national average."
+        "How expensive an area is compared with the nation (100). An area at 90 has prices "
+        "about 10% below the national average."
     ),
     "In national prices": "Pay divided by the area's price parity: what it buys at U.S. prices.",
     "Openings": "Jobs expected to open each year, for new jobs and to replace workers who leave.",

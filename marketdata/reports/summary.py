@@ -188,7 +188,7 @@ def outlook_summary(compared: pd.DataFrame, growth: pd.DataFrame | None = None) 
             if said:
                 sentences.append(said)
         else:
-            sentences.append(f"No state projection for {state_name} was available.")
+            sentences.append(f"{state_name}'s own projection is not in this report.")
     if len(us_rows):
         said = _growth_sentence(us_rows.iloc[0], "nationwide")
         if said:

@@ -239,6 +239,19 @@ def test_every_chart_is_readable_and_described(states: pd.DataFrame, name: str) 
     assert alt and len(alt) > 30
 
 
+@pytest.mark.parametrize("name", FIGURES)
+def test_chart_text_prints_at_8_pt_or_more(states: pd.DataFrame, name: str) -> None:
+    """Every text a chart draws is 8 pt or more: a chart prints at its own size, so its
+    font sizes are the printed ones."""
+    fig = _outlook_figures(states)[name]()
+    with base.drawing():
+        fig.canvas.draw()
+    sizes = {t.get_text(): t.get_fontsize() for t in fig.findobj(Text) if t.get_text().strip()}
+    sizes |= {f"{b.get_gid()} labels": b.size for b in fig.findobj(layout.Labels)}
+    small = {text: size for text, size in sizes.items() if size < 8}
+    assert not small, small
+
+
 OKABE_ITO = {"#000000", "#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7"}
 
 

@@ -232,23 +232,30 @@ def test_first_screen_answers_the_student(built, tmp_path: Path) -> None:
     assert "Location quotient" not in text  # the details stay folded below the brief
 
 
-def test_brief_alone_on_one_page(offline: Settings, tmp_path: Path) -> None:
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_brief_alone_on_one_page(offline: Settings, tmp_path: Path, paper: str) -> None:
+    """brief.pdf is one page; report.pdf's first page is the whole brief (its heading down to
+    its line on what is missing) and nothing else, on Letter as on A4."""
     if renderer() is None:
         pytest.skip("no PDF renderer installed")
     result = reports.run(
         "occupation_outlook",
         output_dir=tmp_path,
         settings=offline,
-        pdf="a4",
+        pdf=paper,
         brief=True,
         **KINDS["occupation_outlook"],
     )
     alone = PdfReader(result.brief_pdf)
-    assert len(alone.pages) == 1 and round(float(alone.pages[0].mediabox.width)) == 595
+    assert len(alone.pages) == 1 and round(float(alone.pages[0].mediabox.width)) == WIDTH[paper]
     text = unicodedata.normalize("NFKC", " ".join((alone.pages[0].extract_text() or "").split()))
     assert "With and without a certification" in text and "Quick facts" not in text
-    first = " ".join((PdfReader(result.pdf).pages[0].extract_text() or "").split())
-    assert "Sources: BLS wage survey" in first and "Quick facts" not in first  # its own page
+    first = unicodedata.normalize(
+        "NFKC", " ".join((PdfReader(result.pdf).pages[0].extract_text() or "").split())
+    )
+    assert first.startswith("Medical records specialists in Ohio Job code 29-2072.")
+    assert "Sources: BLS wage survey" in first and "Not downloaded yet:" in first
+    assert "Occupation outlook" not in first and "Quick facts" not in first  # its own page
 
 
 @pytest.mark.parametrize("name", list(KINDS))

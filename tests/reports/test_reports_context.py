@@ -90,7 +90,12 @@ def test_offline_ohio_outlook_shows_both_figures_with_sources(tmp_path) -> None:
     assert "About 1 in 4 of these jobs requires a certification (BLS ORS 2020, preliminary)" in html
     assert "$55,482" in html and "BEA-derived" in html
     assert "91.9" in html and "91.903" not in html  # a parity as people read it
+    # one parity for Ohio in the whole page, the glossary included: not also its 2024 one
+    assert "92.8" not in html and "92.774" not in html
     assert "regional price parities: U.S. Bureau of Economic Analysis" in html
+    # the metro sections rank metros of the whole nation, and say so
+    assert "Best-paying and largest metropolitan areas in the nation" in html
+    assert "Best-paying metropolitan areas in the nation, as paid" in html
     programs = {d["program"] for d in json.loads(result.manifest.read_text())["data"]}
     assert {"OEWS", "BEA", "ORS"} <= programs
 

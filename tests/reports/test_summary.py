@@ -67,8 +67,9 @@ def test_outlook_summary_states_the_published_figures() -> None:
     assert "The typical entry-level education is a postsecondary nondegree award." in text
     p25, p75 = (published("3900000", "29-2072", c) for c in ("annual_p25", "annual_p75"))
     assert f"between ${p25:,.0f} and ${p75:,.0f}" in text
-    # offline there is no state projection: said, not guessed
-    assert "No state projection for Ohio was available." in text
+    # offline there is no state projection: said, not guessed, and not as if Ohio had none
+    assert "Ohio's own projection is not in this report." in text
+    assert "available" not in text
     assert 3 <= len(summary.outlook_summary(compared, growth)) <= 6
 
 
@@ -76,7 +77,7 @@ def test_outlook_summary_of_a_metro_names_its_state_and_the_comparison() -> None
     compared, growth = outlook_frames("29-2072", "Columbus, OH")
     sentences = summary.outlook_summary(compared, growth)
     assert sentences[0].startswith("Medical records specialists in Columbus, OH earned a median of")
-    assert "No state projection for Ohio was available." in sentences
+    assert "Ohio's own projection is not in this report." in sentences
 
 
 def test_missing_figures_are_said_or_left_out() -> None:
