@@ -27,6 +27,7 @@ PARTS = {
     "job_zones": "job zone",
     "job_zone_reference": "job zone text",
     "alternate_titles": "alternate titles",
+    "reported_titles": "reported job titles",
 }
 
 
@@ -53,6 +54,20 @@ class Profile:
     attribution: str
     notes: tuple[str, ...] = ()
     provenance: tuple[dict, ...] = field(default=(), repr=False)
+    #: Job titles workers reported to O*NET, those My Next Move shows first.
+    reported_titles: tuple[str, ...] = ()
+
+    def common_names(self, limit: int = 3) -> tuple[str, ...]:
+        """The job's everyday names: reported job titles, then alternate titles, without
+        those named for a credential ("Certified ...", "Registered ...") or the title itself,
+        and without a bracketed short form ("Health Information Technician")."""
+        names: dict[str, None] = {}
+        for title in (*self.reported_titles, *self.alternate_titles):
+            name = title.split(" (")[0].strip()
+            if name.split(" ")[0] in ("Certified", "Registered") or name == self.title:
+                continue
+            names.setdefault(name, None)
+        return tuple(names)[:limit]
 
 
 def job_zone_text(zone: int, reference: dict[str, str]) -> str:
@@ -82,7 +97,7 @@ def profile(
     -------
     Profile
         Title, description, core tasks, hot technologies, job zone with its text,
-        alternate titles, the attribution and the provenance; ``notes`` name the files a
+        alternate and reported job titles, the attribution and the provenance; ``notes`` name the files a
         release lacks (:data:`PARTS`: those parts are then empty).
 
     Raises
@@ -96,7 +111,7 @@ def profile(
 
     settings = get_settings(settings)
     notes = []
-    with recipe.one_warning("O*NET profile"):  # one warning for the six tables
+    with recipe.one_warning("O*NET profile"):  # one warning for all its tables
         tables = {"occupations": onet.load("occupations", release=release, settings=settings)}
         for name, part in PARTS.items():
             frame, why = onet.load_optional(name, release=release, settings=settings)
@@ -120,6 +135,10 @@ def profile(
     reference = tables["job_zone_reference"]
     ref_rows = reference[reference["job_zone"] == zone].to_dict("records") if zone else []
     alternate = tables["alternate_titles"]
+    reported = tables["reported_titles"]
+    reported = reported[reported["onet_code"] == code].sort_values(
+        "shown_in_my_next_move", ascending=False, kind="stable"
+    )
     provenance = [p for t in tables.values() for p in t.attrs.get("provenance", [])]
     unique = [dict(t) for t in {tuple(sorted(p.items())) for p in provenance}]
     return Profile(
@@ -136,4 +155,5 @@ def profile(
         attribution=occupations.attrs["attribution"],
         notes=tuple(notes),
         provenance=tuple(sorted(unique, key=lambda p: str(p.get("source_url")))),
+        reported_titles=tuple(reported["title"].astype(str)),
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from marketdata.core.formatting import format_value
 from marketdata.reports.brief import Brief, Certification, Jobs, Takes, in_area
 from marketdata.reports.summary import money, plain_title
 
@@ -39,7 +40,7 @@ def _profile_html(profile: Any | None) -> str:
     """What the job is (O*NET): other names and core tasks, when a profile is given."""
     if profile is None:
         return ""
-    titles = list(profile.alternate_titles)[:3]
+    titles = profile.common_names()
     tasks = list(profile.tasks)[:2]
     out = ['<section class="md-card md-what"><h3>What the job is</h3>']
     if titles:
@@ -60,17 +61,28 @@ def _pathways_html(pathways: Any | None, *, attributed: bool = False) -> str:
     rows = pathways.to_dict("records") if isinstance(pathways, pd.DataFrame) else list(pathways)
     if not rows:
         return ""
+    shown = rows[:5]
+    whose = {_whose_growth(r) for r in shown if _growth_words(r.get("percent_change"))}
     items = []
-    for r in rows[:5]:
+    for r in shown:
         title = plain_title(str(r.get("onet_title") or r.get("occupation_title") or ""))
         pay = money({"annual_median": r.get("annual_median")}, "annual_median")
         pays_more = r.get("pays_more")
         more = " (pays more)" if pd.notna(pays_more) and bool(pays_more) else ""
-        if pay and r.get("match") in ("parent", "group"):  # OEWS publishes only the group
-            more += f" (pay for the larger group: {plain_title(str(r['occupation_title']))})"
-        items.append(f"<li>{_e(title)}" + (f": {_e(pay)} a year{more}" if pay else "") + "</li>")
+        said = [f"{pay} a year{more}"] if pay else []
+        growth = _growth_words(r.get("percent_change"))
+        if growth:
+            said.append(growth + (f" ({_whose_growth(r)} forecast)" if len(whose) > 1 else ""))
+        group = ""
+        if said and r.get("match") in ("parent", "group"):  # BLS publishes only the group
+            group = f" (figures for the larger group: {plain_title(str(r['occupation_title']))})"
+        detail = f": {'; '.join(said)}{group}" if said else ""
+        items.append(f"<li>{_e(title + detail)}</li>")
     area = rows[0].get("area_name") or ""
     where = f" Pay is the median in {_e(area)}." if area else ""
+    if whose:
+        forecast = f" ({next(iter(whose))} forecast)" if len(whose) == 1 else ""
+        where += f" Growth is the change in jobs projected over ten years{_e(forecast)}."
     credit = "" if attributed else getattr(pathways, "attrs", {}).get("attribution", "")
     return (
         '<section class="md-card md-paths"><h3>Where it can lead</h3>'
@@ -79,6 +91,22 @@ def _pathways_html(pathways: Any | None, *, attributed: bool = False) -> str:
         + (f'<p class="md-label">{_e(credit)}</p>' if credit else "")
         + "</section>"
     )
+
+
+def _growth_words(percent: Any) -> str:
+    """A related job's projected change in jobs, in words: "15% more jobs"."""
+    if percent is None or pd.isna(percent):
+        return ""
+    if round(float(percent), 1) == 0:
+        return "about as many jobs"
+    size = format_value(abs(float(percent)), "percent_change").lstrip("+")
+    return f"{size} {'more' if percent > 0 else 'fewer'} jobs"
+
+
+def _whose_growth(row: dict[str, Any]) -> str:
+    """Whose forecast a related job's growth is: "the nation's" or the state's ("Ohio's")."""
+    source = str(row.get("growth_source") or "")
+    return "the nation's" if source.startswith("national") else f"{source.split(',')[0]}'s"
 
 
 def html(brief: Brief) -> str:

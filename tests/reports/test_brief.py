@@ -122,21 +122,30 @@ def test_optional_sections_render_only_when_given(ohio: dict) -> None:
     page = brief_html.html(
         brief.build(ohio["compared"], ohio["wages"], profile=profile, pathways=paths)
     )
-    assert f"Also called: {', '.join(profile.alternate_titles[:3])}." in page
+    # everyday names workers report, not the credential-named titles beside the certification
+    assert "Also called: Health Information Technician, Medical Records Clerk, Medical " in page
+    assert "Also called: Certified" not in page
     shown = [html.escape(task) in page for task in profile.tasks[:3]]
     assert shown == [True, True, False] and "Job Zone 3" in page  # two core tasks
     assert page.count("CC BY 4.0") == 1  # the attribution O*NET asks for, once
     first = paths.iloc[0]  # the closest next step, with its median in Ohio as BLS publishes it
     pay = format_value(first["annual_median"], "annual_median")
     assert f"{plain_title(first['onet_title'])}: {pay} a year" in page
+    # and its growth, with whose forecast it is (offline: the nation's, the bundled EP)
+    growth = format_value(first["percent_change"], "percent_change").lstrip("+")
+    assert f"a year (pays more); {growth} more jobs</li>" in page
+    assert "Growth is the change in jobs projected over ten years (the nation&#x27;s forecast)" in (
+        page
+    )
     assert "larger group" not in page  # the first five are SOC occupations themselves
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", OfflineDataWarning)
         nurses = pathways.pathways("29-1141", "OH")  # O*NET detail under 29-1141 among them
     text = brief_html.text(brief.build(ohio["compared"], ohio["wages"], pathways=nurses))
-    assert "Acute care nurses: $82,510 a year (pay for the larger group: Registered nurses)" in (
-        text.splitlines()
-    )
+    assert (
+        "Acute care nurses: $82,510 a year; 4.9% more jobs "
+        "(figures for the larger group: Registered nurses)"
+    ) in text.splitlines()
     alone = brief_html.html(brief.build(ohio["compared"], ohio["wages"], pathways=paths))
     paths_card = alone[alone.index("Where it can lead") :]
     assert paths.attrs["attribution"] in paths_card  # no profile card: the pathways say it
