@@ -166,7 +166,7 @@ class AboutData:
         out = [s.sentence() for s in self.sources] + self.attributions + self.newer()
         if not self.gaps:
             return [*out, "Every section of this report was filled."]
-        out += [f"Not available: {g.sentence()}" for g in self.gaps]
+        out += [f"Not filled: {g.sentence()}" for g in self.gaps]
         command = self.command()
         if command:
             out.append(

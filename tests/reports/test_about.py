@@ -72,7 +72,7 @@ def test_box_names_sources_gaps_and_one_command(gaps: list[dict]) -> None:
     assert lines[0] == "OEWS May 2025: bundled with marketdata (BLS's files retrieved 2026-09-26)."
     assert lines[1].startswith("EP 2024-34: bundled with marketdata")
     assert (
-        "Not available: Projected growth in Ohio: needs Ohio's long-term projections "
+        "Not filled: Projected growth in Ohio: needs Ohio's long-term projections "
         "(Projections Central), which could not be had because offline mode is on." in lines
     )
     assert lines[-1] == (
@@ -136,7 +136,7 @@ def test_unknown_failures_get_no_made_up_command() -> None:
     box = about.about([], [{"section": "Quick facts", "reason": "no rows", "error": "SchemaError"}])
     assert box.command() is None
     assert box.gaps[0].sentence() == "Quick facts: its data could not be loaded."
-    assert box.lines()[-1].startswith("Not available: Quick facts")
+    assert box.lines()[-1].startswith("Not filled: Quick facts")
 
 
 def test_unreachable_projections_central_names_the_state_and_its_publisher() -> None:

@@ -126,7 +126,7 @@ def test_readme_main_job_offline(tmp_path: Path, monkeypatch, capsys) -> None:
     # the terminal's closing lines: data vintage, what was unavailable, where the report is
     assert "OEWS May 2025: bundled with marketdata (BLS's files retrieved 2026-09-26)." in out
     assert any(line.startswith("EP 2024-34: bundled with marketdata") for line in out)
-    assert sum(line.startswith("Not available: ") for line in out) == 3
+    assert sum(line.startswith("Not filled: ") for line in out) == 3
     assert "To fill these sections, run `marketdata fetch --state OH` while online" in out[-2]
     assert not any(TECHNICAL.search(line) for line in out[:-1])
 
