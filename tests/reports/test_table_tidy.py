@@ -114,3 +114,18 @@ def test_band_ends_that_are_the_next_bands_start_are_one_column() -> None:
     assert list(out.columns) == ["area_name", "entry_annual_high", "mid_annual_point"]
     assert names["entry_annual_high"] == "Entry to / Mid-career from*"
     assert not notes
+
+
+def test_pay_band_table_shows_the_median_once(tmp_path: Path) -> None:
+    """The mid-career band's point is the median: the outlook's pay-band table of 29-2072 in
+    Ohio and the nation shows $50,990 and $51,140 once per row, not in two columns."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OfflineDataWarning)
+        from marketdata.analysis import salary
+
+        bands = salary.breakdown("29-2072", ["OH", "US"], local_prices=False, requirements=False)
+    with kit.writing_to(tmp_path), capture_output() as captured:
+        kit.show_table(rt.pay_band_columns(bands), "pay_bands")
+    html = html_of(captured.outputs)
+    assert html.count(">$50,990<") == 1 and html.count(">$51,140<") == 1
+    assert "Mid-career point" not in html

@@ -209,7 +209,6 @@ PAY_BAND_COLUMNS: tuple[str, ...] = (
     "entry_annual_low",
     "entry_annual_high",
     "mid_annual_low",
-    "mid_annual_point",
     "mid_annual_high",
     "experienced_annual_low",
     "experienced_annual_high",
@@ -223,7 +222,7 @@ PAY_BAND_COLUMNS: tuple[str, ...] = (
 def pay_band_columns(bands: pd.DataFrame) -> pd.DataFrame:
     """The columns of a pay-band table (from :func:`marketdata.analysis.salary.breakdown`): the
     pay with a certification is the one the chart and the text give (certification, no
-    license)."""
+    license); the mid-career band's point is the median, shown once as ``annual_median``."""
     return columns_of(bands, PAY_BAND_COLUMNS)
 
 
