@@ -45,7 +45,7 @@ from marketdata.core.formatting import MEASURE_FORMATS, display_frame
 from marketdata.core.schema import plain, provenance_of
 from marketdata.reports import about, brief, brief_html, glossary
 from marketdata.reports.table_html import table_html
-from marketdata.reports.tables.tidy import tidy
+from marketdata.reports.tables.tidy import say_whose, tidy
 
 logger = logging.getLogger(__name__)
 
@@ -347,7 +347,7 @@ def show_table(
     view = plain(df)  # the page needs no provenance: column reads skip its deep copy
     names = {**LABELS, **(labels or {})}
     shown = display_frame(view)
-    headings = {c: names.get(c, c.replace("_", " ").capitalize()) for c in shown.columns}
+    headings = say_whose(view, {c: names.get(c, c.replace("_", " ").capitalize()) for c in shown})
     shown, headings, repeated = tidy(shown, headings)  # what every row repeats: one note
     from IPython.display import HTML
 

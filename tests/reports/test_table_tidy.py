@@ -129,3 +129,27 @@ def test_pay_band_table_shows_the_median_once(tmp_path: Path) -> None:
     html = html_of(captured.outputs)
     assert html.count(">$50,990<") == 1 and html.count(">$51,140<") == 1
     assert "Mid-career point" not in html
+
+
+def test_the_nations_projections_beside_ohios_pay_say_whose(tmp_path: Path) -> None:
+    """The growth explorer for Ohio shows BLS's national projections beside Ohio's pay: the
+    headings say so, so registered nurses' 189,100 openings never read as Ohio's."""
+    table = pd.DataFrame(
+        {
+            "occupation_code": ["29-1141", "29-2061"],
+            "occupation_title": ["Registered nurses", "Licensed practical nurses"],
+            "openings_annual": [189100.0, 54400.0],
+            "projections_for": ["United States", "United States"],
+            "annual_median": [82510.0, 61950.0],
+            "area_name": ["Ohio", "Ohio"],
+        }
+    )
+    with kit.writing_to(tmp_path), capture_output() as captured:
+        kit.show_table(table, "most_openings")
+    html = html_of(captured.outputs)
+    assert "Openings per year (United States)" in html and "Median annual (Ohio)" in html
+    national = table.assign(area_name="United States")
+    with kit.writing_to(tmp_path), capture_output() as captured:
+        kit.show_table(national, "most_openings")
+    html = html_of(captured.outputs)
+    assert ">Openings per year<" in html and ">Median annual<" in html  # one place: as it was

@@ -3,8 +3,9 @@
 Every table a report shows goes through :func:`tidy` (``kit.show_table`` calls it on the
 formatted table): a column with the same value in every row becomes one note under the
 table, columns equal in every row become one (a ``<x>_low`` equal to its ``<x>_high``, a
-band's end and the next band's start), and a column no row fills is left out. The CSV
-beside the report keeps every column.
+band's end and the next band's start), and a column no row fills is left out. Where a table
+puts the nation's projections beside a state's pay, the headings say whose each figure is
+(:func:`say_whose`). The CSV beside the report keeps every column.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
+
+from marketdata.core.schema import PROJECTION_MEASURES
 
 #: Cells that hold no value (as :func:`marketdata.core.formatting.display_frame` writes them).
 BLANK = ("", "—", "n/a", "nan", "<NA>", "None")
@@ -75,3 +78,25 @@ def tidy(
         columns = [c for c in columns if c not in constant]
     out = shown[columns]
     return out, {c: names.get(c, c) for c in out.columns}, notes
+
+
+def _one(frame: pd.DataFrame, column: str) -> str | None:
+    """The one value ``column`` holds in every row, else None."""
+    if column not in frame.columns or frame.empty:
+        return None
+    values = frame[column].dropna().astype(str).unique()
+    return str(values[0]) if len(values) == 1 else None
+
+
+def say_whose(frame: pd.DataFrame, headings: Mapping[str, str]) -> dict[str, str]:
+    """``headings`` naming whose figures they are when a table puts one place's projections
+    beside another place's pay: ``"Openings per year (United States)"`` beside ``"Median
+    annual (Ohio)"`` (the columns ``projections_for`` and ``area_name`` say whose)."""
+    out = dict(headings)
+    whose, area = _one(frame, "projections_for"), _one(frame, "area_name")
+    if whose is None or area is None or whose == area:
+        return out
+    for column in (*PROJECTION_MEASURES, "annual_median"):
+        if column in out:
+            out[column] = f"{out[column]} ({area if column == 'annual_median' else whose})"
+    return out
