@@ -43,9 +43,9 @@ from marketdata.datasets import oews_archived as archived
 from marketdata.datasets import oews_rows as rows
 from marketdata.datasets.oews_codes import (
     area_records,
+    first_reads,
     flat_file,
     occupation_records,
-    records_of,
 )
 from marketdata.io import cache
 from marketdata.sources import oe
@@ -272,12 +272,6 @@ def load(
     if isinstance(got, recipe.Missed):
         return _load_snapshot(got.error, area, occupation, industry, settings, soc_group)
     files = _by_name(got)
-    paths = {name: f.path for name, f in files.items()}
-    release = oe.read_release(paths["oe.release"])[1]
-    chosen, groups = rows.resolved(
-        area, occupation, industry, records_of(files), release, settings, soc_group
-    )
-    rel = oe.release_of(paths)
     inputs = [files[name] for name in oe.FILES]
 
     def parse() -> pd.DataFrame:
@@ -286,6 +280,10 @@ def load(
         return attach_provenance(full, sources)
 
     try:
+        release, tables, rel = first_reads(files, settings)
+        chosen, groups = rows.resolved(
+            area, occupation, industry, tables, release, settings, soc_group
+        )
         df = recipe.cached_frame(
             f"oews/{rel.code}",
             inputs,

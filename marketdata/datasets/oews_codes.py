@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from marketdata.core.config import Settings, get_settings
+from marketdata.core.errors import SourceFormatError
 from marketdata.datasets import codes, recipe
 from marketdata.io import cache
 from marketdata.sources import oe
@@ -47,6 +48,28 @@ def records_of(files: Mapping[str, cache.CachedFile]) -> dict[str, tuple[Any, ..
         "occupation": _occupations(occupation.path, occupation.sha256),
         "industry": _industries(industry.path, industry.sha256),
     }
+
+
+def first_reads(
+    files: Mapping[str, cache.CachedFile], settings: Settings
+) -> tuple[str, dict[str, tuple[Any, ...]], oe.Release]:
+    """What is read of a release's cached flat files before they are parsed: the release's
+    name (``oe.release``), its code tables and its year and period (the data file's first
+    lines). Only when these reads fail are the files hashed whole, to tell damage apart.
+
+    Raises
+    ------
+    ChecksumError
+        The reads failed and a file no longer matches its SHA-256 (it was dropped).
+    SourceFormatError
+        The reads failed on files that are as they were cached.
+    """
+    paths = {name: f.path for name, f in files.items()}
+    try:
+        return oe.read_release(paths["oe.release"])[1], records_of(files), oe.release_of(paths)
+    except SourceFormatError:
+        cache.confirm(list(files.values()), settings=settings)
+        raise
 
 
 def flat_file(name: str, *, settings: Settings) -> recipe.File:
