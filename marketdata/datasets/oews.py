@@ -46,6 +46,7 @@ from marketdata.datasets.oews_codes import (
     first_reads,
     flat_file,
     occupation_records,
+    release_of,
 )
 from marketdata.io import cache
 from marketdata.sources import oe
@@ -280,10 +281,11 @@ def load(
         return attach_provenance(full, sources)
 
     try:
-        release, tables, rel = first_reads(files, settings)
+        release, tables = first_reads(files, settings)
         chosen, groups = rows.resolved(
             area, occupation, industry, tables, release, settings, soc_group
         )
+        rel = release_of(files, settings)
         df = recipe.cached_frame(
             f"oews/{rel.code}",
             inputs,

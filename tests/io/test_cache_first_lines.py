@@ -1,11 +1,12 @@
-"""The first lines of cached OEWS files, read before anything is hashed, damaged by bit rot.
+"""What ``oews.load`` reads of cached OEWS files before it parses them, damaged by bit rot.
 
 ``oews.load`` reads the release's name, the code tables and the data file's first two lines
-before it parses or hashes anything. A bit changed there, with the file's size and time
-kept, is found to be damage: the file is dropped, the bundled snapshot's figure is shown with
-one warning, and the next load shows it too, never an error that lasts until the cache is
-cleared. (The year in ``oe.release`` and the data file's period are changed in their last
-digit: "May 2024" for "May 2025", "A00" for "A01".)
+before it parses or hashes the data file. A bit changed there, with the file's size and time
+kept (a header, a year, a period, the code of the nation or of 29-2072), is found to be
+damage: the file is dropped, the bundled snapshot's figure is shown with one warning, and the
+next load shows it too; never an error that lasts until the cache is cleared, nor "no area
+0000000 in this release". (Years, periods and codes are changed in their last digit: "May
+2024" for "May 2025", "A00" for "A01", "292073" for "292072".)
 """
 
 from __future__ import annotations
@@ -44,12 +45,14 @@ def _national(settings: Settings) -> tuple[float, float]:
         ("oe.release", "header"),
         ("oe.release", "description"),
         ("oe.occupation", "header"),
+        ("oe.occupation", "code"),
+        ("oe.area", "code"),
         ("oe.data.0.Current", "header"),
         ("oe.data.0.Current", "year"),
         ("oe.data.0.Current", "period"),
     ],
 )
-def test_a_flipped_bit_in_the_first_lines_falls_back_to_the_bundle(
+def test_a_flipped_bit_read_before_the_parse_falls_back_to_the_bundle(
     tmp_path: Path, name: str, where: str, parsed: bool
 ):
     settings = Settings(cache_dir=tmp_path / "cache", offline=True)
@@ -62,9 +65,14 @@ def test_a_flipped_bit_in_the_first_lines_falls_back_to_the_bundle(
     path = settings.cache_dir / "raw" / "oe" / name
     data = bytearray(path.read_bytes())
     second = data.index(b"\n") + 1
-    found = {"description": b"2025\r", "year": b"2025\t", "period": b"A01\t"}  # last digits
+    found = {
+        "description": b"2025\r",
+        "year": b"2025\t",
+        "period": b"A01\t",
+        "code": b"292072\t" if name == "oe.occupation" else b"\t0000000\t",  # 29-2072, US
+    }  # the last digit of each
     at = 0 if where == "header" else data.index(found[where], second) + len(found[where]) - 2
-    assert at < _first_lines_end(name)
+    assert where == "code" or at < _first_lines_end(name)
     data[at] ^= 0x01
     stat = path.stat()
     path.write_bytes(bytes(data))
