@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from marketdata.core.config import Settings, get_settings
-from marketdata.core.errors import SourceFormatError
+from marketdata.core.errors import ChecksumError, SourceFormatError
 from marketdata.datasets import codes, recipe
 from marketdata.io import cache
 from marketdata.sources import oe
@@ -119,18 +119,30 @@ def _mapping_file(name: str, settings: Settings | None) -> cache.CachedFile | No
     return got[f"oe/{name}"]
 
 
+def _table(
+    name: str, settings: Settings | None, read: Callable[[Path, str], T], bundled: Callable[[], T]
+) -> T:
+    """The records ``read`` finds in the cached mapping file ``name``; ``bundled()`` if BLS
+    can't be reached and nothing is cached, or if the cached file is damaged (it is dropped)."""
+    settings = get_settings(settings)
+    cached = _mapping_file(name, settings)
+    if cached is None:
+        return bundled()
+    try:
+        return _read_or_hash({name: cached}, settings, lambda: read(cached.path, cached.sha256))
+    except ChecksumError as err:
+        logger.info("using the bundled %s table (%s)", name.removeprefix("oe."), err)
+    return bundled()
+
+
 def area_records(*, settings: Settings | None = None) -> tuple[codes.Area, ...]:
     """The current release's areas as :class:`~marketdata.datasets.codes.Area` records, for
     :func:`marketdata.datasets.codes.resolve_area`; bundled ones if BLS is unreachable and nothing is
-    cached."""
-    cached = _mapping_file("oe.area", settings)
-    return tuple(codes.areas_of()) if cached is None else _areas(cached.path, cached.sha256)
+    cached, or the cached file is damaged."""
+    return _table("oe.area", settings, _areas, lambda: tuple(codes.areas_of()))
 
 
 def occupation_records(*, settings: Settings | None = None) -> tuple[codes.Occupation, ...]:
     """The current release's occupations as :class:`~marketdata.datasets.codes.Occupation` records,
     for :func:`marketdata.datasets.codes.resolve_occupation` (as :func:`area_records`)."""
-    cached = _mapping_file("oe.occupation", settings)
-    if cached is None:
-        return tuple(codes.occupations_of())
-    return _occupations(cached.path, cached.sha256)
+    return _table("oe.occupation", settings, _occupations, lambda: tuple(codes.occupations_of()))

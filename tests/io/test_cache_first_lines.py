@@ -87,3 +87,27 @@ def test_a_flipped_bit_read_before_the_parse_falls_back_to_the_bundle(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert _national(settings) == NATIONAL
+
+
+@pytest.mark.parametrize(
+    ("name", "listed", "code"),
+    [("oe.area", oews.areas, "0000000"), ("oe.occupation", oews.occupations, "29-2072")],
+)
+def test_a_damaged_code_table_is_listed_from_the_bundle(tmp_path: Path, name, listed, code):
+    settings = Settings(cache_dir=tmp_path / "cache", offline=True)
+    for path in sorted(OE.glob("oe.*")):
+        cache.add_file(path, key=f"oe/{path.name}", url=oews.file_url(path.name), settings=settings)
+    assert code in listed(settings=settings).iloc[:, 0].tolist()
+    for memo in (oews_codes._areas, oews_codes._occupations):
+        memo.cache_clear()
+    path = settings.cache_dir / "raw" / "oe" / name
+    data = bytearray(path.read_bytes())
+    at = data.index(code.replace("-", "").encode(), data.index(b"\n")) + 5
+    data[at] ^= 0x01  # its last digit
+    stat = path.stat()
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    table = listed(settings=settings)
+    assert code in table.iloc[:, 0].tolist()
+    assert len(table) > 100  # the bundled snapshot's, not the fixture's few
+    assert not path.exists()
