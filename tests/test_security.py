@@ -281,6 +281,18 @@ def test_archive_members_are_read_by_name_never_extracted(
     assert not evil.exists() and not Path("/tmp/marketdata-evil.txt").exists()
 
 
+def test_an_archive_member_declaring_more_than_a_gibibyte_is_refused(tmp_path: Path) -> None:
+    """The member's size as the zip's central directory declares it (here 2 GiB) is checked
+    before a byte of it is decompressed."""
+    data = bytearray(_rezip({"national_M2021_dl.xlsx": NATIONAL_2021}))
+    central = data.rindex(b"PK\x01\x02")  # its entry in the central directory, at the end
+    data[central + 24 : central + 28] = (2**31).to_bytes(4, "little")  # uncompressed size
+    path = tmp_path / "oesm21nat.zip"
+    path.write_bytes(bytes(data))
+    with pytest.raises(SourceFormatError, match=r"member is 2,147,483,648 bytes; refusing"):
+        oa.read_archive(path, release=oa.release_for(2021))
+
+
 def test_archive_without_the_expected_member_is_refused(
     bls_server: BLSServer, online_settings: Settings
 ) -> None:

@@ -43,9 +43,10 @@ from marketdata.datasets import oews_archived as archived
 from marketdata.datasets import oews_rows as rows
 from marketdata.datasets.oews_codes import (
     area_records,
+    first_reads,
     flat_file,
     occupation_records,
-    records_of,
+    release_of,
 )
 from marketdata.io import cache
 from marketdata.sources import oe
@@ -272,12 +273,6 @@ def load(
     if isinstance(got, recipe.Missed):
         return _load_snapshot(got.error, area, occupation, industry, settings, soc_group)
     files = _by_name(got)
-    paths = {name: f.path for name, f in files.items()}
-    release = oe.read_release(paths["oe.release"])[1]
-    chosen, groups = rows.resolved(
-        area, occupation, industry, records_of(files), release, settings, soc_group
-    )
-    rel = oe.release_of(paths)
     inputs = [files[name] for name in oe.FILES]
 
     def parse() -> pd.DataFrame:
@@ -286,6 +281,11 @@ def load(
         return attach_provenance(full, sources)
 
     try:
+        release, tables = first_reads(files, settings)
+        chosen, groups = rows.resolved(
+            area, occupation, industry, tables, release, settings, soc_group
+        )
+        rel = release_of(files, settings)
         df = recipe.cached_frame(
             f"oews/{rel.code}",
             inputs,

@@ -81,6 +81,9 @@ def release_of(paths: Mapping[str, Path]) -> Release:
     if len(cells) != len(DATA_COLUMNS):
         raise SourceFormatError("the file holds no values", source=DATA_FILE, line=2)
     year, period = cells[1].strip(), cells[2].strip()
+    if not re.fullmatch(r"\d{4}", year) or not re.fullmatch(r"[A-Z]\d{2}", period):
+        shown = f"{year} {period}"[:40]
+        raise SourceFormatError(f"{shown!r} is no year and period", source=DATA_FILE, line=2)
     if year not in description:
         raise SourceFormatError(
             f"oe.release describes {description!r} but {DATA_FILE} holds {year}: "
