@@ -19,6 +19,7 @@ import io
 import logging
 import re
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,7 +59,7 @@ def index_path(parquet: Path) -> Path:
     return parquet.with_name(parquet.name.removesuffix(".parquet") + ".index.tsv")
 
 
-def _sha(data: bytes) -> str:
+def _sha(data: bytes | pa.Buffer) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
@@ -66,17 +67,32 @@ def _record(size: int, sha: str) -> dict[str, Any]:
     return {"size": size, "sha256": sha}
 
 
-def _checked(path: Path, record: Any, what: str) -> bytes:
-    """The bytes of ``path`` if they match ``record`` (size and SHA-256), else Damaged."""
+def _checked(
+    path: Path, record: Any, what: str, read: Callable[[Path], Any] = Path.read_bytes
+) -> Any:
+    """The bytes of ``path``, as ``read`` gives them, if they match ``record`` (size and
+    SHA-256); else Damaged."""
     if not isinstance(record, dict) or not entry_files.fits(record.get("sha256"), "sha"):
         raise Damaged(f"its record of {what} is damaged")
     try:
-        data = path.read_bytes()
+        data = read(path)
     except OSError:
         raise Damaged(f"{what} is missing or unreadable") from None
     if len(data) != record.get("size") or _sha(data) != record["sha256"]:
         raise Damaged(f"the SHA-256 of {what} changed")
     return data
+
+
+def _arrow_bytes(path: Path) -> pa.Buffer:
+    """The bytes of ``path`` in memory Arrow owns.
+
+    Arrow's scanner lets go of what it read on a thread of its own, after the read returns: a
+    Python object released there while the interpreter shuts down aborts the process.
+    """
+    import pyarrow as pa
+
+    with pa.OSFile(str(path)) as file:
+        return file.read_buffer()
 
 
 def _files_of(path: Path, meta: dict[str, Any]) -> dict[str, Path]:
@@ -108,22 +124,30 @@ def _load(
     path: Path, inputs: list[CachedFile], columns: list[str] | None, filters: Any
 ) -> pd.DataFrame | None:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     meta = _current(path, inputs)
     if meta is None:
         return None
-    tables = []
-    for what, file in _files_of(path, meta).items():
-        data = _checked(file, meta["files"][what], "its file" if what == _SINGLE else what)
-        try:
-            tables.append(pq.read_table(pa.BufferReader(data), columns=columns, filters=filters))
-        except (pa.ArrowException, OSError, ValueError) as err:
-            raise Damaged(f"it cannot be read ({err})") from None
+    tables = [
+        _read(file, meta["files"][what], "its file" if what == _SINGLE else what, columns, filters)
+        for what, file in _files_of(path, meta).items()
+    ]
     table = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
     df = table.to_pandas()
     df.attrs.update(meta["attrs"])
     return df
+
+
+def _read(path: Path, record: Any, what: str, columns: list[str] | None, filters: Any) -> pa.Table:
+    """One file of a frame as an Arrow table, if it matches ``record``; else Damaged."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = _checked(path, record, what, read=_arrow_bytes)
+    try:
+        return pq.read_table(pa.BufferReader(data), columns=columns, filters=filters)
+    except (pa.ArrowException, OSError, ValueError) as err:
+        raise Damaged(f"it cannot be read ({err})") from None
 
 
 def _drop(path: Path) -> None:
