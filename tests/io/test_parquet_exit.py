@@ -20,7 +20,7 @@ from marketdata.core.config import Settings
 from marketdata.io import cache
 from tests.conftest import DATA
 
-CHILDREN = 64
+CHILDREN = 128
 AT_ONCE = 4
 CHILD = """
 import hashlib
@@ -54,8 +54,13 @@ def test_processes_reading_a_frame_exit_cleanly(tmp_path: Path):
             subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             for _ in range(AT_ONCE)
         ]
-        for child in children:
-            _, err = child.communicate(timeout=120)
-            if child.returncode != 0:
-                failed.append((child.returncode, err.decode()[-300:]))
+        try:
+            for child in children:
+                _, err = child.communicate(timeout=120)
+                if child.returncode != 0:
+                    failed.append((child.returncode, err.decode()[-300:]))
+        finally:
+            for child in children:
+                child.kill()
+                child.wait()
     assert failed == [], f"{len(failed)} of {CHILDREN} exits failed: {failed[0]}"
