@@ -276,6 +276,7 @@ def _onet_tables(
 def _titles(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     """O*NET-SOC code -> title, from ``Occupation Data.txt``, else the titles the 29.x
     layouts of the related occupations and job zones carry ('' where none)."""
+    import numpy as np
     import pandas as pd
 
     related = tables["related"]
@@ -287,13 +288,12 @@ def _titles(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
         pairs.append((tables["job_zones"]["onet_code"], tables["job_zones"]["onet_title"]))
     if "occupations" in tables:
         pairs.append((tables["occupations"]["onet_code"], tables["occupations"]["title"]))
-    titles: dict[str, str] = {}
-    for codes_, names in pairs:
-        for code, name in zip(codes_, names, strict=True):
-            if pd.notna(name):
-                titles[code] = str(name)
-            else:
-                titles.setdefault(code, "")
+    codes_ = np.concatenate([c.to_numpy(dtype=object) for c, _ in pairs])
+    names = np.concatenate([n.to_numpy(dtype=object) for _, n in pairs])
+    named = pd.notna(names)
+    titles = dict.fromkeys(codes_.tolist(), "")
+    # the last title given to a code wins, in the order of ``pairs``
+    titles.update(zip(codes_[named].tolist(), map(str, names[named]), strict=True))
     return titles
 
 

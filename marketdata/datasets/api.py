@@ -77,7 +77,7 @@ from marketdata.datasets.api_limits import (
     usage,
     wait_text,
 )
-from marketdata.io import cache, http
+from marketdata.io import cache
 from marketdata.sources.api_answer import (
     COLUMNS,
     SUCCEEDED,
@@ -159,6 +159,8 @@ def freshness(answer: dict, *, end: int, now: datetime) -> datetime:
 
 def _raise_for_answer(answer: dict, query: Query, settings: Settings, url: str) -> None:
     """Raise for a refused query; per-series messages are left to the caller."""
+    from marketdata.io import http
+
     messages = [http.redact(str(m), settings) for m in answer.get("message") or []]
     status = answer["status"]
     if any(_THRESHOLD.search(m) for m in messages):
@@ -235,6 +237,8 @@ def _ask(query: Query, payload: dict, *, settings: Settings, url: str) -> dict:
     if settings.api_key:
         body["registrationkey"] = settings.api_key
     logger.info("BLS API query: %d series, %d-%d", len(query.series), query.start, query.end)
+    from marketdata.io import http
+
     answer = check_shape(http.post_json(url, body, settings=settings), url)
     _raise_for_answer(answer, query, settings, url)
     text = json.dumps(answer, sort_keys=True)  # stored as text: fast to write, hash verifiable

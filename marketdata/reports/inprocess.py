@@ -1,12 +1,13 @@
 """Run report notebooks in this Python process: no kernel to start, no imports to repeat.
 
-:func:`execute_notebook` is an :class:`marketdata.reports.Executor` for batch workers. It runs
-``papermill.execute_notebook`` with the ``marketdata-inprocess`` engine registered here, so
-parameters are injected and the notebook's papermill metadata written exactly as for a kernel
-run; only the cells run differently: with one IPython ``InteractiveShell`` per process, whose
-displays, results, printed text and errors become the cells' outputs as a kernel's messages
-would (``display_data``, ``execute_result``, ``stream``, ``error``). The user namespace is
-cleared before each notebook; modules imported by one report stay imported for the next.
+:func:`execute_notebook` is an :class:`marketdata.reports.Executor`, for ``marketdata report``
+and batch workers. Parameters are injected and the run recorded in the notebook's metadata
+where papermill puts them (:mod:`marketdata.reports.run_record`), without importing papermill
+and the Jupyter kernel client it brings; the cells run in one IPython ``InteractiveShell``
+per process, whose displays, results, printed text and errors become the cells' outputs as a
+kernel's messages would (``display_data``, ``execute_result``, ``stream``, ``error``). The
+user namespace is cleared before each notebook; modules imported by one report stay imported
+for the next.
 
 The report's settings reach the notebook as for a kernel:
 :func:`marketdata.reports.kernel.kernel_env` is put in ``os.environ`` while it runs (then
@@ -38,11 +39,11 @@ from traitlets.config import Config
 from marketdata.core import config
 from marketdata.core.config import Settings
 from marketdata.core.errors import MarketdataWarning, ReportError
-from marketdata.reports.kernel import CURRENT_PYTHON, kernel_env, run_papermill
+from marketdata.reports import run_record
+from marketdata.reports.report_env import kernel_env
 
 logger = logging.getLogger(__name__)
 
-ENGINE = "marketdata-inprocess"
 _LOCK = threading.Lock()
 
 
@@ -233,10 +234,9 @@ NOTEBOOK_MODULES = (
 
 def prepare() -> None:
     """Make this process ready to run reports at once: import what the notebooks import,
-    create the IPython shell, register the papermill engine, and compile the HTML
-    templates and the schema validators of the report notebooks' format (by validating
-    them and exporting an empty notebook). Reads no data and starts no thread, so the
-    process can be forked afterwards."""
+    create the IPython shell, and compile the HTML templates and the schema validators of
+    the report notebooks' format (by validating them and exporting an empty notebook).
+    Reads no data and starts no thread, so the process can be forked afterwards."""
     import importlib
 
     from marketdata.reports.catalogue import REPORTS, notebook_path
@@ -245,18 +245,9 @@ def prepare() -> None:
     for module in NOTEBOOK_MODULES:
         importlib.import_module(module)
     shell()
-    _engine()
-    language_info()
     for name in REPORTS:
         nbformat.validate(nbformat.read(notebook_path(name), as_version=4))
     html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("ready")]), "ready")
-
-
-def language_info() -> dict[str, Any]:
-    """What an IPython kernel of this Python reports about its language."""
-    from ipykernel.ipkernel import IPythonKernel
-
-    return dict(IPythonKernel.language_info)
 
 
 @contextmanager
@@ -286,35 +277,29 @@ def _capture(outputs: list[nbformat.NotebookNode]) -> Iterator[None]:
         _OUTPUTS.cell = None
 
 
-def _engine() -> str:
-    """Register the papermill engine (idempotent) and return its name."""
-    from papermill.engines import Engine, papermill_engines
-
-    class InProcessEngine(Engine):
-        """Papermill engine running the cells in this process's IPython shell."""
-
-        @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, *, kernel_env, **kwargs):
-            sh = shell()
-            sh.reset(new_session=True)
-            sys.modules["__main__"] = sh.user_module  # as in a kernel, until the run ends
-            _OUTPUTS.displays.clear()
-            with _environment(kernel_env), warnings.catch_warnings():
-                # a fresh registry, as in a new kernel: each report shows its own warnings
-                warnings.filterwarnings("default", category=MarketdataWarning)
-                for index, cell in enumerate(nb_man.nb.cells):
-                    nb_man.cell_start(cell, index)
-                    try:
-                        if cell.cell_type == "code" and not _run_cell(sh, cell):
-                            nb_man.cell_exception(cell, cell_index=index)
-                            break
-                    finally:
-                        nb_man.cell_complete(cell, cell_index=index)
-            nb_man.nb.metadata["language_info"] = language_info()
-            return nb_man.nb
-
-    papermill_engines.register(ENGINE, InProcessEngine)
-    return ENGINE
+def _run(nb: nbformat.NotebookNode, env: dict[str, str]) -> None:
+    """Run the cells of ``nb`` in order with ``env`` as ``os.environ``, up to the first that
+    fails; then show the charts drawn aside. The run is recorded in the notebook's metadata."""
+    sh = shell()
+    sh.reset(new_session=True)
+    sys.modules["__main__"] = sh.user_module  # as in a kernel, until the run ends
+    _OUTPUTS.displays.clear()
+    clock = run_record.RunClock(nb)
+    with _environment(env), warnings.catch_warnings():
+        # a fresh registry, as in a new kernel: each report shows its own warnings
+        warnings.filterwarnings("default", category=MarketdataWarning)
+        for cell in nb.cells:
+            start = clock.cell_started(cell)
+            ok = cell.cell_type != "code" or _run_cell(sh, cell)
+            clock.cell_ended(cell, start, ok=ok)
+            if not ok:
+                break
+        else:
+            kit = sys.modules.get("marketdata.reports.kit")
+            if kit is not None:
+                kit.show_drawn_charts()
+    clock.ended()
+    nb.metadata["language_info"] = dict(run_record.LANGUAGE_INFO)
 
 
 def _run_cell(sh: InteractiveShell, cell: nbformat.NotebookNode) -> bool:
@@ -344,12 +329,14 @@ def execute_notebook(
     Raises :class:`ReportError` naming the cell and the error if a cell fails.
     """
     with _LOCK, _own_main():
-        return run_papermill(
-            notebook,
-            output,
-            parameters,
-            engine_name=_engine(),
-            kernel_name=CURRENT_PYTHON,
-            request_save_on_cell_execute=False,
-            kernel_env=kernel_env(settings, report_dir),
+        nb = run_record.read(notebook)
+        run_record.inject(nb, parameters, input_path=str(notebook), output_path=str(output))
+        _run(nb, kernel_env(settings, report_dir))
+        run_record.write(nb, output)
+    failed = run_record.first_error(nb)
+    if failed is not None:
+        count, name, message = failed
+        raise ReportError(
+            f"report notebook {notebook.name} failed in cell {count}: {name}: {message}"
         )
+    return nb

@@ -23,7 +23,7 @@ from traitlets import default
 
 from marketdata.core.config import Settings
 from marketdata.core.errors import ReportError
-from marketdata.reports.kit import ENV_VAR
+from marketdata.reports.report_env import kernel_env
 
 logger = logging.getLogger(__name__)
 
@@ -86,20 +86,6 @@ def _runtime_dir() -> Path:
     from jupyter_core.paths import jupyter_runtime_dir
 
     return Path(jupyter_runtime_dir())
-
-
-def kernel_env(settings: Settings, report_dir: Path | None = None) -> dict[str, str]:
-    """Environment of a report kernel: the settings as ``MARKETDATA_*`` variables (so the
-    kernel reads the same cache and servers), and where the report's files go. Secrets pass
-    through the kernel's environment only; they are never notebook parameters or written."""
-    env = dict(os.environ)
-    values = settings.to_env() | {"MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-    env.update(values)
-    if report_dir is not None:
-        env[ENV_VAR] = str(report_dir)
-    else:
-        env.pop(ENV_VAR, None)
-    return env
 
 
 def _engine():

@@ -20,7 +20,6 @@ Everything shown is escaped: BLS titles and notes never become markup.
 from __future__ import annotations
 
 import html
-import io
 import json
 import logging
 import os
@@ -30,9 +29,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from marketdata.core.config import get_settings
 from marketdata.core.errors import (
@@ -41,95 +40,31 @@ from marketdata.core.errors import (
     OfflineDataWarning,
     ReportError,
 )
-from marketdata.core.formatting import MEASURE_FORMATS, display_frame
+from marketdata.core.formatting import display_frame
 from marketdata.core.schema import plain, provenance_of
-from marketdata.reports import about, brief, brief_html, glossary
+from marketdata.reports import about, brief, brief_html, chart_process, glossary
+from marketdata.reports.charts import Chart, png
+from marketdata.reports.headings import LABELS, NUMERIC
+from marketdata.reports.report_env import ENV_VAR
 from marketdata.reports.table_html import table_html
 from marketdata.reports.tables.tidy import say_whose, tidy
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 logger = logging.getLogger(__name__)
 
-ENV_VAR = "MARKETDATA_REPORT_DIR"
 PROVENANCE_FILE = "_provenance.json"
 SECTIONS_FILE = "_sections.json"
 SUMMARY_FILE = "_summary.json"
-#: Columns laid out as numbers (right-aligned, never wrapped) besides the formatted measures.
-NUMERIC: frozenset[str] = frozenset(
-    {
-        *MEASURE_FORMATS,
-        "location_quotient",
-        "jobs_per_1000",
-        "ratio_to_nation",
-        "share",  # ORS: share of jobs (%)
-        "standard_error",
-        "base_year",
-        "projected_year",
-        "year",
-    }
-)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-#: Column headings of the HTML tables (CSV files keep the column names).
-LABELS: dict[str, str] = {
-    "area_name": "Area",
-    "occupation_code": "SOC code",
-    "occupation_title": "Occupation",
-    "industry_code": "Industry code",
-    "industry_title": "Industry",
-    "employment": "Employment",
-    "employment_rse": "Employment RSE",
-    "hourly_median": "Median hourly",
-    "annual_mean": "Mean annual",
-    "annual_p10": "10th pct",
-    "annual_p25": "25th pct",
-    "annual_median": "Median annual",
-    "annual_p75": "75th pct",
-    "annual_p90": "90th pct",
-    "location_quotient": "Location quotient",
-    "jobs_per_1000": "Jobs per 1,000",
-    "national_annual_median": "U.S. median annual",
-    "ratio_to_nation": "Ratio to U.S. median",
-    "employment_base": "Employment, base year",
-    "employment_projected": "Employment, projected",
-    "change": "Change",
-    "percent_change": "Percent change",
-    "openings_annual": "Openings per year",
-    "median_wage": "Median wage (EP)",
-    "projections_for": "Projections for",
-    "typical_education": "Typical entry-level education",
-    "growth_category": "Growth",
-    "entry_annual_low": "Entry from*",
-    "entry_annual_high": "Entry to*",
-    "mid_annual_low": "Mid-career from*",
-    "mid_annual_point": "Mid-career point*",
-    "mid_annual_high": "Mid-career to*",
-    "experienced_annual_low": "Experienced from*",
-    "experienced_annual_high": "Experienced to*",
-    "cert_only_factor_low": "Certification factor, low",
-    "cert_only_factor_high": "Certification factor, high",
-    "cert_only_annual_low": "With a certification, low*",
-    "cert_only_annual_high": "With a certification, high*",
-    "cert_factor_low": "Certification-or-license factor, low",
-    "cert_factor_high": "Certification-or-license factor, high",
-    "cert_annual_low": "With a certification or license, low*",
-    "cert_annual_high": "With a certification or license, high*",
-    "note": "Note",
-    "program": "Program",
-    "release": "Release",
-    "source_url": "Source URL",
-    "retrieved": "Retrieved",
-    "sha256": "SHA-256",
-    "bundled": "Bundled with marketdata",
-    "added_by_hand": "Added by hand",
-    "fact": "",
-    "value": "",
-}
-
 _state: dict[str, object] = {
     "dir": None,
     "provenance": [],
     "sections": [],
     "warnings": set(),
     "started": None,
+    "charts": [],
 }
 
 
@@ -162,6 +97,7 @@ def reset() -> None:
     _state["sections"] = []
     _state["warnings"] = set()
     _state["started"] = datetime.now(UTC)
+    _state["charts"] = []
 
 
 def start() -> None:
@@ -173,6 +109,7 @@ def start() -> None:
     """
     reset()
     warnings.showwarning = _show_warning
+    chart_process.start()
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -206,10 +143,10 @@ def _write(subdir: str, filename: str, data: bytes) -> Path | None:
     return path
 
 
-def _display(obj: object) -> None:
+def _display(obj: object, **options: object) -> None:
     from IPython.display import display
 
-    display(obj)
+    display(obj, **options)
 
 
 # --------------------------------------------------------------------------- provenance
@@ -371,34 +308,68 @@ def show_facts(
     show_table(table, name, caption=caption)
 
 
-def show_figure(fig: Figure, name: str, *, alt: str | None = None, dpi: int | None = None) -> None:
-    """Display ``fig`` and write ``figures/<name>.png`` (the same bytes: drawn once).
+def show_figure(
+    figure: Figure | Chart, name: str, *, alt: str | None = None, dpi: int | None = None
+) -> None:
+    """Display ``figure`` and write ``figures/<name>.png`` (the same bytes: drawn once).
 
+    ``figure``: a drawn figure, or a :class:`~marketdata.reports.charts.Chart` recipe, which
+    the report's chart process draws while the next cells run when ``marketdata report``
+    started one (it is shown when the run ends), else drawn here.
     ``alt``: the image's text alternative, written on the report's ``<img>``; default: the
     description the chart attached (:func:`marketdata.plots.base.describe`), else its titles.
     ``dpi``: default the charts' own (:data:`marketdata.plots.base.DPI`, 100: a 7.6-inch
     chart is 760 px wide, inside an 800 px page).
     """
-    from marketdata.plots import base
-
     _check_name(name)
-    if alt is None:
-        titles = [fig.get_suptitle(), *(ax.get_title() for ax in fig.axes)]
-        alt = base.alt_text(fig) or "; ".join(t for t in titles if t) or name.replace("_", " ")
-    buffer = io.BytesIO()
-    with base.drawing():
-        fig.savefig(
-            buffer,
-            format="png",
-            dpi=dpi or base.DPI,
-            metadata={"Software": None},
-            pil_kwargs={"compress_level": 3},  # smaller and faster than the default here
-        )
-    data = buffer.getvalue()
+    root = output_dir()
+    if isinstance(figure, Chart) and root is not None:
+        (root / "figures").mkdir(parents=True, exist_ok=True)
+        ticket = chart_process.draw(figure, root / "figures" / f"{name}.png", alt=alt, dpi=dpi)
+        if ticket is not None:
+            shown = f"marketdata-chart-{ticket}"
+            _display({"image/png": "", "text/plain": name}, raw=True, display_id=shown)
+            pending: list[tuple] = _state["charts"]  # type: ignore[assignment]
+            pending.append((ticket, figure, name, alt, dpi, shown))
+            return
+    if isinstance(figure, Chart):
+        figure = figure.figure()
+    data, alt = png(figure, name, alt=alt, dpi=dpi)
     _write("figures", f"{name}.png", data)
+    _display(_image(data, alt))
+
+
+def show_drawn_charts() -> None:
+    """Show the charts the chart process drew, in place of their stand-ins (the in-process
+    engine calls this when the cells have run).
+
+    Raises
+    ------
+    ReportError
+        A chart could not be drawn: its name and the error.
+    """
+    pending: list[tuple] = _state["charts"]  # type: ignore[assignment]
+    _state["charts"] = []
+    answers = chart_process.results()
+    for ticket, chart, name, alt, dpi, shown in pending:
+        drawn_alt, error = answers.get(ticket, (None, ""))
+        if error:
+            raise ReportError(f"the chart {name} could not be drawn: {error}")
+        if drawn_alt is None:  # the chart process ended before it: drawn here
+            data, drawn_alt = png(chart.figure(), name, alt=alt, dpi=dpi)
+            _write("figures", f"{name}.png", data)
+        root = output_dir()
+        assert root is not None  # charts go aside only when they are written
+        data = (root / "figures" / f"{name}.png").read_bytes()
+        from IPython.display import update_display
+
+        update_display(_image(data, drawn_alt), display_id=shown)
+
+
+def _image(data: bytes, alt: str) -> object:
     from IPython.display import Image
 
-    _display(Image(data=data, format="png", alt=alt))
+    return Image(data=data, format="png", alt=alt)
 
 
 def show_note(text: str, *, kind: str = "note") -> None:

@@ -18,6 +18,7 @@ import os
 import sys
 import time
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -28,7 +29,7 @@ from marketdata.core.errors import ReportError
 from marketdata.io import cache
 from marketdata.io.atomic import place
 from marketdata.io.disk_space import folder_size, raise_if_full
-from marketdata.reports.export_process import HtmlProcess
+from marketdata.reports import chart_process
 from marketdata.reports.folders import release, scratch
 from marketdata.reports.keep import carry_own_files
 from marketdata.reports.pdf import PdfError, PdfUnavailable, brief_page, paper_of, render
@@ -74,16 +75,15 @@ def execute_to(
     *,
     pdf: bool | str = False,
     brief: bool = False,
-    helper: HtmlProcess | None = None,
 ) -> dict[str, Any]:
     """Run the notebook into ``folder`` and write the HTML and the manifest there.
 
-    The HTML is written by ``helper`` when given; with ``pdf``, ``report.pdf`` follows from it
+    With ``pdf``, ``report.pdf`` follows from the HTML
     on the paper :func:`~marketdata.reports.pdf.paper_of` reads; with ``brief``, ``brief.pdf``,
     the brief alone.
     """
-    import nbformat
 
+    from marketdata.reports import run_record
     from marketdata.reports.export import html
     from marketdata.reports.manifest import manifest_of
 
@@ -96,10 +96,9 @@ def execute_to(
         settings=plan_.settings,
     )
     nb.metadata.setdefault("marketdata", {})["run_id"] = run_id
-    nbformat.write(nb, folder / "report.ipynb")
+    run_record.write(nb, folder / "report.ipynb")
     page = folder / "report.html"
-    if helper is None or not helper.render(folder / "report.ipynb", page, plan_.title):
-        page.write_text(html(nb, plan_.title), encoding="utf-8")
+    page.write_text(html(nb, plan_.title), encoding="utf-8")
     note = _pdf(folder, paper) if paper else ""
     if brief:
         note = _brief(folder, paper or "letter") or note
@@ -141,11 +140,9 @@ def build(
     executor: Executor | None = None,
     pdf: bool | str = False,
     brief: bool = False,
-    helper: HtmlProcess | None = None,
 ) -> ReportResult:
     """Execute a planned report and move the finished folder into place; with ``pdf``, also
     ``report.pdf`` (when a renderer is installed; ``ReportResult.pdf_note`` says otherwise).
-    ``helper`` writes the HTML page (:mod:`marketdata.reports.export_process`).
 
     Nothing appears at ``plan_.target`` unless every file was written.
     """
@@ -154,7 +151,7 @@ def build(
     tmp = scratch(plan_.target, plan_.slug, "partial")
     try:
         executor = executor or executor_for("kernel")
-        manifest = execute_to(plan_, tmp, executor, run_id, pdf=pdf, brief=brief, helper=helper)
+        manifest = execute_to(plan_, tmp, executor, run_id, pdf=pdf, brief=brief)
         # one move at a time per folder: two runs finishing together would otherwise rename
         # onto each other (ENOTEMPTY) and lose a report
         with cache.lock(f"report:{plan_.target}", settings=plan_.settings):
@@ -261,12 +258,8 @@ def run(
     paper_of(pdf)  # a bad paper fails before the report runs
     executor = executor_for(engine, kernel_name)
     plan_ = plan(name, output_dir=output_dir, settings=settings, **parameters)
-    # in this process, the page's exporter is prepared on the other core meanwhile
-    helper = HtmlProcess.start() if engine == "inprocess" else None
-    try:
-        result = build(plan_, executor=executor, pdf=pdf, brief=brief, helper=helper)
-    finally:
-        if helper is not None:
-            helper.close()
+    # in this process, the charts are drawn on the other core while the cells run
+    with chart_process.aside() if engine == "inprocess" else nullcontext():
+        result = build(plan_, executor=executor, pdf=pdf, brief=brief)
     logger.info("report %s written to %s in %.1f s", name, result.directory, result.seconds)
     return result
