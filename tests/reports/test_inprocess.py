@@ -110,3 +110,27 @@ def test_a_failing_cell_is_named_and_the_namespace_starts_empty(runs) -> None:
     assert str(error) == (
         "report notebook bad.ipynb failed in cell 2: NameError: name 'seen' is not defined"
     )
+
+
+def test_parameters_are_injected_as_papermill_injects_them(tmp_path: Path) -> None:
+    """After the parameters cell, replacing an injected cell already there; none without
+    parameters; every cell tagged and the notebook in format 4.5 with cell ids."""
+    from marketdata.reports import run_record
+
+    path = notebook(tmp_path / "nb.ipynb", ['who = "nobody"', "print(who)"])
+    nb = run_record.read(path)
+    assert (nb.nbformat, nb.nbformat_minor) == (4, 5) and all(c.get("id") for c in nb.cells)
+    assert [c.metadata.tags for c in nb.cells] == [["parameters"], []]
+    run_record.inject(nb, {"who": "Ohio", "areas": ["OH", "KY"]}, input_path="a", output_path="b")
+    run_record.inject(nb, {"who": "Iowa"}, input_path="a", output_path="b")
+    assert [c.metadata.tags for c in nb.cells] == [["parameters"], ["injected-parameters"], []]
+    assert nb.cells[1].source == "# Parameters\nwho = 'Iowa'\n"
+    assert nb.metadata.papermill == {
+        "parameters": {"who": "Iowa"},
+        "input_path": "a",
+        "output_path": "b",
+    }
+    bare = run_record.read(path)
+    run_record.inject(bare, {}, input_path="a", output_path="b")
+    assert len(bare.cells) == 2 and "parameters" not in bare.metadata.papermill
+    nbformat.validate(nb)
