@@ -183,17 +183,21 @@ def build(static: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def lab_static() -> Path:
+    """The ``static`` folder of nbconvert's lab template, as installed."""
+    from jupyter_core.paths import jupyter_path
+
+    for folder in jupyter_path("nbconvert", "templates"):
+        if (Path(folder) / "lab" / "static" / "index.css").is_file():
+            return Path(folder) / "lab" / "static"
+    raise FileNotFoundError("nbconvert's lab template: install nbconvert (the bench extra)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    from jupyter_core.paths import jupyter_path
-
-    static = next(
-        Path(p) / "lab" / "static"
-        for p in jupyter_path("nbconvert", "templates")
-        if (Path(p) / "lab" / "static" / "index.css").is_file()
-    )
+    static = lab_static()
     args.out.write_text(build(static), encoding="utf-8")
     sys.stdout.write(f"wrote {args.out} ({args.out.stat().st_size:,} bytes) from {static}\n")
     return 0

@@ -1,13 +1,13 @@
-"""The HTML page of an executed report notebook: code hidden, figures embedded, sections folded
-under their headings, JupyterLab's look, and no scripts.
+"""The HTML page of an executed report: code hidden, figures embedded, sections folded, no scripts.
 
-The page has the markup of nbconvert's lab template (the classes ``marketdata/data/report.css``
-and the PDF printer rely on) and inlines the part of JupyterLab's stylesheet it uses
-(``marketdata/data/report_base.css``, written by ``tools/build_report_base_css.py``), then
-``report.css``. Outputs show in the order Jupyter prefers: HTML, Markdown, SVG, PNG, JPEG,
-plain text; scripts, widgets and LaTeX are left out, and an output with nothing to show
-shows nothing. Markdown cells render with mistune as nbconvert renders them: the HTML they
-hold is kept, links to ``javascript:`` and the like are not.
+Written here, without nbconvert, so that it takes milliseconds. The page has the markup of
+nbconvert's lab template (the classes ``marketdata/data/report.css`` and the PDF printer rely
+on) and inlines the part of JupyterLab's stylesheet it uses (``marketdata/data/report_base.css``,
+written by ``tools/build_report_base_css.py``), then ``report.css``. Outputs show in the order
+Jupyter prefers: HTML, Markdown, SVG, PNG, JPEG, plain text; scripts, widgets and LaTeX are
+left out, and an output with nothing to show shows nothing. Markdown cells render with mistune
+as nbconvert renders them: the HTML they hold is kept, links to ``javascript:`` and the like
+are not.
 """
 
 from __future__ import annotations
