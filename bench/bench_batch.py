@@ -17,6 +17,8 @@ other work slows the parallel batch more than the one-at-a-time baseline.
 The CSV tables of the two sides are compared byte for byte.
 
     python bench/bench_batch.py [--reports 20] [--workers N]
+
+The baseline needs nbconvert: ``pip install -e ".[bench]"``.
 """
 
 from __future__ import annotations

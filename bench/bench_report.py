@@ -18,6 +18,8 @@ medians, min-max, the ratio of medians, CPU seconds of the processes (their own 
 children's, e.g. the kernel), and the load average at the start (the machine may be shared).
 
     python bench/bench_report.py [--runs 5] [--only occupation_outlook] [--no-cli]
+
+The baseline needs nbconvert: ``pip install -e ".[bench]"``.
 """
 
 from __future__ import annotations

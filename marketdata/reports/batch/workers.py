@@ -119,8 +119,9 @@ _PRELOAD = [
     "marketdata.reports.kit",
     "marketdata.reports.tables",
     "marketdata.analysis.salary",
+    "marketdata.reports.export",
     "papermill",
-    "nbconvert",
+    "mistune",
 ]
 
 
