@@ -36,6 +36,7 @@ def _serve(ours: Connection, theirs: Connection) -> None:
     """The helper: import matplotlib and the charts, then draw what it is sent until the
     pipe closes."""
     theirs.close()  # so that the pipe ends when the report's process ends
+    logging.captureWarnings(True)  # to the report's log, not raw onto its terminal
     try:
         import marketdata.plots  # noqa: F401  matplotlib and the charts, before any request
 
@@ -48,7 +49,7 @@ def _serve(ours: Connection, theirs: Connection) -> None:
             except Exception as err:  # said to the report, which fails naming the chart
                 answer = (ticket, "", f"{type(err).__name__}: {err}")
             ours.send(answer)
-    except (EOFError, OSError):  # the report ended or was killed
+    except (EOFError, OSError, KeyboardInterrupt):  # the report ended, was killed or stopped
         pass
     finally:
         ours.close()

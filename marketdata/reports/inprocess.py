@@ -234,19 +234,15 @@ NOTEBOOK_MODULES = (
 
 def prepare() -> None:
     """Make this process ready to run reports at once: import what the notebooks import,
-    create the IPython shell, and compile the HTML templates and the schema validators of
-    the report notebooks' format (by validating them and exporting an empty notebook).
-    Reads no data and starts no thread, so the process can be forked afterwards."""
+    create the IPython shell, and set up the page's Markdown renderer (by exporting an empty
+    notebook). Reads no data and starts no thread, so the process can be forked afterwards."""
     import importlib
 
-    from marketdata.reports.catalogue import REPORTS, notebook_path
     from marketdata.reports.export import html
 
     for module in NOTEBOOK_MODULES:
         importlib.import_module(module)
     shell()
-    for name in REPORTS:
-        nbformat.validate(nbformat.read(notebook_path(name), as_version=4))
     html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("ready")]), "ready")
 
 

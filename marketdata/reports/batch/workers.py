@@ -2,7 +2,7 @@
 a local pool of worker processes (:mod:`.pool`), or a Dask cluster.
 
 Each worker process keeps its imports, its IPython shell (reports run in-process,
-:mod:`marketdata.reports.inprocess`), the compiled HTML templates and the release's lookup
+:mod:`marketdata.reports.inprocess`), the page's Markdown renderer and the release's lookup
 tables for all the reports it runs.
 """
 
