@@ -153,17 +153,27 @@ def _display(obj: object, **options: object) -> None:
 
 
 def record_provenance(*frames: pd.DataFrame | Iterable[Mapping[str, object]]) -> None:
-    """Note where the data of ``frames`` came from (``df.attrs['provenance']``) for the manifest."""
+    """Note where the data of ``frames`` came from (``df.attrs['provenance']``) for the manifest.
+
+    A file is noted once: records that differ only in their ``note`` (why a download was
+    not tried, worded anew at each attempt) are the same file.
+    """
     records: list[dict[str, object]] = _state["provenance"]  # type: ignore[assignment]
+    seen = [_without_note(r) for r in records]
     for frame in frames:
         items = (
             provenance_of(frame) if isinstance(frame, pd.DataFrame) else [dict(i) for i in frame]
         )
         for item in items:
-            if item not in records:
+            if _without_note(item) not in seen:
                 records.append(item)
+                seen.append(_without_note(item))
     text = json.dumps(records, indent=2, sort_keys=True, default=str)
     _write("", PROVENANCE_FILE, text.encode())
+
+
+def _without_note(record: Mapping[str, object]) -> dict[str, object]:
+    return {k: v for k, v in record.items() if k != "note"}
 
 
 def provenance() -> pd.DataFrame:

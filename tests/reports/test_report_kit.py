@@ -219,3 +219,17 @@ def test_without_a_folder_it_only_displays(monkeypatch, tmp_path: Path) -> None:
 def test_names_are_checked(tmp_path: Path) -> None:
     with kit.writing_to(tmp_path), pytest.raises(ReportError, match="lowercase"):
         kit.show_table(frame(), "../escape")
+
+
+def test_a_file_is_noted_once_whatever_its_note_says(tmp_path: Path) -> None:
+    """Two loads of one bundled file, the second told the server could not be reached
+    moments ago: one provenance record, the first; another file is a record of its own."""
+    first = dict(PROVENANCE, note="could not reach download.bls.gov (host name not resolved)")
+    again = dict(
+        first, note="could not reach download.bls.gov (it could not be reached moments ago)"
+    )
+    other = dict(PROVENANCE, source_url=PROVENANCE["source_url"].replace("Current", "Other"))
+    with kit.writing_to(tmp_path):
+        kit.record_provenance([first], [again, other], [first])
+        assert kit.provenance()["source_url"].tolist() == [first["source_url"], other["source_url"]]
+    assert json.loads((tmp_path / kit.PROVENANCE_FILE).read_text()) == [first, other]
