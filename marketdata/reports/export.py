@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["fold_title", "html"]
 
 DATA = Path(__file__).parents[1] / "data"
-#: Output types in the order Jupyter prefers them, each with the function that shows it.
+#: Output types in the order Jupyter prefers them: an output shows the first it has.
 PREFERRED = ("text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/plain")
 
 _HEADING = re.compile(r"^<h2>(.*?)</h2>$", re.S)
