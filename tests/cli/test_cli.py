@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,5 @@ def test_report_says_its_answer_first(tmp_path: Path, capsys: pytest.CaptureFixt
     assert lines[0].startswith("Medical records specialists in Ohio earned a median of " + median)
     assert lines[-1].startswith("Report written to ")
     assert lines.index("") < next(i for i, line in enumerate(lines) if "bundled" in line)
+    # the report ran without cyclic garbage collection, which is back for the caller
+    assert gc.isenabled()

@@ -341,13 +341,15 @@ def test_a_workbook_bomb_is_refused_quickly_in_little_memory(
     limit = 3 << 30  # address space: a reader that takes the bait dies instead of thrashing
     env = {**os.environ, "MARKETDATA_CACHE_DIR": str(tmp_path / "cache")}
     started = time.monotonic()
-    # the command's own peak: RUSAGE_CHILDREN of this test process would be the largest child
-    # any earlier test started, so the command reports its peak itself, on stdout's last line
+    # the command's own peak, which it reports on stdout's last line: RUSAGE_CHILDREN of this
+    # test process would be the largest child any earlier test started, and the command's own
+    # ru_maxrss starts at this test process's size when it was forked; VmHWM starts at exec
     measured = (
-        "import resource, sys\n"
+        "import re, sys\n"
+        "from pathlib import Path\n"
         "from marketdata.cli.commands import main\n"
         "status = main(sys.argv[1:])\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "print(re.search(r'VmHWM:\\s*(\\d+) kB', Path('/proc/self/status').read_text())[1])\n"
         "sys.exit(status)\n"
     )
     done = subprocess.run(
