@@ -25,11 +25,11 @@ from typing import Any
 
 from marketdata.reports.charts import Chart, png
 
-__all__ = ["aside", "draw", "results", "start"]
+__all__ = ["aside", "draw", "results"]
 
 logger = logging.getLogger(__name__)
 
-_state: dict[str, Any] = {"allowed": False, "helper": None, "sent": 0}
+_state: dict[str, Any] = {"helper": None, "sent": 0}
 
 
 def _serve(ours: Connection, theirs: Connection) -> None:
@@ -58,29 +58,25 @@ def _serve(ours: Connection, theirs: Connection) -> None:
 @contextmanager
 def aside() -> Iterator[None]:
     """Let the report run inside the block draw its charts in a helper process, started
-    now; the helper is closed when the block ends."""
-    _state["allowed"] = True
-    start()
+    now where this process can fork safely; the helper is closed when the block ends."""
+    _start()
     try:
         yield
     finally:
-        _state["allowed"] = False
-        close()
+        _close()
 
 
-def start() -> bool:
-    """Fork the helper if :func:`aside` allows one and this process can fork safely: no
-    other thread running (a fork would copy its locks) and no daemon process (which may not
-    have children). True if a helper is running."""
-    if _state["helper"] is not None:
-        return True
+def _start() -> None:
+    """Fork the helper, unless this process cannot fork safely: no fork on this system,
+    another thread running (a fork would copy its locks), or a daemon process (which may not
+    have children). Without a helper, the report draws its charts itself."""
     if (
-        not _state["allowed"]
+        _state["helper"] is not None
         or "fork" not in multiprocessing.get_all_start_methods()
         or threading.active_count() > 1
         or multiprocessing.current_process().daemon
     ):
-        return False
+        return
     context = multiprocessing.get_context("fork")
     ours, theirs = context.Pipe()
     process = context.Process(target=_serve, args=(theirs, ours), daemon=True)
@@ -88,7 +84,6 @@ def start() -> bool:
     theirs.close()
     _state["helper"] = (process, ours)
     _state["sent"] = 0
-    return True
 
 
 def draw(chart: Chart, path: Path, *, alt: str | None, dpi: int | None) -> int | None:
@@ -101,7 +96,7 @@ def draw(chart: Chart, path: Path, *, alt: str | None, dpi: int | None) -> int |
         _state["helper"][1].send((ticket, chart, str(path), alt, dpi))
     except (OSError, ValueError) as err:  # the helper is gone: the caller draws it
         logger.info("chart %s drawn in this process: %s", path.name, err)
-        close()
+        _close()
         return None
     _state["sent"] = ticket + 1
     return ticket
@@ -128,11 +123,11 @@ def results() -> dict[int, tuple[str, str]]:
     except (EOFError, OSError) as err:
         logger.info("the chart process ended early (%s); its charts are drawn here", err)
     finally:
-        close()
+        _close()
     return answers
 
 
-def close() -> None:
+def _close() -> None:
     """End the helper, if one runs, and wait for it."""
     helper, _state["helper"] = _state["helper"], None
     if helper is None:

@@ -10,7 +10,7 @@ user namespace is cleared before each notebook; modules imported by one report s
 for the next.
 
 The report's settings reach the notebook as for a kernel:
-:func:`marketdata.reports.kernel.kernel_env` is put in ``os.environ`` while it runs (then
+:func:`marketdata.reports.report_env.kernel_env` is put in ``os.environ`` while it runs (then
 restored), so ``get_settings()`` and ``marketdata.reports.kit`` inside the notebook see the
 report's cache, servers and folder. One notebook runs at a time per process (a lock); run
 several processes for parallel reports.

@@ -109,7 +109,6 @@ def start() -> None:
     """
     reset()
     warnings.showwarning = _show_warning
-    chart_process.start()
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
