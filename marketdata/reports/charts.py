@@ -57,7 +57,9 @@ class Chart:
         return getattr(plots, self.plot)(*self.args, **self.kwargs)
 
 
-def png(figure: Figure, name: str, *, alt: str | None = None, dpi: int | None = None) -> tuple:
+def png(
+    figure: Figure, name: str, *, alt: str | None = None, dpi: int | None = None
+) -> tuple[bytes, str]:
     """The PNG bytes of ``figure`` and its text alternative.
 
     Parameters

@@ -78,7 +78,7 @@ def run(tmp_path: Path, *cells: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def drawn_here(tmp_path: Path) -> tuple[bytes, str]:
+def drawn_here() -> tuple[bytes, str]:
     """The PNG of :data:`BARS` drawn in this process and its text alternative, as a cell
     without a chart process gets them."""
     import pandas as pd
@@ -102,7 +102,7 @@ def images(tmp_path: Path) -> list:
 def test_charts_drawn_aside_are_the_bytes_drawn_in_the_cell(tmp_path: Path) -> None:
     said = run(tmp_path, f'kit.show_figure({BARS}, "first")\nkit.show_figure({BARS}, "second")')
     assert said == {"error": "", "matplotlib": False, "children": 0}
-    expected, alt = drawn_here(tmp_path)
+    expected, alt = drawn_here()
     for name in ("first", "second"):
         assert (tmp_path / "figures" / f"{name}.png").read_bytes() == expected
     shown = images(tmp_path)
@@ -130,7 +130,7 @@ def test_a_chart_process_that_ends_early_leaves_its_charts_to_the_report(
         f'kit.show_figure({BARS}, "after")',
     )
     assert said["error"] == "" and said["children"] == 0
-    expected, _ = drawn_here(tmp_path)
+    expected, _ = drawn_here()
     for name in ("before", "after"):
         assert (tmp_path / "figures" / f"{name}.png").read_bytes() == expected
     assert len(images(tmp_path)) == 2
@@ -159,5 +159,5 @@ def test_outside_a_report_a_recipe_is_drawn_in_the_cell(tmp_path: Path) -> None:
     exec(cell, namespace)
     with kit.writing_to(tmp_path), capture_output() as shown:
         kit.show_figure(eval(BARS, namespace), "bars")
-    assert (tmp_path / "figures" / "bars.png").read_bytes() == drawn_here(tmp_path)[0]
+    assert (tmp_path / "figures" / "bars.png").read_bytes() == drawn_here()[0]
     assert len(shown.outputs) == 1
