@@ -349,7 +349,7 @@ def entries(*, settings: Settings | None = None) -> list[CachedFile]:
 def _recorded(root: Path) -> list[Path]:
     """The raw files under ``root`` that have a metadata file, by a valid key."""
     found = []
-    for meta_file in sorted(root.rglob(f"*{META}")) if root.is_dir() else []:
+    for meta_file in entry_files.metadata_files(root):
         data_file = meta_file.with_name(meta_file.name.removesuffix(META))
         key = data_file.relative_to(root).as_posix()
         if entry_files.KEY.match(key) and not data_file.name.startswith("."):

@@ -20,6 +20,7 @@ folder (and the folders above it), and a folder that holds no marketdata cache.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +28,9 @@ from pathlib import Path
 from marketdata.core.config import Settings, get_settings
 from marketdata.core.errors import ConfigError
 from marketdata.io.cache import index_path
+from marketdata.io.cache_entry import META as _META
+from marketdata.io.cache_entry import metadata_files
 
-_META = ".meta.json"
 _LOCK = re.compile(r"^[0-9a-f]{24}\.lock$")
 _PART = re.compile(r"^\..+\.(part|partial|partial\.json)$")
 _FOLDERS = ("raw", "parquet", "json", "locks")
@@ -64,7 +66,7 @@ def _ours_json(path: Path) -> bool:
 
 def _raw(root: Path) -> list[Path]:
     found = []
-    for meta_file in sorted(root.rglob(f"*{_META}")):
+    for meta_file in metadata_files(root):
         data_file = meta_file.with_name(meta_file.name.removesuffix(_META))
         meta = _meta(meta_file)
         if meta is None or meta.get("key") != data_file.relative_to(root).as_posix():
@@ -75,13 +77,26 @@ def _raw(root: Path) -> list[Path]:
 
 def _parquet(root: Path) -> list[Path]:
     found = []
-    for frame in sorted(root.rglob("*.parquet")):
-        meta_file = frame.with_name(frame.name + _META)
-        meta = _meta(meta_file)
+    for meta_file in metadata_files(root):
+        frame = meta_file.with_name(meta_file.name.removesuffix(_META))
+        meta = _meta(meta_file) if frame.suffix == ".parquet" else None
         if meta is not None and "inputs" in meta:
             files = sorted(frame.glob("part-*.parquet")) if frame.is_dir() else [frame]
             index = index_path(frame)
             found += [*files, *([index] if index.is_file() else []), meta_file]
+    return found
+
+
+def _leftovers(root: Path) -> list[Path]:
+    """The temporary files of interrupted writes under ``root``, and the Parquet files in
+    their temporary folders; a folder another process removes meanwhile is passed over."""
+    found = []
+    for folder, subfolders, files in os.walk(root):
+        for name in sorted(subfolders):
+            if _PART.match(name):
+                found += sorted(Path(folder, name).glob("*.parquet"))
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        found += [Path(folder, name) for name in sorted(files) if _PART.match(name)]
     return found
 
 
@@ -118,14 +133,7 @@ def plan(*, settings: Settings | None = None) -> ClearPlan:
         if (folder / "locks").is_dir()
         else []
     )
-    parts = [
-        file
-        for name in _FOLDERS
-        if (folder / name).is_dir()
-        for p in (folder / name).rglob(".*.part*")
-        if _PART.match(p.name)
-        for file in ([p] if p.is_file() else sorted(p.glob("*.parquet")))
-    ]
+    parts = [file for name in _FOLDERS for file in _leftovers(folder / name)]
     files = tuple(dict.fromkeys([*raw, *frames, *docs, *sorted(locks), *parts]))
     if not files and folder.exists() and any(folder.iterdir()):
         raise ConfigError(

@@ -63,6 +63,29 @@ def check_key(key: str) -> str:
     return key
 
 
+def metadata_files(root: Path) -> list[Path]:
+    """The metadata files under ``root``, sorted, read while other processes write beside them.
+
+    Folders whose name starts with a dot are left out: they are the temporary folders of a
+    frame being written, and one may vanish between being listed and being read.
+
+    Parameters
+    ----------
+    root
+        A cache folder; an absent one has no metadata files.
+
+    Returns
+    -------
+    list of Path
+        Every ``*.meta.json`` file under ``root``.
+    """
+    found = []
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        found += [Path(folder, name) for name in files if name.endswith(META)]
+    return sorted(found)
+
+
 def meta_path(path: Path) -> Path:
     """Where the metadata of the cached ``path`` is (``<path>.meta.json``)."""
     return path.with_name(path.name + META)

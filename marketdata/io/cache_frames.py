@@ -384,10 +384,14 @@ def verify_frames(*, settings: Settings | None = None) -> dict[str, bool]:
     settings = get_settings(settings)
     root = settings.cache_dir / "parquet"
     result = {}
-    for meta_file in sorted(root.rglob(f"*.parquet{entry_files.META}")) if root.is_dir() else []:
+    for meta_file in entry_files.metadata_files(root):
         path = meta_file.with_name(meta_file.name.removesuffix(entry_files.META))
         name = path.relative_to(root).as_posix().removesuffix(".parquet")
-        if path.name.startswith(".") or not entry_files.KEY.match(name):
+        if (
+            path.suffix != ".parquet"
+            or path.name.startswith(".")
+            or not entry_files.KEY.match(name)
+        ):
             continue
 
         def check(path: Path = path) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
+import shutil
 import time
 from pathlib import Path
 
@@ -193,6 +195,29 @@ def test_verify_reports_damage(bls_server: BLSServer, online_settings: Settings)
     entry.path.write_bytes(FOOTNOTE[:-1] + b"X")
     assert cache.verify(settings=online_settings) == {KEY: False}
     assert cache.entries(settings=online_settings) == []
+
+
+def test_verify_passes_a_frame_folder_that_vanishes_mid_walk(
+    bls_server: BLSServer, online_settings: Settings, monkeypatch: pytest.MonkeyPatch
+):
+    """Another process finishing a frame removes its temporary folder while ``verify``
+    walks the cache: the walk goes on and the entries already there are intact."""
+    bls_server.add(PATH, FOOTNOTE)
+    entry = _fetch(online_settings)
+    df = pd.DataFrame({"line": FOOTNOTE.decode().splitlines()})
+    cache.write_parquet(df, "test/footnote", inputs=[entry], settings=online_settings)
+    writing = online_settings.cache_dir / "parquet" / "test" / ".footnote.parquet.ab12cd34.part"
+    (writing / "sub").mkdir(parents=True)
+    real_scandir = os.scandir
+
+    def scandir_after_the_writer_is_done(path: object = ".") -> object:
+        if Path(str(path)).name.endswith(".part"):
+            shutil.rmtree(writing)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir_after_the_writer_is_done)
+    assert cache.verify(settings=online_settings) == {KEY: True, "parquet/test/footnote": True}
+    assert writing.is_dir()  # never looked into
 
 
 def test_add_file_by_hand(tmp_path: Path, online_settings: Settings):
