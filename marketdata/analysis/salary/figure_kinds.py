@@ -22,13 +22,26 @@ class Columns:
     """The breakdown's columns and what each one is (kind, method, source)."""
 
     def __init__(self, index: pd.Index) -> None:
-        self.frame = pd.DataFrame(index=index)
+        self.index = index
         self.info: dict[str, dict[str, str]] = {}
+        self._values: dict[str, pd.Series] = {}
 
     def add(self, name: str, values: object, kind: str, method: str = "", source: str = "") -> None:
-        """Add column ``name`` with its kind, method and source."""
-        self.frame[name] = values
+        """Add column ``name`` with its kind, method and source; a Series is aligned on the
+        index, a scalar fills the column."""
+        if isinstance(values, pd.Series):
+            values = values.reindex(self.index)
+        self._values[name] = pd.Series(values, index=self.index)
         self.info[name] = {"kind": kind, "method": method, "source": source}
+
+    def __getitem__(self, name: str) -> pd.Series:
+        """The column ``name`` as added."""
+        return self._values[name]
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The columns added so far, in order, as one frame built at once."""
+        return pd.DataFrame(self._values, index=self.index)
 
 
 def topcoded(frame: pd.DataFrame, column: str) -> pd.Series:

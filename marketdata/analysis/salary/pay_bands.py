@@ -231,7 +231,7 @@ def _comparisons(cols: Columns, out: pd.DataFrame, occ: pd.DataFrame) -> None:
     cols.add("national_annual_median", national, PUBLISHED, what, "OEWS")
     cols.add(
         "ratio_to_state",
-        median / cols.frame["state_annual_median"].to_numpy(),
+        median / cols["state_annual_median"].to_numpy(),
         DERIVED,
         RATIO_METHOD,
         "OEWS",
@@ -391,7 +391,7 @@ def breakdown(
     education = None
     if what_it_takes:
         provenance += _ep(cols, occupation, settings)
-        education = cols.frame["typical_education"].iloc[0]
+        education = cols["typical_education"].iloc[0]
         education = education if isinstance(education, str) and education else None
     if certification is not False:
         year = _release_year(out["release"].iloc[0])
