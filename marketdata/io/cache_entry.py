@@ -64,7 +64,7 @@ def check_key(key: str) -> str:
 
 
 def metadata_files(root: Path) -> list[Path]:
-    """The metadata files under ``root``, sorted, read while other processes write beside them.
+    """The metadata files under ``root``, sorted, listed safely while other processes write.
 
     Folders whose name starts with a dot are left out: they are the temporary folders of a
     frame being written, and one may vanish between being listed and being read.
