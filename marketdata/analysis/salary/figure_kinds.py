@@ -29,8 +29,6 @@ class Columns:
     def add(self, name: str, values: object, kind: str, method: str = "", source: str = "") -> None:
         """Add column ``name`` with its kind, method and source; a Series is aligned on the
         index, a scalar fills the column."""
-        if isinstance(values, pd.Series):
-            values = values.reindex(self.index)
         self._values[name] = pd.Series(values, index=self.index)
         self.info[name] = {"kind": kind, "method": method, "source": source}
 
